@@ -1,0 +1,81 @@
+"""mediakit: compare how news outlets cover the same event.
+
+The public API is flat (``import mediakit as mk``) and follows the pipeline::
+
+    read_articles -> split_sentences -> score_* / extract_* -> compare_* -> plot_* -> save_* / write_*
+
+Names are resolved lazily so that ``import mediakit`` stays fast: heavy libraries (textstat,
+scikit-learn, spaCy, Dask, matplotlib) are imported only by the function that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from mediakit._errors import (
+    MediakitWarning,
+    NotFittedError,
+    ResourceMissingError,
+    SchemaError,
+    SkippedInputWarning,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_PUBLIC = {
+    # ingest
+    "read_articles": "mediakit.ingest.read",
+    "fetch_articles": "mediakit.ingest.fetch",
+    "load_example": "mediakit.ingest.examples",
+    "Skipped": "mediakit.ingest.read",
+    # segment
+    "split_sentences": "mediakit.segment.split",
+    # measures
+    "score_sentiment": "mediakit.measures.sentiment",
+    "score_readability": "mediakit.measures.readability",
+    "score_frames": "mediakit.measures.frames",
+    "load_lexicon": "mediakit.measures.lexicons",
+    "Lexicon": "mediakit.measures.lexicons",
+    "FrameClassifier": "mediakit.measures.classifier",
+    "extract_entities": "mediakit.measures.entities",
+    "extract_quotes": "mediakit.measures.quotes",
+    # compare
+    "compare_groups": "mediakit.compare.groups",
+    "compare_terms": "mediakit.compare.terms",
+    "compare_coverage": "mediakit.compare.coverage",
+    "Coverage": "mediakit.compare.coverage",
+    "compare_actors": "mediakit.compare.actors",
+    "group_stories": "mediakit.compare.stories",
+    # report
+    "save_figure": "mediakit.report.figures",
+    "write_report": "mediakit.report.html",
+    # all at once
+    "analyze": "mediakit.analysis",
+    "Analysis": "mediakit.analysis",
+}
+
+__all__ = sorted(
+    [*_PUBLIC, "MediakitWarning", "NotFittedError", "ResourceMissingError", "SchemaError",
+     "SkippedInputWarning", "__version__"]
+)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    elif name.startswith("plot_"):
+        # every plot_* function is defined in (and exported by) mediakit.plots
+        plots = importlib.import_module("mediakit.plots")
+        try:
+            value = getattr(plots, name)
+        except AttributeError:
+            raise AttributeError(f"module 'mediakit' has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module 'mediakit' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,34 @@
+"""Exception and warning classes. Exceptions subclass built-ins so ``except ValueError`` works."""
+
+from __future__ import annotations
+
+
+class SchemaError(ValueError):
+    """A frame lacks a column the function needs, or a column has the wrong type."""
+
+
+class NotFittedError(ValueError, AttributeError):
+    """A learned model was used before ``fit``."""
+
+
+class ResourceMissingError(RuntimeError):
+    """A local resource (a dictionary, a model) is not installed; the message says how to fix it.
+
+    mediakit never downloads anything at run time, so this is raised instead.
+    """
+
+
+class MediakitWarning(UserWarning):
+    """Base class of mediakit's warnings, so ``warnings.filterwarnings`` can target them."""
+
+
+class SkippedInputWarning(MediakitWarning):
+    """Some inputs were skipped (``on_error="skip"``); the list is on the result's ``attrs``."""
+
+
+class WideIntervalWarning(MediakitWarning):
+    """Too few articles per group for a useful interval."""
+
+
+class LanguageWarning(MediakitWarning):
+    """Text does not look like English, which the lexicons and formulas assume."""

@@ -1,0 +1,1 @@
+"""compare layer (see DESIGN.md). Public names are exported flat from ``mediakit``."""

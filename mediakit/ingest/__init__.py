@@ -1,0 +1,1 @@
+"""ingest layer (see DESIGN.md). Public names are exported flat from ``mediakit``."""

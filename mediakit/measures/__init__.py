@@ -1,0 +1,1 @@
+"""measures layer (see DESIGN.md). Public names are exported flat from ``mediakit``."""

@@ -1,0 +1,1 @@
+"""segment layer (see DESIGN.md). Public names are exported flat from ``mediakit``."""
