@@ -1,0 +1,54 @@
+"""Shared fixtures.
+
+Tests marked ``corpora`` read the real public data in ``../shared/corpora`` (or ``$MEDIAKIT_DATA``).
+Locally they skip when it is absent; in CI (``CI`` set) its absence is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _corpora_path() -> Path:
+    env = os.environ.get("MEDIAKIT_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def corpora_dir() -> Path:
+    path = _corpora_path()
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"corpora not found at {path}; CI must have ../shared/corpora")
+        pytest.skip(f"corpora not found at {path} (set MEDIAKIT_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_articles():
+    import mediakit as mk
+
+    return mk.load_example("seeds")
+
+
+@pytest.fixture(scope="session")
+def seeds_sentences(seeds_articles):
+    import mediakit as mk
+
+    return mk.split_sentences(seeds_articles)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
