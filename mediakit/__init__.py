@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import importlib
 
-from mediakit._errors import (
-    MediakitWarning,
-    NotFittedError,
-    ResourceMissingError,
-    SchemaError,
-    SkippedInputWarning,
-)
+from mediakit._errors import MediakitWarning as MediakitWarning
+from mediakit._errors import NotFittedError as NotFittedError
+from mediakit._errors import ResourceMissingError as ResourceMissingError
+from mediakit._errors import SchemaError as SchemaError
+from mediakit._errors import SkippedInputWarning as SkippedInputWarning
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,32 @@
+"""The sentence tokenizer: a private nupunkt instance with news abbreviations added."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: Abbreviations common in news copy that nupunkt's default (legal-domain) model may not know.
+#: Lower case, without the final full stop, as nupunkt stores them.
+NEWS_ABBREVIATIONS: tuple[str, ...] = (
+    # titles and ranks
+    "mr", "mrs", "ms", "dr", "prof", "rev", "fr", "hon", "gov", "sen", "rep", "pres", "supt",
+    "insp", "det", "sgt", "cpl", "pvt", "lt", "col", "gen", "maj", "capt", "cmdr", "adm", "brig",
+    "cdr", "lt. col", "lt. gen", "maj. gen", "brig. gen", "st", "jr", "sr", "messrs", "mme",
+    # places and organisations
+    "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "n.y", "l.a", "calif", "fla", "mass", "penn",
+    "wash", "ariz", "colo", "conn", "ill", "mich", "minn", "tenn", "va", "wis", "inc", "corp",
+    "ltd", "co", "bros", "dept", "univ", "assn", "govt", "natl",
+    # time and counting
+    "a.m", "p.m", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "mon",
+    "tue", "tues", "wed", "thu", "thurs", "fri", "no", "nos", "vs", "approx", "est", "etc",
+    "e.g", "i.e", "ft", "mph", "km", "oz", "lb", "lbs",
+)
+
+
+@lru_cache(maxsize=8)
+def tokenizer(extra: tuple[str, ...] = ()):
+    """A private nupunkt tokenizer (never the library's shared default) with news abbreviations."""
+    import nupunkt
+
+    tok = nupunkt.load_default_model()
+    tok.add_abbreviations([a.lower().rstrip(".") for a in (*NEWS_ABBREVIATIONS, *extra)])
+    return tok

@@ -1,0 +1,272 @@
+"""``split_sentences``: the sentences frame, one row per sentence in reading order."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mediakit._errors import SkippedInputWarning
+from mediakit._frames import SENTENCE_COLUMNS
+from mediakit._progress import progress as _progress
+from mediakit._validation import (
+    CONTENT_KINDS,
+    check_frame,
+    check_positive_int,
+    require_columns,
+)
+from mediakit.segment import _lines
+from mediakit.segment._tokenizer import tokenizer
+from mediakit.segment.quotes import quote_spans, quoted_share
+
+_WORDS = re.compile(r"\w+(?:[’'.-]\w+)*")
+_SPLIT_KINDS = frozenset({"body", "bullet"})  # kinds whose blocks are split into sentences
+_CONTENT = frozenset(CONTENT_KINDS)
+
+
+def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]``: every non-space character in exactly one span."""
+    chunk = text[start:end]
+    if "\n" in chunk or "\r" in chunk:  # a hard-wrapped block: same length, no line breaks
+        chunk = chunk.replace("\r", " ").replace("\n", " ")
+    cuts = [s for s, _ in tok.span_tokenize(chunk)][1:]
+    out = []
+    prev = 0
+    for cut in (*cuts, len(chunk)):
+        a, b = prev, cut
+        while a < b and chunk[a].isspace():
+            a += 1
+        while b > a and chunk[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((start + a, start + b))
+        prev = max(prev, cut)
+    return out
+
+
+def _split_text(text: str, title: str | None, tok) -> tuple[list, list, list, list]:
+    """Rows of one article: (paragraph_ids, kinds, starts, ends)."""
+    bounds = _lines.blocks(text)
+    kinds = _lines.classify(text, bounds, title)
+    pids, out_kinds, starts, ends = [], [], [], []
+    body_seen = False
+    for pid, ((s, e), kind) in enumerate(zip(bounds, kinds, strict=True)):
+        spans: list[tuple[int, int]]
+        if kind == "body" and not body_seen:
+            body_seen = True
+            dl = _lines.dateline_end(text[s:min(e, s + 200)])
+            if dl:
+                pids.append(pid)
+                out_kinds.append("dateline")
+                starts.append(s)
+                ends.append(s + dl)
+                s += dl
+                while s < e and text[s].isspace():
+                    s += 1
+        if kind in _SPLIT_KINDS:
+            spans = _sentence_cuts(text, s, e, tok)
+        else:
+            spans = [(s, e)]
+        for a, b in spans:
+            pids.append(pid)
+            out_kinds.append(kind)
+            starts.append(a)
+            ends.append(b)
+    return pids, out_kinds, starts, ends
+
+
+def _split_many(texts: Sequence[str], titles: Sequence[str | None],
+                abbreviations: tuple[str, ...]) -> list[tuple]:
+    """Split several articles; a top-level function so worker processes can run it."""
+    tok = tokenizer(abbreviations)
+    out = []
+    for text, title in zip(texts, titles, strict=True):
+        pids, kinds, starts, ends = _split_text(text, title, tok)
+        in_quote = quoted_share(starts, ends, quote_spans(text, _lines.blocks(text)))
+        n_words = [len(_WORDS.findall(text, a, b)) for a, b in zip(starts, ends, strict=True)]
+        out.append((pids, kinds, starts, ends, in_quote, n_words))
+    return out
+
+
+def _positions(kinds: list[str]) -> list[float]:
+    """0 (lede) to 1 (last) over content sentences; a headline sits at 0; NaN otherwise."""
+    content = [i for i, k in enumerate(kinds) if k in _CONTENT and k != "headline"]
+    pos = [0.0 if k == "headline" else np.nan for k in kinds]
+    last = len(content) - 1
+    for rank, i in enumerate(content):
+        pos[i] = rank / last if last > 0 else 0.0
+    return pos
+
+
+def _chunks(n: int, size: int) -> Iterable[slice]:
+    for i in range(0, n, size):
+        yield slice(i, min(n, i + size))
+
+
+def split_sentences(
+    articles: pd.DataFrame,
+    *,
+    abbreviations: Iterable[str] = (),
+    n_jobs: int = 1,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Split articles into the sentences frame, one row per sentence in reading order.
+
+    Lines come first: every line (paragraph) is a unit, and hard-wrapped text (wire copy or
+    e-mail broken every ~70 characters) has its wrapped lines joined back first, so a sentence is
+    never cut at a line break that only wraps it. Each line block gets a ``kind``; ``body`` and
+    ``bullet`` blocks are then split into sentences by nupunkt (a private tokenizer with news
+    abbreviations such as ``Lt.``, ``Col.``, ``Gen.`` added). Every non-space character of the
+    text lies in exactly one row, and ``articles.text[start:end] == sentences.text``.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles frame (``article_id`` and ``text`` required; ``outlet``, ``story_id``,
+        ``published`` and ``title`` are used when present).
+    abbreviations : iterable of str, optional
+        Extra abbreviations that do not end a sentence (e.g. ``["Amb", "Cllr"]``).
+    n_jobs : int, default 1
+        Worker processes. Results are identical to one process.
+    progress : bool, optional
+        Show a progress bar; by default only for long work.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``article_id, sentence_id, outlet, story_id, published, paragraph_id, kind,
+        start, end, position, in_quote, n_words, text``. ``kind`` is one of ``headline``,
+        ``dateline``, ``body``, ``heading``, ``bullet``, ``promo``, ``byline`` or ``markup``.
+        ``position`` runs from 0 (lede) to 1 over content sentences (headline, body, bullet) and
+        is NaN for the other kinds. ``in_quote`` is the share of the sentence's characters
+        inside quotation marks (curly or straight; a quote left open at the end of a paragraph
+        runs to its end, as in multi-paragraph quotes). Articles that yield no sentence (empty
+        text) are listed in ``.attrs["skipped"]`` with the reason, and a
+        ``SkippedInputWarning`` says how many.
+
+    Raises
+    ------
+    TypeError
+        If ``articles`` is not a DataFrame or a text is not a string.
+    SchemaError
+        If ``article_id`` or ``text`` is missing.
+    ValueError
+        If ``article_id`` values repeat.
+
+    Examples
+    --------
+    >>> import mediakit as mk
+    >>> sentences = mk.split_sentences(mk.load_example("seeds"))
+    >>> bool((sentences["end"] > sentences["start"]).all())
+    True
+    >>> sentences.loc[sentences["kind"] == "headline", "text"].iloc[0][:27]
+    'Allies Forge Ahead on Ukrai'
+    """
+    check_frame(articles, "articles")
+    require_columns(articles, ["article_id", "text"], what="articles",
+                    hint="Build the frame with mk.read_articles(...).")
+    n_jobs = check_positive_int("n_jobs", n_jobs)
+    abbreviations = tuple(sorted({str(a) for a in abbreviations}))
+    ids = articles["article_id"]
+    if ids.isna().any():
+        raise ValueError("articles.article_id has missing values; give every article an id.")
+    ids = ids.astype(str)
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise ValueError(
+            f"articles.article_id must be unique; repeated: {', '.join(map(repr, dup[:5]))}"
+            + (" ..." if len(dup) > 5 else "") + ". Give each article its own id."
+        )
+    texts = articles["text"].tolist()
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        shown = ", ".join(repr(ids.iloc[i]) for i in bad[:5])
+        raise TypeError(
+            f"articles.text must be strings; {len(bad)} article(s) have "
+            f"{type(texts[bad[0]]).__name__} instead (article_id {shown}). "
+            "Drop or fill them first, e.g. articles.dropna(subset=['text'])."
+        )
+    if "title" in articles.columns:
+        titles = [t if isinstance(t, str) else None for t in articles["title"].tolist()]
+    else:
+        titles = [None] * len(texts)
+
+    results: list[tuple] = []
+    size = max(1, min(500, -(-len(texts) // (n_jobs * 4)) if n_jobs > 1 else 500))
+    slices = list(_chunks(len(texts), size))
+    if n_jobs > 1 and len(slices) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = [pool.submit(_split_many, texts[sl], titles[sl], abbreviations)
+                       for sl in slices]
+            for fut in _progress(futures, enabled=progress, desc="split"):
+                results.extend(fut.result())
+    else:
+        bar = _progress(slices, enabled=progress if progress is not None
+                        else (len(texts) >= 200 or None), desc="split")
+        for sl in bar:
+            results.extend(_split_many(texts[sl], titles[sl], abbreviations))
+
+    return _assemble(articles, ids, texts, results)
+
+
+def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
+              results: list[tuple]) -> pd.DataFrame:
+    counts = np.fromiter((len(r[0]) for r in results), dtype=np.int64, count=len(results))
+    owner = np.repeat(np.arange(len(results)), counts)
+    cols: dict[str, list] = {"paragraph_id": [], "kind": [], "start": [], "end": [],
+                             "in_quote": [], "n_words": [], "position": [], "sentence_id": [],
+                             "text": []}
+    skipped = []
+    for i, (pids, kinds, starts, ends, in_quote, n_words) in enumerate(results):
+        if not pids:
+            skipped.append({"article_id": ids.iloc[i], "reason": "text is empty or whitespace"})
+            continue
+        text = texts[i]
+        cols["paragraph_id"].extend(pids)
+        cols["kind"].extend(kinds)
+        cols["start"].extend(starts)
+        cols["end"].extend(ends)
+        cols["in_quote"].extend(in_quote)
+        cols["n_words"].extend(n_words)
+        cols["position"].extend(_positions(kinds))
+        cols["sentence_id"].extend(range(len(pids)))
+        cols["text"].extend(text[a:b] for a, b in zip(starts, ends, strict=True))
+
+    frame = {"article_id": ids.to_numpy()[owner]}
+    frame["sentence_id"] = np.asarray(cols["sentence_id"], dtype=np.int64)
+    for col in ("outlet", "story_id", "published"):
+        if col in articles.columns:
+            frame[col] = articles[col].to_numpy()[owner]
+        elif col == "story_id":
+            frame[col] = np.full(len(owner), "all", dtype=object)
+        elif col == "published":
+            frame[col] = pd.Series(pd.NaT, index=range(len(owner)), dtype="datetime64[ns, UTC]")
+        else:
+            frame[col] = pd.Series(pd.NA, index=range(len(owner)), dtype="string")
+    frame["paragraph_id"] = np.asarray(cols["paragraph_id"], dtype=np.int64)
+    frame["kind"] = np.asarray(cols["kind"], dtype=object)
+    frame["start"] = np.asarray(cols["start"], dtype=np.int64)
+    frame["end"] = np.asarray(cols["end"], dtype=np.int64)
+    frame["position"] = np.asarray(cols["position"], dtype=np.float64)
+    frame["in_quote"] = np.asarray(cols["in_quote"], dtype=np.float64)
+    frame["n_words"] = np.asarray(cols["n_words"], dtype=np.int64)
+    frame["text"] = np.asarray(cols["text"], dtype=object)
+    out = pd.DataFrame(frame, columns=list(SENTENCE_COLUMNS))
+    for col in ("article_id", "kind", "text"):
+        out[col] = out[col].astype("str")
+    if "published" in articles.columns:
+        out["published"] = out["published"].astype(articles["published"].dtype)
+    out.attrs["skipped"] = skipped
+    if skipped:
+        warnings.warn(
+            f"{len(skipped)} article(s) gave no sentences (empty text); "
+            "see sentences.attrs['skipped'].",
+            SkippedInputWarning,
+            stacklevel=3,
+        )
+    return out
