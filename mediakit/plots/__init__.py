@@ -1,0 +1,28 @@
+"""plots layer: one axes-level ``plot_*`` per comparison, and the figure-level ``plot_overview``.
+
+Every axes-level function is ``plot_x(data, *, ..., ax=None, **kwargs)``: ``data`` is the table a
+public function returned, roles are column names, ``ax=None`` draws on ``plt.gca()``, and the Axes
+is returned. Plots draw what the compare layer computed and never compute statistics themselves.
+Importing this package changes no matplotlib setting.
+
+Outlets keep one colour in every figure: pass ``palette=outlet_colors(articles["outlet"])``
+(Okabe-Ito, colour-blind safe, assigned by sorted outlet name).
+"""
+
+from __future__ import annotations
+
+from mediakit.plots._style import LABELS, OKABE_ITO, display_label, outlet_colors
+from mediakit.plots.estimates import plot_estimates, plot_readability
+from mediakit.plots.frames import plot_frames
+from mediakit.plots.sentiment import plot_sentiment_arc
+
+__all__ = [
+    "LABELS",
+    "OKABE_ITO",
+    "display_label",
+    "outlet_colors",
+    "plot_estimates",
+    "plot_frames",
+    "plot_readability",
+    "plot_sentiment_arc",
+]

@@ -1,0 +1,137 @@
+"""Outlet estimates with intervals, and readability per outlet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mediakit.plots._checks import frame_with, pick_measure
+from mediakit.plots._style import display_label, get_ax, levels, resolve_palette
+
+
+def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "outlet",
+                   x: str = "estimate", ci: tuple[str, str] | None = ("ci_low", "ci_high"),
+                   order: Sequence[str] | None = None,
+                   palette: Mapping[str, str] | Sequence[str] | None = None, ax=None,
+                   **kwargs):
+    """Draw each outlet's estimate of one measure as a point with its interval.
+
+    Draws what :func:`mediakit.compare_groups` computed: one point per group at ``estimate``
+    and a horizontal line from ``ci_low`` to ``ci_high``; nothing is recomputed. The tick
+    labels give each group's ``n`` (articles) when the table has it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A ``compare_groups`` table: ``measure``, the group column ``y``, ``x`` and ``ci``.
+    measure : str, optional
+        Which measure to draw; optional when the table holds one.
+    y : str
+        Group column, one row of points per value (default ``"outlet"``).
+    x : str
+        Estimate column.
+    ci : (str, str) or None
+        Interval columns; None draws points only.
+    order : sequence of str, optional
+        Groups from top to bottom; default sorted.
+    palette : mapping or sequence, optional
+        Colours; default :func:`mediakit.plots.outlet_colors` of the groups.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to the point markers (``Axes.plot``).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import mediakit as mk
+    >>> table = mk.compare_groups(mk.score_sentiment(mk.split_sentences(mk.load_example("seeds"))),
+    ...                           measures="sentiment_compound")  # doctest: +SKIP
+    >>> ax = mk.plot_estimates(table)  # doctest: +SKIP
+    """
+    cols = ["measure", y, x, *(ci or ())]
+    frame = frame_with(data, cols, what="data", hint="Pass the output of mk.compare_groups(...).")
+    measure = pick_measure(frame, measure)
+    rows = frame[frame["measure"].astype(str) == measure]
+    groups = levels(rows[y], order)
+    colors = resolve_palette(groups, palette)
+    ax = get_ax(ax)
+    style = {"marker": "o", "linestyle": "none", "markersize": 7, "zorder": 3} | kwargs
+    ticks = []
+    for i, group in enumerate(groups):
+        row = rows[rows[y].astype(str) == group]
+        ticks.append(_tick_label(group, row))
+        if row.empty:
+            continue
+        est = float(row[x].iloc[0])
+        if ci is not None:
+            lo, hi = float(row[ci[0]].iloc[0]), float(row[ci[1]].iloc[0])
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.hlines(i, lo, hi, color=colors[group], linewidth=2.5, zorder=2)
+        ax.plot([est], [i], color=colors[group], label=group, **style)
+    ax.set_yticks(range(len(groups)), ticks)
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_xlabel(display_label(measure))
+    ax.set_ylabel(display_label(y))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid_grade",
+                     x: str = "outlet", order: Sequence[str] | None = None,
+                     palette: Mapping[str, str] | Sequence[str] | None = None, ax=None,
+                     **kwargs):
+    """Draw each article's readability score, one column of points per outlet.
+
+    Draws the per-article scores of :func:`mediakit.score_readability` as they are (no
+    averaging); for outlet estimates with intervals, draw ``compare_groups`` output with
+    :func:`plot_estimates`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Articles scored by ``score_readability``: ``x`` and the measure column ``y``.
+    y : str
+        Readability column (default the Flesch-Kincaid grade; higher = harder).
+    x : str
+        Group column (default ``"outlet"``).
+    order, palette, ax
+        As in :func:`plot_estimates`.
+    **kwargs
+        Passed to ``Axes.scatter``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    frame = frame_with(data, [x, y], what="data",
+                       hint="Pass articles scored by mk.score_readability(...).")
+    groups = levels(frame[x], order)
+    colors = resolve_palette(groups, palette)
+    ax = get_ax(ax)
+    style = {"s": 36, "zorder": 3, "edgecolor": "white", "linewidth": 0.5} | kwargs
+    for i, group in enumerate(groups):
+        values = pd.to_numeric(frame.loc[frame[x].astype(str) == group, y], errors="coerce")
+        values = values.dropna().to_numpy(dtype=float)
+        # spread points sideways deterministically so equal values stay visible
+        offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else np.zeros(1)
+        ax.scatter(i + offsets[: len(values)], values, color=colors[group], label=group, **style)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_xlim(-0.5, len(groups) - 0.5)
+    ax.set_xlabel(display_label(x))
+    ax.set_ylabel(display_label(y))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _tick_label(group: str, row: pd.DataFrame) -> str:
+    if "n" in row.columns and not row.empty and pd.notna(row["n"].iloc[0]):
+        return f"{group} (n={int(row['n'].iloc[0])})"
+    return group
