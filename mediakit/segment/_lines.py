@@ -23,7 +23,7 @@ _PROMO_STRICT = re.compile(  # label words that are promo only with a colon or a
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^\s*(?:by|written by|reporting by|words by|additional reporting by)\s+[A-Z\u00C0-\u024F][^\n]{0,80}$"
+    r"^\s*(?i:by|written by|reporting by|words by|additional reporting by)\s+[A-Z\u00C0-\u024F][^\n]{0,80}$"
 )
 _HEADING_MD = re.compile(r"^\s*#{1,6}\s+\S")
 _DATELINE = re.compile(
