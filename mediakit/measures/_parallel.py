@@ -23,7 +23,7 @@ def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool |
                desc: str):
     """Apply ``func`` (list -> array or tuple of arrays) to chunks of ``items``; concatenate.
 
-    With ``n_jobs > 1`` the chunks run in ``n_jobs`` spawned worker processes; ``func`` must be
+    With ``n_jobs > 1`` the chunks run in ``n_jobs`` worker processes; ``func`` must be
     a module-level function. Order is kept, so the result does not depend on ``n_jobs``.
     """
     if n_jobs > 1 and len(items) > 1:
@@ -34,11 +34,10 @@ def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool |
     if n_jobs == 1 or len(chunks) == 1:
         parts = [func(c) for c in _progress(chunks, enabled=progress, desc=desc)]
         return _concat(parts)
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)), mp_context=context) as pool:
+    # the platform's default start method, as mk.split_sentences does
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks))) as pool:
         parts = list(_progress(pool.map(func, chunks), enabled=progress, total=len(chunks),
                                desc=desc))
     return _concat(parts)
