@@ -1,0 +1,144 @@
+"""Amounts and what they count, found with rules (no tagger): "about 30 countries", "27th meeting".
+
+Private helper of :func:`mediakit.compare_coverage`. An amount is a run of digits or number words
+(``"30"``, ``"1.5 million"``, ``"twenty-seven"``, ``"27th"``, ``"four"``), optionally preceded by
+a qualifier (``"about"``, ``"more than"``) or a currency sign, and followed by what it counts:
+the first plural word among the next three words for cardinals ("four primary *objectives*"), the
+next word for ordinals and singulars ("27th *meeting*"), ``percent`` for ``%``. Years
+(1900-2100 written in digits with nothing counted after them), clock times and dates are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mediakit._normalize import (
+    NUMBER_WORDS,
+    americanize,
+    fold_accents,
+    fold_punctuation,
+    parse_number_words,
+)
+
+_QUALIFIERS = (
+    "about", "approximately", "around", "roughly", "nearly", "almost", "some", "over", "under",
+    "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as",
+    "as much as", "an estimated", "estimated", "just over", "just under", "close to",
+)
+_NUMWORD = "|".join(sorted(NUMBER_WORDS - {"second"}, key=len, reverse=True))
+_NUM_TOKEN = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?"
+    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?"
+)
+_AMOUNT = re.compile(
+    r"(?P<qual>\b(?:" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
+    r"(?P<cur>[$£€])?"
+    rf"(?P<num>\b(?:{_NUM_TOKEN})\b(?:\s+(?:and\s+)?(?:{_NUMWORD})\b)*)"
+    r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
+_STOP_AFTER = frozenset("""
+a an the of in on at to for from by with and or but as is are was were be been will would
+can could may might has have had do does did that which who whom this these those than then
+it its their his her our your my per each every all both more most less other such not no
+into onto over under about after before during since until while when where there here
+""".split())
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_TIME_WORDS = frozenset({"am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "est", "edt"})
+_ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ern", "ual", "ish")
+_CURRENCY = {"$": "dollars", "£": "pounds", "€": "euros"}
+_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman",
+              "lives": "life", "wives": "wife", "police": "police", "news": "news",
+              "series": "series", "species": "species", "percent": "percent"}
+
+
+def singular(word: str) -> str:
+    """Crude singular of an English noun, American spelling: "countries" -> "country"."""
+    w = americanize(word.lower())
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower()
+    return w in ("people", "children", "men", "women", "police") or (
+        len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")))
+
+
+def _counted(after: str, *, ordinal: bool, amount: float) -> tuple[str, str]:
+    """(counted noun, phrase after the amount) from the text following an amount."""
+    words: list[str] = []
+    pos = 0
+    for _ in range(3):
+        m = _WORD.match(after, pos)
+        if not m or m.group(1).lower() in _STOP_AFTER:
+            break
+        words.append(m.group(1).strip("'-"))
+        pos = m.end()
+    if not words:
+        return "", ""
+    if ordinal or amount == 1:
+        pick = 0
+        if (len(words) > 1 and words[0].lower().endswith(_ADJ_SUFFIXES)
+                and not words[1][0].isupper()):
+            pick = 1
+    else:
+        pick = next((k for k, w in enumerate(words) if _is_plural(w)), 0)
+    return singular(words[pick]), " ".join(words[: pick + 1])
+
+
+def extract_amounts(text: str) -> list[dict]:
+    """Every amount in one sentence, with what it counts and its offsets in ``text``.
+
+    Returns dicts with ``start``, ``end`` (character offsets into ``text`` covering qualifier,
+    amount and counted words), ``amount`` (float), ``ordinal`` (bool), ``qualifier`` (str or ""),
+    ``counted`` (singular, American spelling, lower case; "" when nothing follows) and ``phrase``
+    (the text as written).
+    """
+    key = fold_accents(fold_punctuation(text))
+    if len(key) != len(text):  # offsets must stay valid; only fold where lengths agree
+        key = fold_punctuation(text)
+    out = []
+    for m in _AMOUNT.finditer(key):
+        tokens = re.split(r"\s+", m.group("num").strip())
+        parsed = parse_number_words(tokens)
+        if parsed is None:
+            continue
+        amount, ordinal = parsed
+        before = key[max(0, m.start() - 12): m.start()].lower()
+        after = key[m.end():]
+        following = _WORD.match(after)
+        next_word = following.group(1).lower() if following else ""
+        if next_word in _TIME_WORDS or next_word in _MONTHS or re.search(r"\d[:/.]$", before):
+            continue
+        if any(mo in before.split()[-1:] for mo in _MONTHS) or after[:1] in (":", "/"):
+            continue
+        if m.group("pct"):
+            counted, phrase = "percent", ""
+            of = re.match(r"\s+of\s+(?:the\s+)?([A-Za-z][A-Za-z'-]*)", after)
+            if of:
+                counted = "percent of " + singular(of.group(1))
+                phrase = after[: of.end()]
+            end = m.end() + len(phrase)
+        elif m.group("cur"):
+            counted, phrase, end = _CURRENCY[m.group("cur")], "", m.end()
+        else:
+            counted, phrase = _counted(after, ordinal=ordinal, amount=amount)
+            end = m.end() + (after.find(phrase) + len(phrase) if phrase else 0)
+        is_year = (not ordinal and amount.is_integer() and 1900 <= amount <= 2100
+                   and m.group("num").isdigit() and (not counted or not _is_plural(phrase)))
+        if is_year or (not counted and not m.group("qual")):
+            continue
+        qual = re.sub(r"\s+", " ", (m.group("qual") or "").strip().lower())
+        out.append({"start": m.start(), "end": end, "amount": amount, "ordinal": ordinal,
+                    "qualifier": qual, "counted": counted, "phrase": text[m.start():end]})
+    return out
