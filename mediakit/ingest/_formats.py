@@ -1,0 +1,235 @@
+"""File formats: each reader yields ``(row, record)`` pairs; a record is a dict of raw fields.
+
+Text files (.txt, .md, .html, .htm) give one record; tabular files (.json, .jsonl, .csv, .tsv,
+.parquet, optionally gzip-compressed) give one per row and are read in chunks or line by line, so
+memory stays bounded by the chunk plus the result.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from mediakit.ingest._text import TextProblem, decode_bytes
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+TABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+#: Every suffix read_articles understands (tabular and text files may also end in .gz).
+SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES
+MANIFEST_NAMES = ("manifest.csv", "manifest.json")
+CHUNK_ROWS = 10_000
+
+
+class RowProblem(ValueError):
+    """One row of a tabular file is bad; ``row`` says which (0-based)."""
+
+    def __init__(self, row: int, message: str):
+        super().__init__(message)
+        self.row = row
+
+
+def file_kind(path: Path) -> tuple[str, bool]:
+    """Return ``(suffix, gzipped)``, e.g. ``(".jsonl", True)`` for ``a.jsonl.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    gz = bool(suffixes) and suffixes[-1] == ".gz"
+    if gz:
+        suffixes = suffixes[:-1]
+    return (suffixes[-1] if suffixes else ""), gz
+
+
+def is_supported(path: Path) -> bool:
+    return file_kind(path)[0] in SUFFIXES
+
+
+def read_bytes(path: Path, gz: bool, limit: int | None) -> bytes:
+    """Read a whole (small) file; refuse one bigger than ``limit`` bytes before reading it."""
+    if limit is not None and not gz and path.stat().st_size > limit:
+        raise TextProblem(f"is {path.stat().st_size:,} bytes, too big for one article "
+                          "(see max_chars); split it, or pass max_chars=None")
+    if gz:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(limit + 1 if limit is not None else -1)
+        if limit is not None and len(data) > limit:
+            raise TextProblem("decompresses to too many bytes for one article (see max_chars); "
+                              "split it, or pass max_chars=None")
+        return data
+    return path.read_bytes()
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Split YAML front matter (``---`` lines at the very start) from the text."""
+    if not text.startswith("---"):
+        return {}, text
+    first, sep, rest = text.partition("\n")
+    if first.rstrip() != "---" or not sep:
+        return {}, text
+    end = -1
+    pos = 0
+    while pos < len(rest):
+        nl = rest.find("\n", pos)
+        line = rest[pos:] if nl < 0 else rest[pos:nl]
+        if line.rstrip() in ("---", "..."):
+            end = pos
+            break
+        if nl < 0:
+            break
+        pos = nl + 1
+    if end < 0:
+        raise TextProblem("starts with '---' but its front matter has no closing '---' line")
+    import yaml
+
+    try:
+        meta = yaml.safe_load(rest[:end])
+    except yaml.YAMLError as exc:
+        raise TextProblem(f"has front matter that is not valid YAML ({exc}); fix it") from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise TextProblem("has front matter that is not a mapping of 'key: value' lines")
+    nl = rest.find("\n", end)
+    body = "" if nl < 0 else rest[nl + 1:]
+    return {str(k): v for k, v in meta.items()}, body
+
+
+def iter_json(path: Path, gz: bool, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
+    opener = gzip.open if gz else open
+    with opener(path, "rb") as fh:
+        text, _ = decode_bytes(fh.read(), encoding)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TextProblem(f"is not valid JSON ({exc}); for one object per line use .jsonl") from exc
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if "text" not in data and len(lists) == 1:
+            data = lists[0]  # {"articles": [...]} and the like
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise TextProblem("holds neither an object nor a list of objects")
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            yield i, RowProblem(i, f"is a {type(item).__name__}, not an object")
+        else:
+            yield i, item
+
+
+def iter_jsonl(path: Path, gz: bool, encoding: str | None,
+               ) -> Iterator[tuple[int, dict | RowProblem]]:
+    """One JSON object per line, parsed line by line; blank lines are ignored."""
+    opener = gzip.open if gz else open
+    with opener(path, "rb") as fh:
+        row = -1
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            row += 1
+            try:
+                line, _ = decode_bytes(raw, encoding)
+                item = json.loads(line)
+            except (TextProblem, json.JSONDecodeError) as exc:
+                yield row, RowProblem(row, f"is not a JSON object (line {lineno}: {exc})")
+                continue
+            if not isinstance(item, dict):
+                yield row, RowProblem(row, f"is a JSON {type(item).__name__}, not an "
+                                      f"object (line {lineno})")
+                continue
+            yield row, item
+
+
+def _csv_encoding(path: Path, gz: bool) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    opener = gzip.open if gz else open
+    with opener(path, "rb") as fh:
+        try:
+            while block := fh.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def iter_csv(path: Path, gz: bool, encoding: str | None, sep: str) -> Iterator[tuple[int, dict]]:
+    """Rows of a CSV/TSV file, read in chunks; every cell is read as a string."""
+    enc = encoding or _csv_encoding(path, gz)
+    try:
+        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                             encoding=enc, chunksize=CHUNK_ROWS,
+                             compression="gzip" if gz else None)
+        row = 0
+        for chunk in reader:
+            for record in chunk.to_dict("records"):
+                yield row, record
+                row += 1
+    except UnicodeDecodeError as exc:
+        raise TextProblem(f"cannot be decoded as {enc} ({exc}); pass encoding=...") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise TextProblem(f"is not a readable CSV file ({exc})") from exc
+
+
+def iter_parquet(path: Path) -> Iterator[tuple[int, dict]]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises its own error classes for a broken file
+        raise TextProblem(f"is not a readable Parquet file ({exc})") from exc
+    row = 0
+    for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+        for record in batch.to_pylist():
+            yield row, record
+            row += 1
+
+
+def iter_table(path: Path, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
+    suffix, gz = file_kind(path)
+    if suffix == ".json":
+        return iter_json(path, gz, encoding)
+    if suffix in (".jsonl", ".ndjson"):
+        return iter_jsonl(path, gz, encoding)
+    if suffix in (".csv", ".tsv"):
+        return iter_csv(path, gz, encoding, "\t" if suffix == ".tsv" else ",")
+    if suffix == ".parquet":
+        if gz:
+            raise TextProblem("is a gzip-compressed Parquet file; Parquet compresses itself, "
+                              "decompress it first")
+        return iter_parquet(path)
+    raise AssertionError(suffix)  # internal: callers check the suffix first
+
+
+def read_manifest(path: Path) -> dict[str, dict]:
+    """A sidecar manifest: file name -> metadata. CSV with a ``file`` column, or JSON (a list of
+    objects with ``file``, or an object mapping file names to objects)."""
+    from mediakit._errors import SchemaError
+
+    if path.suffix.lower() == ".json":
+        data = json.loads(decode_bytes(path.read_bytes())[0])
+        if isinstance(data, dict):
+            data = [{"file": k, **v} for k, v in data.items() if isinstance(v, dict)]
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise ValueError(f"manifest {path} must be a list of objects with a 'file' key, or "
+                             "an object mapping file names to objects")
+        records = data
+    else:
+        text = decode_bytes(path.read_bytes())[0]
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        records = frame.to_dict("records")
+    out: dict[str, dict] = {}
+    for i, rec in enumerate(records):
+        if "file" not in rec or not isinstance(rec["file"], str) or not rec["file"]:
+            raise SchemaError(f"manifest {path} row {i} has no 'file' value; every row names the "
+                              "file (relative to the manifest's folder) it describes")
+        key = rec["file"].replace("\\", "/")
+        if key in out:
+            raise ValueError(f"manifest {path} lists {key!r} twice; keep one row per file")
+        out[key] = {k: v for k, v in rec.items() if k != "file"}
+    return out

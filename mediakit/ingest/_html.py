@@ -1,0 +1,42 @@
+"""Main text and metadata of a full HTML page, with trafilatura."""
+
+from __future__ import annotations
+
+import re
+
+_PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                   re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_page(text: str) -> bool:
+    """Whether ``text`` is a whole HTML document (doctype or ``<html>`` first)."""
+    return bool(_PAGE.match(text[:4096]))
+
+
+def extract_page(page: str | bytes, url: str | None = None) -> dict[str, object]:
+    """Return the page's main text and metadata: ``text``, ``title``, ``published``, ``outlet``.
+
+    Navigation, footers, comments, cookie banners and link lists are left out by trafilatura.
+    ``outlet`` is the page's declared site name (``og:site_name`` and the like), else None:
+    the caller decides on a fallback. ``text`` is "" when the page holds no main text.
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, include_formatting=False,
+        favor_precision=True,
+    )
+    if doc is None:
+        doc = trafilatura.bare_extraction(
+            page, url=url, with_metadata=True, include_comments=False, favor_recall=True,
+        )
+    if doc is None:
+        return {"text": "", "title": None, "published": None, "outlet": None, "hostname": None}
+    return {
+        "text": doc.text or "",
+        "title": doc.title or None,
+        "published": doc.date or None,
+        "outlet": doc.sitename or None,
+        "hostname": doc.hostname or None,
+    }

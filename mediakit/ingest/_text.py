@@ -1,0 +1,213 @@
+"""Bytes to clean article text: decoding, Unicode repair, leftover tag fragments, sanity checks.
+
+Every change made to the text is one of the documented repairs of :func:`clean_text`; nothing
+else is touched (curly quotes stay curly, words and punctuation stay as they are).
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+
+#: Byte order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+#: Magic numbers of binary formats people put in text folders by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document; extract its text first (e.g. with pdftotext)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx/.epub file); extract its text first"),
+    (b"\x1f\x8b", "gzip-compressed; name it with a .gz suffix (e.g. .jsonl.gz)"),
+    (b"{\\rtf", "an RTF document; save it as plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document; save it as plain text first"),
+)
+
+# C0 controls other than tab, line feed, form feed and carriage return, plus C1 controls:
+# text that still has them after decoding is not text in the guessed encoding.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+#: HTML element names; only these count as tags in leftover markup.
+_TAG_NAMES = (
+    "a abbr address article aside audio b bdi bdo blockquote body br button caption cite code "
+    "col colgroup data dd del details dfn div dl dt em embed fieldset figcaption figure font "
+    "footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend "
+    "li link main mark meta meter nav noscript object ol option p picture pre q s samp script "
+    "section select small source span strong style sub summary sup svg table tbody td template "
+    "textarea tfoot th thead time title tr track u ul video wbr"
+).split()
+
+_NAME = r"(?:{})(?![\w-])".format("|".join(sorted(_TAG_NAMES, key=len, reverse=True)))
+# Attribute values may be quoted with straight or curly quotes (the seed 000 has curly ones).
+_VALUE = r"""(?:"[^"<>]*+"|'[^'<>]*+'|[“”][^“”<>]*+[“”]|[‘’][^‘’<>]*+[‘’]|[^\s"'<>“”‘’]++)"""
+_ATTRS = rf"(?>(?:\s++[A-Za-z_:@][\w:.@-]*+(?:\s*+=\s*+{_VALUE})?)*+)\s*+/?>"
+# A complete tag: "<" (optionally followed by a line break, as in the seed 000), the name,
+# attributes, ">". Comments too. Atomic groups and possessive quantifiers keep it linear.
+_TAG = re.compile(
+    rf"<!--(?:[^<>-]++|-(?!->))*+-->|<(?:[ \t]*+\n[ \t]*+)?/?{_NAME}{_ATTRS}",
+    re.IGNORECASE,
+)
+# A fragment that lost its "<": a whole line such as `div class="x">` or `/div>`.
+_LINE_FRAGMENT = re.compile(
+    rf"^[ \t]*+(?:/{_NAME}[ \t]*+>|{_NAME}(?>[ \t]++[A-Za-z_:@][\w:.@-]*+[ \t]*+=[ \t]*+{_VALUE})++[ \t]*+/?>)[ \t]*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARK = "\x00"  # stands in for a removed tag until empty lines are dropped
+
+#: Sentence-ending punctuation (or a line break) must occur at least this often in prose.
+MAX_RUN_WITHOUT_PUNCT = 20_000
+_RUN = re.compile(r"[^.!?。！？\n]++")
+
+
+class TextProblem(ValueError):
+    """One input cannot become article text; the message says why and what to do."""
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Describe ``data`` if it is a binary file rather than text (None for text)."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    head = data[:8192]
+    if head and head.count(0) > max(1, len(head) // 100):
+        return "binary data (it holds NUL bytes)"
+    return None
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode file bytes; return ``(text, encoding)``.
+
+    With ``encoding`` given, decode strictly with it. Otherwise: a byte order mark decides
+    (UTF-8, UTF-16, UTF-32); then UTF-8; then Windows-1252 (a superset of Latin-1's printable
+    characters: smart quotes, euro sign); then Latin-1; then charset-normalizer's best guess.
+    A guess is accepted only when it leaves no control characters, so bytes that are not text
+    in any of these encodings raise :class:`TextProblem` instead of becoming garbage.
+    """
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise TextProblem(f"cannot be decoded as {encoding!r} ({exc}); check encoding=") from exc
+    what = binary_kind(data)
+    if what:
+        raise TextProblem(f"is {what}, not text")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise TextProblem(f"starts with a {codec} byte order mark but does not decode "
+                                  f"({exc}); re-save it as UTF-8") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for codec in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return text, codec
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if not _CONTROL.search(text):
+            return text, best.encoding
+    raise TextProblem("is not text in UTF-8, UTF-16, Windows-1252 or Latin-1 and its encoding "
+                      "could not be detected; pass encoding=... or re-save it as UTF-8")
+
+
+def remove_tags(text: str) -> str:
+    """Remove HTML tags and tag fragments left in text; drop lines that held only markup.
+
+    A tag is ``<name attributes>`` for a known HTML element name (also ``</name>``, comments,
+    and a ``<`` followed by a line break, as in a tag broken over two lines); a line that is
+    only a tag that lost its ``<`` (``div class="x">``) is removed too. Text such as
+    ``a < b`` or ``<Reuters>`` is not a tag and stays.
+    """
+    if "<" not in text and ">" not in text:
+        return text
+    marked = _TAG.sub(_MARK, text)
+    marked = _LINE_FRAGMENT.sub(_MARK, marked)
+    if _MARK not in marked:
+        return text
+    lines = marked.split("\n")
+    kept = [line.replace(_MARK, "") for line in lines
+            if not (_MARK in line and not line.replace(_MARK, "").strip())]
+    return "\n".join(kept)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))
+
+
+def repair_unicode(text: str) -> str:
+    """Repair mojibake and invisible problems with ftfy, keeping curly quotes and ligatures.
+
+    ftfy fixes text decoded with the wrong encoding ("donâ€™t" -> "don’t"), line breaks
+    (CRLF, CR, U+2028 -> LF), removes control characters, terminal escapes and byte order
+    marks, and normalises to NFC. It is told not to straighten quotes, not to expand
+    ligatures, not to change character widths and not to unescape HTML (see below).
+    """
+    import ftfy
+
+    text = ftfy.fix_text(
+        text,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        unescape_html=False,
+        normalization="NFC",
+        explain=False,
+    )
+    # ftfy leaves NBSP alone; in news text it is only a space.
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_text(text: str) -> str:
+    """The documented repairs, in order; the result is what ``articles.text`` holds.
+
+    1. Unicode: mojibake, line breaks, control characters, BOM, NFC (:func:`repair_unicode`);
+       no-break spaces become spaces.
+    2. Leftover HTML tags and tag fragments are removed (:func:`remove_tags`).
+    3. HTML character references with a final semicolon (``&amp;``, ``&#8217;``) are decoded
+       (only when the text held markup or references; a plain ``&`` stays).
+    4. Leading and trailing whitespace of the whole text is removed.
+    """
+    text = repair_unicode(text)
+    text = remove_tags(text)
+    if "&" in text and ";" in text:
+        text = _ENTITY.sub(_unescape, text).replace("\u00a0", " ")
+    return text.strip()
+
+
+def check_text(text: str, *, max_chars: int | None) -> None:
+    """Raise :class:`TextProblem` for text that cannot be an article."""
+    if not text.strip():
+        raise TextProblem("has no text (empty or only whitespace/markup)")
+    if max_chars is not None and len(text) > max_chars:
+        raise TextProblem(
+            f"is {len(text):,} characters long, more than max_chars={max_chars:,}; it is "
+            "probably several articles or not an article. Split it, or pass max_chars=None")
+    if len(text) > MAX_RUN_WITHOUT_PUNCT and any(
+            m.end() - m.start() > MAX_RUN_WITHOUT_PUNCT for m in _RUN.finditer(text)):
+        raise TextProblem(
+            f"has a run of more than {MAX_RUN_WITHOUT_PUNCT:,} characters without a line break "
+            "or sentence punctuation, so it is not prose (encoded data? minified markup?); "
+            "remove it or fix the extraction")
