@@ -1,0 +1,126 @@
+"""Readers for the lexicon formats researchers already have; each returns plain Python data.
+
+Every reader returns ``(metadata, categories)`` where ``categories`` is a list of
+``(name, description, [terms])`` in file order. Validation happens in ``mediakit.measures.lexicons``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+_META_KEYS = ("name", "version", "description", "citation", "licence", "license")
+
+
+def read_yaml(path: Path) -> object:
+    import yaml
+
+    try:
+        # safe_load only: a "!!python/object" tag raises instead of running code
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"could not read {path} as YAML (only plain YAML is allowed): {exc}") from exc
+
+
+def read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"could not read {path} as JSON: {exc}") from exc
+
+
+def from_mapping(data: dict) -> tuple[dict, list[tuple[str, str, object]]]:
+    """Split a dict into metadata and categories.
+
+    A dict with a ``categories`` key is mediakit's own format: ``categories`` maps each name to
+    a list of terms or to ``{"description": ..., "terms": [...]}``. Any other dict is a
+    quanteda/Lexicoder-style dictionary: ``{category: [terms]}``, where a value may itself be a
+    dict of sub-categories (nested groups), named ``group_sub`` once flattened.
+    """
+    if "categories" in data:
+        meta = {k: data[k] for k in _META_KEYS if k in data}
+        unknown = sorted(set(map(str, data)) - set(_META_KEYS) - {"categories"})
+        if unknown:
+            raise ValueError(
+                f"lexicon has unknown top-level key(s) {unknown}; allowed: "
+                f"{', '.join(_META_KEYS)}, categories."
+            )
+        cats = data["categories"]
+        if not isinstance(cats, dict) or not cats:
+            raise ValueError("lexicon 'categories' must be a non-empty mapping of name -> terms.")
+        out = []
+        for name, value in cats.items():
+            if isinstance(value, dict):
+                extra = sorted(set(map(str, value)) - {"description", "terms"})
+                if extra:
+                    raise ValueError(
+                        f"category {name!r} has unknown key(s) {extra}; use 'description' and "
+                        "'terms'."
+                    )
+                out.append((name, value.get("description") or "", value.get("terms")))
+            else:
+                out.append((name, "", value))
+        return meta, out
+    return {}, list(_flatten(data, prefix=""))
+
+
+def _flatten(node: object, prefix: str):
+    """Nested quanteda groups -> flat (name, "", terms); a list may mix terms and sub-groups."""
+    if not isinstance(node, dict):
+        raise ValueError(f"expected a mapping of category -> terms, got {type(node).__name__}.")
+    for key, value in node.items():
+        name = f"{prefix}_{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flatten(value, name)
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            terms = [v for v in value if not isinstance(v, dict)]
+            if terms:
+                yield name, "", terms
+            for sub in value:
+                if isinstance(sub, dict):
+                    yield from _flatten(sub, name)
+        else:
+            yield name, "", value
+
+
+_LIWC_CATEGORY = re.compile(r"^\s*(\d+)\s+(\S.*?)\s*$")
+
+
+def read_dic(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
+    """A LIWC-style ``.dic``: ``%``, ``id<TAB>name`` lines, ``%``, then ``term<TAB>id id ...``."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    marks = [i for i, line in enumerate(lines) if line.strip() == "%"]
+    if len(marks) < 2:
+        raise ValueError(
+            f"{path} is not a LIWC-style .dic file: it needs a header of category ids between two "
+            "lines holding only '%'."
+        )
+    names: dict[str, str] = {}
+    for line in lines[marks[0] + 1 : marks[1]]:
+        if not line.strip():
+            continue
+        m = _LIWC_CATEGORY.match(line)
+        if not m:
+            raise ValueError(f"{path}: bad category line {line!r} (expected 'id<TAB>name').")
+        if m.group(1) in names:
+            raise ValueError(f"{path}: category id {m.group(1)} is defined twice.")
+        names[m.group(1)] = m.group(2)
+    terms: dict[str, list[str]] = {n: [] for n in names.values()}
+    for number, line in enumerate(lines[marks[1] + 1 :], start=marks[1] + 2):
+        if not line.strip():
+            continue
+        parts = line.split("\t") if "\t" in line else line.split()
+        parts = [p.strip() for p in parts if p.strip()]
+        ids = []
+        while len(parts) > 1 and parts[-1] in names:
+            ids.insert(0, parts.pop())
+        term = " ".join(parts)
+        if not ids or any(c in term for c in "()/<>"):
+            raise ValueError(
+                f"{path}, line {number}: {line!r} is not 'term<TAB>category ids' with known ids "
+                "(conditional LIWC entries are not supported)."
+            )
+        for cid in ids:
+            terms[names[cid]].append(term)
+    return {"name": path.stem}, [(name, "", t) for name, t in terms.items()]
