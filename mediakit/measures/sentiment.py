@@ -148,7 +148,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     values = text_values(data, text)
     selected = (data["kind"].isin(kinds).to_numpy(dtype=bool) if "kind" in data.columns
                 else np.ones(len(data), dtype=bool))
-    selected &= _scope_mask(data, scope)
+    selected = selected & _scope_mask(data, scope)
     present = np.fromiter((v is not None and bool(v.strip()) for v in values), dtype=bool,
                           count=len(values))
     rows = np.flatnonzero(selected & present)
