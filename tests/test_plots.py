@@ -101,8 +101,10 @@ def test_plot_sentiment_arc_one_line_per_article_points_per_sentence():
 
 
 def test_plot_readability_one_point_per_article():
-    scored = pd.DataFrame({"outlet": ["A", "B", "B"],
-                           "readability_flesch_kincaid_grade": [9.5, 12.0, 14.0]})
+    # score_readability repeats an article's value on each content row; NaN on other rows
+    scored = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c"],
+                           "outlet": ["A", "A", "B", "B", "B"],
+                           "readability_flesch_kincaid_grade": [np.nan, 9.5, 12.0, 12.0, 14.0]})
     ax = mk.plot_readability(scored)
     assert [list(c.get_offsets()[:, 1]) for c in ax.collections] == [[9.5], [12.0, 14.0]]
     assert ax.get_ylabel() == "Flesch-Kincaid grade"

@@ -12,6 +12,7 @@ Outlets keep one colour in every figure: pass ``palette=outlet_colors(articles["
 from __future__ import annotations
 
 from mediakit.plots._style import LABELS, OKABE_ITO, display_label, outlet_colors
+from mediakit.plots.coverage import plot_coverage_map, plot_presence
 from mediakit.plots.estimates import plot_estimates, plot_readability
 from mediakit.plots.frames import plot_frames
 from mediakit.plots.sentiment import plot_sentiment_arc
@@ -21,8 +22,10 @@ __all__ = [
     "OKABE_ITO",
     "display_label",
     "outlet_colors",
+    "plot_coverage_map",
     "plot_estimates",
     "plot_frames",
+    "plot_presence",
     "plot_readability",
     "plot_sentiment_arc",
 ]

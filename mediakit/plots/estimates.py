@@ -84,14 +84,15 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
 
 
 def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid_grade",
-                     x: str = "outlet", order: Sequence[str] | None = None,
+                     x: str = "outlet", units: str | None = "article_id", order: Sequence[str] | None = None,
                      palette: Mapping[str, str] | Sequence[str] | None = None, ax=None,
                      **kwargs):
     """Draw each article's readability score, one column of points per outlet.
 
     Draws the per-article scores of :func:`mediakit.score_readability` as they are (no
-    averaging); for outlet estimates with intervals, draw ``compare_groups`` output with
-    :func:`plot_estimates`.
+    averaging): ``score_readability`` writes an article's value on each of its content rows, so
+    one point is drawn per ``units`` value (its first row with a score). For outlet estimates
+    with intervals, draw ``compare_groups`` output with :func:`plot_estimates`.
 
     Parameters
     ----------
@@ -101,6 +102,8 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
         Readability column (default the Flesch-Kincaid grade; higher = harder).
     x : str
         Group column (default ``"outlet"``).
+    units : str or None
+        One point per value of this column (default ``"article_id"``); None draws every row.
     order, palette, ax
         As in :func:`plot_estimates`.
     **kwargs
@@ -110,8 +113,11 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
     -------
     matplotlib Axes
     """
-    frame = frame_with(data, [x, y], what="data",
-                       hint="Pass articles scored by mk.score_readability(...).")
+    frame = frame_with(data, [x, y, units], what="data",
+                       hint="Pass sentences scored by mk.score_readability(...).")
+    frame = frame[pd.to_numeric(frame[y], errors="coerce").notna()]
+    if units is not None:
+        frame = frame.drop_duplicates(units)
     groups = levels(frame[x], order)
     colors = resolve_palette(groups, palette)
     ax = get_ax(ax)

@@ -1,0 +1,256 @@
+"""Coverage map (each outlet's sentences side by side, aligned ones joined) and presence matrix.
+
+Both draw the tables of :func:`mediakit.compare_coverage` as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from mediakit.plots._style import NEUTRAL, get_ax, levels, resolve_palette
+
+#: Box fill alpha of a sentence only its outlet carries.
+_UNIQUE_ALPHA = 0.85
+_STYLES = {"shared": "-", "partial": "--"}
+
+
+def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | None = None,
+                      palette: Mapping[str, str] | Sequence[str] | None = None,
+                      max_chars: int = 48, fontsize: float = 6.5, ax=None, **kwargs):
+    """Draw each outlet's sentences in reading order, side by side, with aligned ones joined.
+
+    Each outlet is a column of boxes, one per content sentence, top to bottom in reading order
+    (an outlet with several articles on the story has them one after another). A box filled in
+    the outlet's colour holds a fact only that outlet reported; an outlined box, a fact another
+    outlet also carries. Lines join sentences aligned across outlets: solid when ``shared``
+    (same fact, close wording), dashed when ``partial`` (overlapping content). The headline and
+    the lede (first content sentence after the headline) are labelled; each box shows the start
+    of its sentence.
+
+    Parameters
+    ----------
+    data : Coverage
+        The result of :func:`mediakit.compare_coverage` (its ``facts`` and ``alignment``).
+    story : str, optional
+        Story to draw; optional when the result holds one story.
+    order : sequence of str, optional
+        Outlets from left to right; default sorted.
+    palette : mapping or sequence, optional
+        Colours; default :func:`mediakit.plots.outlet_colors`.
+    max_chars : int
+        Characters of each sentence shown in its box (0 = none).
+    fontsize : float
+        Size of the sentence text, points.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to the joining lines (``Axes.plot``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
+    facts, alignment, by, story_col = _coverage_parts(data)
+    story = _pick_story(facts, story_col, story)
+    rows = facts[facts[story_col].astype(str) == story]
+    outlets = levels(rows[by], order)
+    colors = resolve_palette(outlets, palette)
+    ax = get_ax(ax)
+
+    width, gap = 1.0, 0.8
+    place: dict[tuple[str, str, int], tuple[float, float]] = {}
+    n_max = 1.0
+    for col, outlet in enumerate(outlets):
+        x0 = col * (width + gap)
+        mine = rows[rows[by].astype(str) == outlet].sort_values(["article_id", "rank"])
+        y = 0.0
+        for k, (article, art) in enumerate(mine.groupby("article_id", sort=False)):
+            y += 0.6 if k else 0.0
+            lede_done = False
+            for rec in art.itertuples(index=False):
+                unique = int(rec.n_outlets) <= 1
+                box = Rectangle((x0, y + 0.06), width, 0.88, linewidth=1.0,
+                                edgecolor=colors[outlet],
+                                facecolor=colors[outlet] if unique else "white",
+                                alpha=_UNIQUE_ALPHA if unique else 1.0, zorder=2)
+                ax.add_patch(box)
+                tag = ""
+                if rec.kind == "headline":
+                    tag = "HEADLINE "
+                elif not lede_done:
+                    tag, lede_done = "LEDE ", True
+                if max_chars or tag:
+                    # bold text is wider: leave room for the tag
+                    room = max_chars - int(1.6 * len(tag)) if tag else max_chars
+                    ax.text(x0 + 0.03, y + 0.5, tag + _clip(rec.sentence, max(room, 0)),
+                            fontsize=fontsize, va="center", ha="left", zorder=3, clip_on=True,
+                            fontweight="bold" if tag else "normal")
+                place[(outlet, str(article), int(rec.sentence_id))] = (x0, y + 0.5)
+                y += 1.0
+        n_max = max(n_max, y)
+
+    seen: set[frozenset] = set()
+    line_kw = {"color": "#444444", "linewidth": 0.9, "alpha": 0.8, "zorder": 1} | kwargs
+    linked = alignment[(alignment[story_col].astype(str) == story)
+                       & alignment["status"].isin(list(_STYLES))]
+    for rec in linked.itertuples(index=False):
+        a = (str(getattr(rec, by)), str(rec.article_id), int(rec.sentence_id))
+        b = (str(rec.other_outlet), str(rec.other_article_id), int(rec.other_sentence_id))
+        pair = frozenset((a, b))
+        if a not in place or b not in place or pair in seen:
+            continue
+        seen.add(pair)
+        (xa, ya), (xb, yb) = sorted((place[a], place[b]))
+        ax.plot([xa + width, xb], [ya, yb], linestyle=_STYLES[rec.status], **line_kw)
+
+    ax.set_xlim(-0.1, len(outlets) * (width + gap) - gap + 0.1)
+    ax.set_ylim(n_max + 0.2, -0.2)
+    ax.set_xticks([c * (width + gap) + width / 2 for c in range(len(outlets))], outlets)
+    ax.xaxis.tick_top()
+    ax.set_yticks([])
+    for side in ("left", "right", "bottom", "top"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="x", length=0)
+    ax.set_ylabel("Reading order (content sentences)")
+    handles = [Patch(facecolor=NEUTRAL, edgecolor=NEUTRAL, alpha=_UNIQUE_ALPHA,
+                     label="only this outlet"),
+               Patch(facecolor="white", edgecolor=NEUTRAL, label="also in another outlet"),
+               Line2D([], [], color="#444444", linestyle="-", label="shared"),
+               Line2D([], [], color="#444444", linestyle="--", label="partial")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=4,
+              frameon=False, fontsize=7)
+    ax.set_title(f"Story: {story}", fontsize=9, loc="left", pad=24)
+    return ax
+
+
+def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None = None,
+                  palette: Mapping[str, str] | Sequence[str] | None = None,
+                  max_chars: int = 60, ax=None, **kwargs):
+    """Draw which outlet carries which fact: one row per fact, one column per outlet.
+
+    A square in the outlet's colour means the outlet carries the fact; a small grey outline,
+    that it does not (an omission if others do). Facts carried by the most outlets come first,
+    then by their first place in any article.
+
+    Parameters
+    ----------
+    data : Coverage or DataFrame
+        A :func:`mediakit.compare_coverage` result (fact rows are labelled with their
+        representative sentence), or its tidy ``presence`` table (labelled by ``fact_id``).
+    story : str, optional
+        Story to draw; optional when there is one.
+    order : sequence of str, optional
+        Outlets from left to right; default sorted.
+    palette : mapping or sequence, optional
+        Colours; default :func:`mediakit.plots.outlet_colors`.
+    max_chars : int
+        Characters of each fact's text shown as its label.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to the squares (``Axes.scatter``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from mediakit.plots._checks import frame_with
+
+    if isinstance(data, pd.DataFrame):
+        presence, labels_from, by, story_col = data, None, "outlet", "story_id"
+    else:
+        facts, _al, by, story_col = _coverage_parts(data)
+        presence, labels_from = data.presence, facts
+    presence = frame_with(presence, [story_col, "fact_id", by, "present"], what="presence")
+    story = _pick_story(presence, story_col, story)
+    rows = presence[presence[story_col].astype(str) == story]
+    outlets = levels(rows[by], order)
+    colors = resolve_palette(outlets, palette)
+    counts = rows.groupby("fact_id")["present"].sum()
+    first = rows.groupby("fact_id")["first_position"].min() if "first_position" in rows else None
+    fact_ids = sorted(counts.index, key=lambda f: (-int(counts[f]),
+                                                  float(first[f]) if first is not None else 0.0, f))
+    ypos = {f: i for i, f in enumerate(fact_ids)}
+    ax = get_ax(ax)
+    style = {"marker": "s", "s": 70, "zorder": 3} | kwargs
+    for col, outlet in enumerate(outlets):
+        mine = rows[rows[by].astype(str) == outlet]
+        has = mine[mine["present"].astype(bool)]
+        ax.scatter([col] * len(has), [ypos[f] for f in has["fact_id"]], color=colors[outlet],
+                   label=outlet, **style)
+        lacks = mine[~mine["present"].astype(bool)]
+        ax.scatter([col] * len(lacks), [ypos[f] for f in lacks["fact_id"]], marker="s", s=18,
+                   facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=2)
+    ax.set_xticks(range(len(outlets)), outlets)
+    ax.xaxis.tick_top()
+    ax.set_xlim(-0.6, len(outlets) - 0.4)
+    ax.set_ylim(len(fact_ids) - 0.5, -0.5)
+    if labels_from is not None:
+        text = labels_from.drop_duplicates("fact_id").set_index("fact_id")["text"]
+        labels = [f"{_clip(text.get(f, ''), max_chars)}" for f in fact_ids]
+    else:
+        labels = [f"fact {f}" for f in fact_ids]
+    ax.set_yticks(range(len(fact_ids)), labels, fontsize=7)
+    ax.set_ylabel("Fact (representative sentence)")
+    ax.set_title(f"Story: {story}", fontsize=9, loc="left", pad=18)
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def coverage_figure_size(data, story: str) -> tuple[float, float]:
+    """A figure size that fits the coverage map of ``story`` (inches)."""
+    facts, _al, by, story_col = _coverage_parts(data)
+    rows = facts[facts[story_col].astype(str) == story]
+    n_out = max(1, rows[by].nunique())
+    tallest = rows.groupby(by).size().max() if len(rows) else 1
+    return (1.0 + 3.0 * n_out, 1.6 + 0.3 * float(tallest))
+
+
+def _coverage_parts(data):
+    from mediakit.plots._checks import frame_with
+
+    facts = getattr(data, "facts", None)
+    alignment = getattr(data, "alignment", None)
+    if not isinstance(facts, pd.DataFrame) or not isinstance(alignment, pd.DataFrame):
+        raise TypeError(
+            f"data must be the result of mk.compare_coverage(...), got {type(data).__name__}."
+        )
+    params = getattr(data, "params", {}) or {}
+    by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
+    frame_with(facts, [story_col, by, "article_id", "sentence_id", "kind", "rank", "n_outlets",
+                       "sentence", "fact_id", "text"], what="coverage.facts")
+    frame_with(alignment, [story_col, by, "article_id", "sentence_id", "other_outlet",
+                           "other_article_id", "other_sentence_id", "status"],
+               what="coverage.alignment")
+    return facts, alignment, by, story_col
+
+
+def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
+    stories = sorted({str(s) for s in frame[column].dropna()})
+    if story is None:
+        if len(stories) == 1:
+            return stories[0]
+        if not stories:
+            raise ValueError("the coverage result holds no story to draw.")
+        raise ValueError(
+            f"the coverage result holds {len(stories)} stories; choose one with story=... "
+            f"(e.g. {stories[0]!r})."
+        )
+    if str(story) not in stories:
+        from mediakit._validation import suggest
+
+        raise ValueError(f"story={story!r} is not in the coverage result." + suggest(story, stories))
+    return str(story)
+
+
+def _clip(text: object, n: int) -> str:
+    if n <= 0 or text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

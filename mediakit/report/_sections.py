@@ -1,0 +1,143 @@
+"""Sections of the HTML report. Every value from the data is escaped with ``esc``."""
+
+from __future__ import annotations
+
+import html
+import numbers
+
+import pandas as pd
+
+
+def esc(value: object) -> str:
+    """Escaped text of one value ('' for missing)."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, list, tuple, dict, set)):
+        try:
+            if pd.isna(value):
+                return ""
+        except (TypeError, ValueError):
+            pass
+    return html.escape(str(value), quote=True)
+
+
+def table_html(frame: pd.DataFrame, *, max_rows: int = 40, caption: str | None = None,
+               digits: int = 3) -> str:
+    """An escaped HTML table of the first ``max_rows`` rows (numbers rounded for display)."""
+    if frame is None or not isinstance(frame, pd.DataFrame):
+        return ""
+    shown = frame.head(max_rows)
+    head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
+    rows = []
+    for record in shown.itertuples(index=False, name=None):
+        cells = []
+        for value in record:
+            if isinstance(value, numbers.Real) and not isinstance(value, bool):
+                text = "" if pd.isna(value) else (
+                    f"{value:.{digits}g}" if isinstance(value, float) else str(value))
+                cells.append(f'<td class="num">{esc(text)}</td>')
+            else:
+                cells.append(f"<td>{esc(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = (f'<p class="meta">Showing {len(shown)} of {len(frame)} rows.</p>'
+            if len(frame) > len(shown) else "")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            + more)
+
+
+def summary(tables: dict) -> str:
+    """Articles compared: one row per article with outlet, story, title and sentence count."""
+    articles = tables.get("articles")
+    if not isinstance(articles, pd.DataFrame):
+        return ""
+    cols = [c for c in ("article_id", "outlet", "story_id", "title", "published", "source")
+            if c in articles.columns]
+    shown = articles[cols].copy()
+    sentences = tables.get("sentences")
+    if isinstance(sentences, pd.DataFrame) and {"article_id", "kind"} <= set(sentences.columns):
+        counts = sentences.groupby("article_id", sort=False).size()
+        shown["n_sentences"] = [int(counts.get(a, 0)) for a in shown["article_id"]]
+    n_out = articles["outlet"].nunique() if "outlet" in articles.columns else 0
+    n_story = articles["story_id"].nunique() if "story_id" in articles.columns else 0
+    return (f"<p>{len(articles)} articles from {n_out} outlets on {n_story} "
+            f"{'story' if n_story == 1 else 'stories'}.</p>"
+            + swatches(tables) + table_html(shown, max_rows=200, caption="Articles"))
+
+
+def swatches(tables: dict) -> str:
+    """The outlet colour key used by every figure."""
+    palette = tables.get("palette") or {}
+    if not palette:
+        return ""
+    items = "".join(
+        f'<span style="margin-right:1rem"><span class="swatch" '
+        f'style="background:{esc(color)}"></span>{esc(outlet)}</span>'
+        for outlet, color in palette.items()
+    )
+    return f'<p class="meta">Outlet colours: {items}</p>'
+
+
+def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
+    """Per story and outlet: facts only this outlet carries, facts others carry that it lacks."""
+    coverage = tables.get("coverage")
+    if coverage is None:
+        return ""
+    from mediakit.report._coverage_text import outlet_facts
+
+    blocks = ["<h2>What each outlet reported and left out</h2>"]
+    for story_id, outlet, unique, omitted in outlet_facts(coverage, tables.get("sentences")):
+        blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
+        blocks.append(_quote_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
+        blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
+                                  omitted, max_rows))
+    return "\n".join(blocks) if len(blocks) > 1 else ""
+
+
+def _quote_list(heading: str, items: list[tuple[str, str]], max_rows: int) -> str:
+    if not items:
+        return f"<h4>{esc(heading)}</h4><p class=\"meta\">None.</p>"
+    quotes = "".join(
+        f"<blockquote>{esc(text)}<br><span class=\"meta\">{esc(where)}</span></blockquote>"
+        for text, where in items[:max_rows]
+    )
+    more = (f'<p class="meta">and {len(items) - max_rows} more (see the CSV tables).</p>'
+            if len(items) > max_rows else "")
+    return f"<h4>{esc(heading)}</h4>{quotes}{more}"
+
+
+_TABLE_TITLES = {
+    "groups": "Outlet estimates with intervals (compare_groups)",
+    "frames": "Frame profile per outlet (compare_groups on frame measures)",
+    "terms": "Distinctive terms per outlet (compare_terms)",
+    "actors": "Actors mentioned and quoted (compare_actors)",
+}
+
+
+def tables_section(tables: dict, *, max_rows: int = 40) -> str:
+    blocks = []
+    for key, title in _TABLE_TITLES.items():
+        frame = tables.get(key)
+        if isinstance(frame, pd.DataFrame) and not frame.empty:
+            blocks.append(f"<h3>{esc(title)}</h3>" + table_html(frame, max_rows=max_rows))
+    return ("<h2>Tables</h2>" + "\n".join(blocks)) if blocks else ""
+
+
+def provenance(tables: dict) -> str:
+    """Versions and input hashes, so the page can be traced to its inputs."""
+    from mediakit.report.figures import build_manifest
+
+    articles = tables.get("articles")
+    has_text = isinstance(articles, pd.DataFrame) and {"article_id", "text"} <= set(articles)
+    record = build_manifest(tables.get("manifest"), articles=articles if has_text else None)
+    rows = [("mediakit", record["mediakit"]), ("python", record["python"])]
+    rows += [(k, v) for k, v in record["libraries"].items()]
+    versions = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
+    extra = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in record.items()
+                    if k not in {"mediakit", "python", "libraries", "inputs"})
+    inputs = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
+                     for k, v in (record.get("inputs") or {}).items())
+    return ("<h2>Provenance</h2><table><thead><tr><th>package</th><th>version</th></tr></thead>"
+            f"<tbody>{versions}{extra}</tbody></table>"
+            + (f"<table><thead><tr><th>article_id</th><th>SHA-256 of text</th></tr></thead>"
+               f"<tbody>{inputs}</tbody></table>" if inputs else ""))

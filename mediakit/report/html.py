@@ -1,0 +1,128 @@
+"""A self-contained HTML report: inline SVG figures, tables, and each outlet's unique and omitted
+facts quoted with their sentences.
+
+Every piece of text that comes from the articles or their metadata goes through ``html.escape``;
+the page loads nothing from outside and a Content-Security-Policy forbids scripts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from mediakit.report import _sections
+from mediakit.report._paths import inside, safe_filename
+from mediakit.report._sections import esc as _e
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.7rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.2rem 0}figure svg{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#555}
+blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.6rem;border-left:3px solid #ccc}
+.note{background:#fff8e1;border-left:4px solid #e6a700;padding:.4rem .8rem}
+.meta{color:#666;font-size:.85rem}.swatch{display:inline-block;width:.8em;height:.8em;
+margin-right:.3em;vertical-align:baseline}
+"""
+
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'")
+
+
+def write_report(result, out_dir: str | Path, *, title: str | None = None,
+                 filename: str = "report.html", max_rows: int = 40) -> Path:
+    """Write one self-contained HTML page with the figures and tables of an analysis.
+
+    The page holds: the articles compared; each figure as inline SVG (the same figures
+    :meth:`mediakit.Analysis.report` saves); for every story and outlet the facts only it
+    reported and the facts others reported that it left out, quoted with their sentences; the
+    comparison tables; and the provenance (versions, SHA-256 of every input text). It loads no
+    external resource, runs no script, and escapes all text from the articles and metadata.
+
+    Parameters
+    ----------
+    result : Analysis or mapping
+        An :class:`mediakit.Analysis`, or a mapping with some of the keys ``articles``,
+        ``sentences``, ``groups``, ``frames``, ``readability``, ``terms``, ``coverage``,
+        ``actors``, ``notes``. Missing parts are left out of the page.
+    out_dir : str or Path
+        Folder to write into (created if needed).
+    title : str, optional
+        Page title; default "mediakit report".
+    filename : str
+        Name of the page; made safe with ``safe_filename`` (it cannot leave ``out_dir``).
+    max_rows : int
+        Longest table shown per section (the full tables are in ``Analysis.report``'s CSVs).
+
+    Returns
+    -------
+    Path
+        The HTML file written.
+    """
+    from mediakit.plots.overview import standard_figures, tables_of
+
+    tables = tables_of(result)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = inside(out, safe_filename(filename, default="report.html"))
+    page_title = title or "mediakit report"
+
+    parts = [f"<h1>{_e(page_title)}</h1>", _sections.summary(tables)]
+    notes = tables.get("notes") or []
+    if notes:
+        parts.append('<div class="note"><p><strong>Notes</strong></p><ul>'
+                     + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul></div>")
+    figures = standard_figures(tables)
+    if figures:
+        parts.append("<h2>Figures</h2>")
+        for k, item in enumerate(figures):
+            parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}"))
+            _close(item.figure)
+    parts.append(_sections.coverage_section(tables, max_rows=max_rows))
+    parts.append(_sections.tables_section(tables, max_rows=max_rows))
+    parts.append(_sections.provenance(tables))
+
+    body = "\n".join(p for p in parts if p)
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{_e(page_title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def figure_svg(fig, *, prefix: str) -> str:
+    """The figure as an inline ``<svg>`` element, its ids prefixed so several can share a page."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight",
+                    metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+    return svg
+
+
+def _figure_html(fig, caption: str, *, prefix: str) -> str:
+    return (f"<figure>{figure_svg(fig, prefix=prefix)}"
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+
+def _close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
