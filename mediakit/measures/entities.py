@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -153,6 +155,9 @@ def extract_entities(
     story = (rows["story_id"].to_numpy()[idx] if "story_id" in rows.columns
              else np.zeros(len(idx), dtype=np.int64))
     out["canonical"] = pd.array(_canonical(out, story, alias_table), dtype="str")
+    sent_story = (rows["story_id"].to_numpy() if "story_id" in rows.columns
+                  else np.zeros(len(rows), dtype=np.int64))
+    out = _missed_surnames(out, story, rows, sent_story)
     out["article_id"] = out["article_id"].astype(data["article_id"].dtype)
     return out
 
@@ -174,3 +179,51 @@ def _canonical(out: pd.DataFrame, story: np.ndarray, alias_table: dict[str, str]
         for p, c in zip(pos, canon, strict=True):
             result[p] = c
     return result
+
+
+def _missed_surnames(out: pd.DataFrame, story: np.ndarray, rows: pd.DataFrame,
+                     sent_story: np.ndarray) -> pd.DataFrame:
+    """Add the mentions the recogniser missed of people it found elsewhere in the story.
+
+    A person named in full somewhere in a story ("John Healey") is also found where only the
+    surname, capitalised, stands ("Healey clarified that ..."), when no other person of the
+    story has that surname.
+    """
+    person = (out["label"] == "PERSON").to_numpy()
+    canon = out["canonical"].to_numpy()
+    texts = out["text"].to_numpy()
+    surnames: dict[object, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for st, c, t, p in zip(story, canon, texts, person, strict=True):
+        if p and " " in c:
+            last = _names.strip_titles(str(t)).split()[-1]
+            surnames[st][last].add(c)
+    taken: dict[tuple[object, int], list[tuple[int, int]]] = defaultdict(list)
+    for a, sid, s0, e0 in zip(out["article_id"], out["sentence_id"], out["start"], out["end"],
+                              strict=True):
+        taken[(a, int(sid))].append((int(s0), int(e0)))
+    new = []
+    sent_text = rows["text"].astype(str).to_numpy()
+    for st in surnames:
+        unique = {n: next(iter(cs)) for n, cs in surnames[st].items() if len(cs) == 1}
+        if not unique:
+            continue
+        pattern = re.compile(r"(?<![\w’'-])(" + "|".join(
+            map(re.escape, sorted(unique, key=len, reverse=True))) + r")(?![\w-])")
+        for i in np.flatnonzero(sent_story == st):
+            aid, sid = rows["article_id"].iat[i], int(rows["sentence_id"].iat[i])
+            s0 = int(rows["start"].iat[i])
+            for m in pattern.finditer(sent_text[i]):
+                a, b = s0 + m.start(), s0 + m.end()
+                if any(x < b and a < y for x, y in taken[(aid, sid)]):
+                    continue
+                new.append((aid, sid, a, b, m.group(), "PERSON", unique[m.group()]))
+    if not new:
+        return out
+    extra = pd.DataFrame(new, columns=list(ENTITY_COLUMNS)).astype(
+        {"sentence_id": "int64", "start": "int64", "end": "int64", "text": "str", "label": "str",
+         "canonical": "str"})
+    order = {a: k for k, a in enumerate(pd.unique(rows["article_id"]))}
+    both = pd.concat([out, extra], ignore_index=True)
+    both["_order"] = both["article_id"].map(order)
+    both = both.sort_values(["_order", "start"], kind="stable").drop(columns="_order")
+    return both.reset_index(drop=True)

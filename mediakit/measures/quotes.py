@@ -1,0 +1,410 @@
+"""``extract_quotes``: who is quoted, directly or in reported speech, and with which words."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mediakit._normalize import fold_accents, normalize_spelling
+from mediakit._validation import check_frame, check_positive_int, require_columns, resolve_kinds
+from mediakit.measures import _quotes_rules as rules
+
+#: Columns of the quotes table, in order.
+QUOTE_COLUMNS: tuple[str, ...] = (
+    "article_id", "sentence_id", "start", "end", "quote", "speaker", "cue", "kind",
+)
+
+#: Values of ``kind`` (``scare`` only with ``include_scare=True``).
+QUOTE_KINDS: tuple[str, ...] = ("direct", "partial", "indirect", "scare")
+
+_QUOTE_MARKS = "\"“”„«»‟"
+
+
+def empty_quotes(article_dtype=None) -> pd.DataFrame:
+    """The quotes table with no rows and the contract's columns."""
+    frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in QUOTE_COLUMNS})
+    for c in ("sentence_id", "start", "end"):
+        frame[c] = frame[c].astype("int64")
+    if article_dtype is not None:
+        frame["article_id"] = frame["article_id"].astype(article_dtype)
+    return frame
+
+
+def extract_quotes(
+    data: pd.DataFrame,
+    *,
+    articles: pd.DataFrame | None = None,
+    entities: pd.DataFrame | None = None,
+    aliases: Mapping[str, str] | pd.DataFrame | None = None,
+    include_scare: bool = False,
+    kinds: str | Iterable[str] | None = None,
+    batch_size: int = 256,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Find direct, partial and indirect quotes and who said them.
+
+    Direct quotes are the stretches between quotation marks (straight ``"`` and curly ``“ ”``),
+    found per paragraph by the same finder as the sentences' ``in_quote``; following
+    journalistic convention, a paragraph that opens a quote without closing it continues into
+    the next paragraph when that one opens with a quote mark (one row for the whole quote).
+    Quotes inside bullets count. A short quoted fragment inside reported speech (Rubio said the
+    US will not “fall into the trap of endless negotiations”) is a *partial* quote. Reported
+    speech without marks ("Healey clarified that ...", "according to X, ...") is an *indirect*
+    quote. A quoted fragment with no verb of saying in its sentence (the “reassurance force”,
+    the "coalition of the willing") is a scare quote or a name, not speech: it is left out
+    unless ``include_scare=True``.
+
+    The speaker is found through a verb of saying (see ``CUE_VERBS`` in
+    ``mediakit.measures._quotes_rules``: said, told, stated, emphasized, stressed, added, warned,
+    claimed, ... and "according to") in the quote's sentence(s), outside the quote: its subject
+    in spaCy's dependency parse (walking up "is expected to tell" and "..., highlighting"), the
+    name right after an inverted cue ("said Healey"), or the nearest name before it. A pronoun
+    subject (he, she) is resolved to the last person named before the sentence; a role noun
+    ("the defence secretary") to the person named with that role elsewhere in the article. A
+    whole-paragraph quote without a cue continues the speaker of the previous paragraph's
+    quote. Otherwise the speaker is missing (NA) and the quote stays.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The sentences frame (``mk.split_sentences``), or an articles frame (then split here).
+    articles : DataFrame, optional
+        The articles, for their exact text; without it the text is rebuilt from the sentences'
+        offsets (same offsets; paragraphs from ``paragraph_id``).
+    entities : DataFrame, optional
+        ``extract_entities`` output for these sentences, to reuse; computed when omitted.
+    aliases : dict or DataFrame, optional
+        Name variants, passed to ``extract_entities`` when it is run here.
+    include_scare : bool
+        Keep scare quotes as rows with ``kind="scare"``.
+    kinds : str or iterable of str, optional
+        Sentence kinds to read; default the content kinds (headline, body, bullet).
+    batch_size : int
+        Sentences per spaCy batch.
+    progress : bool, optional
+        Show progress bars (default: only for 200 sentences or more).
+
+    Returns
+    -------
+    DataFrame
+        One row per quote: ``article_id, sentence_id`` (the sentence where it starts),
+        ``start, end`` (offsets into the article text; ``articles.text[start:end] == quote``,
+        marks excluded; a multi-paragraph quote includes the paragraph break and the reopening
+        mark), ``quote``, ``speaker`` (the ``canonical`` name of ``extract_entities``, or NA),
+        ``cue`` (the verb as written, lower case, or "according to"; NA when none), ``kind``
+        (``direct``, ``partial``, ``indirect``; ``scare`` on request). In reading order.
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing.
+    ImportError
+        spaCy or its English model is not installed (``pip install 'mediakit[nlp]'``).
+
+    Examples
+    --------
+    >>> import mediakit as mk
+    >>> quotes = mk.extract_quotes(mk.load_example("seeds"))
+    >>> "Kaja Kallas" in set(quotes["speaker"].dropna())
+    True
+    """
+    check_frame(data)
+    if "sentence_id" not in data.columns and "text" in data.columns:
+        require_columns(data, ["article_id", "text"], what="articles")
+        from mediakit.segment.split import split_sentences
+
+        articles = data if articles is None else articles
+        data = split_sentences(data, progress=progress)
+    require_columns(data, ["article_id", "sentence_id", "start", "end", "text"],
+                    what="sentences", hint="Build it with mk.split_sentences(articles).")
+    check_positive_int("batch_size", batch_size)
+    if not isinstance(include_scare, bool):
+        raise TypeError(f"include_scare must be True or False, got {include_scare!r}.")
+    wanted = resolve_kinds(kinds)
+    content = data if "kind" not in data.columns else data.loc[data["kind"].isin(wanted)]
+    if content.empty:
+        return empty_quotes(data["article_id"].dtype)
+    if entities is None:
+        from mediakit.measures.entities import extract_entities
+
+        entities = extract_entities(data, aliases=aliases, kinds=kinds, batch_size=batch_size,
+                                    progress=progress)
+    else:
+        check_frame(entities, "entities")
+        require_columns(entities, ["article_id", "start", "end", "label", "canonical"],
+                        what="entities", hint="Build it with mk.extract_entities(sentences).")
+    texts = _article_texts(data, articles)
+    arts = [_Article.build(aid, texts[aid], group, wanted)
+            for aid, group in data.groupby("article_id", sort=False)]
+    _attach_entities(arts, entities)
+
+    from mediakit.measures import _spacy
+
+    jobs = [(a, k) for a in arts for k in a.to_parse()]
+    docs = _spacy.pipe((a.sent_text(k) for a, k in jobs), task="parse", batch_size=batch_size,
+                       progress=progress, total=len(jobs), desc="quotes")
+    for (a, k), doc in zip(jobs, docs, strict=True):
+        a.docs[k] = doc
+    rows = []
+    for a in arts:
+        rows.extend(a.attribute(include_scare))
+    if not rows:
+        return empty_quotes(data["article_id"].dtype)
+    out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    for c in ("sentence_id", "start", "end"):
+        out[c] = out[c].astype("int64")
+    for c in ("quote", "speaker", "cue", "kind"):
+        out[c] = out[c].astype("str")
+    out["article_id"] = out["article_id"].astype(data["article_id"].dtype)
+    return out
+
+
+def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> dict:
+    if articles is not None:
+        check_frame(articles, "articles")
+        require_columns(articles, ["article_id", "text"], what="articles")
+        return dict(zip(articles["article_id"], articles["text"], strict=True))
+    out = {}
+    has_pid = "paragraph_id" in sentences.columns
+    for aid, g in sentences.groupby("article_id", sort=False):
+        g = g.sort_values("start")
+        buf = [" "] * int(g["end"].max())
+        prev_pid = None
+        for s, t, pid in zip(g["start"], g["text"], g["paragraph_id"] if has_pid else [0] * len(g),
+                             strict=True):
+            s = int(s)
+            buf[s:s + len(t)] = list(t)
+            if prev_pid is not None and pid != prev_pid and s > 0:
+                buf[s - 1] = "\n"
+            prev_pid = pid
+        out[aid] = "".join(buf)
+    return out
+
+
+@dataclass
+class _Quote:
+    mark_start: int
+    mark_end: int
+    start: int
+    end: int
+    n_paragraphs: int
+    sent: int  # index into the article's sentence arrays
+
+
+@dataclass
+class _Article:
+    article_id: object
+    text: str
+    sids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    pids: np.ndarray
+    content: np.ndarray  # bool per sentence
+    quotes: list[_Quote]
+    ents: list[tuple[int, int, str, str]] = field(default_factory=list)
+    docs: dict[int, object] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, aid, text: str, g: pd.DataFrame, wanted) -> _Article:
+        from mediakit.segment.quotes import paragraph_bounds, quote_spans
+
+        g = g.sort_values("start")
+        starts = g["start"].to_numpy(dtype=np.int64)
+        ends = g["end"].to_numpy(dtype=np.int64)
+        pids = (g["paragraph_id"].to_numpy() if "paragraph_id" in g.columns
+                else np.arange(len(g)))
+        content = (g["kind"].isin(wanted).to_numpy() if "kind" in g.columns
+                   else np.ones(len(g), dtype=bool))
+        if "paragraph_id" in g.columns:
+            bounds = g.groupby("paragraph_id", sort=False).agg(s=("start", "min"),
+                                                                 e=("end", "max"))
+            paragraphs = sorted(zip(bounds["s"].astype(int), bounds["e"].astype(int),
+                                    strict=True))
+        else:
+            paragraphs = paragraph_bounds(text)
+        art = cls(aid, text, g["sentence_id"].to_numpy(dtype=np.int64), starts, ends, pids,
+                  content, [])
+        merged: list[list[int]] = []
+        for span in quote_spans(text, paragraphs):
+            if span.continued and merged:
+                merged[-1][1] = span.end
+                merged[-1][2] += 1
+            else:
+                merged.append([span.start, span.end, 1])
+        for ms, me, n in merged:
+            s, e = ms, me
+            while s < e and (text[s] in _QUOTE_MARKS or text[s].isspace()):
+                s += 1
+            while e > s and (text[e - 1] in _QUOTE_MARKS or text[e - 1].isspace()):
+                e -= 1
+            k = art.sentence_at(s)
+            if e > s and k is not None and content[k]:
+                art.quotes.append(_Quote(ms, me, s, e, n, k))
+        return art
+
+    def sentence_at(self, pos: int) -> int | None:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k if k >= 0 and pos < self.ends[k] else None
+
+    def sent_text(self, k: int) -> str:
+        return self.text[self.starts[k]:self.ends[k]]
+
+    def to_parse(self) -> list[int]:
+        ks = {q.sent for q in self.quotes}
+        for q in self.quotes:
+            ks.update(self.overlapping(q.mark_start, q.mark_end))
+        ks.update(k for k in np.flatnonzero(self.content) if rules.may_have_cue(self.sent_text(k)))
+        return sorted(int(k) for k in ks)
+
+    def overlapping(self, s: int, e: int) -> list[int]:
+        lo = max(bisect.bisect_right(self.starts, s) - 1, 0)
+        hi = bisect.bisect_left(self.starts, e)
+        return [k for k in range(lo, hi) if self.ends[k] > s and self.content[k]]
+
+    def local(self, k: int):
+        """Entities and quote ranges of sentence k, in sentence-local offsets."""
+        s0, e0 = int(self.starts[k]), int(self.ends[k])
+        ents = [(s - s0, e - s0, lab, can) for s, e, lab, can in self.ents if s >= s0 and e <= e0]
+        quotes = [(max(q.mark_start, s0) - s0, min(q.mark_end, e0) - s0) for q in self.quotes
+                  if q.mark_start < e0 and q.mark_end > s0]
+        return ents, quotes
+
+    def cues(self, k: int) -> list:
+        doc = self.docs.get(k)
+        if doc is None:
+            return []
+        _, quotes = self.local(k)
+        return [t for t in doc if rules.is_cue(t) and not rules._in_any(t.idx, quotes)]
+
+    # -- speakers -------------------------------------------------------------------------
+    def speaker(self, k: int, cue) -> tuple[str | None, tuple[int, int] | None]:
+        """Canonical speaker of ``cue`` in sentence k and the subject's local range."""
+        ents, quotes = self.local(k)
+        head = rules.subject_of(cue)
+        found = rules.speaker_in_subject(head, ents, quotes) if head is not None else None
+        rng = None
+        if head is not None:
+            rng = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge))
+        if found is None and head is None:
+            found = rules.nearby_speaker(cue, ents, quotes)
+        if found is None:
+            return None, rng
+        how, what = found
+        s0 = int(self.starts[k])
+        if how == "name":
+            return what, rng
+        if how == "pronoun":
+            labels = ("PERSON",) if what.lower_ in rules.PRONOUNS_PERSON else ("ORG",)
+            return self._antecedent(s0, s0 + what.idx, labels), rng
+        return self._role(k, rules.role_words(what)), rng
+
+    def _outside_quotes(self, labels):
+        return [e for e in self.ents if e[2] in labels
+                and not any(q.mark_start <= e[0] < q.mark_end for q in self.quotes)]
+
+    def _antecedent(self, sent_start: int, pos: int, labels) -> str | None:
+        cands = self._outside_quotes(labels)
+        before = [e for e in cands if e[1] <= sent_start] or [e for e in cands if e[1] <= pos]
+        return before[-1][3] if before else None
+
+    def _role(self, k: int, words: list[str]) -> str | None:
+        if not words:
+            return None
+        s0 = int(self.starts[k])
+        hits = []
+        people = self._outside_quotes(("PERSON",))
+        for n, e in enumerate(people):
+            j = self.sentence_at(e[0])
+            lo = int(self.starts[j]) if j is not None else 0
+            hi = int(self.ends[j]) if j is not None else len(self.text)
+            # the role words must stand next to this name, not beside a neighbouring one
+            lo = max(lo, e[0] - 60, people[n - 1][1] if n else 0)
+            hi = min(hi, e[1] + 50, people[n + 1][0] if n + 1 < len(people) else hi)
+            window = self.text[lo:e[0]] + " " + self.text[e[1]:hi]
+            folded = normalize_spelling(fold_accents(window).lower())
+            if all(w in folded.split() or w in folded for w in words):
+                hits.append(e)
+        before = [e for e in hits if e[1] <= s0]
+        if before:
+            return before[-1][3]
+        return hits[0][3] if hits else None
+
+    # -- rows ------------------------------------------------------------------------------
+    def attribute(self, include_scare: bool) -> list[tuple]:
+        rows = []
+        used: set[tuple[int, int]] = set()  # (sentence, cue token index) taken by a quote
+        prev: tuple[int, str | None, str | None] | None = None  # paragraph, speaker, cue
+        for q in self.quotes:
+            ctx = self.overlapping(q.mark_start, q.mark_end) or [q.sent]
+            ranked = []
+            for k in ctx:
+                for cue in self.cues(k):
+                    pos = int(self.starts[k]) + cue.idx
+                    dist = q.mark_start - pos if pos < q.mark_start else pos - q.mark_end
+                    ranked.append((cue.tag_ == "VBG" and cue.lower_ != "according", dist, k, cue))
+            ranked.sort(key=lambda r: (r[0], r[1]))
+            speaker, cue_word, taken = None, None, None
+            for _, _, k, cue in ranked:
+                who, _ = self.speaker(k, cue)
+                if cue_word is None:
+                    cue_word, taken = rules.cue_text(cue), (k, cue.i)
+                if who is not None:
+                    speaker, cue_word, taken = who, rules.cue_text(cue), (k, cue.i)
+                    break
+            para = int(self.pids[q.sent])
+            p_first = int(self.starts[np.flatnonzero(self.pids == para)[0]])
+            before = self.text[p_first:q.mark_start]
+            kind = rules.quote_kind(self.text[q.start:q.end], before,
+                                    paragraphs=q.n_paragraphs, has_cue=bool(ranked))
+            if (not ranked and kind == "direct" and not before.strip(" -•*") and prev is not None
+                    and prev[0] == para - 1 and prev[1] is not None):
+                speaker, cue_word = prev[1], prev[2]
+            if kind == "scare" and not include_scare:
+                continue
+            if taken is not None:
+                used.add(taken)
+            if kind == "direct":
+                last_para = int(self.pids[self.sentence_at(q.end - 1) or q.sent])
+                prev = (last_para, speaker, cue_word)
+            rows.append((self.article_id, int(self.sids[q.sent]), q.start, q.end,
+                         self.text[q.start:q.end], speaker, cue_word, kind))
+        quoted = {k for q in self.quotes for k in self.overlapping(q.mark_start, q.mark_end)}
+        for k in sorted(self.docs):
+            if k in quoted or not self.content[k]:
+                continue
+            row = self._indirect(k, used)
+            if row is not None:
+                rows.append(row)
+        rows.sort(key=lambda r: r[2])
+        return rows
+
+    def _indirect(self, k: int, used) -> tuple | None:
+        cues = [c for c in self.cues(k) if (k, c.i) not in used]
+        cues.sort(key=lambda c: (c.tag_ == "VBG" and c.lower_ != "according", c.i))
+        s0 = int(self.starts[k])
+        for cue in cues:
+            who, rng = self.speaker(k, cue)
+            if who is None:
+                continue
+            span = rules.reported_span(cue, rng)
+            if span is None:
+                continue
+            s, e = s0 + span[0], s0 + span[1]
+            return (self.article_id, int(self.sids[k]), s, e, self.text[s:e], who,
+                    rules.cue_text(cue), "indirect")
+        return None
+
+
+def _attach_entities(arts: list[_Article], entities: pd.DataFrame) -> None:
+    by_article = {a.article_id: a for a in arts}
+    ents = entities.sort_values(["article_id", "start"], kind="stable")
+    for aid, g in ents.groupby("article_id", sort=False):
+        art = by_article.get(aid)
+        if art is not None:
+            art.ents = list(zip(g["start"].astype(int), g["end"].astype(int),
+                                g["label"].astype(str), g["canonical"].astype(str),
+                                strict=True))
