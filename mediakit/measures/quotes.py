@@ -273,6 +273,21 @@ class _Article:
                   if q.mark_start < e0 and q.mark_end > s0]
         return ents, quotes
 
+    def _context(self, q: _Quote) -> list[int]:
+        """Sentences where the attribution of ``q`` can stand: those it overlaps, plus a
+        sentence right after it in the same paragraph ("“Why?” Kallas asked.") or right
+        before it ending with a colon."""
+        ks = self.overlapping(q.mark_start, q.mark_end) or [q.sent]
+        nxt, prv = ks[-1] + 1, ks[0] - 1
+        if (nxt < len(self.starts) and self.content[nxt] and self.pids[nxt] == self.pids[ks[-1]]
+                and not self.text[q.mark_end:self.starts[nxt]].strip()):
+            ks = [*ks, nxt]
+        if (prv >= 0 and self.content[prv] and self.pids[prv] == self.pids[ks[0]]
+                and self.text[self.ends[prv]:q.mark_start].strip() == ""
+                and self.text[self.starts[prv]:self.ends[prv]].rstrip().endswith(":")):
+            ks = [prv, *ks]
+        return ks
+
     def cues(self, k: int) -> list:
         doc = self.docs.get(k)
         if doc is None:
@@ -339,7 +354,7 @@ class _Article:
         used: set[tuple[int, int]] = set()  # (sentence, cue token index) taken by a quote
         prev: tuple[int, str | None, str | None] | None = None  # paragraph, speaker, cue
         for q in self.quotes:
-            ctx = self.overlapping(q.mark_start, q.mark_end) or [q.sent]
+            ctx = self._context(q)
             ranked = []
             for k in ctx:
                 for cue in self.cues(k):
@@ -360,8 +375,9 @@ class _Article:
             before = self.text[p_first:q.mark_start]
             kind = rules.quote_kind(self.text[q.start:q.end], before,
                                     paragraphs=q.n_paragraphs, has_cue=bool(ranked))
-            if (not ranked and kind == "direct" and not before.strip(" -•*") and prev is not None
-                    and prev[0] == para - 1 and prev[1] is not None):
+            if (not ranked and kind == "direct" and prev is not None and prev[1] is not None
+                    and (prev[0] == para or prev[0] == para - 1 and not before.strip(" -•*"))):
+                # the same speaker goes on: "“A,” he said. “B.”" or a new paragraph of quote
                 speaker, cue_word = prev[1], prev[2]
             if kind == "scare" and not include_scare:
                 continue
