@@ -15,7 +15,9 @@ from mediakit.plots._style import LABELS, OKABE_ITO, display_label, outlet_color
 from mediakit.plots.coverage import plot_coverage_map, plot_presence
 from mediakit.plots.estimates import plot_estimates, plot_readability
 from mediakit.plots.frames import plot_frames
+from mediakit.plots.overview import plot_overview
 from mediakit.plots.sentiment import plot_sentiment_arc
+from mediakit.plots.terms import plot_keyness
 
 __all__ = [
     "LABELS",
@@ -25,6 +27,8 @@ __all__ = [
     "plot_coverage_map",
     "plot_estimates",
     "plot_frames",
+    "plot_keyness",
+    "plot_overview",
     "plot_presence",
     "plot_readability",
     "plot_sentiment_arc",

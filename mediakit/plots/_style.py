@@ -43,6 +43,10 @@ LABELS: dict[str, str] = {
     "outlet": "Outlet",
     "story_id": "Story",
     "estimate": "Estimate",
+    "g2": "Keyness (signed G², log-likelihood)",
+    "chi2": "Keyness (signed chi-square)",
+    "log_ratio": "Log ratio (log2 of relative frequencies)",
+    "log_odds_z": "Log-odds z-score (informative Dirichlet prior)",
     "n_mentions": "Mentions",
     "n_quotes": "Quotes",
 }

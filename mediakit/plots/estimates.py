@@ -56,6 +56,8 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
     """
     cols = ["measure", y, x, *(ci or ())]
     frame = frame_with(data, cols, what="data", hint="Pass the output of mk.compare_groups(...).")
+    if "comparison" in frame.columns:  # compare_groups: group rows, not pairwise differences
+        frame = frame[frame["comparison"] == "group"]
     measure = pick_measure(frame, measure)
     rows = frame[frame["measure"].astype(str) == measure]
     groups = levels(rows[y], order)

@@ -50,6 +50,8 @@ def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
     """
     frame = frame_with(data, [x, y, value], what="data",
                        hint="Pass mk.compare_groups(...) output for the frame_* measures.")
+    if "comparison" in frame.columns:  # compare_groups: group rows, not pairwise differences
+        frame = frame[frame["comparison"] == "group"]
     frame = frame[frame[x].astype(str).str.startswith(prefix)]
     if frame.empty:
         raise ValueError(f"data has no rows whose {x!r} starts with {prefix!r}.")

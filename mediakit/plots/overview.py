@@ -19,6 +19,9 @@ PARTS: tuple[str, ...] = (
     "notes", "manifest", "palette",
 )
 
+#: Measures of the ``groups`` table drawn as estimate figures (the table keeps all of them).
+FIGURE_MEASURES: tuple[str, ...] = ("sentiment_compound", "readability_flesch_kincaid_grade")
+
 
 def tables_of(result: object) -> dict[str, object]:
     """The parts of an Analysis (attributes) or a mapping (keys), plus the outlet palette."""
@@ -52,15 +55,16 @@ class FigureItem:
     data: pd.DataFrame | None
 
 
-def _panels(tables: dict[str, object]) -> list[tuple[str, str, Callable, pd.DataFrame, tuple]]:
+def _panels(tables: dict[str, object], *, max_stories: int = 6
+            ) -> list[tuple[str, str, Callable, pd.DataFrame, tuple]]:
     """(name, caption, draw(ax), data, size) for every part present, in reading order."""
     from mediakit import plots
 
     palette = tables["palette"]
     out = []
     coverage = tables.get("coverage")
-    if coverage is not None and hasattr(plots, "plot_coverage_map"):
-        out += plots._coverage_panels(coverage, tables, palette)
+    if coverage is not None and isinstance(getattr(coverage, "facts", None), pd.DataFrame):
+        out += _coverage_panels(coverage, palette, max_stories=max_stories)
     sentences = tables.get("sentences")
     if _has(sentences, "sentiment_compound", "position"):
         data = sentences[[c for c in ("article_id", "sentence_id", "outlet", "position",
@@ -72,8 +76,11 @@ def _panels(tables: dict[str, object]) -> list[tuple[str, str, Callable, pd.Data
                     data, (7, 4)))
     groups = tables.get("groups")
     if _has(groups, "measure", "estimate"):
-        for measure in [m for m in pd.unique(groups["measure"]) if not str(m).startswith("frame_")]:
+        drawn = [m for m in FIGURE_MEASURES if m in set(groups["measure"].astype(str))]
+        for measure in drawn:
             data = groups[groups["measure"] == measure]
+            if "comparison" in data.columns:
+                data = data[data["comparison"] == "group"]
             out.append((f"estimates_{measure}",
                         f"{display_label(measure)} per outlet: estimate and interval "
                         "(compare_groups).",
@@ -94,8 +101,17 @@ def _panels(tables: dict[str, object]) -> list[tuple[str, str, Callable, pd.Data
         out.append(("frames", "Frame profile: frame-term hits per sentence, per outlet.",
                     lambda ax, d=frames: plots.plot_frames(d, ax=ax), frames, (8, 4)))
     terms = tables.get("terms")
-    if isinstance(terms, pd.DataFrame) and not terms.empty and hasattr(plots, "plot_keyness"):
-        out += plots._keyness_panels(terms, palette)
+    if _has(terms, "term", "reference", "g2") and "outlet" in terms.columns:
+        targets = sorted({str(t) for t in terms["outlet"].dropna()})
+        if len(targets) == 2 and set(terms["reference"].astype(str)) == {"rest"}:
+            targets = targets[:1]  # with two outlets, A vs rest mirrors B vs rest
+        for target in targets[:max_stories]:
+            out.append((f"keyness_{target}",
+                        f"Terms {target} uses more (right) and less (left) than the other "
+                        "outlets: signed G² with raw counts (compare_terms).",
+                        lambda ax, t=target: plots.plot_keyness(terms, target=t,
+                                                                palette=palette, ax=ax),
+                        terms[terms["outlet"].astype(str) == target], (7, 5.5)))
     actors = tables.get("actors")
     if isinstance(actors, pd.DataFrame) and not actors.empty and hasattr(plots, "plot_actors"):
         out.append(("actors", "Actors mentioned (bar) and quoted (dark part) per outlet.",
@@ -105,7 +121,10 @@ def _panels(tables: dict[str, object]) -> list[tuple[str, str, Callable, pd.Data
 
 
 def standard_figures(result: object) -> list[FigureItem]:
-    """One Figure per available part: what the report shows and ``Analysis.report`` saves."""
+    """One Figure per available part: what the report shows and ``Analysis.report`` saves.
+
+    Names may contain story ids: make them safe (``safe_filename``) before using them as paths.
+    """
     import matplotlib.pyplot as plt
 
     tables = result if isinstance(result, dict) and "palette" in result else tables_of(result)
@@ -150,6 +169,31 @@ def plot_overview(data: object, *, max_panels: int = 6, figsize: tuple[float, fl
         if not ax.get_title():
             ax.set_title(caption.split(":")[0].split(".")[0], fontsize=10, loc="left")
     return fig
+
+
+def _coverage_panels(coverage, palette, *, max_stories: int) -> list[tuple]:
+    from mediakit.plots.coverage import coverage_figure_size, plot_coverage_map, plot_presence
+    story_col = (getattr(coverage, "params", {}) or {}).get("story", "story_id")
+    facts = coverage.facts
+    stories = sorted({str(s) for s in facts[story_col].dropna()})[:max_stories]
+    out = []
+    for story in stories:
+        data = facts[facts[story_col].astype(str) == story]
+        out.append((f"coverage_map_{story}",
+                    f"Coverage map of story {story}: each outlet's content sentences in reading "
+                    "order; filled boxes are facts only that outlet reported, lines join aligned "
+                    "sentences (solid shared, dashed partial).",
+                    lambda ax, s=story: plot_coverage_map(coverage, story=s, palette=palette,
+                                                          ax=ax),
+                    data, coverage_figure_size(coverage, story)))
+        pres = coverage.presence[coverage.presence[story_col].astype(str) == story]
+        n_facts = pres["fact_id"].nunique()
+        out.append((f"presence_{story}",
+                    f"Facts of story {story} and the outlets that carry them (grey outline: "
+                    "not reported).",
+                    lambda ax, s=story: plot_presence(coverage, story=s, palette=palette, ax=ax),
+                    pres, (7.5, 1.4 + 0.26 * n_facts)))
+    return out
 
 
 def _has(frame: object, *columns: str) -> bool:

@@ -42,8 +42,8 @@ def table_html(frame: pd.DataFrame, *, max_rows: int = 40, caption: str | None =
     more = (f'<p class="meta">Showing {len(shown)} of {len(frame)} rows.</p>'
             if len(frame) > len(shown) else "")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            + more)
+    return (f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>" + more)
 
 
 def summary(tables: dict) -> str:
@@ -83,8 +83,6 @@ def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
     coverage = tables.get("coverage")
     if coverage is None:
         return ""
-    from mediakit.report._coverage_text import outlet_facts
-
     blocks = ["<h2>What each outlet reported and left out</h2>"]
     for story_id, outlet, unique, omitted in outlet_facts(coverage, tables.get("sentences")):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
@@ -92,6 +90,42 @@ def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
         blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
                                   omitted, max_rows))
     return "\n".join(blocks) if len(blocks) > 1 else ""
+
+
+def outlet_facts(coverage, sentences=None):
+    """Yield ``(story, outlet, unique, omitted)``; each a list of ``(sentence, where)`` pairs.
+
+    ``unique``: the outlet's sentences whose fact no other outlet carries, in reading order.
+    ``omitted``: facts other outlets carry and this one lacks, each quoted with the carrying
+    sentences (outlet, kind, position).
+    """
+    params = getattr(coverage, "params", {}) or {}
+    by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
+    facts, omissions = coverage.facts, coverage.omissions
+    for story in sorted({str(s) for s in facts[story_col].dropna()}):
+        in_story = facts[facts[story_col].astype(str) == story]
+        for outlet in sorted({str(o) for o in in_story[by]}):
+            mine = in_story[(in_story[by].astype(str) == outlet) & (in_story["n_outlets"] <= 1)]
+            mine = mine.sort_values(["article_id", "rank"])
+            unique = [(r.sentence, _where(r, with_outlet=False)) for r in mine.itertuples()]
+            lacks = omissions[(omissions[story_col].astype(str) == story)
+                              & (omissions[by].astype(str) == outlet)]
+            omitted = []
+            for fact_id in lacks["fact_id"]:
+                carriers = in_story[in_story["fact_id"] == fact_id].sort_values([by, "rank"])
+                omitted += [(r.sentence, _where(r, with_outlet=True, by=by))
+                            for r in carriers.itertuples()]
+            yield story, outlet, unique, omitted
+
+
+def _where(rec, *, with_outlet: bool, by: str = "outlet") -> str:
+    parts = [str(getattr(rec, by))] if with_outlet else []
+    parts.append(f"article {rec.article_id}, sentence {rec.sentence_id} ({rec.kind}")
+    pos = getattr(rec, "position", None)
+    if pos is not None and not pd.isna(pos):
+        parts[-1] += f", position {float(pos):.2f}"
+    parts[-1] += ")"
+    return " — ".join(parts)
 
 
 def _quote_list(heading: str, items: list[tuple[str, str]], max_rows: int) -> str:

@@ -26,7 +26,7 @@ figure{margin:1.2rem 0}figure svg{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#555}
 blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.6rem;border-left:3px solid #ccc}
 .note{background:#fff8e1;border-left:4px solid #e6a700;padding:.4rem .8rem}
-.meta{color:#666;font-size:.85rem}.swatch{display:inline-block;width:.8em;height:.8em;
+.scroll{overflow-x:auto}.meta{color:#666;font-size:.85rem}.swatch{display:inline-block;width:.8em;height:.8em;
 margin-right:.3em;vertical-align:baseline}
 """
 

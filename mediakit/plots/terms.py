@@ -1,0 +1,95 @@
+"""Keyness: the terms one outlet uses more (right) and less (left) than its reference."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from mediakit.plots._checks import frame_with
+from mediakit.plots._style import NEUTRAL, display_label, get_ax, resolve_palette
+
+
+def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "outlet",
+                 x: str = "g2", term: str = "term", n_terms: int = 10,
+                 palette: Mapping[str, str] | Sequence[str] | None = None, ax=None, **kwargs):
+    """Draw a two-sided bar chart of keyness for one target outlet, with the counts.
+
+    Draws rows of :func:`mediakit.compare_terms`: the ``n_terms`` terms with the largest
+    positive ``x`` (relatively more frequent in the target, bars to the right, in the target's
+    colour) and the ``n_terms`` with the most negative (more frequent in the reference, to the
+    left, in the reference outlet's colour, or grey for "rest" of several outlets). Each bar is labelled with the
+    raw counts ``n_target : n_reference``, so a large statistic on a handful of words is visible
+    as such.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A ``compare_terms`` table: ``by`` (the target), ``reference``, ``term``, ``x``,
+        ``n_target``, ``n_reference``.
+    target : str, optional
+        Which target group to draw; default the first in sorted order.
+    by : str
+        Column naming the target group (``compare_terms``'s ``by``).
+    x : str
+        Signed statistic drawn: ``"g2"`` (default), ``"chi2"``, ``"log_ratio"`` or
+        ``"log_odds_z"``.
+    term : str
+        Column with the term.
+    n_terms : int
+        Terms drawn on each side (at most).
+    palette : mapping or sequence, optional
+        Colours; default :func:`mediakit.plots.outlet_colors` of the targets and reference.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    frame = frame_with(data, [by, "reference", term, x, "n_target", "n_reference"],
+                       what="data", hint="Pass the output of mk.compare_terms(...).")
+    if isinstance(n_terms, bool) or not isinstance(n_terms, int) or n_terms < 1:
+        raise ValueError(f"n_terms must be an integer >= 1, got {n_terms!r}.")
+    targets = sorted({str(t) for t in frame[by].dropna()})
+    if not targets:
+        raise ValueError("data has no rows to draw.")
+    if target is None:
+        target = targets[0]
+    elif str(target) not in targets:
+        from mediakit._validation import suggest
+
+        raise ValueError(f"target={target!r} is not in data's {by!r} column; choose one of "
+                         f"{', '.join(map(repr, targets[:10]))}." + suggest(target, targets))
+    rows = frame[frame[by].astype(str) == str(target)]
+    reference = ", ".join(sorted({str(r) for r in rows["reference"].dropna()}))
+    others = [t for t in targets if t != str(target)]
+    if reference == "rest" and len(others) == 1:
+        reference = others[0]  # with two outlets the rest is the other one
+    more = rows[rows[x] > 0].sort_values(x, ascending=False, kind="stable").head(n_terms)
+    less = rows[rows[x] < 0].sort_values(x, ascending=True, kind="stable").head(n_terms)
+    shown = pd.concat([more, less.iloc[::-1]])
+
+    outlets = [str(target)] + ([reference] if reference != "rest" else [])
+    colors = resolve_palette(outlets, palette if palette is not None else None)
+    target_color = colors[str(target)]
+    ref_color = colors.get(reference, NEUTRAL)
+    ax = get_ax(ax)
+    ys = list(range(len(shown)))
+    values = shown[x].to_numpy(float)
+    bar_colors = [target_color if v > 0 else ref_color for v in values]
+    ax.barh(ys, values, color=bar_colors, **({"height": 0.7} | kwargs))
+    span = max(abs(values).max(), 1e-9) if len(values) else 1.0
+    for y, v, a, b in zip(ys, values, shown["n_target"], shown["n_reference"], strict=True):
+        ax.text(v + (0.02 * span if v > 0 else -0.02 * span), y, f"{int(a)} : {int(b)}",
+                va="center", ha="left" if v > 0 else "right", fontsize=7, color="#333333")
+    ax.set_yticks(ys, list(shown[term].astype(str)))
+    ax.set_ylim(len(ys) - 0.5, -0.5)
+    ax.set_xlim(-1.25 * span, 1.25 * span)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"{display_label(x)}: right = more in {target}, left = more in {reference}")
+    ax.set_title(f"{target} vs {reference} (counts: {target} : {reference})", fontsize=9,
+                 loc="left")
+    return ax
