@@ -176,6 +176,8 @@ def canonical_names(names: Sequence[str], labels: Sequence[str], articles: Seque
         if r in forced:
             display[r] = forced[r]
             continue
+        exact = Counter({n: c for n, c in counts.items() if name_key(n) == r})
+        counts = exact or counts
         display[r] = max(counts, key=lambda n: (not n.isascii(), counts[n], len(n),
                                                 -first_seen[n]))
     out = []
