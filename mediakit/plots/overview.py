@@ -35,12 +35,12 @@ def tables_of(result: object) -> dict[str, object]:
             f"{', '.join(PARTS[:8])}; got {type(result).__name__}."
         )
     if not tables.get("palette"):
-        outlets: list[object] = []
-        for key in ("articles", "sentences"):
-            frame = tables.get(key)
+        outlets: set[object] = set()
+        coverage_facts = getattr(tables.get("coverage"), "facts", None)
+        for frame in (tables.get("articles"), tables.get("sentences"), coverage_facts,
+                      tables.get("groups")):
             if isinstance(frame, pd.DataFrame) and "outlet" in frame.columns:
-                outlets = list(frame["outlet"])
-                break
+                outlets.update(frame["outlet"].dropna().unique())
         tables["palette"] = outlet_colors(outlets)
     return tables
 

@@ -1,0 +1,151 @@
+"""Coverage map, presence matrix and keyness: the drawn artists equal the tables."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Rectangle
+
+import mediakit as mk
+from mediakit.plots import outlet_colors
+
+STORY = "s1"
+
+
+def _coverage():
+    """Outlet A: headline + 2 body; outlet B: 3 body. A1~B0 shared, A2~B2 partial."""
+    facts = pd.DataFrame({
+        "story_id": STORY,
+        "fact_id": [0, 1, 1, 2, 3, 4, 4],
+        "text": ["Head A", "Shared fact", "Shared fact", "Only A", "Only B", "Partly", "Partly"],
+        "n_outlets": [1, 2, 2, 1, 1, 2, 2],
+        "outlet": ["A", "A", "B", "A", "B", "A", "B"],
+        "article_id": ["a", "a", "b", "a", "b", "a", "b"],
+        "sentence_id": [0, 1, 0, 3, 1, 2, 2],
+        "kind": ["headline", "body", "body", "body", "body", "body", "body"],
+        "position": [0.0, 0.0, 0.0, 1.0, 0.5, 0.5, 1.0],
+        "rank": [1, 2, 1, 4, 2, 3, 3],
+        "sentence": ["Head A <b>", "Shared fact in A", "Shared fact in B", "Only A says",
+                     "Only B says", "Partly A", "Partly B"],
+    })
+    al = pd.DataFrame({
+        "story_id": STORY,
+        "outlet": ["A", "A", "A", "B", "B", "B"],
+        "article_id": ["a", "a", "a", "b", "b", "b"],
+        "sentence_id": [1, 2, 3, 0, 1, 2],
+        "other_outlet": ["B"] * 3 + ["A"] * 3,
+        "other_article_id": ["b", "b", pd.NA, "a", pd.NA, "a"],
+        "other_sentence_id": pd.array([0, 2, pd.NA, 1, pd.NA, 2], dtype="Int64"),
+        "similarity": [0.8, 0.3, 0.1, 0.8, 0.1, 0.3],
+        "status": ["shared", "partial", "unique", "shared", "unique", "partial"],
+    })
+    presence = pd.DataFrame({
+        "story_id": STORY, "fact_id": [0, 0, 1, 1, 2, 2, 3, 3, 4, 4],
+        "outlet": ["A", "B"] * 5,
+        "present": [True, False, True, True, True, False, False, True, True, True],
+        "first_position": [0.0, np.nan, 0.0, 0.0, 1.0, np.nan, np.nan, 0.5, 0.5, 1.0],
+    })
+    omissions = pd.DataFrame({
+        "story_id": STORY, "outlet": ["A", "B", "B"], "fact_id": [3, 0, 2],
+        "text": ["Only B", "Head A", "Only A"], "n_outlets": 1, "carried_by": ["B", "A", "A"],
+        "first_position": [0.5, 0.0, 1.0],
+    })
+    return SimpleNamespace(facts=facts, alignment=al, presence=presence, omissions=omissions,
+                           params={"by": "outlet", "story": "story_id"})
+
+
+def test_coverage_map_one_box_per_sentence_unique_filled():
+    cov = _coverage()
+    ax = mk.plot_coverage_map(cov)
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(boxes) == len(cov.facts)
+    colors = outlet_colors(["A", "B"])
+    # drawn outlet by outlet, in reading order (rank)
+    ordered = cov.facts.sort_values(["outlet", "article_id", "rank"])
+    for box, rec in zip(boxes, ordered.itertuples(), strict=True):
+        if rec.n_outlets == 1:
+            assert box.get_facecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
+        else:
+            assert box.get_facecolor()[:3] == pytest.approx((1.0, 1.0, 1.0))
+        assert box.get_edgecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
+    # one line per aligned pair (symmetric rows drawn once), dashed for partial
+    styles = sorted(line.get_linestyle() for line in ax.lines)
+    assert styles == ["-", "--"]
+    labels = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("HEADLINE Head A") for t in labels)
+    assert any(t.startswith("LEDE Shared fact in A") for t in labels)
+    assert any(t.startswith("LEDE Shared fact in B") for t in labels)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B"]
+
+
+def test_coverage_map_story_choice_and_type_errors():
+    cov = _coverage()
+    with pytest.raises(ValueError, match="Did you mean 's1'"):
+        mk.plot_coverage_map(cov, story="s2")
+    with pytest.raises(TypeError, match="compare_coverage"):
+        mk.plot_coverage_map(cov.facts)
+
+
+def test_presence_marks_equal_presence_table():
+    cov = _coverage()
+    ax = mk.plot_presence(cov)
+    present = cov.presence[cov.presence.present]
+    filled = [c for c in ax.collections if c.get_label() in {"A", "B"}]
+    assert [c.get_label() for c in filled] == ["A", "B"]
+    assert [len(c.get_offsets()) for c in filled] == [
+        int((present.outlet == "A").sum()), int((present.outlet == "B").sum())]
+    # facts carried by both outlets come first
+    first_two = {t.get_text() for t in ax.get_yticklabels()[:2]}
+    assert first_two == {"Shared fact", "Partly"}
+    # a bare presence table works too (labelled by fact id)
+    ax2 = mk.plot_presence(cov.presence, ax=plt.figure().gca())
+    assert len(ax2.get_yticklabels()) == cov.presence.fact_id.nunique()
+
+
+def _terms():
+    return pd.DataFrame({
+        "outlet": ["A"] * 4 + ["B"] * 4,
+        "reference": "rest",
+        "term": ["alpha", "beta", "gamma", "delta", "delta", "gamma", "beta", "alpha"],
+        "n_target": [8, 3, 1, 0, 4, 2, 1, 1],
+        "n_reference": [1, 0, 2, 4, 0, 1, 3, 8],
+        "g2": [6.5, 4.0, -0.8, -5.1, 5.1, 0.8, -4.0, -6.5],
+    })
+
+
+def test_keyness_bars_equal_statistic_with_counts():
+    ax = mk.plot_keyness(_terms(), target="A", n_terms=5)
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx([6.5, 4.0, -0.8, -5.1])  # positive first, most negative last
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["alpha", "beta", "gamma", "delta"]
+    assert [t.get_text() for t in ax.texts] == ["8 : 1", "3 : 0", "1 : 2", "0 : 4"]
+    colors = outlet_colors(["A", "B"])
+    assert ax.patches[0].get_facecolor()[:3] == pytest.approx(to_rgba(colors["A"])[:3])
+    assert ax.patches[-1].get_facecolor()[:3] == pytest.approx(to_rgba(colors["B"])[:3])
+    assert "more in A" in ax.get_xlabel()
+
+
+def test_keyness_n_terms_and_target_checks():
+    ax = mk.plot_keyness(_terms(), target="B", n_terms=1)
+    assert [p.get_width() for p in ax.patches] == pytest.approx([5.1, -6.5])
+    with pytest.raises(ValueError, match="Did you mean 'A'"):
+        mk.plot_keyness(_terms(), target="AA")
+    with pytest.raises(mk.SchemaError):
+        mk.plot_keyness(_terms().drop(columns="n_target"))
+
+
+def test_seeds_coverage_map_draws_every_content_sentence(seeds_sentences):
+    cov = mk.compare_coverage(seeds_sentences)
+    ax = mk.plot_coverage_map(cov)
+    content = seeds_sentences[seeds_sentences.kind.isin(["headline", "body", "bullet"])]
+    assert len([p for p in ax.patches if isinstance(p, Rectangle)]) == len(content)
+    linked = cov.alignment[cov.alignment.status.isin(["shared", "partial"])]
+    pairs = {frozenset([(r.article_id, r.sentence_id), (r.other_article_id, r.other_sentence_id)])
+             for r in linked.itertuples()}
+    assert len(ax.lines) == len(pairs) > 0
+    assert any(t.get_text().startswith("HEADLINE Allies Forge Ahead") for t in ax.texts)
