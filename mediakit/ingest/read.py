@@ -264,8 +264,6 @@ class _Reader:
             except PermissionError as exc:
                 self.fail(str(path), None, f"cannot be read ({exc.strerror}); check its "
                           "permissions", PermissionError)
-            except IsADirectoryError:
-                continue
             except OSError as exc:
                 self.fail(str(path), None, f"cannot be read ({exc}); check the file", OSError)
         if root is not None:
@@ -369,7 +367,7 @@ class _Reader:
         if looks_like_page(raw):
             page = extract_page(raw, url=None if _missing(rec.get("url")) else str(rec["url"]))
             raw = page["text"]
-            for key in ("title", "published", "outlet"):
+            for key in ("title", "published", "outlet", "url"):
                 if _missing(rec.get(key)) and not _missing(page[key]):
                     rec[key] = page[key]
             has_title = has_title or page["title"] is not None

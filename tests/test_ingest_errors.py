@@ -1,0 +1,194 @@
+"""read_articles on bad input: a clear error naming the input, or a listed skip; never a silent drop."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mediakit as mk
+from mediakit._frames import ARTICLE_COLUMNS
+
+GOOD = "The minister said the plan would go ahead. Talks continue on Friday."
+
+
+def _write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "has no text"),
+    "blank.txt": (b"  \n\t\r\n  ", "has no text"),
+    "only-markup.html": (b"<div class=\"x\">\n</div>", "has no text"),
+    "report.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+    "nuls.txt": (b"a\x00b\x00" * 500, "NUL bytes"),
+    "noise.txt": (bytes(b or 1 for b in random.Random(0).randbytes(3000)), "encoding"),
+    "notes.docx": (b"plain words", "unsupported file type"),
+    "broken.json": (b"[{\"text\": ", "not valid JSON"),
+    "wrongcol.csv": (b"body,outlet\nSome text.,A\n", "has no 'text' column"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_raises_naming_it(name, tmp_path):
+    data, message = BAD_FILES[name]
+    path = _write(tmp_path / name, data)
+    with pytest.raises(ValueError, match=message) as info:
+        mk.read_articles(path)
+    assert name in str(info.value)
+    assert "on_error='skip'" in str(info.value)
+
+
+def test_missing_text_column_is_a_schema_error(tmp_path):
+    with pytest.raises(mk.SchemaError, match="'text'"):
+        mk.read_articles(pd.DataFrame({"body": ["x"], "outlet": ["A"]}))
+    with pytest.raises(mk.SchemaError, match="wrongcol.csv"):
+        mk.read_articles(_write(tmp_path / "wrongcol.csv", BAD_FILES["wrongcol.csv"][0]))
+    with pytest.raises(mk.SchemaError, match="outlet"):
+        mk.read_articles([{"text": GOOD}])
+
+
+def test_skip_lists_every_bad_file_and_keeps_the_good_ones(tmp_path):
+    for name, (data, _) in BAD_FILES.items():
+        _write(tmp_path / name, data)
+    _write(tmp_path / "good.txt", GOOD)
+    with pytest.warns(mk.SkippedInputWarning, match=f"skipped {len(BAD_FILES)} input"):
+        got = mk.read_articles(tmp_path, on_error="skip")
+    assert got["article_id"].tolist() == ["good"]
+    skipped = got.attrs["skipped"]
+    assert sorted(Path(s["source"]).name for s in skipped) == sorted(BAD_FILES)
+    for entry in skipped:
+        assert BAD_FILES[Path(entry["source"]).name][1] in entry["reason"]
+        assert entry["row"] is None
+
+
+def test_bad_rows_name_the_row_and_skip_lists_them(tmp_path):
+    lines = [json.dumps({"text": GOOD, "outlet": "A", "article_id": "1"}), "{not json",
+             json.dumps({"text": "   ", "outlet": "A"}), json.dumps(["a", "list"]),
+             json.dumps({"text": GOOD + " More.", "outlet": None}),
+             json.dumps({"text": GOOD, "outlet": "B", "article_id": "1"})]
+    path = _write(tmp_path / "a.jsonl.gz", gzip.compress("\n".join(lines).encode()))
+    with pytest.raises(ValueError, match=r"a\.jsonl\.gz row 1 is not a JSON object \(line 2"):
+        mk.read_articles(path)
+    with pytest.warns(mk.SkippedInputWarning, match="skipped 5"):
+        got = mk.read_articles(path, on_error="skip")
+    assert got["article_id"].tolist() == ["1"]
+    reasons = {s["row"]: s["reason"] for s in got.attrs["skipped"]}
+    assert sorted(reasons) == [1, 2, 3, 4, 5]
+    assert "no text" in reasons[2] and "not an object" in reasons[3]
+    assert "outlet" in reasons[4] and "also the id of" in reasons[5]
+
+
+def test_in_memory_rows(tmp_path):
+    records = [{"text": GOOD, "outlet": "A"}, {"text": None, "outlet": "A"},
+               {"text": 42, "outlet": "A"}]
+    with pytest.raises(ValueError, match="^row 1 has no text"):
+        mk.read_articles(records)
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(pd.DataFrame(records), on_error="skip")
+    assert len(got) == 1
+    assert [(s["source"], s["row"]) for s in got.attrs["skipped"]] == [(None, 1), (None, 2)]
+
+
+def test_duplicate_ids_raise_naming_both(tmp_path):
+    records = [{"text": GOOD, "outlet": "A", "article_id": "x"},
+               {"text": "Other text.", "outlet": "B", "article_id": "x"}]
+    with pytest.raises(ValueError, match=r"row 1 has article_id 'x', also the id of row 0"):
+        mk.read_articles(records)
+    same = [{"text": GOOD, "outlet": "A"}, {"text": GOOD, "outlet": "A"}]
+    with pytest.raises(ValueError, match="ids must be unique"):
+        mk.read_articles(same)  # the same article twice hashes to the same id
+
+
+def test_missing_path_glob_and_manifest(tmp_path):
+    _write(tmp_path / "articles.txt", GOOD)
+    with pytest.raises(FileNotFoundError, match="Did you mean 'articles.txt'"):
+        mk.read_articles(tmp_path / "article.txt")
+    with pytest.raises(FileNotFoundError, match="no files match"):
+        mk.read_articles(str(tmp_path / "*.jsonl"))
+    with pytest.raises(FileNotFoundError, match="manifest"):
+        mk.read_articles(tmp_path, manifest=tmp_path / "nope.csv")
+
+
+def test_manifest_row_without_a_file_is_reported(tmp_path):
+    _write(tmp_path / "a.txt", GOOD)
+    _write(tmp_path / "manifest.csv", "file,outlet\na.txt,A\nb.txt,B\n")
+    with pytest.raises(ValueError, match="lists 'b.txt' but no such article file"):
+        mk.read_articles(tmp_path)
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(tmp_path, on_error="skip")
+    assert got["outlet"].tolist() == ["A"]
+    assert got.attrs["skipped"][0]["source"].endswith("manifest.csv")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = _write(tmp_path / "secret.txt", GOOD)
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # running as root: make the read fail the same way
+        def deny(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        monkeypatch.setattr(Path, "read_bytes", deny)
+    try:
+        with pytest.raises(PermissionError, match="secret.txt cannot be read"):
+            mk.read_articles(path)
+        with pytest.warns(mk.SkippedInputWarning):
+            got = mk.read_articles(tmp_path, on_error="skip")
+        assert len(got) == 0 and tuple(got.columns) == ARTICLE_COLUMNS
+        assert "cannot be read" in got.attrs["skipped"][0]["reason"]
+    finally:
+        path.chmod(0o644)
+
+
+def test_five_megabyte_article(tmp_path):
+    sentence = "The minister said the plan would work, and the talks went on. "
+    path = _write(tmp_path / "big.txt", sentence * (5_000_000 // len(sentence)))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="big.txt is .* too big|more than max_chars"):
+        mk.read_articles(path)
+    got = mk.read_articles(path, max_chars=None)
+    assert time.perf_counter() - start < 20  # linear work; quadratic would take minutes
+    assert len(got["text"][0]) == len((sentence * (5_000_000 // len(sentence))).strip())
+
+
+def test_megabyte_line_without_punctuation(tmp_path):
+    line = "word " * 200_000
+    path = _write(tmp_path / "line.txt", f"A normal first sentence.\n{line}\nThe end.")
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="line.txt .*more than max_chars"):
+        mk.read_articles(path)
+    with pytest.raises(ValueError, match="without a line break or sentence punctuation"):
+        mk.read_articles(path, max_chars=None)
+    assert time.perf_counter() - start < 20
+
+
+def test_markup_heavy_text_stays_linear():
+    # many "<" without ">" and many unclosed comments: the tag rule must not backtrack
+    text = "Start. " + "<div a=\"b. " * 100_000 + " <!-- x. " * 100_000 + " End."
+    start = time.perf_counter()
+    got = mk.read_articles([{"text": text, "outlet": "A"}], max_chars=None)
+    assert time.perf_counter() - start < 20
+    assert got["text"][0].startswith("Start.")
+
+
+def test_bad_options():
+    with pytest.raises(ValueError, match="on_error='ignore' is not valid"):
+        mk.read_articles([{"text": GOOD, "outlet": "A"}], on_error="ignore")
+    with pytest.raises(ValueError, match="max_chars"):
+        mk.read_articles([{"text": GOOD, "outlet": "A"}], max_chars=0)
+    with pytest.raises(TypeError, match="single dict"):
+        mk.read_articles({"text": GOOD, "outlet": "A"})
+    with pytest.raises(TypeError, match="source must be"):
+        mk.read_articles(42)
+    with pytest.raises(ValueError, match="both 'body'"):
+        mk.read_articles(pd.DataFrame({"body": ["a."], "text": ["b."], "outlet": ["A"]}),
+                         text="body")
