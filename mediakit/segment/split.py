@@ -260,7 +260,8 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     for col in ("article_id", "kind", "text"):
         out[col] = out[col].astype("str")
     if "published" in articles.columns:
-        out["published"] = out["published"].astype(articles["published"].dtype)
+        # take from the column itself: to_numpy() drops the time zone read_articles sets (UTC)
+        out["published"] = articles["published"].array.take(owner)
     out.attrs["skipped"] = skipped
     if skipped:
         warnings.warn(
