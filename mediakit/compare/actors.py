@@ -136,10 +136,11 @@ def _empty(by: str) -> pd.DataFrame:
 
 def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
             by: str) -> pd.DataFrame:
-    art = data.drop_duplicates("article_id")[["article_id", "story_id", by]]
+    art = data.drop_duplicates("article_id")[list(dict.fromkeys(["article_id", "story_id", by]))]
     n_articles = art.groupby(["story_id", by], sort=False).size().rename("n_articles")
     sent_cols = ["article_id", "sentence_id", "story_id", by]
     sent_cols += [c for c in ("position", "sentiment_compound") if c in data.columns]
+    sent_cols = list(dict.fromkeys(sent_cols))
     ments = entities[["article_id", "sentence_id", "label", "canonical"]].merge(
         data[sent_cols], on=["article_id", "sentence_id"], how="inner")
     keys = ["story_id", by, "canonical"]

@@ -1,0 +1,143 @@
+"""compare_actors: who each outlet names and quotes in the seeds, and the compare contract."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import mediakit as mk
+from mediakit.compare.actors import ACTOR_COLUMNS
+
+pytest.importorskip("spacy")  # the nlp extra is part of dev: CI runs these
+
+
+@pytest.fixture(scope="module")
+def extracted(seeds_sentences, seeds_articles):
+    ents = mk.extract_entities(seeds_sentences)
+    quotes = mk.extract_quotes(seeds_sentences, articles=seeds_articles, entities=ents)
+    return ents, quotes
+
+
+@pytest.fixture(scope="module")
+def actors(seeds_sentences, extracted):
+    scored = seeds_sentences.assign(sentiment_compound=0.0)
+    scored.loc[scored["sentence_id"] % 2 == 1, "sentiment_compound"] = 0.5
+    ents, quotes = extracted
+    return scored, mk.compare_actors(scored, entities=ents, quotes=quotes)
+
+
+def _row(table: pd.DataFrame, outlet: str, name: str) -> pd.Series:
+    rows = table.loc[(table["outlet"] == outlet) & (table["canonical"] == name)]
+    assert len(rows) == 1, (outlet, name)
+    return rows.iloc[0]
+
+
+def test_layout(actors, seeds_articles):
+    _, table = actors
+    assert list(table.columns) == list(ACTOR_COLUMNS)
+    outlets = set(seeds_articles["outlet"])
+    # a full grid: every outlet has a row for every actor of the story
+    per_actor = table.groupby(["story_id", "canonical"])["outlet"].nunique()
+    assert (per_actor == len(outlets)).all()
+    assert not table.duplicated(["story_id", "outlet", "canonical"]).any()
+
+
+def test_seed_actors_per_outlet(actors, seeds_articles):
+    _, table = actors
+    a, b = seeds_articles["outlet"].tolist()
+    for name in ("Kaja Kallas", "Antti Häkkänen"):
+        assert _row(table, a, name)["n_mentions"] == 0
+        assert _row(table, b, name)["n_mentions"] >= 1
+        assert _row(table, b, name)["mentioned_only_here"]
+    for name in ("Marco Rubio", "Boris Pistorius"):
+        assert _row(table, a, name)["n_mentions"] >= 1
+        assert _row(table, b, name)["n_mentions"] == 0
+    for name in ("John Healey", "Sébastien Lecornu"):
+        assert _row(table, a, name)["n_outlets_mentioning"] == 2
+        assert not _row(table, a, name)["mentioned_only_here"]
+
+
+def test_seed_voices(actors, seeds_articles):
+    _, table = actors
+    a, b = seeds_articles["outlet"].tolist()
+    healey_a = _row(table, a, "John Healey")
+    assert healey_a["n_direct"] == 1 and healey_a["n_quote_words"] > 40
+    assert _row(table, a, "Marco Rubio")["n_partial"] == 1
+    assert _row(table, a, "Marco Rubio")["quoted_only_here"]
+    kallas = _row(table, b, "Kaja Kallas")
+    assert kallas["n_direct"] == 1 and kallas["quoted_only_here"]
+    assert kallas["cue_verbs"] == "emphasized"
+    assert _row(table, a, "Boris Pistorius")["mentioned_not_quoted"]
+    assert _row(table, a, "Sébastien Lecornu")["mentioned_not_quoted"]
+
+
+def test_counts_trace_back_to_the_tables(actors, extracted, seeds_articles):
+    scored, table = actors
+    ents, quotes = extracted
+    outlet_of = dict(zip(seeds_articles["article_id"], seeds_articles["outlet"], strict=True))
+    ents = ents.assign(outlet=ents["article_id"].map(outlet_of))
+    mentions = ents.groupby(["outlet", "canonical"]).size()
+    for (outlet, name), n in mentions.items():
+        assert _row(table, outlet, name)["n_mentions"] == n
+    quotes = quotes.dropna(subset=["speaker"]).assign(outlet=quotes["article_id"].map(outlet_of))
+    for (outlet, name), n in quotes.groupby(["outlet", "speaker"]).size().items():
+        assert _row(table, outlet, name)["n_quotes"] == n
+    # first position and mean sentiment come from the mentioning sentences
+    keyed = scored.set_index(["article_id", "sentence_id"])
+    for (outlet, name), g in ents.groupby(["outlet", "canonical"]):
+        pairs = zip(g["article_id"], g["sentence_id"], strict=True)
+        sents = keyed.loc[list(dict.fromkeys(pairs))]
+        row = _row(table, outlet, name)
+        assert row["first_position"] == pytest.approx(sents["position"].min())
+        assert row["mean_sentiment"] == pytest.approx(sents["sentiment_compound"].mean())
+
+
+def test_without_sentiment_column_mean_is_nan(seeds_sentences, extracted):
+    ents, quotes = extracted
+    table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes)
+    assert table["mean_sentiment"].isna().all()
+    assert list(table.columns) == list(ACTOR_COLUMNS)
+
+
+def test_by_another_column(seeds_sentences, extracted):
+    ents, quotes = extracted
+    table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes, by="article_id")
+    assert "article_id" in table.columns and "outlet" not in table.columns
+    assert table["article_id"].nunique() == seeds_sentences["article_id"].nunique()
+
+
+def test_labels_filter(seeds_sentences, extracted):
+    ents, quotes = extracted
+    table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes, labels=["PERSON"])
+    assert set(table["label"]) == {"PERSON"}
+
+
+# --- contract --------------------------------------------------------------------------------
+
+def test_computes_extraction_itself_and_does_not_mutate(seeds_sentences, actors):
+    before = seeds_sentences.copy(deep=True)
+    table = mk.compare_actors(seeds_sentences)
+    pd.testing.assert_frame_equal(seeds_sentences, before)
+    _, given = actors
+    cols = ["outlet", "canonical", "n_mentions", "n_quotes", "n_quote_words"]
+    pd.testing.assert_frame_equal(table[cols], given[cols])
+
+
+def test_empty_input(seeds_sentences):
+    out = mk.compare_actors(seeds_sentences.iloc[0:0])
+    assert list(out.columns) == list(ACTOR_COLUMNS) and out.empty
+
+
+@pytest.mark.parametrize("column", ["outlet", "story_id", "text"])
+def test_missing_column_raises(seeds_sentences, column):
+    with pytest.raises(mk.SchemaError, match=column):
+        mk.compare_actors(seeds_sentences.drop(columns=[column]))
+
+
+def test_missing_column_in_given_tables(seeds_sentences, extracted):
+    ents, quotes = extracted
+    with pytest.raises(mk.SchemaError, match="canonical"):
+        mk.compare_actors(seeds_sentences, entities=ents.drop(columns=["canonical"]),
+                          quotes=quotes)
+    with pytest.raises(mk.SchemaError, match="speaker"):
+        mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes.drop(columns=["speaker"]))
