@@ -180,7 +180,7 @@ def load_lexicon(name_or_path: str | Path | Mapping | Lexicon) -> Lexicon:
     return _build(meta, cats, source=str(path), default_name=path.stem)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _builtin(name: str) -> Lexicon:
     path = _HERE / f"{name}.yaml"
     meta, cats = _formats.from_mapping(_formats.read_yaml(path))
