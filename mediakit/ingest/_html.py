@@ -8,6 +8,9 @@ _PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+h
                    re.IGNORECASE | re.DOTALL)
 
 
+#: A page whose main text has fewer words holds no article.
+MIN_WORDS = 5
+
 # the publication date (not the last modification), with its time when the page gives one
 _DATE_PARAMS = {"extensive_search": False, "original_date": True,
                 "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -24,7 +27,8 @@ def extract_page(page: str | bytes, url: str | None = None) -> dict[str, object]
 
     Navigation, footers, comments, cookie banners and link lists are left out by trafilatura.
     ``outlet`` is the page's declared site name (``og:site_name`` and the like), else None:
-    the caller decides on a fallback. ``text`` is "" when the page holds no main text.
+    the caller decides on a fallback. ``text`` is "" when the page holds no main text (fewer
+    than ``MIN_WORDS`` words: trafilatura falls back to a lone menu entry such as "Home").
     """
     import trafilatura
 
@@ -34,7 +38,7 @@ def extract_page(page: str | bytes, url: str | None = None) -> dict[str, object]
     doc = trafilatura.bare_extraction(page, favor_precision=True, **common)
     if doc is None or not (doc.text or "").strip():
         doc = trafilatura.bare_extraction(page, favor_recall=True, **common)
-    if doc is None:
+    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
         return {"text": "", "title": None, "published": None, "outlet": None, "url": None,
                 "hostname": None}
     return {
