@@ -94,10 +94,14 @@ class FrameClassifier:
     --------
     >>> import mediakit as mk
     >>> texts = ["Senate vote on gun bill fails", "Gun maker files for bankruptcy",
-    ...          "House Democrats push gun vote", "Gun stocks fall as sales slow"]
-    >>> clf = mk.FrameClassifier().fit(texts, ["politics", "economic", "politics", "economic"])
-    >>> clf.predict(["Stock of gun maker falls"]).tolist()
-    ['economic']
+    ...          "House Democrats push gun vote", "Gun stocks fall as sales slow",
+    ...          "Governor wins vote on gun law", "Retailer sales of rifles drop"]
+    >>> labels = ["politics", "economic"] * 3
+    >>> clf = mk.FrameClassifier().fit(texts, labels)
+    >>> clf.predict(["Stock of gun maker falls", "Senate to vote again"]).tolist()
+    ['economic', 'politics']
+    >>> clf.predict_proba(["Stock of gun maker falls"]).shape  # one column per label
+    (1, 2)
     """
 
     def __init__(self, *, C: float = 0.3, class_weight: str | None = "balanced",
@@ -181,7 +185,7 @@ class FrameClassifier:
         if len(classes) < 2:
             raise ValueError("fit() needs at least two different labels.")
         if counts.min() < 3:
-            rare = ", ".join(repr(c) for c, n in zip(classes, counts, strict=True) if n < 3)
+            rare = ", ".join(repr(str(c)) for c, n in zip(classes, counts, strict=True) if n < 3)
             raise ValueError(f"every label needs at least 3 examples; too few for {rare}.")
         columns = {}
         for label in classes:
@@ -282,9 +286,9 @@ class FrameClassifier:
                 "baseline_macro_f1": f1_score(y[test], base, average="macro", zero_division=0),
             })
         table = pd.DataFrame(rows)
-        mean = table.drop(columns="fold").mean().to_dict()
-        table.loc[len(table)] = {"fold": "mean", **mean}
-        return table
+        mean = {"fold": "mean", **table.drop(columns="fold").mean().to_dict()}
+        return pd.concat([table.astype({"n_train": float, "n_test": float}),
+                          pd.DataFrame([mean])], ignore_index=True)
 
     # -- frames -----------------------------------------------------------------------------
 
