@@ -1,0 +1,227 @@
+"""One side of the benchmark, run in a fresh process by ``run.py``.
+
+    python _sides.py mediakit|naive|entities|pathological DATA OUT N_JOBS [CASE]
+
+Writes ``OUT/<side>.json`` (timings, memory) and, for mediakit and naive, the outputs the two
+sides share as Parquet files in OUT (read back by ``compare.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import Stages  # noqa: E402
+
+GROUP_BY = "bias"
+N_BOOT = N_PERM = 2000
+PATHOLOGICAL_CASES = ("article_10mb", "line_1mb_no_punctuation", "articles_100k_one_line",
+                      "bullets_50k")
+
+
+def group_measures(columns) -> list[str]:
+    """Measures compared between groups: compound sentiment, two readability indices, frames."""
+    frames = [c for c in columns if c.startswith("frame_") and c != "frame_terms"]
+    return ["sentiment_compound", "readability_flesch_kincaid_grade",
+            "readability_flesch_reading_ease", *frames]
+
+
+def _ids(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["article_id", "sentence_id"]].reset_index(drop=True)
+
+
+def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
+    import mediakit as mk
+
+    warnings.simplefilter("ignore", mk.MediakitWarning)
+    st = Stages()
+    with st.stage("read"):
+        articles = mk.read_articles(data, progress=False)
+    with st.stage("split") as r:
+        sentences = mk.split_sentences(articles, n_jobs=n_jobs, progress=False)
+        r["n_sentences"] = len(sentences)
+    n = len(sentences)
+    with st.stage("sentiment", n_sentences=n):
+        sent = mk.score_sentiment(sentences, n_jobs=n_jobs, progress=False)
+    with st.stage("readability", n_sentences=n):
+        read = mk.score_readability(sentences, n_jobs=n_jobs, progress=False)
+    with st.stage("frames", n_sentences=n):
+        frames = mk.score_frames(sentences, progress=False)
+    bias = articles.set_index("article_id")[GROUP_BY]
+    new = {c: sent[c] for c in sent.columns if c.startswith("sentiment_")}
+    new.update({c: read[c] for c in read.columns if c.startswith("readability_")})
+    new.update({c: frames[c] for c in frames.columns if c.startswith("frame_")})
+    scored = sentences.assign(**new, **{GROUP_BY: sentences["article_id"].map(bias)})
+    measures = group_measures(scored.columns)
+    with st.stage("compare_groups", n_sentences=n):
+        groups = mk.compare_groups(scored, by=GROUP_BY, measures=measures, n_boot=N_BOOT,
+                                   n_perm=N_PERM, progress=False)
+    with st.stage("compare_terms", n_sentences=n):
+        terms = mk.compare_terms(scored, by=GROUP_BY)
+    with st.stage("group_stories"):
+        stories = mk.group_stories(articles, progress=False)
+    with st.stage("coverage", n_sentences=n):
+        story = stories.set_index("article_id")["story_id"]
+        in_stories = sentences.assign(story_id=sentences["article_id"].map(story))
+        cov = mk.compare_coverage(in_stories, progress=False)
+    result = st.close()
+    result["n_sentences"] = n
+    result["n_articles"] = len(articles)
+    result["n_stories"] = int(stories["story_id"].nunique())
+    result["n_alignment_rows"] = len(cov.alignment)
+
+    # outputs shared with the naive side, and the inputs its scoring stages consume
+    articles[["article_id", "title", "text", "published"]].to_parquet(out / "articles.parquet")
+    scored[["article_id", "sentence_id", "kind", "outlet", GROUP_BY, "text"]].assign(
+        story_id=in_stories["story_id"]).to_parquet(out / "sentences.parquet")
+    sent_cols = [c for c in sent.columns if c.startswith("sentiment_")]
+    pd.concat([_ids(sent), sent[sent_cols].reset_index(drop=True)], axis=1).to_parquet(
+        out / "mk_sentiment.parquet")
+    content = read["kind"].isin(("headline", "body", "bullet"))
+    read_cols = [c for c in read.columns if c.startswith("readability_")]
+    read[content].drop_duplicates("article_id")[["article_id", *read_cols]].to_parquet(
+        out / "mk_readability.parquet")
+    frame_cols = [c for c in frames.columns if c.startswith("frame_") and c != "frame_terms"]
+    pd.concat([_ids(frames), frames[frame_cols].reset_index(drop=True)], axis=1).to_parquet(
+        out / "mk_frames.parquet")
+    groups.to_parquet(out / "mk_groups.parquet")
+    terms.to_parquet(out / "mk_terms.parquet")
+    stories[["article_id", "story_id"]].to_parquet(out / "mk_stories.parquet")
+    cov.alignment.to_parquet(out / "mk_coverage.parquet")
+    (out / "measures.json").write_text(json.dumps(measures))
+    return result
+
+
+def naive_side(data: Path, out: Path, n_jobs: int) -> dict:
+    import naive
+
+    import mediakit as mk
+
+    st = Stages()
+    with st.stage("read"):
+        raw = naive.read(data)
+    with st.stage("split") as r:
+        r["n_sentences"] = len(naive.split(raw))
+    del raw
+    # the scoring stages consume mediakit's frames (read here, not timed), so outputs compare
+    articles = pd.read_parquet(out / "articles.parquet")
+    sentences = pd.read_parquet(out / "sentences.parquet")
+    measures = json.loads((out / "measures.json").read_text())
+    n = len(sentences)
+    with st.stage("sentiment", n_sentences=n):
+        sent = naive.sentiment(sentences)
+    with st.stage("readability", n_sentences=n):
+        read = naive.readability(sentences)
+    categories = {name: list(terms) for name, (_, terms) in
+                  mk.load_lexicon("policy_frames").categories.items()}
+    with st.stage("frames", n_sentences=n):
+        frames = naive.frames(sentences, categories)
+    per_article = read.set_index("article_id")
+    content = sentences["kind"].isin(naive.CONTENT_KINDS)
+    scored = sentences.copy()
+    for c in per_article.columns:
+        scored[c] = sentences["article_id"].map(per_article[c]).where(content)
+    for c in [*sent.columns[2:], *frames.columns[2:]]:
+        scored[c] = sent[c] if c in sent.columns else frames[c]
+    with st.stage("compare_groups", n_sentences=n):
+        groups = naive.compare_groups(scored, measures, by=GROUP_BY, n_boot=N_BOOT,
+                                      n_perm=N_PERM)
+    with st.stage("compare_terms", n_sentences=n):
+        terms = naive.compare_terms(sentences, by=GROUP_BY)
+    with st.stage("group_stories"):
+        labels = naive.group_stories(articles)
+    with st.stage("coverage", n_sentences=n):
+        cov = naive.coverage(sentences)
+    result = st.close()
+    sent.to_parquet(out / "nv_sentiment.parquet")
+    read.to_parquet(out / "nv_readability.parquet")
+    frames.to_parquet(out / "nv_frames.parquet")
+    groups.to_parquet(out / "nv_groups.parquet")
+    terms.to_parquet(out / "nv_terms.parquet")
+    pd.DataFrame({"article_id": articles["article_id"], "label": labels}).to_parquet(
+        out / "nv_stories.parquet")
+    cov.to_parquet(out / "nv_coverage.parquet")
+    return result
+
+
+def entities_side(data: Path, out: Path, n_jobs: int) -> dict:
+    import mediakit as mk
+
+    warnings.simplefilter("ignore", mk.MediakitWarning)
+    articles = mk.read_articles(data, progress=False)
+    sentences = mk.split_sentences(articles, progress=False)
+    start = time.perf_counter()
+    mk.extract_entities(sentences.iloc[:0].copy(), progress=False)  # load the model first
+    load = time.perf_counter() - start
+    start = time.perf_counter()
+    ents = mk.extract_entities(sentences, progress=False)
+    seconds = time.perf_counter() - start
+    content = int(sentences["kind"].isin(("headline", "body", "bullet")).sum())
+    return {"n_articles": len(articles), "n_sentences": content, "seconds": seconds,
+            "model_load_seconds": load, "sentences_per_second": content / seconds,
+            "n_entities": len(ents)}
+
+
+def pathological_frame(case: str) -> pd.DataFrame:
+    """Synthetic articles that stress the splitter and the scorers."""
+    words = ("the council said on tuesday that the new plan would cost more than expected "
+             "and that residents should expect delays").split()
+    sentence = "The council said on Tuesday that the new plan would cost more than expected."
+    if case == "article_10mb":
+        para = " ".join([sentence] * 8)
+        text = "\n\n".join([para] * (10_000_000 // (len(para) + 2)))
+        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+    if case == "line_1mb_no_punctuation":
+        text = " ".join(words[i % len(words)] for i in range(1_000_000 // 6))[:1_000_000]
+        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+    if case == "articles_100k_one_line":
+        ids = [f"a{i:06d}" for i in range(100_000)]
+        return pd.DataFrame({"article_id": ids, "text": [f"{sentence} Item {i}." for i in
+                                                         range(100_000)]})
+    if case == "bullets_50k":
+        text = "Headline of the list\n\n" + "\n".join(
+            f"- {words[i % len(words)].capitalize()} item {i} on the list" for i in range(50_000))
+        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+    raise SystemExit(f"unknown case {case!r}")
+
+
+def pathological_side(data: Path, out: Path, n_jobs: int, case: str) -> dict:
+    import mediakit as mk
+
+    warnings.simplefilter("ignore", mk.MediakitWarning)
+    frame = pathological_frame(case)
+    st = Stages()
+    with st.stage("split"):
+        sentences = mk.split_sentences(frame, n_jobs=n_jobs, progress=False)
+    with st.stage("sentiment"):
+        mk.score_sentiment(sentences, n_jobs=n_jobs, progress=False)
+    res = st.close()
+    return {"case": case, "n_chars": int(frame["text"].str.len().sum()),
+            "n_articles": len(frame), "n_sentences": len(sentences),
+            "split_seconds": res["stages"]["split"]["seconds"],
+            "sentiment_seconds": res["stages"]["sentiment"]["seconds"],
+            "peak_rss_mb": res["peak_rss_mb"]}
+
+
+def main() -> None:
+    side, data, out, n_jobs = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+    if side == "pathological":
+        res = pathological_side(data, out, n_jobs, sys.argv[5])
+        name = f"pathological_{sys.argv[5]}"
+    else:
+        res = {"mediakit": mediakit_side, "naive": naive_side,
+               "entities": entities_side}[side](data, out, n_jobs)
+        name = side
+    (out / f"{name}.json").write_text(json.dumps(res, default=float))
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

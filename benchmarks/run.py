@@ -1,0 +1,282 @@
+"""Benchmark mediakit against the straightforward implementation, on real articles.
+
+    python benchmarks/run.py                 # 10,000 articles: mediakit and naive, outputs compared
+    python benchmarks/run.py --n 1000        # the first 1,000 articles
+    python benchmarks/run.py --json          # the same figures as one JSON object
+    python benchmarks/run.py --scaling       # mediakit at 1k, 2k, 5k, 10k: fitted exponent
+    python benchmarks/run.py --pathological  # split + sentiment on pathological input
+    python benchmarks/run.py --entities 200  # spaCy entities throughput (separate)
+
+Each side runs in its own fresh Python process (so memory and caches are its own): first
+mediakit (read, split, sentiment, readability, frames, compare_groups, compare_terms,
+group_stories, coverage within stories), then ``naive.py`` on the same input. The naive
+scoring stages consume mediakit's sentences frame, so their outputs are compared one to one,
+and the run fails if any shared output differs. Data: ``../shared/corpora/allsides_bench``
+(or ``--data``, or ``$MEDIAKIT_DATA/allsides_bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+STAGES = ("read", "split", "sentiment", "readability", "frames", "compare_groups",
+          "compare_terms", "group_stories", "coverage")
+#: Stages whose outputs are compared (the others are timed only, see compare.py).
+SCALING_SIZES = (1000, 2000, 5000, 10000)
+GROUP_BY = "bias"
+
+
+def default_data() -> Path:
+    base = os.environ.get("MEDIAKIT_DATA")
+    root = Path(base) if base else ROOT.parent / "shared" / "corpora"
+    return root / "allsides_bench" / "articles.jsonl.gz"
+
+
+def subset(path: Path, n: int | None, workdir: Path) -> tuple[Path, int]:
+    """The first ``n`` articles of the JSONL(.gz) file, written to ``workdir`` (or the file)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    lines = []
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if n is not None and len(lines) > n:
+                break
+            lines.append(line)
+    if n is None or len(lines) <= n:
+        return path, len(lines)
+    out = workdir / "articles.jsonl"
+    out.write_text("".join(lines[:n]), encoding="utf-8")
+    return out, n
+
+
+def _side(side: str, data: Path, out: Path, n_jobs: int, case: str | None = None,
+          timeout: float | None = None) -> dict:
+    cmd = [sys.executable, str(HERE / "_sides.py"), side, str(data), str(out), str(n_jobs)]
+    cmd += [case] if case else []
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    if proc.returncode:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"the {side} side failed (exit {proc.returncode})")
+    name = f"{side}_{case}" if case else side
+    return json.loads((out / f"{name}.json").read_text())
+
+
+def import_seconds(repeat: int = 5) -> float:
+    """Best of ``repeat`` fresh interpreters timing ``import mediakit``."""
+    code = "import time; t = time.perf_counter(); import mediakit; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(repeat):
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        times.append(float(res.stdout.strip()))
+    return min(times)
+
+
+def machine() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as fh:
+            names = [ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")]
+        info["cpu"] = names[0] if names else platform.processor()
+    except OSError:
+        info["cpu"] = platform.processor()
+    try:
+        with open("/proc/meminfo") as fh:
+            info["memory_gb"] = round(int(fh.readline().split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    try:
+        info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    info["versions"] = {p: version(p) for p in (
+        "pandas", "numpy", "vaderSentiment", "textstat", "nupunkt", "scikit-learn", "scipy")}
+    return info
+
+
+def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
+                keep: Path | None = None) -> dict:
+    """Both sides on the same input; outputs compared; the figures as one dict."""
+    from compare import check_outputs
+
+    with tempfile.TemporaryDirectory(prefix="mkbench-") as tmp:
+        work = keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        source, n_articles = subset(data, n, work)
+        mk = _side("mediakit", source, work, n_jobs)
+        result = {"n_articles": n_articles, "n_jobs": n_jobs, "mediakit": mk}
+        if naive:
+            nv = _side("naive", source, work, 1)
+            result["naive"] = nv
+            result["checks"] = check_outputs(work)
+    stages = {}
+    for name in STAGES:
+        m = result["mediakit"]["stages"].get(name, {})
+        v = result.get("naive", {}).get("stages", {}).get(name, {})
+        row = {"mediakit_seconds": m.get("seconds"), "naive_seconds": v.get("seconds"),
+               "mediakit_cpu_seconds": m.get("cpu_seconds"),
+               "naive_cpu_seconds": v.get("cpu_seconds"),
+               "mediakit_peak_rss_mb": m.get("peak_rss_mb"),
+               "naive_peak_rss_mb": v.get("peak_rss_mb"),
+               "n_sentences": m.get("n_sentences")}
+        if row["mediakit_seconds"] and row["naive_seconds"]:
+            row["ratio"] = row["naive_seconds"] / row["mediakit_seconds"]
+        if row["n_sentences"] and row["mediakit_seconds"]:
+            row["sentences_per_second"] = row["n_sentences"] / row["mediakit_seconds"]
+        stages[name] = row
+    total_mk = sum(s["mediakit_seconds"] or 0 for s in stages.values())
+    total_nv = sum(s["naive_seconds"] or 0 for s in stages.values()) if naive else None
+    return {
+        "n_articles": n_articles,
+        "n_sentences": result["mediakit"].get("n_sentences"),
+        "n_jobs": n_jobs,
+        "mediakit_seconds": total_mk,
+        "naive_seconds": total_nv,
+        "ratio": (total_nv / total_mk) if naive and total_mk else None,
+        "peak_rss_mb": result["mediakit"]["peak_rss_mb"],
+        "naive_peak_rss_mb": result.get("naive", {}).get("peak_rss_mb"),
+        "stages": stages,
+        "checks": result.get("checks"),
+        "entities": result["mediakit"].get("entities"),
+    }
+
+
+def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:
+    points = []
+    for size in sizes:
+        run = compare_run(data, size, n_jobs, naive=False)
+        points.append({"n_articles": run["n_articles"], "seconds": run["mediakit_seconds"],
+                       "peak_rss_mb": run["peak_rss_mb"],
+                       "stages": {k: v["mediakit_seconds"] for k, v in run["stages"].items()}})
+    xs = [math.log(p["n_articles"]) for p in points]
+    ys = [math.log(p["seconds"]) for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs)
+    per_stage = {}
+    for name in STAGES:
+        sy = [math.log(max(p["stages"][name] or 1e-9, 1e-9)) for p in points]
+        msy = sum(sy) / len(sy)
+        per_stage[name] = sum((x - mx) * (y - msy) for x, y in zip(xs, sy, strict=True)) / sum(
+            (x - mx) ** 2 for x in xs)
+    return {"points": points, "exponent": slope, "stage_exponents": per_stage}
+
+
+def pathological(n_jobs: int, timeout: float = 900) -> dict:
+    """split_sentences + score_sentiment on each pathological input, each in its own process."""
+    from _sides import PATHOLOGICAL_CASES
+
+    cases = {}
+    with tempfile.TemporaryDirectory(prefix="mkpath-") as tmp:
+        for case in PATHOLOGICAL_CASES:
+            try:
+                cases[case] = _side("pathological", Path("-"), Path(tmp), n_jobs, case, timeout)
+            except subprocess.TimeoutExpired:
+                cases[case] = {"timeout_seconds": timeout}
+    return {"cases": cases}
+
+
+def entities(data: Path, n: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="mkent-") as tmp:
+        source, n_articles = subset(data, n, Path(tmp))
+        return _side("entities", source, Path(tmp), 1)
+
+
+def _fmt(x, spec=".2f") -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def print_report(res: dict) -> None:
+    if "stages" in res:
+        print(f"{res['n_articles']:,} articles, {res['n_sentences']:,} sentences, "
+              f"n_jobs={res['n_jobs']}")
+        print(f"{'stage':<16}{'mediakit s':>11}{'naive s':>10}{'ratio':>8}{'sent/s':>11}"
+              f"{'mk cpu s':>10}{'mk MB':>8}{'naive MB':>9}")
+        for name, s in res["stages"].items():
+            print(f"{name:<16}{_fmt(s['mediakit_seconds']):>11}{_fmt(s['naive_seconds']):>10}"
+                  f"{_fmt(s.get('ratio'), '.1f'):>8}{_fmt(s.get('sentences_per_second'), ',.0f'):>11}"
+                  f"{_fmt(s['mediakit_cpu_seconds']):>10}{_fmt(s['mediakit_peak_rss_mb'], '.0f'):>8}"
+                  f"{_fmt(s['naive_peak_rss_mb'], '.0f'):>9}")
+        print(f"{'total':<16}{_fmt(res['mediakit_seconds']):>11}{_fmt(res['naive_seconds']):>10}"
+              f"{_fmt(res['ratio'], '.1f'):>8}")
+        print(f"peak memory: mediakit {res['peak_rss_mb']:.0f} MB, naive "
+              f"{_fmt(res['naive_peak_rss_mb'], '.0f')} MB (process and its workers)")
+        if res.get("checks"):
+            for name, check in res["checks"].items():
+                print(f"  {name}: {check['status']} - {check['detail']}")
+    if "scaling" in res:
+        sc = res["scaling"]
+        print("scaling: " + ", ".join(f"{p['n_articles']:,} -> {p['seconds']:.1f} s"
+                                      for p in sc["points"])
+              + f"; fitted exponent {sc['exponent']:.2f}")
+        print("  per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in sc["stage_exponents"].items()))
+    if res.get("pathological"):
+        for case, r in res["pathological"]["cases"].items():
+            if "timeout_seconds" in r:
+                print(f"pathological {case}: no result within {r['timeout_seconds']:.0f} s")
+                continue
+            print(f"pathological {case}: split {r['split_seconds']:.2f} s, sentiment "
+                  f"{r['sentiment_seconds']:.2f} s, {r['n_sentences']:,} sentences, "
+                  f"peak {r['peak_rss_mb']:.0f} MB")
+    if res.get("entities"):
+        e = res["entities"]
+        print(f"entities (spaCy): {e['n_articles']} articles, {e['n_sentences']:,} sentences in "
+              f"{e['seconds']:.1f} s = {e['sentences_per_second']:.0f} sentences/s, "
+              f"{e['n_entities']:,} entities")
+    print(f"import mediakit: {res['import_seconds'] * 1000:.0f} ms")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, default=None, help="articles.jsonl(.gz)")
+    p.add_argument("--n", type=int, default=None, help="take the first N articles")
+    p.add_argument("--n-jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--scaling", action="store_true", help="mediakit at 1k, 2k, 5k, 10k")
+    p.add_argument("--pathological", action="store_true", help="pathological inputs")
+    p.add_argument("--entities", type=int, default=0, metavar="N",
+                   help="also time extract_entities on N articles")
+    p.add_argument("--no-naive", action="store_true", help="mediakit only")
+    p.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
+    args = p.parse_args(argv)
+    data = args.data or default_data()
+    if not data.is_file():
+        raise SystemExit(f"no data at {data}; pass --data or set MEDIAKIT_DATA")
+    sys.path.insert(0, str(HERE))
+    res: dict = {"machine": machine()}
+    if not (args.scaling or args.pathological) or args.n is not None:
+        res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
+                               keep=args.keep))
+    if args.scaling:
+        res["scaling"] = scaling(data, args.n_jobs)
+    if args.pathological:
+        res["pathological"] = pathological(args.n_jobs)
+    if args.entities:
+        res["entities"] = entities(data, args.entities)
+    res["import_seconds"] = import_seconds()
+    failed = [k for k, c in (res.get("checks") or {}).items() if c["status"] == "FAIL"]
+    if args.json:
+        print(json.dumps(res, indent=1, default=str))
+    else:
+        print_report(res)
+    if failed:
+        print(f"outputs differ: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Dask DataFrames in, Dask DataFrames out: one mechanism for every public function.
+
+A corpus too large for one machine lives in a ``dask.dataframe.DataFrame`` (e.g. Parquet on shared
+storage, read with ``dd.read_parquet``). mediakit's functions are written for pandas; this module
+lets each of them accept a dask frame with a one-line decorator, in two shapes:
+
+* **row-wise** (``split_sentences``, ``score_*``): :func:`dask_aware` runs the pandas function on
+  each partition with ``map_partitions`` and returns a lazy dask frame. Its ``meta`` (column
+  names and dtypes) comes from calling the same function on the empty frame ``data._meta``, so
+  validation errors (a missing column, a bad option) are raised at once, before any work.
+* **aggregations** (``compare_groups``, ``compare_terms``): ``dask_aware(rollup=...)`` takes a
+  :class:`Rollup`, a pair of functions: ``partial`` turns one pandas partition into a small
+  table of sums and counts, and ``finish`` turns the concatenated partials (one pandas frame,
+  small) into the pandas result. The result is a pandas object: it is small.
+
+Inside a partition the function runs with ``n_jobs=1`` and ``progress=False``: the dask
+scheduler (threads, processes or a ``dask.distributed`` cluster) supplies the parallelism.
+
+Per-article results need all of an article's rows in one partition: ``split_sentences`` applied
+to a dask articles frame keeps each article's sentences in its article's partition. Sentences
+read from elsewhere can be regrouped with ``sentences.shuffle("article_id")``.
+
+dask is imported only when a dask object is passed, so ``import mediakit`` never imports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+#: Keyword arguments overridden inside a partition (when the function takes them).
+PARTITION_OVERRIDES: dict[str, Any] = {"n_jobs": 1, "progress": False}
+
+
+def is_dask_frame(obj: object) -> bool:
+    """Whether ``obj`` is a ``dask.dataframe.DataFrame`` (without importing dask otherwise)."""
+    if not type(obj).__module__.startswith("dask"):
+        return False
+    import dask.dataframe as dd
+
+    return isinstance(obj, dd.DataFrame)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """How an aggregation runs on a dask frame: per-partition partials, then a pandas finish.
+
+    ``partial(pdf, *args, **kwargs)`` returns a small pandas DataFrame for one partition
+    (sums and counts that add up across partitions: rows for the same key may come from several
+    partitions); ``finish(partials, *args, **kwargs)`` gets all partials concatenated (one
+    pandas DataFrame) and returns the function's result.
+    """
+
+    partial: Callable[..., Any]
+    finish: Callable[..., Any]
+
+
+def _partition_kwargs(func: Callable, kwargs: dict) -> dict:
+    params = inspect.signature(func).parameters
+    return {**kwargs, **{k: v for k, v in PARTITION_OVERRIDES.items() if k in params}}
+
+
+def _quiet(func: Callable, *args, **kwargs):
+    """Call ``func`` with warnings silenced (for meta computed on empty frames)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
+
+
+def map_partitions(func: Callable, data, *args, new_rows: bool = False, **kwargs):
+    """Run the pandas function ``func(partition, *args, **kwargs)`` on every partition.
+
+    ``meta`` is ``func`` applied to the empty frame ``data._meta``. ``new_rows=True`` for a
+    function whose rows are not its input's rows (``split_sentences``): the divisions (the
+    index ranges of the partitions) are then unknown.
+    """
+    kwargs = _partition_kwargs(func, kwargs)
+    meta = _quiet(func, data._meta, *args, **kwargs)
+    return data.map_partitions(func, *args, meta=meta, clear_divisions=new_rows,
+                               align_dataframes=False, **kwargs)
+
+
+def reduce_partitions(rollup: Rollup, data, *args, **kwargs):
+    """Compute ``rollup.partial`` on every partition, concatenate, and ``rollup.finish`` it."""
+    import pandas as pd
+
+    kwargs = _partition_kwargs(rollup.partial, kwargs)
+    meta = _quiet(rollup.partial, data._meta, *args, **kwargs)
+    partials = data.map_partitions(rollup.partial, *args, meta=meta, clear_divisions=True,
+                                   align_dataframes=False, **kwargs).compute()
+    if not isinstance(partials, pd.DataFrame):  # pragma: no cover - partial returns frames
+        partials = pd.DataFrame(partials)
+    return rollup.finish(partials.reset_index(drop=True), *args, **kwargs)
+
+
+def dask_aware(func: Callable | None = None, *, new_rows: bool = False,
+               rollup: Rollup | None = None):
+    """Decorate a public function whose first argument is a frame so it also accepts dask.
+
+    With a pandas frame the function runs unchanged. With a dask frame, a row-wise function
+    returns a lazy dask frame (see :func:`map_partitions`); a function given ``rollup`` returns
+    its pandas result computed from per-partition partials (see :func:`reduce_partitions`).
+    Use as ``@dask_aware``, ``@dask_aware(new_rows=True)`` or ``@dask_aware(rollup=Rollup(...))``.
+    """
+
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(data, *args, **kwargs):
+            if is_dask_frame(data):
+                if rollup is not None:
+                    return reduce_partitions(rollup, data, *args, **kwargs)
+                # the wrapper (the module's public name) runs per partition, so workers can
+                # unpickle it by reference; on a pandas partition it simply calls ``f``
+                return map_partitions(wrapper, data, *args, new_rows=new_rows, **kwargs)
+            return f(data, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(func) if func is not None else decorate
