@@ -113,10 +113,29 @@ def test_missing_path_glob_and_manifest(tmp_path):
     _write(tmp_path / "articles.txt", GOOD)
     with pytest.raises(FileNotFoundError, match="Did you mean 'articles.txt'"):
         mk.read_articles(tmp_path / "article.txt")
-    with pytest.raises(FileNotFoundError, match="no files match"):
+    with pytest.raises(FileNotFoundError, match="matches no files"):
         mk.read_articles(str(tmp_path / "*.jsonl"))
     with pytest.raises(FileNotFoundError, match="manifest"):
         mk.read_articles(tmp_path, manifest=tmp_path / "nope.csv")
+
+
+def test_missing_path_in_a_list_can_be_skipped(tmp_path):
+    good = _write(tmp_path / "a.txt", GOOD)
+    with pytest.raises(FileNotFoundError, match="b.txt does not exist"):
+        mk.read_articles([good, tmp_path / "b.txt"])
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles([good, tmp_path / "b.txt"], on_error="skip")
+    assert got["article_id"].tolist() == ["a"]
+    [entry] = got.attrs["skipped"]
+    assert (entry["source"], entry["row"]) == (str(tmp_path / "b.txt"), None)
+    assert entry["reason"].startswith("does not exist.")
+
+
+def test_broken_manifest_names_itself(tmp_path):
+    _write(tmp_path / "a.txt", GOOD)
+    _write(tmp_path / "manifest.csv", "name,outlet\na.txt,A\n")
+    with pytest.raises(mk.SchemaError, match="manifest.csv row 0 has no 'file'"):
+        mk.read_articles(tmp_path)
 
 
 def test_manifest_row_without_a_file_is_reported(tmp_path):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import glob as globmod
-import hashlib
 import os
 import warnings
 from collections.abc import Iterable
@@ -12,19 +10,16 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
-from mediakit._errors import MediakitWarning, SchemaError, SkippedInputWarning
+from mediakit._errors import SchemaError, SkippedInputWarning
 from mediakit._frames import ARTICLE_COLUMNS
-from mediakit._lines import looks_like_headline
 from mediakit._progress import progress as _progress
 from mediakit._validation import check_choice, suggest
+from mediakit.ingest import _fields as fld
 from mediakit.ingest import _formats as fmt
-from mediakit.ingest._html import extract_page, looks_like_page
-from mediakit.ingest._text import TextProblem, check_text, clean_text, decode_bytes
+from mediakit.ingest import _sources as src
+from mediakit.ingest._text import TextProblem, decode_bytes
 
 ON_ERROR = ("raise", "skip")
-#: Story id given to articles whose input names none: a small set is one story.
-DEFAULT_STORY = "all"
-_META = ("article_id", "outlet", "story_id", "title", "published", "url", "source")
 
 
 class Skipped(TypedDict):
@@ -125,44 +120,6 @@ def read_articles(
     return reader.frame()
 
 
-def _stem(path: Path) -> str:
-    name = path.name
-    suffix, gz = fmt.file_kind(path)
-    for end in ((".gz",) if gz else ()) + ((suffix,) if suffix else ()):
-        if name.lower().endswith(end):
-            name = name[: -len(end)]
-    return name or path.name
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _where(source: str | None, row: int | None) -> str:
-    if row is None:
-        return source or "input"
-    return f"{source} row {row}" if source else f"row {row}"
-
-
-def _hash_id(outlet: str, title: str | None, text: str) -> str:
-    key = "\x1f".join((outlet, title or "", text)).encode("utf-8")
-    return hashlib.sha1(key).hexdigest()[:16]
-
-
-def _detect_title(text: str, markdown: bool) -> str | None:
-    first = text.split("\n", 1)[0].strip()
-    if markdown and first.startswith("#"):
-        return first.lstrip("#").strip() or None
-    return first if looks_like_headline(first) else None
-
-
 class _Reader:
     """State of one read_articles call: finished rows, skipped inputs, manifests."""
 
@@ -187,7 +144,8 @@ class _Reader:
     def fail(self, source: str | None, row: int | None, reason: str,
              exc: type[Exception] = ValueError) -> None:
         if self.on_error == "raise":
-            raise exc(f"{_where(source, row)} {reason} (or pass on_error='skip' to leave it out).")
+            raise exc(f"{fld.where(source, row)} {reason} "
+                      "(or pass on_error='skip' to leave it out).")
         self.skipped.append(Skipped(source=source, row=row, reason=reason))
 
     # -- sources --------------------------------------------------------------------------
@@ -197,11 +155,11 @@ class _Reader:
             explicit = Path(manifest)
             if not explicit.is_file():
                 raise FileNotFoundError(f"manifest={str(manifest)!r} does not exist.")
-            self.manifests[explicit] = fmt.read_manifest(explicit)
+            self.manifests[explicit] = src.read_manifest(explicit)
         if isinstance(source, pd.DataFrame):
             self.read_frame(source)
         elif isinstance(source, (str, os.PathLike)):
-            self.read_files(*_expand(source), explicit)
+            self.read_files(*src.expand(source), explicit)
         elif isinstance(source, dict):
             raise TypeError("source is a single dict; wrap it in a list: read_articles([record]).")
         elif isinstance(source, Iterable) and not isinstance(source, (bytes, bytearray)):
@@ -213,7 +171,10 @@ class _Reader:
             elif all(isinstance(i, (str, os.PathLike)) for i in items):
                 files: list[tuple[Path, Path | None]] = []
                 for item in items:
-                    files.extend(_expand(item)[0])
+                    try:
+                        files.extend(src.expand(item)[0])
+                    except src.MissingPath as exc:
+                        self.fail(os.fspath(item), None, exc.reason, FileNotFoundError)
                 self.read_files(files, None, explicit)
             else:
                 raise TypeError("source list must hold only dicts (records) or only paths.")
@@ -235,8 +196,7 @@ class _Reader:
             raise SchemaError(f"source is missing column(s) {', '.join(map(repr, missing))} "
                               f"(it has: {have}).{suggest(missing[0], cols)} {hint}")
         self._check_collisions(cols)
-        canon = [c for c in cols if self.rename.get(c, c) in _META or self.rename.get(c) == "text"
-                 or c == text_col]
+        canon = [c for c in cols if self.rename.get(c, c) in (*fld.META, "text")]
         records = data[canon].rename(columns=self.rename).to_dict("records")
         for i, rec in _progress(list(enumerate(records)), enabled=self.progress,
                                 desc="reading articles"):
@@ -256,7 +216,8 @@ class _Reader:
     def read_files(self, files: list[tuple[Path, Path | None]], root: Path | None,
                    explicit: Path | None) -> None:
         for path, base in _progress(files, enabled=self.progress, desc="reading files"):
-            meta = self._manifest_entry(path, base, explicit)
+            meta = {self.rename.get(k, k): v for k, v in src.manifest_entry(
+                path, base, explicit, self.manifests, self.used).items()}
             try:
                 self.read_file(path, base, meta)
             except TextProblem as exc:
@@ -274,28 +235,6 @@ class _Reader:
                         self.fail(str(mpath), None, f"lists {key!r} but no such article file "
                                   "was read; fix the name or remove that row")
 
-    def _manifest_entry(self, path: Path, base: Path | None, explicit: Path | None) -> dict:
-        candidates = [explicit] if explicit is not None else []
-        folder = path.parent
-        while True:
-            for name in fmt.MANIFEST_NAMES:
-                candidates.append(folder / name)
-            if base is None or folder == base or base not in folder.parents:
-                break
-            folder = folder.parent
-        for mpath in candidates:
-            if mpath not in self.manifests:
-                self.manifests[mpath] = fmt.read_manifest(mpath) if mpath.is_file() else None
-            entries = self.manifests[mpath]
-            if not entries:
-                continue
-            rel = os.path.relpath(path, mpath.parent).replace(os.sep, "/")
-            for key in (rel, path.name):
-                if key in entries:
-                    self.used.add((mpath, key))
-                    return {self.rename.get(k, k): v for k, v in entries[key].items()}
-        return {}
-
     def read_file(self, path: Path, base: Path | None, manifest_meta: dict) -> None:
         suffix, gz = fmt.file_kind(path)
         if suffix not in fmt.SUFFIXES:
@@ -303,7 +242,7 @@ class _Reader:
                 f"has an unsupported file type ({suffix or 'no suffix'!r}); supported: "
                 f"{', '.join(fmt.SUFFIXES)} (optionally .gz). Convert it, or move it out")
         rel = path.relative_to(base) if base is not None else Path(path.name)
-        defaults = {"outlet": rel.parts[0] if len(rel.parts) > 1 else _stem(path)}
+        defaults = {"outlet": rel.parts[0] if len(rel.parts) > 1 else src.stem(path)}
         if suffix in fmt.TEXT_SUFFIXES:
             limit = 4 * self.max_chars + 1024 if self.max_chars is not None else None
             raw, _ = decode_bytes(fmt.read_bytes(path, gz, limit), self.encoding)
@@ -313,7 +252,7 @@ class _Reader:
                 meta, body = fmt.split_front_matter(raw)
                 meta = {self.rename.get(k, k): v for k, v in meta.items()}
             rec = {**manifest_meta, **meta, "text": body}
-            defaults["article_id"] = (rel.parent / _stem(path)).as_posix()
+            defaults["article_id"] = (rel.parent / src.stem(path)).as_posix()
             self.add(rec, source=str(path), row=None, defaults=defaults,
                      has_title="title" in rec, markdown=suffix in (".md", ".markdown"))
             return
@@ -340,74 +279,22 @@ class _Reader:
             defaults: dict | None = None, markdown: bool = False) -> bool:
         """Clean and check one record; keep it as a row or report it. True when kept."""
         try:
-            out = self._finish(rec, defaults or {}, has_title, markdown)
+            out = fld.finish_record(
+                rec, defaults or {}, has_title=has_title, markdown=markdown,
+                outlet_name=self.names["outlet"], encoding=self.encoding, max_chars=self.max_chars)
         except TextProblem as exc:
             self.fail(source, row, str(exc))
             return False
         except SchemaError as exc:
             self.fail(source, row, str(exc), SchemaError)
             return False
-        if source is not None and _missing(out["source"]):
+        if source is not None and fld.missing(out["source"]):
             out["source"] = source
         self.rows.append(out)
         self.where.append((source, row))
         if self.frame_extras is None and source is not None:
-            self.extras.append({k: v for k, v in rec.items() if k not in _META and k != "text"})
+            self.extras.append({k: v for k, v in rec.items() if k not in fld.META and k != "text"})
         return True
-
-    def _finish(self, rec: dict, defaults: dict, has_title: bool, markdown: bool) -> dict:
-        raw = rec.get("text")
-        if isinstance(raw, bytes):
-            raw = decode_bytes(raw, self.encoding)[0]
-        if _missing(raw):
-            raise TextProblem("has no text (empty or missing)")
-        if not isinstance(raw, str):
-            raise TextProblem(f"has a text of type {type(raw).__name__}, not a string")
-        rec = dict(rec)
-        if looks_like_page(raw):
-            page = extract_page(raw, url=None if _missing(rec.get("url")) else str(rec["url"]))
-            raw = page["text"]
-            for key in ("title", "published", "outlet", "url"):
-                if _missing(rec.get(key)) and not _missing(page[key]):
-                    rec[key] = page[key]
-            has_title = has_title or page["title"] is not None
-        body = clean_text(raw)
-        check_text(body, max_chars=self.max_chars)
-
-        if "outlet" in rec:
-            if _missing(rec["outlet"]):
-                raise SchemaError(f"has no {self.names['outlet']!r} value; give every article "
-                                  "its outlet")
-            outlet = " ".join(str(rec["outlet"]).split())
-        elif "outlet" in defaults:
-            outlet = defaults["outlet"]
-        else:  # in-memory data always has the column (checked up front)
-            raise SchemaError(f"has no {self.names['outlet']!r}; give every article its outlet")
-
-        title = None
-        if not _missing(rec.get("title")):
-            title = clean_text(str(rec["title"])).replace("\n", " ") or None
-        elif not has_title:
-            title = _detect_title(body, markdown)
-
-        if not _missing(rec.get("article_id")):
-            article_id = str(rec["article_id"]).strip()
-        elif "article_id" in defaults:
-            article_id = defaults["article_id"]
-        else:
-            article_id = _hash_id(outlet, title, body)
-
-        story = rec.get("story_id")
-        return {
-            "article_id": article_id,
-            "outlet": outlet,
-            "story_id": DEFAULT_STORY if _missing(story) else str(story).strip(),
-            "title": title,
-            "published": None if _missing(rec.get("published")) else rec["published"],
-            "url": None if _missing(rec.get("url")) else str(rec["url"]).strip(),
-            "source": None if _missing(rec.get("source")) else str(rec["source"]),
-            "text": body,
-        }
 
     # -- result ---------------------------------------------------------------------------
     def frame(self) -> pd.DataFrame:
@@ -415,7 +302,7 @@ class _Reader:
         rows = [self.rows[i] for i in keep]
         data = {col: pd.Series([r[col] for r in rows], dtype="str")
                 for col in ARTICLE_COLUMNS if col != "published"}
-        data["published"] = _parse_published([r["published"] for r in rows])
+        data["published"] = fld.parse_published([r["published"] for r in rows])
         out = pd.DataFrame({col: data[col] for col in ARTICLE_COLUMNS})
         if self.frame_extras is not None:
             extras = self.frame_extras.iloc[keep].reset_index(drop=True)
@@ -425,7 +312,7 @@ class _Reader:
             out = pd.concat([out, extras.reset_index(drop=True)], axis=1)
         out.attrs["skipped"] = list(self.skipped)
         if self.skipped:
-            shown = "; ".join(f"{_where(s['source'], s['row'])} {s['reason']}"
+            shown = "; ".join(f"{fld.where(s['source'], s['row'])} {s['reason']}"
                               for s in self.skipped[:3])
             warnings.warn(
                 f"skipped {len(self.skipped)} input(s), kept {len(out)} article(s); the full list "
@@ -443,60 +330,8 @@ class _Reader:
                 continue
             self.fail(*self.where[i],
                       f"has article_id {row['article_id']!r}, also the id of "
-                      f"{_where(*self.where[first])}; ids must be unique: give distinct ids "
+                      f"{fld.where(*self.where[first])}; ids must be unique: give distinct ids "
                       "(id=...) or remove the duplicate")
         return keep
 
 
-def _parse_published(values: list) -> pd.Series:
-    texts = pd.Series([None if v is None else (v.isoformat() if hasattr(v, "isoformat") else
-                                                str(v).strip()) for v in values], dtype="str")
-    parsed = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
-    retry = parsed.isna() & texts.notna()
-    if retry.any():
-        parsed[retry] = pd.to_datetime(texts[retry], utc=True, format="mixed", errors="coerce")
-    bad = parsed.isna() & texts.notna()
-    if bad.any():
-        warnings.warn(
-            f"{int(bad.sum())} published value(s) could not be read as dates and are NaT, e.g. "
-            f"{texts[bad].iloc[0]!r}; use ISO 8601 (2025-04-10T14:30:00Z)",
-            MediakitWarning, stacklevel=4)
-    return parsed.astype("datetime64[ns, UTC]")
-
-
-def _expand(source: str | os.PathLike) -> tuple[list[tuple[Path, Path | None]], Path | None]:
-    """Files of a path or glob, each with the folder it was found under; and that folder."""
-    path = Path(source)
-    if path.is_dir():
-        return _walk(path), path
-    if path.exists():
-        return [(path, None)], None
-    text = os.fspath(source)
-    if globmod.has_magic(text):
-        matches = sorted(globmod.glob(text, recursive=True))
-        if not matches:
-            raise FileNotFoundError(f"no files match the glob {text!r}; check the pattern and "
-                                    f"the current folder ({os.getcwd()}).")
-        parts = Path(text).parts
-        fixed = next(i for i, part in enumerate(parts) if globmod.has_magic(part))
-        root = Path(*parts[:fixed]) if fixed else Path(".")
-        files: list[tuple[Path, Path | None]] = []
-        for m in map(Path, matches):
-            files.extend(_walk(m) if m.is_dir() else [(m, root)])
-        return files, None
-    parent = path.parent if str(path.parent) else Path(".")
-    near = ""
-    if parent.is_dir():
-        near = suggest(path.name, [p.name for p in parent.iterdir()])
-    raise FileNotFoundError(f"{text!r} does not exist.{near}")
-
-
-def _walk(folder: Path) -> list[tuple[Path, Path | None]]:
-    out: list[tuple[Path, Path | None]] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.lower() in fmt.MANIFEST_NAMES:
-                continue
-            out.append((Path(dirpath) / name, folder))
-    return out
