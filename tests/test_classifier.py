@@ -107,3 +107,11 @@ def test_gvfc_headlines_beat_baseline_and_dictionary(corpora_dir):
     assert mean["accuracy"] >= 0.70 and mean["macro_f1"] >= 0.60
     # the dictionary is a real (weaker) signal, not noise
     assert dict_acc > mean["baseline_accuracy"] + 0.15
+
+
+def test_lexicon_counts_can_join_the_features():
+    lexicon = {"money": ["sales", "shares", "stock*", "profit*"], "votes": ["vote*", "senat*"]}
+    clf = mk.FrameClassifier(lexicon=lexicon).fit(TEXTS, LABELS)
+    features = set(clf.top_terms(2000)["feature"])
+    assert {"lexicon:money", "lexicon:votes"} <= features
+    assert clf.predict(["Gun maker shares fall"]).tolist() == ["economic"]
