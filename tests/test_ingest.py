@@ -282,3 +282,19 @@ def test_file_bytes_are_only_repaired_as_documented(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("p") / "a.txt"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert mk.read_articles(path)["text"][0] == expected
+
+
+@pytest.mark.corpora
+def test_allsides_triplets_read_whole(corpora_dir):
+    path = corpora_dir / "allsides_triplets" / "articles.jsonl"
+    raw = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    got = mk.read_articles(path)
+    assert len(got) == len(raw) and got.attrs["skipped"] == []
+    assert got["article_id"].tolist() == [r["article_id"] for r in raw]
+    assert got["outlet"].tolist() == [r["outlet"] for r in raw]
+    assert got["story_id"].tolist() == [r["story_id"] for r in raw]
+    assert list(got.columns[len(ARTICLE_COLUMNS):]) == ["bias"]
+    assert got["published"].notna().all()
+    stories = pd.read_csv(corpora_dir / "allsides_triplets" / "stories.csv")
+    assert got.groupby("story_id")["outlet"].nunique().eq(3).all()
+    assert set(got["story_id"]) == set(stories["story_id"])

@@ -61,8 +61,9 @@ def test_skip_lists_every_bad_file_and_keeps_the_good_ones(tmp_path):
     for name, (data, _) in BAD_FILES.items():
         _write(tmp_path / name, data)
     _write(tmp_path / "good.txt", GOOD)
-    with pytest.warns(mk.SkippedInputWarning, match=f"skipped {len(BAD_FILES)} input"):
+    with pytest.warns(mk.SkippedInputWarning, match=f"skipped {len(BAD_FILES)} input") as record:
         got = mk.read_articles(tmp_path, on_error="skip")
+    assert [w.filename for w in record] == [__file__]  # one warning, pointing at the caller
     assert got["article_id"].tolist() == ["good"]
     skipped = got.attrs["skipped"]
     assert sorted(Path(s["source"]).name for s in skipped) == sorted(BAD_FILES)

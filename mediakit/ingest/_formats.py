@@ -162,14 +162,14 @@ def iter_csv(path: Path, gz: bool, encoding: str | None, sep: str) -> Iterator[t
     """Rows of a CSV/TSV file, read in chunks; every cell is read as a string."""
     enc = encoding or _csv_encoding(path, gz)
     try:
-        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                             encoding=enc, chunksize=CHUNK_ROWS,
-                             compression="gzip" if gz else None)
-        row = 0
-        for chunk in reader:
-            for record in chunk.to_dict("records"):
-                yield row, record
-                row += 1
+        with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                         encoding=enc, chunksize=CHUNK_ROWS,
+                         compression="gzip" if gz else None) as reader:
+            row = 0
+            for chunk in reader:
+                for record in chunk.to_dict("records"):
+                    yield row, record
+                    row += 1
     except UnicodeDecodeError as exc:
         raise TextProblem(f"cannot be decoded as {enc} ({exc}); pass encoding=...") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -183,11 +183,12 @@ def iter_parquet(path: Path) -> Iterator[tuple[int, dict]]:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own error classes for a broken file
         raise TextProblem(f"is not a readable Parquet file ({exc})") from exc
-    row = 0
-    for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
-        for record in batch.to_pylist():
-            yield row, record
-            row += 1
+    with pf:
+        row = 0
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+            for record in batch.to_pylist():
+                yield row, record
+                row += 1
 
 
 def iter_table(path: Path, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:

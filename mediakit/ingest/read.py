@@ -256,8 +256,15 @@ class _Reader:
             self.add(rec, source=str(path), row=None, defaults=defaults,
                      has_title="title" in rec, markdown=suffix in (".md", ".markdown"))
             return
+        rows = fmt.iter_table(path, self.encoding)
+        try:
+            self._read_rows(path, rows, manifest_meta, defaults)
+        finally:
+            rows.close()  # closes the file now, also when the rows were not all read
+
+    def _read_rows(self, path: Path, rows, manifest_meta: dict, defaults: dict) -> None:
         first = True
-        for row, item in fmt.iter_table(path, self.encoding):
+        for row, item in rows:
             if isinstance(item, fmt.RowProblem):
                 self.fail(str(path), row, str(item))
                 continue
