@@ -121,8 +121,8 @@ class Analysis:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        written = [write_report(self, out, title=title)]
         figures = standard_figures(self)
+        written = [write_report(self, out, title=title, figures=figures)]
         names = unique_filenames([item.name for item in figures])
         fig_dir = out / "figures"
         for item in figures:
@@ -246,7 +246,8 @@ def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: b
             entities = mk.extract_entities(sentences, kinds=kinds, progress=progress)
             quotes = mk.extract_quotes(sentences, articles=articles, entities=entities,
                                        kinds=kinds, progress=progress)
-            actor_table = mk.compare_actors(entities, quotes)
+            actor_table = mk.compare_actors(sentences, entities=entities, quotes=quotes,
+                                            kinds=kinds, progress=progress)
         except ImportError as exc:
             if actors:
                 raise

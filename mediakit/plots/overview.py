@@ -113,10 +113,16 @@ def _panels(tables: dict[str, object], *, max_stories: int = 6
                                                                 palette=palette, ax=ax),
                         terms[terms["outlet"].astype(str) == target], (7, 5.5)))
     actors = tables.get("actors")
-    if isinstance(actors, pd.DataFrame) and not actors.empty and hasattr(plots, "plot_actors"):
-        out.append(("actors", "Actors mentioned (bar) and quoted (dark part) per outlet.",
-                    lambda ax, d=actors: plots.plot_actors(d, palette=palette, ax=ax),
-                    actors, (8, 5)))
+    if _has(actors, "story_id", "canonical", "n_mentions", "n_quotes"):
+        for story in sorted({str(s) for s in actors["story_id"].dropna()})[:max_stories]:
+            data = actors[actors["story_id"].astype(str) == story]
+            n_rows = min(12, data["canonical"].nunique())
+            out.append((f"actors_{story}",
+                        f"People and organisations in story {story}: mentions per outlet (bars) "
+                        "and quotes attributed to them (hatched) (compare_actors).",
+                        lambda ax, d=data: plots.plot_actors(d, labels=("PERSON", "ORG"),
+                                                             palette=palette, ax=ax),
+                        data, (7, 1.2 + 0.25 * n_rows * max(2, data["outlet"].nunique()))))
     return out
 
 

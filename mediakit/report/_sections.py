@@ -84,12 +84,39 @@ def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
     if coverage is None:
         return ""
     blocks = ["<h2>What each outlet reported and left out</h2>"]
+    blocks += shared_facts(coverage, max_rows=max_rows)
     for story_id, outlet, unique, omitted in outlet_facts(coverage, tables.get("sentences")):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
         blocks.append(_quote_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
         blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
                                   omitted, max_rows))
     return "\n".join(blocks) if len(blocks) > 1 else ""
+
+
+def shared_facts(coverage, *, max_rows: int = 40) -> list[str]:
+    """Per story: facts several outlets carry, each quoted in every outlet's words."""
+    params = getattr(coverage, "params", {}) or {}
+    by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
+    facts = coverage.facts
+    blocks = []
+    for story in sorted({str(s) for s in facts[story_col].dropna()}):
+        rows = facts[(facts[story_col].astype(str) == story) & (facts["n_outlets"] > 1)]
+        fact_ids = list(pd.unique(rows.sort_values("position", kind="stable")["fact_id"]))
+        items = []
+        for fact_id in fact_ids[:max_rows]:
+            carriers = rows[rows["fact_id"] == fact_id].sort_values([by, "rank"])
+            quotes = "".join(
+                f"<blockquote>{esc(r.sentence)}<br><span class=\"meta\">"
+                f"{esc(_where(r, with_outlet=True, by=by))}</span></blockquote>"
+                for r in carriers.itertuples())
+            items.append(f"<li>{quotes}</li>")
+        more = (f'<p class="meta">and {len(fact_ids) - max_rows} more (see the CSV tables).</p>'
+                if len(fact_ids) > max_rows else "")
+        blocks.append(f"<h3>Reported by several outlets <span class=\"meta\">story "
+                      f"{esc(story)} ({len(fact_ids)} facts)</span></h3>"
+                      + (f"<ol>{''.join(items)}</ol>" if items else '<p class="meta">None.</p>')
+                      + more)
+    return blocks
 
 
 def outlet_facts(coverage, sentences=None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from pathlib import Path
 
 from mediakit.report import _sections
@@ -35,7 +36,7 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 
 def write_report(result, out_dir: str | Path, *, title: str | None = None,
-                 filename: str = "report.html", max_rows: int = 40) -> Path:
+                 filename: str = "report.html", max_rows: int = 40, figures=None) -> Path:
     """Write one self-contained HTML page with the figures and tables of an analysis.
 
     The page holds: the articles compared; each figure as inline SVG (the same figures
@@ -58,6 +59,9 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
         Name of the page; made safe with ``safe_filename`` (it cannot leave ``out_dir``).
     max_rows : int
         Longest table shown per section (the full tables are in ``Analysis.report``'s CSVs).
+    figures : list, optional
+        Figures already drawn for this result (``mediakit.plots.overview.standard_figures``);
+        by default they are drawn here and closed after use. Given figures are left open.
 
     Returns
     -------
@@ -77,12 +81,14 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     if notes:
         parts.append('<div class="note"><p><strong>Notes</strong></p><ul>'
                      + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul></div>")
-    figures = standard_figures(tables)
-    if figures:
+    owned = figures is None
+    items = standard_figures(tables) if owned else list(figures)
+    if items:
         parts.append("<h2>Figures</h2>")
-        for k, item in enumerate(figures):
+        for k, item in enumerate(items):
             parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}"))
-            _close(item.figure)
+            if owned:
+                _close(item.figure)
     parts.append(_sections.coverage_section(tables, max_rows=max_rows))
     parts.append(_sections.tables_section(tables, max_rows=max_rows))
     parts.append(_sections.provenance(tables))
@@ -104,7 +110,10 @@ def figure_svg(fig, *, prefix: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "path"}), \
+            warnings.catch_warnings():
+        # very long outlet names can defeat constrained layout; bbox_inches="tight" still fits
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
         fig.savefig(buffer, format="svg", bbox_inches="tight",
                     metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()

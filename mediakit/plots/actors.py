@@ -1,0 +1,117 @@
+"""Actors mentioned and quoted per outlet (the table of ``compare_actors``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mediakit.plots._checks import frame_with
+from mediakit.plots._style import get_ax, levels, resolve_palette
+
+
+def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outlet",
+                actor: str = "canonical", x: str = "n_mentions", quoted: str | None = "n_quotes",
+                labels: Iterable[str] | None = None, n_actors: int = 12,
+                order: Sequence[str] | None = None,
+                palette: Mapping[str, str] | Sequence[str] | None = None, ax=None, **kwargs):
+    """Draw how often each outlet mentions and quotes each actor of a story.
+
+    For each actor (rows), one bar per outlet: its length is the number of mentions
+    (``n_mentions``), in the outlet's colour; the hatched dark part drawn over it is the number
+    of quotes attributed to the actor (``n_quotes``). An outlet that never names an actor has
+    no bar in that row. Actors drawn: every quoted actor, then the most mentioned across the
+    story's outlets, ``n_actors`` in all, in order of mentions.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A :func:`mediakit.compare_actors` table: ``story_id``, ``by``, ``actor``, ``x`` and
+        ``quoted`` (and ``label`` when ``labels`` is given).
+    story : str, optional
+        Story to draw; optional when the table holds one.
+    by : str
+        Outlet column.
+    actor : str
+        Actor name column (default ``"canonical"``).
+    x : str
+        Count drawn as the bar (default ``"n_mentions"``).
+    quoted : str or None
+        Count drawn over it, hatched (default ``"n_quotes"``); None draws mentions only.
+    labels : iterable of str, optional
+        Entity labels kept, e.g. ``["PERSON", "ORG"]``; default all.
+    n_actors : int
+        Most actors drawn.
+    order : sequence of str, optional
+        Outlets, top to bottom within each actor; default sorted.
+    palette : mapping or sequence, optional
+        Colours; default :func:`mediakit.plots.outlet_colors`.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to the mention bars (``Axes.barh``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    need = ["story_id", by, actor, x, quoted] + (["label"] if labels is not None else [])
+    frame = frame_with(data, need, what="data", hint="Pass the output of mk.compare_actors(...).")
+    if isinstance(n_actors, bool) or not isinstance(n_actors, int) or n_actors < 1:
+        raise ValueError(f"n_actors must be an integer >= 1, got {n_actors!r}.")
+    stories = sorted({str(s) for s in frame["story_id"].dropna()})
+    if story is None:
+        if len(stories) > 1:
+            raise ValueError(f"data holds {len(stories)} stories; choose one with story=... "
+                             f"(e.g. {stories[0]!r}).")
+        story = stories[0] if stories else None
+    elif str(story) not in stories:
+        from mediakit._validation import suggest
+
+        raise ValueError(f"story={story!r} is not in data." + suggest(story, stories))
+    rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
+    if labels is not None:
+        rows = rows[rows["label"].isin(list(labels))]
+    totals = rows.groupby(actor, sort=False)[x].sum()
+    by_mentions = sorted(totals.index, key=lambda a: (-float(totals[a]), str(a)))
+    # every quoted actor is shown (up to n_actors), then the most mentioned fill the rest
+    chosen = set()
+    if quoted is not None:
+        n_quoted = rows.groupby(actor, sort=False)[quoted].sum()
+        chosen = {a for a in by_mentions if float(n_quoted.get(a, 0) or 0) > 0}
+        chosen = set([a for a in by_mentions if a in chosen][:n_actors])
+    for a in by_mentions:
+        if len(chosen) >= n_actors:
+            break
+        chosen.add(a)
+    actors = [a for a in by_mentions if a in chosen]
+    outlets = levels(rows[by], order)
+    colors = resolve_palette(outlets, palette)
+    ax = get_ax(ax)
+    height = 0.8 / max(len(outlets), 1)
+    style = {"height": height} | kwargs
+    for k, outlet in enumerate(outlets):
+        mine = rows[rows[by].astype(str) == outlet].drop_duplicates(actor).set_index(actor)
+        ys = np.arange(len(actors)) - 0.4 + height * (k + 0.5)
+        mentions = [float(mine[x].get(a, 0) or 0) for a in actors]
+        ax.barh(ys, mentions, color=colors[outlet], label=outlet, **style)
+        if quoted is not None:
+            quotes = [float(mine[quoted].get(a, 0) or 0) for a in actors]
+            ax.barh(ys, quotes, height=height, facecolor="none", edgecolor="#222222",
+                    hatch="////", linewidth=0.6, label="_quoted")
+    ax.set_yticks(range(len(actors)), [str(a) for a in actors])
+    ax.set_ylim(len(actors) - 0.5, -0.5)
+    ax.set_xlabel("Mentions (bar); quotes attributed (hatched)" if quoted else "Mentions")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colors[o], label=o) for o in outlets]
+    if quoted is not None:
+        handles.append(Patch(facecolor="none", edgecolor="#222222", hatch="////",
+                             label="quoted"))
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
+    if story is not None:
+        ax.set_title(f"Story: {story}", fontsize=9, loc="left")
+    return ax

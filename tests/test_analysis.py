@@ -1,0 +1,96 @@
+"""analyze() and Analysis: the pipeline from public functions, tables, notes, report files."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mediakit as mk
+from mediakit.analysis import _should_group
+
+
+@pytest.fixture(scope="module")
+def seeds_analysis():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mk.MediakitWarning)
+        return mk.analyze(mk.load_example("seeds"), actors=False, n_boot=200)
+
+
+def test_analysis_holds_every_table(seeds_analysis):
+    r = seeds_analysis
+    assert sorted(r.articles.outlet) == ["outlet A", "outlet B"]
+    assert {"sentiment_compound", "frame_terms", "readability_flesch_kincaid_grade"} <= set(
+        r.sentences.columns)
+    assert len(r.readability) == 2 and r.readability.article_id.is_unique
+    groups = r.groups[r.groups.comparison == "group"]
+    assert set(groups.measure) >= {"sentiment_compound", "readability_flesch_kincaid_grade"}
+    assert r.frames.measure.str.startswith("frame_").all()
+    assert set(r.terms.outlet) == {"outlet A", "outlet B"}
+    assert set(r.coverage.facts.outlet) == {"outlet A", "outlet B"}
+    assert r.actors is None and any("actors=False" in n for n in r.notes)
+    assert {"articles", "sentences", "coverage_facts", "coverage_summary"} <= set(r.tables())
+    assert "2 articles, 2 outlets, 1 story" in repr(r)
+
+
+def test_analysis_matches_the_public_functions(seeds_analysis):
+    sentences = mk.split_sentences(mk.load_example("seeds"))
+    scored = mk.score_sentiment(sentences)
+    pd.testing.assert_series_equal(seeds_analysis.sentences["sentiment_compound"],
+                                   scored["sentiment_compound"])
+    cov = mk.compare_coverage(sentences)
+    pd.testing.assert_frame_equal(seeds_analysis.coverage.facts, cov.facts)
+
+
+def test_actors_skipped_with_note_when_nlp_missing(monkeypatch):
+    def no_spacy(*args, **kwargs):
+        raise ImportError("extract_entities needs the optional package 'spacy'. "
+                          "Install it with: pip install 'mediakit[nlp]'")
+
+    monkeypatch.setattr(mk, "extract_entities", no_spacy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mk.MediakitWarning)
+        r = mk.analyze(mk.load_example("seeds"), n_boot=50)
+        assert r.actors is None
+        assert any("mediakit[nlp]" in n for n in r.notes)
+        with pytest.raises(ImportError, match="nlp"):
+            mk.analyze(mk.load_example("seeds"), actors=True, n_boot=50)
+
+
+def test_bad_options():
+    seeds = mk.load_example("seeds")
+    with pytest.raises(ValueError, match="Did you mean 'group'"):
+        mk.analyze(seeds, stories="grup")
+    with pytest.raises(TypeError):
+        mk.analyze(seeds, actors="yes")
+
+
+def test_story_grouping_rule():
+    one_each = pd.DataFrame({"outlet": ["A", "B"], "story_id": ["all", "all"]})
+    several = pd.DataFrame({"outlet": ["A", "A", "B"], "story_id": ["all"] * 3})
+    given = pd.DataFrame({"outlet": ["A", "A"], "story_id": ["s1", "s2"]})
+    assert not _should_group(one_each, "auto")
+    assert _should_group(several, "auto")
+    assert not _should_group(given, "auto")
+    assert _should_group(given, "group") and not _should_group(several, "given")
+
+
+def test_report_writes_html_figures_tables(seeds_analysis, tmp_path):
+    paths = seeds_analysis.report(tmp_path, formats=("svg",))
+    assert paths[0] == tmp_path / "report.html"
+    assert all(p.exists() for p in paths)
+    assert all(tmp_path.resolve() in p.resolve().parents for p in paths)
+    svgs = sorted(p.name for p in (tmp_path / "figures").glob("*.svg"))
+    assert "sentiment_arc.svg" in svgs and "coverage_map_coalition-of-the-willing.svg" in svgs
+    assert not list((tmp_path / "figures").glob("*.png"))
+
+
+def test_plot_overview_returns_a_figure(seeds_analysis):
+    from matplotlib.figure import Figure
+
+    fig = mk.plot_overview(seeds_analysis)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) >= 4
+    with pytest.raises(TypeError):
+        mk.plot_overview(42)

@@ -1,0 +1,78 @@
+"""The command line: the README's main command on the bundled sample, and its exit codes."""
+
+from __future__ import annotations
+
+import html
+import subprocess
+import sys
+
+import pytest
+
+import mediakit as mk
+from mediakit.cli import main
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    code = main(["report", "--example", "seeds", "--out", str(out), "--quiet"])
+    return code, out
+
+
+def test_main_command_writes_report_figures_and_tables(seeds_report, seeds_sentences):
+    code, out = seeds_report
+    assert code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for stem in ("coverage_map_coalition-of-the-willing", "presence_coalition-of-the-willing",
+                 "sentiment_arc", "estimates_sentiment_compound", "frames", "keyness_outlet_A"):
+        for ext in ("png", "svg", "pdf", "data.csv", "manifest.json"):
+            assert (out / "figures" / f"{stem}.{ext}").stat().st_size > 0, (stem, ext)
+    for table in ("articles", "sentences", "groups", "terms", "coverage_facts",
+                  "coverage_omissions"):
+        assert (out / "tables" / f"{table}.csv").exists()
+    assert (out / "manifest.json").exists()
+    # every content sentence the seeds carry is quoted in the page, escaped
+    content = seeds_sentences[seeds_sentences.kind.isin(["headline", "body", "bullet"])]
+    missing = [t for t in content.text if html.escape(" ".join(t.split()), quote=True) not in page
+               and html.escape(t, quote=True) not in page]
+    assert not missing
+    assert "&quot;At the moment there is no peace to keep,&quot;" in page  # Kallas, straight quotes
+    assert "<script" not in page.lower()
+
+
+def test_main_command_records_provenance(seeds_report, seeds_articles):
+    import hashlib
+    import json
+
+    _, out = seeds_report
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["mediakit"] == mk.__version__
+    text = seeds_articles.set_index("article_id")["text"]
+    assert manifest["inputs"] == {
+        a: hashlib.sha256(t.encode("utf-8")).hexdigest() for a, t in text.items()}
+    assert manifest["lexicons"][0]["name"] == "policy_frames"
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["report"], ["report", "--out", "x"], ["report", "src", "--example", "seeds", "--out", "x"],
+    ["report", "--example", "nope", "--out", "x"], ["frobnicate"],
+])
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip()
+
+
+def test_input_error_exit_1_one_line(tmp_path, capsys):
+    code = main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("mediakit: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_help_and_module_entry_point():
+    assert main(["--help"]) == 0
+    done = subprocess.run([sys.executable, "-m", "mediakit", "report", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "--example" in done.stdout and "exit codes" in done.stdout
