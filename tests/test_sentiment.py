@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -15,10 +16,16 @@ from mediakit.measures import sentiment
 COLUMNS = list(sentiment.COLUMNS)
 
 
-def vader(text: str) -> list[float]:
+@functools.cache
+def analyzer():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    scores = SentimentIntensityAnalyzer().polarity_scores(text)
+    return SentimentIntensityAnalyzer()
+
+
+def vader(text: str) -> list[float]:
+    """Plain vaderSentiment on the text as given."""
+    scores = analyzer().polarity_scores(text)
     return [scores[k] for k in ("neg", "neu", "pos", "compound")]
 
 
@@ -49,7 +56,7 @@ def test_reproduces_vader_paper_table4_nyt(nyt, corpora_dir):
 
 @pytest.mark.corpora
 def test_shortcuts_are_identical_to_plain_vader(nyt):
-    texts = nyt["text"].tolist()[:1500] + [
+    texts = nyt["text"].tolist() + [
         "I :) love it", "no", "kind of", "VERY", "😁 great", "He said no good", "", "—", "ok!!!",
         "The report is due Friday.", "kind of good", "The, end.",
     ]
