@@ -66,47 +66,78 @@ def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
     return out
 
 
-def similarity_matrix(texts: list[str], *, word_weight: float = 0.5,
-                      char_ngrams: tuple[int, int] = (3, 5),
-                      name_weight: int = 2) -> np.ndarray:
-    """Cosine similarity between every pair of texts, 0 to 1 (dense, n x n).
+_N_FEATURES = 2**20
 
-    The mean, weighted by ``word_weight``, of two TF-IDF cosines fitted on these texts only:
-    words (stop words removed, names and numbers up-weighted) and character n-grams within word
-    boundaries (``char_wb``) of the lower-cased key, which match inflections ("lead"/"led" only
-    partly, "minister"/"ministers" mostly) and spelling slips.
+
+def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
+                      name_weight: int = 2):
+    """Raw count matrices (words, character n-grams) of every text, hashed, in one pass.
+
+    Hashing keeps the cost linear in the corpus with no vocabulary to hold; the TF-IDF weights
+    are computed later per story by :func:`story_similarity`.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import HashingVectorizer
 
-    n = len(texts)
-    if n == 0:
-        return np.zeros((0, 0))
     keys = [matching_key(t) for t in texts]
-    sim = np.zeros((n, n))
+    words = HashingVectorizer(analyzer=lambda k: word_tokens(k, name_weight=name_weight),
+                              n_features=_N_FEATURES, alternate_sign=False, norm=None,
+                              dtype=np.float64)
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=True,
+                              n_features=_N_FEATURES, alternate_sign=False, norm=None,
+                              dtype=np.float64)
+    return words.transform(keys).tocsr(), chars.transform(keys).tocsr()
+
+
+def _tfidf(counts):
+    """Sublinear TF-IDF with smoothed idf fitted on these rows only, rows L2-normalised.
+
+    Same weights as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` fitted on the rows.
+    """
+    x = counts.copy()
+    if x.nnz == 0:
+        return x
+    cols, inverse = np.unique(x.indices, return_inverse=True)
+    df = np.bincount(inverse, minlength=len(cols))
+    idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
+    x.data = (1 + np.log(x.data)) * idf[inverse]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
+
+
+def story_similarity(words, chars, *, word_weight: float = 0.5) -> np.ndarray:
+    """Cosine similarity (0-1, dense m x m) of one story's rows of :func:`sentence_features`.
+
+    The mean, weighted by ``word_weight``, of two TF-IDF cosines whose idf is fitted on the
+    story's sentences: words (stop words removed, names and numbers counted twice) and
+    character 3-5-grams within word boundaries (``char_wb``), which match inflections and
+    spelling slips.
+    """
+    m = words.shape[0]
+    sim = np.zeros((m, m))
     if word_weight > 0:
-        words = TfidfVectorizer(analyzer=lambda k: word_tokens(k, name_weight=name_weight),
-                                sublinear_tf=True, dtype=np.float64)
-        try:
-            xw = words.fit_transform(keys)
-            sim += word_weight * (xw @ xw.T).toarray()
-        except ValueError:  # empty vocabulary: only stop words
-            pass
+        xw = _tfidf(words)
+        sim += word_weight * (xw @ xw.T).toarray()
     if word_weight < 1:
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=True,
-                                sublinear_tf=True, dtype=np.float64)
-        try:
-            xc = chars.fit_transform(keys)
-            sim += (1 - word_weight) * (xc @ xc.T).toarray()
-        except ValueError:
-            pass
+        xc = _tfidf(chars)
+        sim += (1 - word_weight) * (xc @ xc.T).toarray()
     return np.clip(sim, 0.0, 1.0)
+
+
+def similarity_matrix(texts: list[str], *, word_weight: float = 0.5) -> np.ndarray:
+    """Cosine similarity between every pair of ``texts`` (see :func:`story_similarity`)."""
+    if not texts:
+        return np.zeros((0, 0))
+    words, chars = sentence_features(list(texts))
+    return story_similarity(words, chars, word_weight=word_weight)
 
 
 def best_matches(sim: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each row and each *other* group: index of the best column and its similarity.
 
     Returns ``(rows, other_group_codes, best_cols, best_sims)`` flattened in row order, other
-    groups in code order. ``groups`` holds integer codes 0..g-1, one per text.
+    groups in code order (ties go to the earliest column). ``groups`` holds integer codes 0..g-1, one per text.
     """
     codes = np.unique(groups)
     rows, others, cols, sims = [], [], [], []

@@ -103,7 +103,8 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
     """Amounts per sentence with what they count; flags amounts other outlets give differently."""
     cols = [story, by, "article_id", "sentence_id", "start", "end", "phrase", "amount",
             "ordinal", "qualifier", "counted", "fact_id", "disagreement", "other_amounts"]
-    fact_of = facts.set_index(["article_id", "sentence_id"])["fact_id"] if len(facts) else None
+    fact_of = (facts.set_index([story, "article_id", "sentence_id"])["fact_id"] if len(facts)
+               else None)
     rows = []
     for k, t in enumerate(sent["_text"].to_numpy()):
         for a in extract_amounts(t):
@@ -128,26 +129,36 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
         "qualifier": pd.array([a["qualifier"] for _, a in rows], dtype="str"),
         "counted": pd.array([a["counted"] for _, a in rows], dtype="str"),
     })
-    keys = pd.MultiIndex.from_arrays([out["article_id"], out["sentence_id"]])
+    keys = pd.MultiIndex.from_arrays([out[story], out["article_id"], out["sentence_id"]])
     out["fact_id"] = (pd.array(fact_of.reindex(keys).to_numpy(), dtype="Int64")
                       if fact_of is not None else pd.NA)
-    flags, others = [], []
-    groups = out.groupby([story, "counted", "ordinal"], sort=False).indices
-    lookup = {}
-    for key, ix in groups.items():
-        lookup[key] = out.iloc[ix][[by, "amount"]]
-    for st, outlet, counted, ordinal, amount in zip(
-            out[story], out[by], out["counted"], out["ordinal"], out["amount"], strict=True):
-        same = lookup[(st, counted, ordinal)]
-        other = same[same[by] != outlet]
-        differ = other[other["amount"] != amount]
-        flag = bool(counted) and not differ.empty and not (other["amount"] == amount).any()
-        flags.append(flag)
-        others.append("; ".join(f"{o}: {_fmt(v)}" for o, v in
-                                differ.drop_duplicates().itertuples(index=False)) if flag else "")
-    out["disagreement"] = np.array(flags, dtype=bool)
+    flags, others = _disagreements(out, by=by, story=story)
+    out["disagreement"] = flags
     out["other_amounts"] = pd.array(others, dtype="str")
     return out[cols]
+
+
+def _disagreements(out: pd.DataFrame, *, by: str, story: str) -> tuple[np.ndarray, list[str]]:
+    """A row disagrees when other outlets count the same thing and none gives its amount."""
+    n = len(out)
+    flags = np.zeros(n, dtype=bool)
+    others = [""] * n
+    counted = out["counted"].to_numpy()
+    cand = out[counted != ""]
+    # only groups (story, counted, ordinal) reported by 2+ outlets can disagree
+    n_out = cand.groupby([story, "counted", "ordinal"])[by].transform("nunique")
+    cand = cand[n_out.to_numpy() > 1]
+    for _, grp in cand.groupby([story, "counted", "ordinal"], sort=False):
+        outlets = grp[by].to_numpy()
+        amounts = grp["amount"].to_numpy()
+        for pos, outlet, amount in zip(grp.index, outlets, amounts, strict=True):
+            other = outlets != outlet
+            if (amounts[other] == amount).any():
+                continue
+            flags[pos] = True
+            differ = dict.fromkeys(zip(outlets[other], amounts[other], strict=True))
+            others[pos] = "; ".join(f"{o}: {_fmt(v)}" for o, v in differ)
+    return flags, others
 
 
 def _fmt(value: float) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from mediakit._progress import progress as _progress
 from mediakit._validation import check_frame, require_columns, resolve_kinds
-from mediakit.compare._align import best_matches, similarity_matrix
+from mediakit.compare._align import best_matches, sentence_features, story_similarity
 from mediakit.compare._facts import fact_table, number_table, omission_table, presence_table
 
 STATUSES = ("shared", "partial", "unique")
@@ -181,10 +181,11 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
             "article or call mk.group_stories(articles) before splitting.")
     sent = _sentence_table(data, by=by, story=story, text=text)
 
+    features = sentence_features(sent["_text"].tolist())
     al_parts, edges = [], []
     groups = list(sent.groupby(story, sort=False).indices.items())
     for _, idx in _progress(groups, enabled=progress, desc="aligning stories"):
-        part, story_edges = _align_story(sent, idx, by=by, partial=partial,
+        part, story_edges = _align_story(sent, idx, features, by=by, partial=partial,
                                          word_weight=word_weight)
         al_parts.append(part)
         edges.append(story_edges)
@@ -200,12 +201,13 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
 
 
 def _sentence_table(data: pd.DataFrame, *, by: str, story: str, text: str) -> pd.DataFrame:
+    data = data.reset_index(drop=True)
     cols = ["article_id", "sentence_id", by, story, text]
     sent = data[cols].copy()
     sent["kind"] = data["kind"].astype("str") if "kind" in data else "body"
     sent = sent.sort_values([story, by, "article_id", "sentence_id"], kind="stable")
-    sent["rank"] = sent.groupby("article_id", sort=False).cumcount() + 1
-    n = sent.groupby("article_id", sort=False)["rank"].transform("size")
+    sent["rank"] = sent.groupby([story, "article_id"], sort=False).cumcount() + 1
+    n = sent.groupby([story, "article_id"], sort=False)["rank"].transform("size")
     fallback = ((sent["rank"] - 1) / (n - 1).where(n > 1, 1)).astype("float64")
     if "position" in data:
         sent["position"] = data.loc[sent.index, "position"].astype("float64").fillna(fallback)
@@ -218,13 +220,13 @@ def _sentence_table(data: pd.DataFrame, *, by: str, story: str, text: str) -> pd
     return sent
 
 
-def _align_story(sent, idx, *, by, partial, word_weight):
+def _align_story(sent, idx, features, *, by, partial, word_weight):
     """Best match per (sentence, other outlet) in one story, and the fact edges."""
     codes, uniques = pd.factorize(sent[by].to_numpy()[idx])
     if len(uniques) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, np.zeros(0)), []
-    sim = similarity_matrix(sent["_text"].to_numpy()[idx].tolist(), word_weight=word_weight)
+    sim = story_similarity(features[0][idx], features[1][idx], word_weight=word_weight)
     rows, _, cols, sims = best_matches(sim, codes)
     keep = sims >= partial
     story_edges = list(zip(idx[rows[keep]], idx[cols[keep]], strict=True))
