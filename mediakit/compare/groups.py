@@ -185,8 +185,9 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     needed += ["n_words"] if stat == "per_1000_words" else []
     require_columns(data, needed)
     names = _resolve_measures(data, measures)
-    if isinstance(pairs, str) and pairs not in ("all", "none"):
-        pairs = (pairs,)
+    if not (isinstance(pairs, str) and pairs in ("all", "none")) and not isinstance(
+            pairs, tuple | list):
+        pairs = (pairs,)  # one label of a single grouping column
 
     rows = data[data["kind"].isin(kinds)] if "kind" in data.columns else data
     article, _ = pd.factorize(rows["article_id"], use_na_sentinel=False)
@@ -265,6 +266,10 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
             out.append(row)
 
     table = pd.DataFrame(out, columns=_columns(by))
+    for b in by:  # integer labels stay integers beside the NA of group rows
+        if pd.api.types.is_integer_dtype(data[b]):
+            table[b] = table[b].astype("Int64")
+            table[f"other_{b}"] = table[f"other_{b}"].astype("Int64")
     table["stat"] = stat
     table["threshold"] = cut
     for c in ("n", "n_sentences", "n_other", "n_sentences_other"):
