@@ -76,8 +76,12 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     Hashing keeps the cost linear in the corpus with no vocabulary to hold; the TF-IDF weights
     are computed later per story by :func:`story_similarity`.
     """
+    from scipy import sparse
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    if not texts:
+        empty = sparse.csr_matrix((0, _N_FEATURES), dtype=np.float64)
+        return empty, empty.copy()
     keys = [matching_key(t) for t in texts]
     words = HashingVectorizer(analyzer=lambda k: word_tokens(k, name_weight=name_weight),
                               n_features=_N_FEATURES, alternate_sign=False, norm=None,

@@ -1,0 +1,322 @@
+"""compare_coverage: sentence alignment across outlets, facts, omissions, numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mediakit as mk
+from mediakit._normalize import (
+    fold_accents,
+    normalize_numbers,
+    normalize_spelling,
+    parse_number_words,
+)
+from mediakit.compare._numbers import extract_amounts
+
+SEED_A, SEED_B = "000_7ab8ad6a0a579be7", "002_83c2cadf47dd1672"
+
+
+def _sid(sentences, article_id, needle):
+    """sentence_id of the one content sentence of ``article_id`` containing ``needle``."""
+    rows = sentences[(sentences["article_id"] == article_id)
+                     & sentences["text"].str.contains(needle, regex=False)
+                     & sentences["kind"].isin(["headline", "body", "bullet"])]
+    assert len(rows) == 1, f"{needle!r} found {len(rows)} times in {article_id}"
+    return int(rows["sentence_id"].iloc[0])
+
+
+def _row(alignment, article_id, sentence_id):
+    rows = alignment[(alignment["article_id"] == article_id)
+                     & (alignment["sentence_id"] == sentence_id)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def seeds_coverage(seeds_sentences):
+    return mk.compare_coverage(seeds_sentences)
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+def test_fold_accents_and_spelling_variants():
+    assert fold_accents("Sébastien Häkkänen, Øresund, straße") == "Sebastien Hakkanen, Oresund, strasse"
+    assert normalize_spelling("Ukraine Defence Contact Group") == "Ukraine Defense Contact Group"
+    assert normalize_spelling("organise the colour centre") == "organize the color center"
+    assert normalize_spelling("travelled, labour, analysed") == "traveled, labor, analyzed"
+    # words that only look like variants stay
+    assert normalize_spelling("four hours, promise, exercise, more") == (
+        "four hours, promise, exercise, more")
+
+
+def test_number_words():
+    assert normalize_numbers("about thirty ministers") == "about 30 ministers"
+    assert normalize_numbers("twenty-seven states, the 27th meeting") == "27 states, the 27 meeting"
+    assert parse_number_words(["two", "hundred", "thousand"]) == (200000.0, False)
+    assert parse_number_words(["1.5", "million"]) == (1500000.0, False)
+
+
+def test_extract_amounts_counts_the_noun():
+    found = {a["phrase"]: a for a in extract_amounts(
+        "Approximately 30 countries met for the 27th meeting and set four primary objectives "
+        "at 10:30 in 2025.")}
+    assert found["Approximately 30 countries"]["counted"] == "country"
+    assert found["Approximately 30 countries"]["qualifier"] == "approximately"
+    assert found["27th meeting"]["ordinal"] and found["27th meeting"]["amount"] == 27
+    assert found["four primary objectives"]["amount"] == 4
+    assert not any("10" in p or "2025" in p for p in found)  # clock time and year skipped
+
+
+# --- the seeds ------------------------------------------------------------------------------------
+
+def test_seeds_healey_lecornu_sentences_align(seeds_sentences, seeds_coverage):
+    a = _sid(seeds_sentences, SEED_A, "Sebastien Lecornu")
+    b = _sid(seeds_sentences, SEED_B, "Sébastien Lecornu")
+    row = _row(seeds_coverage.alignment, SEED_A, a)
+    assert row["other_outlet"] == "outlet B"
+    assert row["other_article_id"] == SEED_B and row["other_sentence_id"] == b
+    assert row["status"] in ("shared", "partial")
+    back = _row(seeds_coverage.alignment, SEED_B, b)
+    assert back["other_sentence_id"] == a
+
+
+def test_seeds_contact_group_defence_defense_align(seeds_sentences, seeds_coverage):
+    a = _sid(seeds_sentences, SEED_A, "Ukraine Defence Contact Group")
+    b = _sid(seeds_sentences, SEED_B, "Ukraine Defense Contact Group")
+    row = _row(seeds_coverage.alignment, SEED_A, a)
+    assert row["other_sentence_id"] == b and row["status"] in ("shared", "partial")
+    facts = seeds_coverage.facts
+    fact = facts.loc[(facts["article_id"] == SEED_A) & (facts["sentence_id"] == a), "fact_id"]
+    carriers = facts[facts["fact_id"] == fact.iloc[0]]
+    assert set(carriers["outlet"]) == {"outlet A", "outlet B"}
+    assert (carriers["n_outlets"] == 2).all()
+
+
+def test_seeds_rubio_and_kallas_are_unique(seeds_sentences, seeds_coverage):
+    rubio = _sid(seeds_sentences, SEED_A, "Rubio")
+    kallas = _sid(seeds_sentences, SEED_B, "Kallas")
+    for article, sid in ((SEED_A, rubio), (SEED_B, kallas)):
+        row = _row(seeds_coverage.alignment, article, sid)
+        assert row["status"] == "unique"
+        assert pd.isna(row["other_sentence_id"]) and pd.isna(row["other_article_id"])
+    om = seeds_coverage.omissions
+    assert om.loc[om["outlet"] == "outlet B", "text"].str.contains("Rubio").any()
+    assert om.loc[om["outlet"] == "outlet A", "text"].str.contains("Kallas").any()
+    assert not om.loc[om["outlet"] == "outlet A", "text"].str.contains("Rubio").any()
+
+
+def test_seeds_tables_are_consistent(seeds_sentences, seeds_coverage):
+    cov = seeds_coverage
+    content = seeds_sentences[seeds_sentences["kind"].isin(["headline", "body", "bullet"])]
+    # one alignment row per content sentence (two outlets: one other outlet each)
+    assert len(cov.alignment) == len(content)
+    assert set(cov.alignment["status"]) <= {"shared", "partial", "unique"}
+    # unique rows have no match, matched rows do
+    unique = cov.alignment["status"] == "unique"
+    assert cov.alignment.loc[unique, "other_sentence_id"].isna().all()
+    assert cov.alignment.loc[~unique, "other_sentence_id"].notna().all()
+    # every content sentence is in exactly one fact
+    assert len(cov.facts) == len(content)
+    assert not cov.facts.duplicated(["article_id", "sentence_id"]).any()
+    # presence: one row per outlet and fact; present <=> the fact has a sentence of that outlet
+    n_facts = cov.facts["fact_id"].nunique()
+    assert len(cov.presence) == 2 * n_facts
+    carried = set(zip(cov.facts["fact_id"], cov.facts["outlet"], strict=True))
+    present = set(zip(*cov.presence.loc[cov.presence["present"], ["fact_id", "outlet"]].T.values,
+                      strict=True))
+    assert carried == present
+    assert len(cov.omissions) == (~cov.presence["present"]).sum()
+    summary = cov.summary().set_index("outlet")
+    assert (summary[["n_shared", "n_partial", "n_unique"]].sum(axis=1)
+            == summary["n_sentences"]).all()
+    assert summary["n_sentences"].sum() == len(content)
+    assert "Coverage(1 story, 2 outlets" in repr(cov)
+    wide = cov.presence_matrix()
+    assert list(wide.columns) == ["story_id", "fact_id", "outlet A", "outlet B"]
+
+
+def test_seeds_numbers(seeds_sentences, seeds_coverage):
+    nums = seeds_coverage.numbers
+    thirty = nums[nums["amount"] == 30]
+    assert set(thirty["outlet"]) == {"outlet A", "outlet B"}
+    assert set(thirty["counted"]) == {"minister", "country"}
+    meeting = nums[nums["counted"] == "meeting"].iloc[0]
+    assert meeting["amount"] == 27 and meeting["ordinal"] and meeting["outlet"] == "outlet A"
+    assert nums.loc[nums["counted"] == "objective", "amount"].tolist() == [4.0]
+    # offsets point into the article text
+    texts = mk.load_example("seeds").set_index("article_id")["text"]
+    for row in nums.itertuples():
+        assert texts[row.article_id][row.start:row.end] == row.phrase
+    assert not nums["disagreement"].any()  # 30 ministers vs 30 countries: different things
+
+
+def test_number_disagreement():
+    sentences = pd.DataFrame({
+        "article_id": ["a", "a", "b", "c"], "sentence_id": [0, 1, 0, 0],
+        "outlet": ["X", "X", "Y", "Z"], "story_id": "s",
+        "text": ["The storm killed 30 people on the coast.", "Rescue teams came.",
+                 "At least 25 people died in the storm.", "The storm killed 30 people."]})
+    nums = mk.compare_coverage(sentences).numbers.set_index("outlet")
+    assert nums.loc["Y", "disagreement"] and nums.loc["Y", "other_amounts"] == "X: 30; Z: 30"
+    assert not nums.loc["X", "disagreement"] and not nums.loc["Z", "disagreement"]
+
+
+def test_alignment_stays_within_a_story():
+    text = "The central bank raised interest rates by half a point on Tuesday."
+    sentences = pd.DataFrame({
+        "article_id": ["a", "b", "c"], "sentence_id": [0, 0, 0], "outlet": ["X", "Y", "Y"],
+        "story_id": ["s1", "s2", "s1"],
+        "text": [text, text, "Fans queued all night for the concert tickets."]})
+    al = mk.compare_coverage(sentences).alignment
+    assert set(al["article_id"]) == {"a", "c"}  # b has no other outlet in its story
+    assert al.loc[al["article_id"] == "a", "status"].item() == "unique"
+
+
+def test_three_outlets_and_non_content_ignored():
+    sentences = pd.DataFrame({
+        "article_id": ["a", "a", "b", "c"], "sentence_id": [0, 1, 0, 0],
+        "outlet": ["X", "X", "Y", "Z"], "story_id": "s",
+        "kind": ["body", "promo", "body", "body"],
+        "text": ["Parliament passed the budget bill by 300 votes to 250.",
+                 "Read more: Parliament passed the budget bill",
+                 "The budget bill passed Parliament by 300 votes to 250.",
+                 "A heatwave closed schools across the north."]})
+    cov = mk.compare_coverage(sentences)
+    al = cov.alignment
+    assert len(al) == 3 * 2  # three content sentences x two other outlets
+    assert not (al["sentence_id"] == 1).any()
+    xy = al[(al["outlet"] == "X") & (al["other_outlet"] == "Y")].iloc[0]
+    assert xy["status"] == "shared" and xy["other_article_id"] == "b"
+    assert (al.loc[al["outlet"] == "Z", "status"] == "unique").all()
+    om = cov.omissions
+    assert set(om.loc[om["outlet"] == "Z", "carried_by"]) == {"X; Y"}
+
+
+# --- contract ---------------------------------------------------------------------------------------
+
+def test_input_not_mutated(seeds_sentences):
+    before = seeds_sentences.copy(deep=True)
+    mk.compare_coverage(seeds_sentences)
+    pd.testing.assert_frame_equal(seeds_sentences, before)
+
+
+def test_empty_frame(seeds_sentences):
+    cov = mk.compare_coverage(seeds_sentences.iloc[:0])
+    assert cov.alignment.empty and cov.facts.empty and cov.numbers.empty
+    assert list(cov.alignment.columns) == [
+        "story_id", "outlet", "article_id", "sentence_id", "other_outlet", "other_article_id",
+        "other_sentence_id", "similarity", "status"]
+    assert {"fact_id", "text", "n_outlets", "rank", "position"} <= set(cov.facts.columns)
+    assert cov.summary().empty
+
+
+def test_missing_column_and_bad_values(seeds_sentences):
+    with pytest.raises(mk.SchemaError, match="story_id"):
+        mk.compare_coverage(seeds_sentences.drop(columns="story_id"))
+    with pytest.raises(TypeError):
+        mk.compare_coverage(seeds_sentences["text"])
+    with pytest.raises(ValueError, match="partial"):
+        mk.compare_coverage(seeds_sentences, shared=0.2, partial=0.4)
+    with pytest.raises(ValueError, match="kinds"):
+        mk.compare_coverage(seeds_sentences, kinds=["bodyy"])
+
+
+# --- OneStopEnglish: the same article at three levels as three "outlets" -------------------------
+
+OSE_BAD = {"Royal Baby", "WNL Arctic Ramadan"}  # wrong elementary text upstream (SOURCE.md)
+
+
+def _letters(text):
+    """Lower-case ASCII letters of ``text`` and, for each, its offset in ``text``."""
+    idx = [i for i, ch in enumerate(text) if ch.isascii() and ch.isalpha()]
+    return "".join(text[i].lower() for i in idx), idx
+
+
+@pytest.fixture(scope="module")
+def ose(corpora_dir):
+    folder = corpora_dir / "onestopenglish_dev"
+    arts = pd.read_json(folder / "articles.jsonl", lines=True)
+    arts = arts[~arts["article_id"].isin(OSE_BAD)]
+    articles = pd.DataFrame({"article_id": arts["article_id"] + "|" + arts["level"],
+                             "outlet": arts["level"], "story_id": arts["article_id"],
+                             "text": arts["text"]})
+    with open(folder / "aligned_sentences.jsonl", encoding="utf-8") as fh:
+        pairs = [json.loads(line) for line in fh]
+    pairs = [p for p in pairs if p["article_id"] not in OSE_BAD]
+    return articles, mk.split_sentences(articles), pairs
+
+
+@pytest.mark.corpora
+def test_onestopenglish_recall_of_published_alignments(ose):
+    """Recall of the published level-pair alignments, per level pair, must be >= 0.95.
+
+    Matching (segmentation differs from upstream's): a published sentence is located in the
+    article text by its lower-case ASCII letters only (upstream deleted every non-ASCII
+    character), and stands for every one of our sentences whose span overlaps it. A published
+    pair (sa, sb) is recalled when one of our sentences standing for sa has a shared or partial
+    best match among those standing for sb, or the other way round. Published sentences not
+    found verbatim this way (upstream PDF gaps, about 1%) are left out; they are counted and
+    must stay few. Upstream made its list by cosine similarity and left out identical
+    sentences, so this measures recall only; precision is the negative test below.
+    """
+    articles, sentences, pairs = ose
+    cov = mk.compare_coverage(sentences, progress=False)
+    al = cov.alignment[cov.alignment["status"] != "unique"]
+    matched = set(zip(al["article_id"], al["sentence_id"], al["other_article_id"],
+                      al["other_sentence_id"].astype("int64"), strict=True))
+    letters = {a: _letters(t) for a, t in zip(articles["article_id"], articles["text"],
+                                              strict=True)}
+    spans = {a: (g["sentence_id"].to_numpy(), g["start"].to_numpy(), g["end"].to_numpy())
+             for a, g in sentences.groupby("article_id")}
+
+    def ours(article_id, sentence):
+        flat, idx = letters[article_id]
+        key = "".join(ch.lower() for ch in sentence if ch.isascii() and ch.isalpha())
+        at = flat.find(key) if key else -1
+        if at < 0:
+            return set()
+        start, end = idx[at], idx[at + len(key) - 1] + 1
+        sid, s, e = spans[article_id]
+        return set(sid[(np.minimum(e, end) - np.maximum(s, start)) > 0].tolist())
+
+    hits: dict[tuple[str, str], list[bool]] = {}
+    not_found = 0
+    for p in pairs:
+        a = f"{p['article_id']}|{p['level_a']}"
+        b = f"{p['article_id']}|{p['level_b']}"
+        sa, sb = ours(a, p["sentence_a"]), ours(b, p["sentence_b"])
+        if not sa or not sb:
+            not_found += 1
+            continue
+        ok = any((a, i, b, j) in matched or (b, j, a, i) in matched for i in sa for j in sb)
+        hits.setdefault((p["level_a"], p["level_b"]), []).append(ok)
+    assert not_found <= 0.02 * len(pairs)
+    assert set(hits) == {("advanced", "elementary"), ("advanced", "intermediate"),
+                         ("elementary", "intermediate")}
+    recall = {pair: float(np.mean(v)) for pair, v in hits.items()}
+    assert all(r >= 0.95 for r in recall.values()), recall
+
+
+@pytest.mark.corpora
+def test_onestopenglish_unrelated_articles_rarely_align(ose):
+    """A level of one article against a level of the next article (in sorted order, the level
+    pair rotating): at most 1% of their sentences may be shared or partial."""
+    _, sentences, _ = ose
+    ids = sorted(sentences["story_id"].unique())
+    level_pairs = [("advanced", "elementary"), ("advanced", "intermediate"),
+                   ("elementary", "intermediate")]
+    parts = []
+    for k, story in enumerate(ids):
+        la, lb = level_pairs[k % 3]
+        other = ids[(k + 1) % len(ids)]
+        x = sentences[sentences["article_id"] == f"{story}|{la}"]
+        y = sentences[sentences["article_id"] == f"{other}|{lb}"]
+        parts.append(pd.concat([x, y]).assign(story_id=f"neg{k}"))
+    negatives = pd.concat(parts, ignore_index=True)
+    al = mk.compare_coverage(negatives, progress=False).alignment
+    assert len(al) > 5000
+    assert (al["status"] != "unique").mean() <= 0.01
