@@ -33,6 +33,17 @@ def group_measures(columns) -> list[str]:
             "readability_flesch_reading_ease", *frames]
 
 
+def input_hash(out: Path) -> str:
+    """Fingerprint of the frames the naive scoring stages consume (mediakit's articles, sentences)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("articles.parquet", "sentences.parquet"):
+        frame = pd.read_parquet(out / name)
+        h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
 def _ids(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["article_id", "sentence_id"]].reset_index(drop=True)
 
@@ -96,6 +107,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     stories[["article_id", "story_id"]].to_parquet(out / "mk_stories.parquet")
     cov.alignment.to_parquet(out / "mk_coverage.parquet")
     (out / "measures.json").write_text(json.dumps(measures))
+    result["input_hash"] = input_hash(out)
     return result
 
 
@@ -140,6 +152,7 @@ def naive_side(data: Path, out: Path, n_jobs: int) -> dict:
     with st.stage("coverage", n_sentences=n):
         cov = naive.coverage(sentences)
     result = st.close()
+    result["input_hash"] = input_hash(out)
     sent.to_parquet(out / "nv_sentiment.parquet")
     read.to_parquet(out / "nv_readability.parquet")
     frames.to_parquet(out / "nv_frames.parquet")

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,8 +108,20 @@ def machine() -> dict:
     return info
 
 
+def _reuse_naive(previous: Path, work: Path, mk: dict) -> dict:
+    """The naive side of an earlier run, only if it consumed exactly the frames mediakit made now."""
+    nv = json.loads((previous / "naive.json").read_text())
+    if nv.get("input_hash") != mk["input_hash"]:
+        raise SystemExit(f"--naive-from {previous}: its inputs differ from this run's "
+                         "(mediakit's sentences or articles changed); run the naive side again.")
+    for path in previous.glob("nv_*.parquet"):
+        shutil.copy(path, work / path.name)
+    nv["reused_from"] = str(previous)
+    return nv
+
+
 def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
-                keep: Path | None = None) -> dict:
+                keep: Path | None = None, naive_from: Path | None = None) -> dict:
     """Both sides on the same input; outputs compared; the figures as one dict."""
     from compare import check_outputs
 
@@ -119,7 +132,8 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
         mk = _side("mediakit", source, work, n_jobs)
         result = {"n_articles": n_articles, "n_jobs": n_jobs, "mediakit": mk}
         if naive:
-            nv = _side("naive", source, work, 1)
+            nv = (_reuse_naive(naive_from, work, mk) if naive_from
+                  else _side("naive", source, work, 1))
             result["naive"] = nv
             result["checks"] = check_outputs(work)
     stages = {}
@@ -150,7 +164,7 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
         "naive_peak_rss_mb": result.get("naive", {}).get("peak_rss_mb"),
         "stages": stages,
         "checks": result.get("checks"),
-        "entities": result["mediakit"].get("entities"),
+        "naive_reused_from": result.get("naive", {}).get("reused_from"),
     }
 
 
@@ -212,6 +226,8 @@ def print_report(res: dict) -> None:
                   f"{_fmt(s['naive_peak_rss_mb'], '.0f'):>9}")
         print(f"{'total':<16}{_fmt(res['mediakit_seconds']):>11}{_fmt(res['naive_seconds']):>10}"
               f"{_fmt(res['ratio'], '.1f'):>8}")
+        if res.get("naive_reused_from"):
+            print(f"naive side reused from {res['naive_reused_from']} (same input frames)")
         print(f"peak memory: mediakit {res['peak_rss_mb']:.0f} MB, naive "
               f"{_fmt(res['naive_peak_rss_mb'], '.0f')} MB (process and its workers)")
         if res.get("checks"):
@@ -251,6 +267,9 @@ def main(argv=None) -> int:
                    help="also time extract_entities on N articles")
     p.add_argument("--no-naive", action="store_true", help="mediakit only")
     p.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
+    p.add_argument("--naive-from", type=Path, default=None, metavar="DIR",
+                   help="reuse the naive side kept (--keep) by an earlier run on the same input; "
+                        "refused unless mediakit's frames it consumed are identical")
     args = p.parse_args(argv)
     data = args.data or default_data()
     if not data.is_file():
@@ -259,7 +278,7 @@ def main(argv=None) -> int:
     res: dict = {"machine": machine()}
     if not (args.scaling or args.pathological) or args.n is not None:
         res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
-                               keep=args.keep))
+                               keep=args.keep, naive_from=args.naive_from))
     if args.scaling:
         res["scaling"] = scaling(data, args.n_jobs)
     if args.pathological:
