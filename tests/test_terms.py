@@ -1,0 +1,130 @@
+"""compare_terms: keyness statistics against hand-computed values, options, contract."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+import mediakit as mk
+
+
+@pytest.fixture
+def small():
+    # outlet A: apple x4, banana x1 (5 terms); outlet B: apple x1, banana x2, cherry x3 (6 terms)
+    return pd.DataFrame({
+        "outlet": ["A", "A", "B", "B"],
+        "text": ["Apple apple apple.", "Apple banana!", "apple banana banana", "cherry cherry cherry"],
+    })
+
+
+def _row(table, outlet, term):
+    rows = table[(table["outlet"] == outlet) & (table["term"] == term)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_keyness_matches_hand_computed_contingency_table(small):
+    keys = mk.compare_terms(small, stop_words=None, min_count=1)
+    row = _row(keys, "A", "apple")
+    a, b, c, d = 4, 1, 5, 6
+    assert (row["n_target"], row["n_reference"]) == (a, b)
+    assert (row["total_target"], row["total_reference"]) == (c, d)
+    n = c + d
+    observed = [[a, b], [c - a, d - b]]
+    expected = [[(a + b) * c / n, (a + b) * d / n], [(n - a - b) * c / n, (n - a - b) * d / n]]
+    # E11 = 5 * 5 / 11 by hand
+    assert expected[0][0] == pytest.approx(25 / 11)
+    g2 = 2 * sum(o * math.log(o / e) for orow, erow in zip(observed, expected, strict=True)
+                 for o, e in zip(orow, erow, strict=True) if o > 0)
+    chi2 = sum((o - e) ** 2 / e for orow, erow in zip(observed, expected, strict=True)
+               for o, e in zip(orow, erow, strict=True))
+    assert row["g2"] == pytest.approx(g2)
+    assert row["g2"] > 0  # apple is A's word
+    assert row["chi2"] == pytest.approx(chi2)
+    assert row["chi2"] == pytest.approx(chi2_contingency(observed, correction=False)[0])
+    assert row["log_ratio"] == pytest.approx(math.log2((4 / 5) / (1 / 6)))
+    # Monroe et al. (2008) with the pooled counts as prior: alpha_apple = 5, alpha_0 = 11
+    alpha, alpha0 = 5, 11
+    delta = (math.log((a + alpha) / (c + alpha0 - a - alpha))
+             - math.log((b + alpha) / (d + alpha0 - b - alpha)))
+    z = delta / math.sqrt(1 / (a + alpha) + 1 / (b + alpha))
+    assert row["log_odds"] == pytest.approx(delta)
+    assert row["log_odds_z"] == pytest.approx(z)
+    # the same term seen from B is the mirror image
+    mirror = _row(keys, "B", "apple")
+    assert mirror["g2"] == pytest.approx(-g2)
+    assert mirror["log_ratio"] == pytest.approx(-row["log_ratio"])
+    assert mirror["log_odds_z"] == pytest.approx(-z)
+
+
+def test_zero_count_term_is_negative_with_half_count_log_ratio(small):
+    row = _row(mk.compare_terms(small, stop_words=None, min_count=1), "A", "cherry")
+    assert row["n_target"] == 0 and row["n_reference"] == 3
+    assert row["g2"] < 0 and row["chi2"] < 0 and row["log_odds_z"] < 0
+    assert row["log_ratio"] == pytest.approx(math.log2((0.5 / 5) / (3 / 6)))
+    assert 0 <= row["p_value"] <= 1
+
+
+def test_sorted_by_measure_within_target(small):
+    keys = mk.compare_terms(small, stop_words=None, min_count=1, measure="log_ratio")
+    for _, grp in keys.groupby("outlet"):
+        assert grp["log_ratio"].is_monotonic_decreasing
+    assert list(keys["outlet"].unique()) == ["A", "B"]
+
+
+def test_reference_options():
+    data = pd.DataFrame({"outlet": ["A", "B", "C"],
+                         "text": ["tax cuts tax", "tax hikes", "tax cuts border"]})
+    rest = mk.compare_terms(data, stop_words=None, min_count=1)
+    assert set(rest["outlet"]) == {"A", "B", "C"} and set(rest["reference"]) == {"rest"}
+    # one against the rest: target + reference counts are the corpus counts
+    tax = rest[rest["term"] == "tax"]
+    assert ((tax["n_target"] + tax["n_reference"]) == 4).all()
+    pair = mk.compare_terms(data, target="A", reference="B", stop_words=None, min_count=1)
+    assert set(pair["outlet"]) == {"A"} and set(pair["reference"]) == {"B"}
+    assert _row(pair, "A", "tax")["total_reference"] == 2
+    custom = mk.compare_terms(data, reference=["B", "C"], stop_words=None, min_count=1)
+    assert set(custom["outlet"]) == {"A"} and set(custom["reference"]) == {"B; C"}
+    assert _row(custom, "A", "cuts")["n_reference"] == 1
+    with pytest.raises(ValueError, match="reference='Bx' is not valid.*Did you mean 'B'"):
+        mk.compare_terms(data, target="A", reference="Bx")
+
+
+def test_stop_words_min_count_and_bigrams(seeds_sentences):
+    default = mk.compare_terms(seeds_sentences, min_count=1)
+    assert not default["term"].isin(["the", "and", "of"]).any()
+    kept = mk.compare_terms(seeds_sentences, stop_words=None, min_count=1)
+    assert kept["term"].isin(["the"]).any()
+    own = mk.compare_terms(seeds_sentences, stop_words=["Ukraine"], min_count=1)
+    assert not own["term"].isin(["ukraine"]).any() and own["term"].isin(["the"]).any()
+    frequent = mk.compare_terms(seeds_sentences, min_count=3)
+    assert ((frequent["n_target"] + frequent["n_reference"]) >= 3).all()
+    bigrams = mk.compare_terms(seeds_sentences, ngram_range=(1, 2), min_count=2)
+    assert bigrams["term"].str.contains(" ").any()
+    assert "contact group" in set(bigrams["term"])
+    # U.S. is one token, not "u" and "s"
+    assert "u.s." in set(default["term"]) and not default["term"].isin(["u", "s"]).any()
+    # only content sentences are counted: the promo line's "chinese" is not a term
+    assert "chinese" not in set(default["term"])
+
+
+def test_contract(seeds_sentences):
+    before = seeds_sentences.copy(deep=True)
+    mk.compare_terms(seeds_sentences)
+    pd.testing.assert_frame_equal(seeds_sentences, before)
+    empty = mk.compare_terms(seeds_sentences.iloc[:0])
+    assert empty.empty
+    assert list(empty.columns) == ["outlet", "reference", "term", "n_target", "n_reference",
+                                   "total_target", "total_reference", "g2", "chi2", "p_value",
+                                   "log_ratio", "log_odds", "log_odds_z"]
+    with pytest.raises(mk.SchemaError, match="outlet"):
+        mk.compare_terms(seeds_sentences.drop(columns="outlet"))
+    with pytest.raises(ValueError, match="Did you mean 'g2'"):
+        mk.compare_terms(seeds_sentences, measure="g3")
+    with pytest.raises(ValueError, match="min_count"):
+        mk.compare_terms(seeds_sentences, min_count=0)
+    with pytest.raises(TypeError):
+        mk.compare_terms(["not", "a", "frame"])
