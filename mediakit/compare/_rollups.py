@@ -1,0 +1,222 @@
+"""Partial aggregates of ``compare_groups`` and ``compare_terms`` for dask frames.
+
+Used through :func:`mediakit._dask.dask_aware` (``rollup=``): ``*_partial`` turns one pandas
+partition into a small table that adds up across partitions; ``*_finish`` turns all partials
+(concatenated, one pandas frame) into exactly the table the pandas function returns.
+
+- compare_groups: one row per (article, group) with, per measure, the sums the pandas function
+  rolls up (numerator, denominator, rows): ~40 times fewer rows than sentences. The finish runs
+  ``compare_groups`` on one row per article whose value is num / den (weighted by den when
+  the rollup pools sentences or has weights), so the bootstrap and the test are the same code
+  on the same article values, then restores the sentence counts and the statistic's name.
+- compare_terms: one row per (group, term) with its count; the finish sums them into the
+  group x term count matrix and computes keyness exactly as ``compare_terms`` does.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from mediakit._dask import Rollup
+from mediakit._validation import check_frame, require_columns, resolve_kinds
+
+_NUM, _DEN, _ROWS = "num:", "den:", "rows:"
+_WEIGHT = "__rollup_weight"
+
+
+def _arguments(func, data, kwargs: dict) -> dict:
+    bound = inspect.signature(func).bind(data, **kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+# ------------------------------------------------------------------------- compare_groups
+def groups_partial(data: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """Per (article, group): sums of each measure's numerator, denominator and valid rows."""
+    from mediakit.compare import groups
+
+    a = _arguments(groups.compare_groups, data, kwargs)
+    check_frame(data)
+    by = [a["by"]] if isinstance(a["by"], str) else list(a["by"])
+    stat = a["stat"]
+    cut = float(groups.DEFAULT_THRESHOLDS.get(stat, math.nan) if a["threshold"] is None
+                else a["threshold"])
+    weights = a["weights"]
+    needed = ["article_id", *by] + ([weights] if weights else [])
+    needed += ["n_words"] if stat == "per_1000_words" else []
+    require_columns(data, needed)
+    names = groups._resolve_measures(data, a["measures"])
+    kinds = resolve_kinds(a["kinds"])
+    rows = data[data["kind"].isin(kinds)] if "kind" in data.columns else data
+    w = (rows[weights].to_numpy(dtype=float, na_value=np.nan) if weights
+         else np.ones(len(rows)))
+    w = np.nan_to_num(w, nan=0.0)
+    words = (rows["n_words"].to_numpy(dtype=float, na_value=np.nan)
+             if stat == "per_1000_words" else None)
+    sums = {}
+    for m in names:
+        x = rows[m].to_numpy(dtype=float, na_value=np.nan)
+        num, den, valid = groups._row_terms(x, w, words, stat, cut)
+        sums[_NUM + m], sums[_DEN + m], sums[_ROWS + m] = num, den, valid.astype(np.int64)
+    table = pd.DataFrame({"article_id": rows["article_id"].to_numpy(),
+                          **{b: rows[b].to_numpy() for b in by}, **sums})
+    return (table.groupby(["article_id", *by], sort=False, dropna=False).sum()
+            .reset_index())
+
+
+def groups_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """compare_groups on one row per article built from the partial sums."""
+    from mediakit.compare import groups
+
+    a = _arguments(groups.compare_groups, partials, kwargs)
+    by = [a["by"]] if isinstance(a["by"], str) else list(a["by"])
+    table = (partials.groupby(["article_id", *by], sort=False, dropna=False).sum()
+             .reset_index())
+    names = [c[len(_NUM):] for c in partials.columns if c.startswith(_NUM)]
+    pooled = a["unit"] == "sentence" or a["weights"] is not None
+    options = {k: a[k] for k in ("pairs", "n_boot", "n_perm", "random_state", "progress")}
+    parts, caught = [], []
+    for m in names:
+        num, den = table[_NUM + m].to_numpy(float), table[_DEN + m].to_numpy(float)
+        n_rows = table[_ROWS + m].to_numpy()
+        ok = (den > 0) & (n_rows > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(ok, num / den, np.nan)
+        article = table[["article_id", *by]].assign(**{m: value})
+        if pooled:
+            article[_WEIGHT] = np.where(ok, den, 0.0)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            part = groups.compare_groups(article, by=a["by"], measures=[m], stat="mean",
+                                         unit=a["unit"], weights=_WEIGHT if pooled else None,
+                                         **options)
+        caught.extend(seen)
+        per_group: dict[tuple, int] = {}
+        for label, count in zip(map(tuple, table[by].to_numpy()), np.where(ok, n_rows, 0),
+                                strict=True):
+            per_group[label] = per_group.get(label, 0) + int(count)
+        part["n_sentences"] = pd.array(
+            [per_group.get(tuple(r)) for r in part[by].to_numpy()], dtype="Int64")
+        diff = (part["comparison"] == "difference").to_numpy()
+        others = part[[f"other_{b}" for b in by]].to_numpy()
+        part["n_sentences_other"] = pd.array(
+            [per_group.get(tuple(r)) if d else None for r, d in zip(others, diff, strict=True)],
+            dtype="Int64")
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else groups.compare_groups(
+        partials.iloc[:0], **kwargs)
+    out["stat"] = a["stat"]
+    out["threshold"] = float(groups.DEFAULT_THRESHOLDS.get(a["stat"], math.nan)
+                             if a["threshold"] is None else a["threshold"])
+    for c in ("n_sentences", "n_sentences_other"):
+        out[c] = out[c].astype("Int64")
+    attrs = dict(parts[-1].attrs.get("compare_groups", {})) if parts else {}
+    attrs.update(stat=a["stat"], threshold=float(out["threshold"].iloc[0]) if len(out) else None,
+                 unit=a["unit"], weights=a["weights"], kinds=list(resolve_kinds(a["kinds"])),
+                 input="dask DataFrame: per-partition article sums, finished in pandas")
+    out.attrs["compare_groups"] = attrs
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        category = next(w.category for w in caught if str(w.message) == message)
+        warnings.warn(message, category, stacklevel=4)
+    return out
+
+
+GROUPS = Rollup(partial=groups_partial, finish=groups_finish)
+
+
+# -------------------------------------------------------------------------- compare_terms
+def _terms_setup(data, kwargs):
+    from mediakit.compare import terms
+
+    a = _arguments(terms.compare_terms, data, kwargs)
+    stop_words = a["stop_words"]
+    if stop_words is not None and not isinstance(stop_words, str):
+        stop_words = sorted({terms._preprocess(str(w)) for w in stop_words})
+    return terms, a, stop_words
+
+
+def terms_partial(data: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """Per (group, term): occurrences in this partition (a row with term "" per group seen)."""
+    terms, a, stop_words = _terms_setup(data, kwargs)
+    check_frame(data, "sentences")
+    by, text = a["by"], a["text"]
+    require_columns(data, [by, text], what="sentences")
+    kinds_t = resolve_kinds(a["kinds"])
+    rows = data[data["kind"].isin(kinds_t)] if "kind" in data.columns else data
+    rows = rows[rows[text].notna() & rows[by].notna()]
+    groups = pd.unique(rows[by])
+    seen = pd.DataFrame({by: groups, "term": "", "count": np.zeros(len(groups), np.int64)})
+    if rows.empty:
+        return seen.astype({"term": "str"})
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vec = CountVectorizer(preprocessor=terms._preprocess, token_pattern=terms._TOKEN_PATTERN,
+                          stop_words=stop_words, ngram_range=tuple(a["ngram_range"]))
+    try:
+        x = vec.fit_transform(rows[text].astype("str"))
+    except ValueError:  # nothing but stop words
+        return seen.astype({"term": "str"})
+    codes, uniques = pd.factorize(rows[by])
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                               shape=(len(uniques), len(codes)))
+    counts = (member @ x).tocoo()
+    vocab = vec.get_feature_names_out()
+    found = pd.DataFrame({by: uniques[counts.row], "term": vocab[counts.col],
+                          "count": counts.data.astype(np.int64)})
+    return pd.concat([seen, found], ignore_index=True).astype({"term": "str"})
+
+
+def terms_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """compare_terms' keyness table from the summed (group, term) counts."""
+    terms, a, _ = _terms_setup(partials, kwargs)
+    by, measure, reference = a["by"], a["measure"], a["reference"]
+    groups = pd.unique(partials[by])
+    targets, refs = terms._resolve_groups(groups, a["target"], reference)
+    found = partials[partials["term"] != ""]
+    empty = terms.compare_terms(pd.DataFrame({by: partials[by].iloc[:0],
+                                              a["text"]: pd.Series(dtype="str")}), by=by,
+                                text=a["text"])
+    if found.empty or not targets:
+        return empty
+    summed = found.groupby([by, "term"], sort=False)["count"].sum()
+    vocab = np.array(sorted(summed.index.get_level_values("term").unique()), dtype=object)
+    index = {g: k for k, g in enumerate(groups)}
+    col = {t: k for k, t in enumerate(vocab)}
+    counts = np.zeros((len(groups), len(vocab)))
+    g_idx = [index[g] for g in summed.index.get_level_values(0)]
+    t_idx = [col[t] for t in summed.index.get_level_values(1)]
+    counts[g_idx, t_idx] = summed.to_numpy(dtype=float)
+    pooled = counts.sum(axis=0)
+    scale = a["prior_scale"]
+    frames = []
+    for t in targets:
+        ref_groups = [g for g in (refs if refs is not None else groups) if g != t]
+        if not ref_groups:
+            continue
+        av = counts[index[t]]
+        bv = counts[[index[g] for g in ref_groups]].sum(axis=0)
+        keep = (av + bv) >= a["min_count"]
+        if not keep.any():
+            continue
+        stats = terms.keyness(av[keep], bv[keep], av.sum(), bv.sum(),
+                              prior=pooled[keep] * scale, prior_total=pooled.sum() * scale)
+        label = "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
+            map(str, ref_groups))
+        frame = pd.DataFrame({by: t, "reference": label, "term": vocab[keep], **stats})
+        frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
+                                        kind="stable"))
+    if not frames:
+        return empty
+    out = pd.concat(frames, ignore_index=True)
+    out["reference"] = out["reference"].astype("str")
+    out["term"] = out["term"].astype("str")
+    return out
+
+
+TERMS = Rollup(partial=terms_partial, finish=terms_finish)
