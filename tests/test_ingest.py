@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mediakit as mk
@@ -271,6 +271,32 @@ def test_text_is_only_repaired_as_documented(text, bom):
         return
     got = mk.read_articles(records)["text"][0]
     assert got == expected
+
+
+# Pieces of messy text: mojibake, NBSP, C1 and terminal controls, entities, CR, combining marks.
+_MESSY = st.sampled_from([">", "&", ";", "amp", "#8217", "div", " ", "class=", '"x"', "”", "\n",
+                          "a", ".", "Ã", "©", "â€™", "\u00a0", "/", "Ð", "Р", "’", "\x80",
+                          "\x1b[31m", "\r", "e\u0301", "Hello world."])
+
+
+def _read_text(text: str) -> str | None:
+    try:
+        return mk.read_articles([{"text": text, "outlet": "A"}])["text"][0]
+    except ValueError:
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(_MESSY, max_size=30).map("".join)))
+@example("Â\x1f\x80")  # C1 fix reveals mojibake
+@example("©\u00a0â€™")  # NBSP replacement reveals mojibake
+def test_repairs_are_stable_and_normal(text):
+    got = _read_text(text)
+    if got is None:
+        return
+    assert got == unicodedata.normalize("NFC", got) and got == got.strip()
+    assert "\r" not in got and "\u00a0" not in got
+    assert _read_text(got) == got  # reading the result again changes nothing
 
 
 @settings(max_examples=50, deadline=None)

@@ -204,28 +204,33 @@ def repair_unicode(text: str) -> str:
     import ftfy
     from ftfy import fixes
 
-    if not text.isascii() and _MOJIBAKE.search(text) and _ftfy_is_bad(text):
-        text = ftfy.fix_text(
-            text,
-            uncurl_quotes=False,
-            fix_latin_ligatures=False,
-            fix_character_width=False,
-            unescape_html=False,
-            normalization="NFC",
-            explain=False,
-        )
-    else:
-        # ftfy's other fixes, without its line-by-line search for mojibake (there is none):
-        # many times faster on the clean text that most articles are
-        text = fixes.fix_line_breaks(text)
-        if not text.isascii():
-            text = fixes.fix_c1_controls(fixes.fix_surrogates(text))
-        if "\x1b" in text:
-            text = fixes.remove_terminal_escapes(text)
-        if _ftfy_controls().search(text):
-            text = fixes.remove_control_chars(text)
-    # ftfy leaves NBSP alone; in news text it is only a space.
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    # ftfy's cheap fixes first, on the whole text ...
+    text = fixes.fix_line_breaks(text)
+    if not text.isascii():
+        text = fixes.fix_c1_controls(fixes.fix_surrogates(text))
+    if "\x1b" in text:
+        text = fixes.remove_terminal_escapes(text)
+    if _ftfy_controls().search(text):
+        text = fixes.remove_control_chars(text)
+    # ... then its line-by-line search for mojibake, only where mojibake can be: many times
+    # faster on the clean text that most articles are. ftfy leaves no-break spaces alone (in
+    # news text they are only spaces), and replacing them can reveal more mojibake: repeat
+    # until nothing changes (at most three rounds, so time stays linear).
+    for _ in range(3):
+        before = text
+        if not text.isascii() and _MOJIBAKE.search(text) and _ftfy_is_bad(text):
+            text = ftfy.fix_text(
+                text,
+                uncurl_quotes=False,
+                fix_latin_ligatures=False,
+                fix_character_width=False,
+                unescape_html=False,
+                normalization="NFC",
+                explain=False,
+            )
+        text = text.replace("\u00a0", " ").replace("\u202f", " ")
+        if text == before:
+            break
     return unicodedata.normalize("NFC", text)
 
 
@@ -235,15 +240,17 @@ def clean_text(text: str) -> str:
     1. Unicode: mojibake, line breaks, control characters, BOM, NFC (:func:`repair_unicode`);
        no-break spaces become spaces.
     2. Leftover HTML tags and tag fragments are removed (:func:`remove_tags`).
-    3. HTML character references with a final semicolon (``&amp;``, ``&#8217;``) are decoded
-       (only when the text held markup or references; a plain ``&`` stays).
+    3. In text that held tags, HTML character references with a final semicolon (``&amp;``,
+       ``&#8217;``) are decoded too; in plain text ``&amp;`` stays as written, so reading the
+       result again changes nothing.
     4. Leading and trailing whitespace of the whole text is removed.
     """
     text = repair_unicode(text)
-    text = remove_tags(text)
-    if "&" in text and ";" in text:
-        text = _ENTITY.sub(_unescape, text).replace("\u00a0", " ")
-    return text.strip()
+    untagged = remove_tags(text)
+    if untagged != text and "&" in untagged:
+        # the text was markup, so its character references are markup too
+        untagged = _ENTITY.sub(_unescape, untagged).replace("\u00a0", " ")
+    return untagged.strip()
 
 
 def check_text(text: str, *, max_chars: int | None) -> None:
