@@ -1,0 +1,96 @@
+"""group_stories: clustering articles into events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+import mediakit as mk
+
+
+@pytest.fixture(scope="module")
+def triplets(corpora_dir):
+    return pd.read_json(corpora_dir / "allsides_triplets" / "articles.jsonl", lines=True,
+                        dtype={"published": str})
+
+
+@pytest.mark.corpora
+def test_triplets_recovered_with_dates(triplets):
+    mixed = triplets.drop(columns="story_id")
+    grouped = mk.group_stories(mixed)
+    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.95
+
+
+@pytest.mark.corpora
+def test_triplets_recovered_without_dates(triplets):
+    mixed = triplets.drop(columns=["story_id", "published"])
+    grouped = mk.group_stories(mixed)
+    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.80
+
+
+@pytest.mark.corpora
+def test_equals_average_linkage_on_the_full_matrix(triplets):
+    """The component trick gives exactly scipy's average linkage on the dense n x n matrix."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from mediakit.compare.stories import _vectors
+
+    mixed = triplets.drop(columns=["story_id", "published"])
+    ours = mk.group_stories(mixed, threshold=0.75)
+    docs = (mixed["title"] + "\n" + mixed["text"].str.slice(0, 3000)).tolist()
+    x = _vectors(docs)
+    dist = np.clip(1.0 - (x @ x.T).toarray().astype(np.float64), 0, 1)
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0)
+    plain = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.75,
+                     criterion="distance")
+    assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
+
+
+def _article(i, text, published):
+    return {"article_id": f"a{i}", "outlet": f"o{i}", "title": None, "text": text,
+            "published": pd.Timestamp(published, tz="UTC")}
+
+
+FLOOD = ("Floods swept through the valley town of Riverton on Monday, forcing hundreds of "
+         "residents from their homes as the river burst its banks after days of heavy rain.")
+ELECTION = ("The opposition won the regional election in Northshire by a wide margin, ending "
+            "two decades of rule by the governing party, according to official results.")
+
+
+def test_time_window_and_separation():
+    articles = pd.DataFrame([
+        _article(0, FLOOD, "2024-03-04"),
+        _article(1, FLOOD.replace("Monday", "Monday night"), "2024-03-05"),
+        _article(2, ELECTION, "2024-03-04"),
+        _article(3, FLOOD, "2024-06-20"),  # same words, months later: another event
+    ])
+    before = articles.copy(deep=True)
+    grouped = mk.group_stories(articles)
+    pd.testing.assert_frame_equal(articles, before)  # input not mutated
+    s = grouped["story_id"].tolist()
+    assert s[0] == s[1] and len({s[0], s[2], s[3]}) == 3
+    assert s[0] == "story_0001"  # numbered by first appearance
+    no_window = mk.group_stories(articles, window=None)["story_id"].tolist()
+    assert no_window[0] == no_window[1] == no_window[3] != no_window[2]
+    undated = mk.group_stories(articles.drop(columns="published"))["story_id"].tolist()
+    assert undated[0] == undated[3]
+
+
+def test_seeds_one_story_and_contract(seeds_articles):
+    grouped = mk.group_stories(seeds_articles)
+    assert grouped["story_id"].nunique() == 1
+    assert list(grouped.columns) == list(seeds_articles.columns)
+    named = mk.group_stories(seeds_articles, column="event")
+    assert "event" in named.columns and "event" not in seeds_articles.columns
+    empty = mk.group_stories(seeds_articles.iloc[:0])
+    assert empty.empty and "story_id" in empty.columns
+    with pytest.raises(mk.SchemaError, match="text"):
+        mk.group_stories(seeds_articles.drop(columns="text"))
+    with pytest.raises(ValueError, match="threshold"):
+        mk.group_stories(seeds_articles, threshold=1.5)
+    with pytest.raises(TypeError):
+        mk.group_stories("not a frame")
