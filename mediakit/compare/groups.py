@@ -230,7 +230,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
         den = np.bincount(article, weights=den_r, minlength=n_articles)
         n_sent = np.bincount(article, weights=valid, minlength=n_articles).astype(int)
         ok = (den > 0) & (n_sent > 0)
-        per_group, boots = [], []
+        per_group, boots, estimates = [], [], []
         for g, label in enumerate(group_labels):
             members = np.flatnonzero(ok & (group == g))
             gn, gd = num[members], den[members]
@@ -245,6 +245,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
                 few.add(label)
             per_group.append((members, n, int(n_sent[members].sum())))
             boots.append(boot)
+            estimates.append(est)
             out.append({"comparison": "group", **dict(zip(by, label, strict=True)), "measure": m,
                         "n": n, "n_sentences": int(n_sent[members].sum()), "estimate": est,
                         "ci_low": low, "ci_high": high})
@@ -255,10 +256,10 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
                    "measure": m, "n": n1, "n_sentences": s1, "n_other": n2,
                    "n_sentences_other": s2}
             if n1 and n2:
-                diff, p = _resample.permutation_test(
+                _, p = _resample.permutation_test(
                     num[m1], den[m1], num[m2], den[m2], unit, n_perm,
                     _seed(random_state, m, group_labels[g1], group_labels[g2]))
-                row.update(estimate=diff, p_value=p, effect_size=_resample.hedges_g(
+                row.update(estimate=estimates[g1] - estimates[g2], p_value=p, effect_size=_resample.hedges_g(
                     num[m1] / den[m1], num[m2] / den[m2]))
                 if boots[g1] is not None and boots[g2] is not None:
                     row["ci_low"], row["ci_high"] = _resample.percentile_interval(
