@@ -115,7 +115,8 @@ def resolve_palette(levels: Sequence[object],
         if missing:
             raise ValueError(
                 f"palette has no colour for {', '.join(map(repr, missing[:5]))}; pass a mapping "
-                "covering every outlet, e.g. palette=mk.plots.outlet_colors(articles['outlet'])."
+                "covering every outlet, e.g. palette=outlet_colors(articles['outlet']) "
+                "(from mediakit.plots)."
             )
         return {k: palette[k] for k in keys}
     if isinstance(palette, str) or not isinstance(palette, Sequence) or not palette:
