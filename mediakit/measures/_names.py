@@ -10,8 +10,9 @@ Rules, in order (each is a pure function of the mentions of one story):
 3. an alias table (the user's first, then a small built-in one for US / UK / EU / UN) maps keys
    to a fixed canonical name;
 4. a name with a middle initial joins the same name without it (Donald J. Trump -> Donald Trump);
-5. a surname-only mention joins the one full name ending in that surname, looked up in the same
-   article first and then in the story (left alone when two people share it);
+5. a surname-only mention joins the full name ending in that surname that the article used
+   before it (the most mentioned one when several), else the one such name in the article, else
+   in the story (left alone when two people share it equally);
 6. the displayed name is the variant with diacritics when there is one, else the most frequent,
    else the longest.
 """
@@ -89,7 +90,8 @@ def _token_key(token: str) -> str:
 
 def name_key(name: str) -> str:
     """The matching key of a name: folded, lower case, transliteration-tolerant."""
-    s = normalize_spelling(fold_punctuation(fold_accents(name)).lower().replace(".", ""))
+    s = fold_punctuation(fold_accents(name)).lower().replace(".", "")
+    s = normalize_spelling(re.sub(r"(?<=\w)-(?=\w)", "", s))
     s = _POSSESSIVE.sub("", s)
     return " ".join(_token_key(t) for t in _TOKEN.findall(s))
 
@@ -158,9 +160,18 @@ def canonical_names(names: Sequence[str], labels: Sequence[str], articles: Seque
             by_surname_article[(art, k.split()[-1])].add(root)
             by_surname_story[k.split()[-1]].add(root)
     resolved = list(keys)
+    seen: dict[tuple[object, str], Counter] = defaultdict(Counter)  # full names so far
     for i, (k, art) in enumerate(zip(keys, articles, strict=True)):
         if " " in k or k in forced and k not in by_surname_story:
             resolved[i] = parent[k]
+            if " " in k and person(k):
+                seen[(art, k.split()[-1])][parent[k]] += 1
+            continue
+        prior = seen.get((art, k))
+        if prior:  # news style: the full name comes first, the surname after it
+            top = prior.most_common(2)
+            clear = len(top) == 1 or top[0][1] > top[1][1]
+            resolved[i] = top[0][0] if clear else parent[k]
             continue
         cands = by_surname_article.get((art, k)) or by_surname_story.get(k) or set()
         resolved[i] = next(iter(cands)) if len(cands) == 1 else parent[k]

@@ -67,6 +67,7 @@ _CUE_PREFILTER = re.compile(
     r"\b(?:according to|" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
     + r")\b", re.IGNORECASE,
 )
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
 _SO_CALLED = re.compile(r"so[- ]called\s*$", re.IGNORECASE)
 _FULL_END = tuple(".!?,;:…—–-")
 
@@ -169,7 +170,18 @@ def speaker_in_subject(head, ents: list[tuple[int, int, str, str]],
         return tok is not None and (tok.root.dep_ == "poss" or (
             tok.end < len(doc) and doc[tok.end].tag_ == "POS"))
 
-    plain = [e for e in inside if not possessive(e)]
+    def embedded(e) -> bool:
+        # inside a relative or other clause hanging off the subject ("the woman, who The New
+        # York Times is not identifying"), so not the subject itself
+        tok = doc.char_span(e[0], e[1], alignment_mode="expand")
+        node = tok.root if tok is not None else head
+        while node is not head and node.head is not node:
+            if node.dep_ in _CLAUSE_DEPS:
+                return True
+            node = node.head
+        return False
+
+    plain = [e for e in inside if not possessive(e) and not embedded(e)]
     for wanted in ("PERSON", None):
         for e in sorted(plain, key=lambda e: abs(e[0] - head.idx)):
             if wanted is None or e[2] == wanted:
@@ -181,6 +193,20 @@ def speaker_in_subject(head, ents: list[tuple[int, int, str, str]],
                                  for t in head.lefts):
         return "role", doc[head.left_edge.i: head.i + 1]
     return None
+
+
+def subject_before(pronoun, ents, labels, quotes) -> str | None:
+    """A name of the same sentence, before ``pronoun``, that is a clause subject ("Collins said
+    she believed ..."): the pronoun's likeliest antecedent."""
+    doc = pronoun.doc
+    found = None
+    for e in ents:
+        if e[1] > pronoun.idx or e[2] not in labels or _in_any(e[0], quotes):
+            continue
+        span = doc.char_span(e[0], e[1], alignment_mode="expand")
+        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+            found = e[3]
+    return found
 
 
 def nearby_speaker(cue, ents, quotes) -> tuple[str, object] | None:

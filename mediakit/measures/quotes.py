@@ -314,7 +314,8 @@ class _Article:
             return what, rng
         if how == "pronoun":
             labels = ("PERSON",) if what.lower_ in rules.PRONOUNS_PERSON else ("ORG",)
-            return self._antecedent(s0, s0 + what.idx, labels), rng
+            same = rules.subject_before(what, ents, labels, quotes)
+            return same or self._antecedent(s0, s0 + what.idx, labels), rng
         return self._role(k, rules.role_words(what)), rng
 
     def _outside_quotes(self, labels):
