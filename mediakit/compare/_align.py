@@ -137,6 +137,18 @@ def similarity_matrix(texts: list[str], *, word_weight: float = 0.5) -> np.ndarr
     return story_similarity(words, chars, word_weight=word_weight)
 
 
+#: A match needs at least this many content words in common (distinct, after normalisation).
+MIN_SHARED_WORDS = 2
+
+
+def shared_word_counts(words, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Number of distinct content words (features of ``words``) row ``i`` and col ``j`` share."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    both = words[rows].multiply(words[cols])
+    return np.asarray((both > 0).sum(axis=1)).ravel().astype(np.int64)
+
+
 def best_matches(sim: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each row and each *other* group: index of the best column and its similarity.
 
