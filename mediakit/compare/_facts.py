@@ -12,9 +12,11 @@ import pandas as pd
 from mediakit.compare._numbers import extract_amounts
 
 
-def fact_table(sent: pd.DataFrame, edges, sims: dict, *, by: str, story: str,
-               text: str) -> pd.DataFrame:
-    """Connected components of the alignment edges: one row per (fact, carrying sentence)."""
+def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFrame:
+    """Connected components of the alignment edges: one row per (fact, carrying sentence).
+
+    ``edges`` is ``(rows, cols, similarities)``: every shared or partial best match.
+    """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -23,16 +25,16 @@ def fact_table(sent: pd.DataFrame, edges, sims: dict, *, by: str, story: str,
             "position", "rank", "sentence"]
     if n == 0:
         return _empty(sent, cols, by=by, story=story)
-    e = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    graph = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    src = np.asarray(edges[0], dtype=np.int64)
+    dst = np.asarray(edges[1], dtype=np.int64)
+    weight = np.asarray(edges[2], dtype=np.float64)
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
 
     # centrality of each sentence inside its fact: summed similarity of its alignment edges
     centrality = np.zeros(n)
-    for a, b in e:
-        s = sims.get((int(a), int(b)), 0.0)
-        centrality[a] += s
-        centrality[b] += s
+    np.add.at(centrality, src, weight)
+    np.add.at(centrality, dst, weight)
     frame = sent.assign(_label=labels, _central=centrality)
     # order facts by story, then by their most prominent place (position, then rank)
     first = (frame.groupby("_label", sort=False)

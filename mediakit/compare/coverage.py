@@ -184,6 +184,9 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     if "kind" in data.columns:
         data = data[data["kind"].isin(kinds_t)]
     data = data[data[text].notna()]
+    if data[by].isna().any():
+        raise ValueError(f"{int(data[by].isna().sum())} sentences have no {by!r}; every "
+                         "sentence needs its outlet.")
     if data[story].isna().any():
         raise ValueError(
             f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
@@ -200,9 +203,9 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
         edges.append(story_edges)
     alignment = _alignment_frame(sent, al_parts, by=by, story=story, shared=shared,
                                  partial=partial)
-    sims = {(int(a), int(b)): s for p in al_parts for a, b, s in zip(*p[:3], strict=True)}
-    facts = fact_table(sent, [e for es in edges for e in es], sims, by=by, story=story,
-                       text=text)
+    edge_arrays = tuple(np.concatenate([e[k] for e in edges]) if edges else np.zeros(0)
+                        for k in range(3))
+    facts = fact_table(sent, edge_arrays, by=by, story=story)
     presence = presence_table(facts, sent, by=by, story=story)
     omissions = omission_table(presence, facts, by=by, story=story)
     numbers = number_table(sent, facts, by=by, story=story, text=text)
@@ -234,14 +237,14 @@ def _align_story(sent, idx, features, *, by, partial, word_weight):
     codes, uniques = pd.factorize(sent[by].to_numpy()[idx])
     if len(uniques) < 2:
         empty = np.zeros(0, dtype=np.int64)
-        return (empty, empty, np.zeros(0), np.zeros(0)), []
+        return (empty, empty, np.zeros(0), np.zeros(0)), (empty, empty, np.zeros(0))
     words = features[0][idx]
     sim = story_similarity(words, features[1][idx], word_weight=word_weight)
     rows, _, cols, sims = best_matches(sim, codes)
     overlap = shared_word_counts(words, rows, cols)
     sims_kept = np.where(overlap >= MIN_SHARED_WORDS, sims, np.minimum(sims, partial - 1e-9))
     keep = sims_kept >= partial
-    story_edges = list(zip(idx[rows[keep]], idx[cols[keep]], strict=True))
+    story_edges = (idx[rows[keep]], idx[cols[keep]], sims[keep])
     return (idx[rows], idx[cols], sims, sims_kept), story_edges
 
 
