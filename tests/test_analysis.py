@@ -94,3 +94,23 @@ def test_plot_overview_returns_a_figure(seeds_analysis):
     assert len(fig.axes) >= 4
     with pytest.raises(TypeError):
         mk.plot_overview(42)
+
+
+def test_every_report_figure_uses_one_outlet_palette(seeds_analysis):
+    from matplotlib.colors import to_hex
+
+    from mediakit.plots import outlet_colors
+    from mediakit.plots.overview import standard_figures
+
+    palette = outlet_colors(["outlet A", "outlet B"])
+    seen: dict[str, set[str]] = {"outlet A": set(), "outlet B": set()}
+    for item in standard_figures(seeds_analysis):
+        for ax in item.figure.axes:
+            for artist in [*ax.lines, *ax.collections, *ax.patches]:
+                label = artist.get_label()
+                if label in seen:
+                    color = (artist.get_facecolor() if hasattr(artist, "get_facecolor")
+                             else artist.get_color())
+                    color = color[0] if getattr(color, "ndim", 1) == 2 else color
+                    seen[label].add(to_hex(color))
+    assert seen == {o: {c.lower()} for o, c in palette.items()}

@@ -49,10 +49,14 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
 
     Examples
     --------
-    >>> import mediakit as mk
-    >>> table = mk.compare_groups(mk.score_sentiment(mk.split_sentences(mk.load_example("seeds"))),
-    ...                           measures="sentiment_compound")  # doctest: +SKIP
-    >>> ax = mk.plot_estimates(table)  # doctest: +SKIP
+    >>> import warnings, mediakit as mk
+    >>> scored = mk.score_sentiment(mk.split_sentences(mk.load_example("seeds")))
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # one article per outlet: no interval
+    ...     table = mk.compare_groups(scored, measures="sentiment_compound")
+    >>> ax = mk.plot_estimates(table)
+    >>> [line.get_label() for line in ax.lines]
+    ['outlet A', 'outlet B']
     """
     cols = ["measure", y, x, *(ci or ())]
     frame = frame_with(data, cols, what="data", hint="Pass the output of mk.compare_groups(...).")
