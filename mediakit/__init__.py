@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import importlib
 
+from mediakit._errors import LanguageWarning as LanguageWarning
 from mediakit._errors import MediakitWarning as MediakitWarning
 from mediakit._errors import NotFittedError as NotFittedError
 from mediakit._errors import ResourceMissingError as ResourceMissingError
 from mediakit._errors import SchemaError as SchemaError
 from mediakit._errors import SkippedInputWarning as SkippedInputWarning
+from mediakit._errors import WideIntervalWarning as WideIntervalWarning
 
 __version__ = "0.1.0"
 
@@ -54,8 +56,8 @@ _PUBLIC = {
 }
 
 __all__ = sorted(
-    [*_PUBLIC, "MediakitWarning", "NotFittedError", "ResourceMissingError", "SchemaError",
-     "SkippedInputWarning", "__version__"]
+    [*_PUBLIC, "LanguageWarning", "MediakitWarning", "NotFittedError", "ResourceMissingError",
+     "SchemaError", "SkippedInputWarning", "WideIntervalWarning", "__version__"]
 )
 
 
