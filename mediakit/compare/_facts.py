@@ -11,15 +11,17 @@ import pandas as pd
 
 from mediakit.compare._numbers import extract_amounts
 
+#: Counted nouns too generic to call two amounts a disagreement ("20 years", "5 percent").
+GENERIC_COUNTS = frozenset({
+    "percent", "year", "month", "week", "day", "hour", "minute", "second", "time", "",
+})
+
 
 def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFrame:
-    """Connected components of the alignment edges: one row per (fact, carrying sentence).
+    """Facts from the alignment edges: one row per (fact, carrying sentence).
 
     ``edges`` is ``(rows, cols, similarities)``: every shared or partial best match.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n = len(sent)
     cols = [story, "fact_id", "text", "n_outlets", by, "article_id", "sentence_id", "kind",
             "position", "rank", "sentence"]
@@ -28,8 +30,7 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     src = np.asarray(edges[0], dtype=np.int64)
     dst = np.asarray(edges[1], dtype=np.int64)
     weight = np.asarray(edges[2], dtype=np.float64)
-    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    labels = group_without_repeats(src, dst, weight, sent["article_id"].to_numpy(), n)
 
     # centrality of each sentence inside its fact: summed similarity of its alignment edges
     centrality = np.zeros(n)
@@ -51,6 +52,39 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     frame["sentence"] = frame["_text"]
     frame = frame.sort_values(["fact_id", by, "article_id", "sentence_id"], kind="stable")
     return frame[cols].reset_index(drop=True)
+
+
+def group_without_repeats(src, dst, weight, article, n) -> np.ndarray:
+    """Union sentences along edges, strongest first, never two sentences of one article.
+
+    A cannot-link constrained single pass (union-find): an edge whose two groups already hold
+    a sentence of the same article is skipped. Returns a group label per sentence.
+    """
+    parent = np.arange(n)
+    members: dict[int, set] = {}
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    for k in np.argsort(-weight, kind="stable"):
+        a, b = find(int(src[k])), find(int(dst[k]))
+        if a == b:
+            continue
+        arts_a = members.get(a) or {article[a]}
+        arts_b = members.get(b) or {article[b]}
+        if arts_a & arts_b:
+            continue
+        if len(arts_a) < len(arts_b):
+            a, b, arts_a, arts_b = b, a, arts_b, arts_a
+        parent[b] = a
+        members[a] = arts_a | arts_b
+        members.pop(b, None)
+    return np.array([find(i) for i in range(n)])
 
 
 def _empty(sent, cols, *, by, story):
@@ -104,7 +138,8 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
                  text: str) -> pd.DataFrame:
     """Amounts per sentence with what they count; flags amounts other outlets give differently."""
     cols = [story, by, "article_id", "sentence_id", "start", "end", "phrase", "amount",
-            "ordinal", "qualifier", "counted", "fact_id", "disagreement", "other_amounts"]
+            "ordinal", "qualifier", "counted", "fact_id", "disagreement", "other_amounts",
+            "fact_disagreement"]
     fact_of = (facts.set_index([story, "article_id", "sentence_id"])["fact_id"] if len(facts)
                else None)
     rows = []
@@ -134,23 +169,31 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
     keys = pd.MultiIndex.from_arrays([out[story], out["article_id"], out["sentence_id"]])
     out["fact_id"] = (pd.array(fact_of.reindex(keys).to_numpy(), dtype="Int64")
                       if fact_of is not None else pd.NA)
-    flags, others = _disagreements(out, by=by, story=story)
+    flags, others = _disagreements(out, [story, "counted", "ordinal"], by=by)
+    fact_flags, _ = _disagreements(out.dropna(subset=["fact_id"]),
+                                   [story, "fact_id", "counted", "ordinal"], by=by, n=len(out))
     out["disagreement"] = flags
     out["other_amounts"] = pd.array(others, dtype="str")
+    out["fact_disagreement"] = fact_flags
     return out[cols]
 
 
-def _disagreements(out: pd.DataFrame, *, by: str, story: str) -> tuple[np.ndarray, list[str]]:
-    """A row disagrees when other outlets count the same thing and none gives its amount."""
-    n = len(out)
+def _disagreements(out: pd.DataFrame, keys: list[str], *, by: str,
+                   n: int | None = None) -> tuple[np.ndarray, list[str]]:
+    """A row disagrees when other outlets count the same thing and none gives its amount.
+
+    Rows are compared within groups of ``keys`` (the story, or the fact); ``out`` must have a
+    range index (positions in the result of length ``n``).
+    """
+    n = len(out) if n is None else n
     flags = np.zeros(n, dtype=bool)
     others = [""] * n
     counted = out["counted"].to_numpy()
-    cand = out[counted != ""]
-    # only groups (story, counted, ordinal) reported by 2+ outlets can disagree
-    n_out = cand.groupby([story, "counted", "ordinal"])[by].transform("nunique")
+    cand = out[(counted != "") & ~np.isin(counted, list(GENERIC_COUNTS))]
+    # only groups reported by 2+ outlets can disagree
+    n_out = cand.groupby(keys)[by].transform("nunique")
     cand = cand[n_out.to_numpy() > 1]
-    for _, grp in cand.groupby([story, "counted", "ordinal"], sort=False):
+    for _, grp in cand.groupby(keys, sort=False):
         outlets = grp[by].to_numpy()
         amounts = grp["amount"].to_numpy()
         for pos, outlet, amount in zip(grp.index, outlets, amounts, strict=True):

@@ -51,8 +51,14 @@ class Coverage:
         other outlet gives it).
     numbers : DataFrame
         Amounts and what they count: ``story_id, outlet, article_id, sentence_id, start, end``
-        (offsets into the article text; NA without a ``start`` column), ``phrase, amount,
-        ordinal, qualifier, counted, fact_id, disagreement, other_amounts``.
+        (offsets into the article text; NA without a ``start`` column), ``phrase, amount``
+        (float), ``ordinal``, ``qualifier`` ("about", "more than", ...), ``counted`` (the noun
+        counted, singular: "country"), ``fact_id``, ``disagreement`` (another outlet of the
+        story counts the same noun and none gives this amount; never for bare percentages and
+        units of time, which count different things too often), ``other_amounts`` (theirs, as
+        "outlet: amount; ..."), ``fact_disagreement`` (the same within the fact: an aligned
+        sentence of another outlet gives another amount; the stronger signal, since story-level
+        matches can count different things, such as crowds on different days).
     params : dict
         The options used (thresholds, kinds, column roles).
     """
@@ -122,8 +128,9 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     3-5-grams. Before that, texts are matched on a key with accents folded (Sébastien =
     Sebastien), British spellings made American (defence = defense, -ise = -ize, -our = -or),
     numbers written as digits (thirty = 30, 27th = 27) and U.S./US/United States made one token.
-    Aligned sentences (shared or partial best matches) are grouped into facts as connected
-    components; an unaligned sentence is a fact of its own.
+    Aligned sentences (shared or partial best matches) are grouped into facts, strongest
+    match first, never putting two sentences of one article in the same fact (so a story's
+    sentences cannot chain into one giant "fact"); an unaligned sentence is a fact of its own.
 
     Parameters
     ----------
