@@ -74,7 +74,7 @@ def fetch_articles(
         A page that fails (HTTP error, timeout, too big, not HTML, no article text) is skipped
         with a :class:`~mediakit.SkippedInputWarning` and listed in ``attrs["skipped"]``
         (``source`` = the URL, ``row`` = its position in ``urls``, ``reason``); the other pages
-        are kept. ``"raise"`` stops at the first failure.
+        are kept. ``"raise"`` stops at the first failure with an ``OSError`` naming the URL.
     progress : bool, optional
         Show a progress bar (default: only for long lists).
 

@@ -92,7 +92,29 @@ def read_articles(
         per-outlet subfolder, else the file name (never invented for in-memory data:
         :class:`~mediakit.SchemaError`); ``story_id`` given, else ``"all"`` (use
         ``mk.group_stories`` for large corpora); ``title`` given, else the first line when it
-        reads as a headline (the line stays in the text).
+        reads as a headline, or a Markdown ``# heading`` (the line stays in the text).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``source`` (or ``manifest``) does not exist, or a glob matches nothing.
+    SchemaError
+        The text (or, for in-memory data, the outlet) column is missing.
+    TypeError, ValueError
+        A bad option; with ``on_error="raise"``, a bad input (the message names the file or
+        row, what is wrong and what to do; ``PermissionError`` for an unreadable file).
+
+    Notes
+    -----
+    The repairs made to the text, and nothing else: decoding (a byte order mark is dropped);
+    mojibake fixed by ftfy ("donâ€™t" -> "don’t") with quotes left curly; CRLF/CR line breaks
+    to LF; control characters removed; no-break spaces to spaces; NFC normalisation; HTML tags
+    and tag fragments removed (``<`` + line break + ``div class=...>``, also mid-text), and in
+    such markup ``&amp;``-style references decoded; leading and trailing whitespace removed.
+    Reading the result of markup-free text again changes nothing. No line is removed but one
+    that held only markup, so a headline stays the first line of its text.
+
+    Large JSONL, CSV and Parquet files are read line by line or in chunks.
 
     Examples
     --------
