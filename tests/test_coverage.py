@@ -122,6 +122,7 @@ def test_seeds_tables_are_consistent(seeds_sentences, seeds_coverage):
     # every content sentence is in exactly one fact
     assert len(cov.facts) == len(content)
     assert not cov.facts.duplicated(["article_id", "sentence_id"]).any()
+    assert not cov.facts.duplicated(["fact_id", "article_id"]).any()
     # presence: one row per outlet and fact; present <=> the fact has a sentence of that outlet
     n_facts = cov.facts["fact_id"].nunique()
     assert len(cov.presence) == 2 * n_facts
@@ -163,6 +164,32 @@ def test_number_disagreement():
     nums = mk.compare_coverage(sentences).numbers.set_index("outlet")
     assert nums.loc["Y", "disagreement"] and nums.loc["Y", "other_amounts"] == "X: 30; Z: 30"
     assert not nums.loc["X", "disagreement"] and not nums.loc["Z", "disagreement"]
+    # the three storm sentences are one fact, so the disagreement is within the fact too
+    assert nums["fact_id"].nunique() == 1
+    assert nums["fact_disagreement"].tolist() == nums["disagreement"].tolist()
+
+
+def test_generic_counts_never_disagree():
+    sentences = pd.DataFrame({
+        "article_id": ["a", "b"], "sentence_id": [0, 0], "outlet": ["X", "Y"], "story_id": "s",
+        "text": ["Shares fell 5% after 20 years of growth.", "Shares fell 7% after 3 years."]})
+    nums = mk.compare_coverage(sentences).numbers
+    assert set(nums["counted"]) == {"percent", "year"}
+    assert not nums["disagreement"].any() and not nums["fact_disagreement"].any()
+
+
+def test_a_fact_holds_one_sentence_per_article():
+    """Near-repeats inside one article cannot chain a story into one giant fact."""
+    sentences = pd.DataFrame({
+        "article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0], "outlet": ["X", "X", "Y"],
+        "story_id": "s",
+        "text": ["The minister resigned on Monday after the funding scandal.",
+                 "The minister resigned on Monday, after the scandal over funding.",
+                 "On Monday the minister resigned over the funding scandal."]})
+    cov = mk.compare_coverage(sentences)
+    assert (cov.alignment.loc[cov.alignment["outlet"] == "X", "status"] != "unique").all()
+    assert not cov.facts.duplicated(["fact_id", "article_id"]).any()
+    assert cov.facts["fact_id"].nunique() == 2
 
 
 def test_alignment_stays_within_a_story():
