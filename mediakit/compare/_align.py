@@ -66,7 +66,7 @@ def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
     return out
 
 
-_N_FEATURES = 2**20
+_N_FEATURES = 2**24  # hashed features; collisions are rare and only blur a weight
 
 
 def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
