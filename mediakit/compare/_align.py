@@ -92,16 +92,25 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     return words.transform(keys).tocsr(), chars.transform(keys).tocsr()
 
 
+def compact(counts):
+    """The same rows with only the columns they use (hashed matrices are 2**24 wide)."""
+    from scipy import sparse
+
+    cols, inverse = np.unique(counts.indices, return_inverse=True)
+    return sparse.csr_matrix((counts.data.copy(), inverse.astype(np.int64), counts.indptr.copy()),
+                             shape=(counts.shape[0], max(len(cols), 1)))
+
+
 def _tfidf(counts):
     """Sublinear TF-IDF with smoothed idf fitted on these rows only, rows L2-normalised.
 
     Same weights as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` fitted on the rows.
     """
-    x = counts.copy()
+    x = compact(counts)
     if x.nnz == 0:
         return x
-    cols, inverse = np.unique(x.indices, return_inverse=True)
-    df = np.bincount(inverse, minlength=len(cols))
+    inverse = x.indices
+    df = np.bincount(inverse, minlength=x.shape[1])
     idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
     x.data = (1 + np.log(x.data)) * idf[inverse]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())

@@ -17,6 +17,7 @@ from mediakit._validation import check_frame, require_columns, resolve_kinds
 from mediakit.compare._align import (
     MIN_SHARED_WORDS,
     best_matches,
+    compact,
     sentence_features,
     shared_word_counts,
     story_similarity,
@@ -245,7 +246,7 @@ def _align_story(sent, idx, features, *, by, partial, word_weight):
     if len(uniques) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, np.zeros(0), np.zeros(0)), (empty, empty, np.zeros(0))
-    words = features[0][idx]
+    words = compact(features[0][idx])
     sim = story_similarity(words, features[1][idx], word_weight=word_weight)
     rows, _, cols, sims = best_matches(sim, codes)
     overlap = shared_word_counts(words, rows, cols)
