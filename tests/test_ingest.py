@@ -121,6 +121,8 @@ def test_column_mapping_and_user_columns_carried_untouched():
     assert got["score"].dtype == df["score"].dtype
     assert got["tags"].tolist() == [["x"], ["y", "z"]]
     assert got["article_id"].is_unique and got["article_id"].str.len().eq(16).all()
+    numbered = mk.read_articles(pd.DataFrame({"text": ["A b c."], "outlet": ["X"], 0: [7]}))
+    assert list(numbered.columns) == [*ARTICLE_COLUMNS, 0] and numbered[0].tolist() == [7]
 
 
 def test_hash_ids_are_deterministic():

@@ -218,13 +218,14 @@ class _Reader:
             raise SchemaError(f"source is missing column(s) {', '.join(map(repr, missing))} "
                               f"(it has: {have}).{suggest(missing[0], cols)} {hint}")
         self._check_collisions(cols)
-        canon = [c for c in cols if self.rename.get(c, c) in (*fld.META, "text")]
-        records = data[canon].rename(columns=self.rename).to_dict("records")
+        canon = [c for c in data.columns if self.rename.get(str(c), str(c)) in (*fld.META, "text")]
+        records = data[canon].rename(columns=lambda c: self.rename.get(str(c), str(c))).to_dict(
+            "records")
         for i, rec in _progress(list(enumerate(records)), enabled=self.progress,
                                 desc="reading articles"):
             if self.add(rec, source=None, row=i, has_title="title" in rec):
                 self.positions.append(i)
-        users = [c for c in data.columns if str(c) not in canon]
+        users = [c for c in data.columns if c not in canon]
         self.frame_extras = data.iloc[self.positions][users].reset_index(drop=True)
 
     def _check_collisions(self, keys: Iterable[str]) -> None:
