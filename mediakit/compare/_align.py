@@ -119,32 +119,39 @@ def _tfidf(counts):
     return x
 
 
-def story_similarity(words, chars, *, word_weight: float = 0.5) -> np.ndarray:
-    """Cosine similarity (0-1, dense m x m) of one story's rows of :func:`sentence_features`.
+class StorySimilarity:
+    """Cosine similarity (0-1) of one story's rows of :func:`sentence_features`, on demand.
 
     The mean, weighted by ``word_weight``, of two TF-IDF cosines whose idf is fitted on the
     story's sentences: words (stop words removed, names and numbers counted twice) and
     character 3-5-grams within word boundaries (``char_wb``), which match inflections and
-    spelling slips.
+    spelling slips. Rows are computed block by block (:meth:`rows`), so a story of m sentences
+    never needs an m x m matrix at once.
     """
-    m = words.shape[0]
-    sim = np.zeros((m, m))
-    if word_weight > 0:
-        xw = _tfidf(words)
-        sim += word_weight * (xw @ xw.T).toarray()
-    if word_weight < 1:
-        xc = _tfidf(chars)
-        sim += (1 - word_weight) * (xc @ xc.T).toarray()
-    return np.clip(sim, 0.0, 1.0)
+
+    def __init__(self, words, chars, *, word_weight: float = 0.5):
+        self.word_weight = word_weight
+        self.xw = _tfidf(words) if word_weight > 0 else None
+        self.xc = _tfidf(chars) if word_weight < 1 else None
+        self.n = words.shape[0]
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        """Dense similarities of rows ``index`` against every row, shape (len(index), n)."""
+        out = np.zeros((len(index), self.n))
+        if self.xw is not None:
+            out += self.word_weight * (self.xw[index] @ self.xw.T).toarray()
+        if self.xc is not None:
+            out += (1 - self.word_weight) * (self.xc[index] @ self.xc.T).toarray()
+        return np.clip(out, 0.0, 1.0)
 
 
-def similarity_matrix(texts: list[str], *, word_weight: float = 0.5) -> np.ndarray:
-    """Cosine similarity between every pair of ``texts`` (see :func:`story_similarity`)."""
-    if not texts:
-        return np.zeros((0, 0))
-    words, chars = sentence_features(list(texts))
-    return story_similarity(words, chars, word_weight=word_weight)
+def story_similarity(words, chars, *, word_weight: float = 0.5) -> np.ndarray:
+    """The full m x m matrix of :class:`StorySimilarity` (small stories and tests)."""
+    return StorySimilarity(words, chars, word_weight=word_weight).rows(np.arange(words.shape[0]))
 
+
+_BLOCK_ROWS = 1024  # rows of similarities held at once ...
+_BLOCK_CELLS = 10_000_000  # ... and at most this many cells (80 MB)
 
 #: A match needs at least this many content words in common (distinct, after normalisation).
 MIN_SHARED_WORDS = 2
@@ -158,26 +165,31 @@ def shared_word_counts(words, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.asarray((both > 0).sum(axis=1)).ravel().astype(np.int64)
 
 
-def best_matches(sim: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def best_matches(sim: StorySimilarity, groups: np.ndarray):
     """For each row and each *other* group: index of the best column and its similarity.
 
     Returns ``(rows, other_group_codes, best_cols, best_sims)`` flattened in row order, other
-    groups in code order (ties go to the earliest column). ``groups`` holds integer codes 0..g-1, one per text.
+    groups in code order (ties go to the earliest column). ``groups`` holds integer codes
+    0..g-1, one per text. Similarities are computed one group of rows at a time.
     """
     codes = np.unique(groups)
     rows, others, cols, sims = [], [], [], []
     for g in codes:
-        member = np.flatnonzero(groups == g)
-        for h in codes:
-            if h == g:
-                continue
-            cand = np.flatnonzero(groups == h)
-            block = sim[np.ix_(member, cand)]
-            arg = block.argmax(axis=1)
-            rows.append(member)
-            others.append(np.full(member.size, h))
-            cols.append(cand[arg])
-            sims.append(block[np.arange(member.size), arg])
+        members = np.flatnonzero(groups == g)
+        step = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(sim.n, 1)))
+        for start in range(0, len(members), step):
+            member = members[start:start + step]
+            block_all = sim.rows(member)
+            for h in codes:
+                if h == g:
+                    continue
+                cand = np.flatnonzero(groups == h)
+                block = block_all[:, cand]
+                arg = block.argmax(axis=1)
+                rows.append(member)
+                others.append(np.full(member.size, h))
+                cols.append(cand[arg])
+                sims.append(block[np.arange(member.size), arg])
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, np.zeros(0)

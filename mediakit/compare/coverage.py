@@ -16,11 +16,11 @@ from mediakit._progress import progress as _progress
 from mediakit._validation import check_frame, require_columns, resolve_kinds
 from mediakit.compare._align import (
     MIN_SHARED_WORDS,
+    StorySimilarity,
     best_matches,
     compact,
     sentence_features,
     shared_word_counts,
-    story_similarity,
 )
 from mediakit.compare._facts import fact_table, number_table, omission_table, presence_table
 
@@ -247,7 +247,7 @@ def _align_story(sent, idx, features, *, by, partial, word_weight):
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, np.zeros(0), np.zeros(0)), (empty, empty, np.zeros(0))
     words = compact(features[0][idx])
-    sim = story_similarity(words, features[1][idx], word_weight=word_weight)
+    sim = StorySimilarity(words, features[1][idx], word_weight=word_weight)
     rows, _, cols, sims = best_matches(sim, codes)
     overlap = shared_word_counts(words, rows, cols)
     sims_kept = np.where(overlap >= MIN_SHARED_WORDS, sims, np.minimum(sims, partial - 1e-9))
