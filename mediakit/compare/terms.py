@@ -137,18 +137,25 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     codes, uniques = pd.factorize(data[by])
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                                shape=(len(uniques), len(codes)))
-    counts = np.asarray((member @ x).todense(), dtype=np.float64)  # groups x terms
-    pooled = counts.sum(axis=0)
+    counts = (member @ x).tocsr()  # groups x terms, sparse (many outlets x large vocabulary)
+    pooled = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
     vocab = vec.get_feature_names_out()
     index = {g: k for k, g in enumerate(uniques)}
+
+    def row(k: int) -> np.ndarray:
+        return counts[k].toarray().ravel().astype(np.float64)
 
     frames = []
     for t in targets:
         ref_groups = [g for g in (refs if refs is not None else groups) if g != t]
         if not ref_groups:
             continue
-        a = counts[index[t]]
-        b = counts[[index[g] for g in ref_groups]].sum(axis=0)
+        a = row(index[t])
+        if refs is None:
+            b = pooled - a
+        else:
+            b = np.asarray(counts[[index[g] for g in ref_groups]].sum(axis=0),
+                           dtype=np.float64).ravel()
         keep = (a + b) >= min_count
         if not keep.any():
             continue
