@@ -115,3 +115,17 @@ def test_lexicon_counts_can_join_the_features():
     features = set(clf.top_terms(2000)["feature"])
     assert {"lexicon:money", "lexicon:votes"} <= features
     assert clf.predict(["Gun maker shares fall"]).tolist() == ["economic"]
+
+
+def test_an_embedder_can_be_plugged_in():
+    def embed(texts):  # a stand-in for a sentence-embedding model: two hand-made dimensions
+        money = {"sales", "shares", "stocks", "maker", "retailer", "investors", "bankruptcy"}
+        return np.array([[sum(w.strip(",").lower() in money for w in t.split()), len(t) / 100]
+                         for t in texts])
+
+    clf = mk.FrameClassifier(embedder=embed, embedder_weight=2.0).fit(TEXTS, LABELS)
+    assert clf.embedding_dim_ == 2
+    assert {"embedding:0", "embedding:1"} <= set(clf.top_terms(5000)["feature"])
+    assert clf.predict(["Gun maker shares fall"]).tolist() == ["economic"]
+    with pytest.raises(ValueError, match="embedder returned"):
+        mk.FrameClassifier(embedder=lambda t: np.zeros(len(t))).fit(TEXTS, LABELS)

@@ -62,6 +62,11 @@ class FrameClassifier:
         Add the category counts of a lexicon (anything :func:`mediakit.load_lexicon` accepts,
         e.g. ``"gvfc_frames"``) as features, log(1 + count) times ``lexicon_weight``.
     lexicon_weight : float, default 0.3
+    embedder : callable, optional
+        Your own sentence embedding, ``embedder(list_of_texts) -> array (n_texts, dim)``,
+        appended to the features times ``embedder_weight`` (e.g. a sentence-transformers model's
+        ``encode``). mediakit ships and downloads no model; this is where you plug one in.
+    embedder_weight : float, default 1.0
     random_state : int, default 0
         Seed of the calibration split and of :meth:`cross_validate`'s folds.
 
@@ -107,17 +112,20 @@ class FrameClassifier:
     def __init__(self, *, C: float = 0.3, class_weight: str | None = "balanced",
                  word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] | None = (1, 5), lexicon=None,
-                 lexicon_weight: float = 0.3, random_state: int = 0):
+                 lexicon_weight: float = 0.3, embedder=None, embedder_weight: float = 1.0,
+                 random_state: int = 0):
         self.C = C
         self.class_weight = class_weight
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
+        self.embedder = embedder
+        self.embedder_weight = embedder_weight
         self.random_state = random_state
 
     _PARAMS = ("C", "class_weight", "word_ngrams", "char_ngrams", "lexicon", "lexicon_weight",
-               "random_state")
+               "embedder", "embedder_weight", "random_state")
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor's parameters (scikit-learn convention)."""
@@ -158,6 +166,17 @@ class FrameClassifier:
                 for hit in matcher.find(text):
                     counts[i, hit.category] += 1
             blocks.append(sp.csr_matrix(np.log1p(counts) * float(self.lexicon_weight)))
+        if self.embedder is not None:
+            vectors = np.asarray(self.embedder(list(texts)), dtype=float)
+            if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+                raise ValueError(f"embedder returned shape {vectors.shape}; expected "
+                                 f"({len(texts)}, dim).")
+            if fit:
+                self.embedding_dim_ = vectors.shape[1]
+            elif vectors.shape[1] != self.embedding_dim_:
+                raise ValueError(f"embedder returned {vectors.shape[1]} dimensions, but "
+                                 f"{self.embedding_dim_} at fit time.")
+            blocks.append(sp.csr_matrix(vectors * float(self.embedder_weight)))
         return sp.hstack(blocks, format="csr")
 
     def fit(self, texts: Iterable[str], labels: Iterable[object]) -> FrameClassifier:
@@ -223,8 +242,8 @@ class FrameClassifier:
     def top_terms(self, n: int = 10) -> pd.DataFrame:
         """The features that weigh most for each label: ``label, rank, feature, weight``.
 
-        Features are prefixed ``word:``, ``char:`` (character n-grams, spaces shown as ``_``)
-        or ``lexicon:``; a high weight pushes a text towards the label.
+        Features are prefixed ``word:``, ``char:`` (character n-grams, spaces shown as ``_``),
+        ``lexicon:`` or ``embedding:`` (dimension number); a high weight pushes a text towards the label.
         """
         self._check_fitted()
         check_positive_int("n", n)
@@ -236,6 +255,8 @@ class FrameClassifier:
             from mediakit.measures.lexicons import load_lexicon
 
             names += [f"lexicon:{c}" for c in load_lexicon(self.lexicon).categories]
+        if self.embedder is not None:
+            names += [f"embedding:{i}" for i in range(self.embedding_dim_)]
         names = np.asarray(names, dtype=object)
         coef = self.model_.coef_
         if coef.shape[0] == 1:  # binary: one row, positive = second class
