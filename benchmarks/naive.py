@@ -240,31 +240,32 @@ def compare_terms(sentences: pd.DataFrame, by: str = "bias", min_count: int = 2)
 
 
 # ---------------------------------------------------------------- stories and coverage
-def group_stories(articles: pd.DataFrame, threshold: float = 0.8, window: str = "3D",
-                  lead_chars: int = 3000) -> np.ndarray:
+def group_stories(articles: pd.DataFrame) -> np.ndarray:
     """Average linkage on the dense n x n cosine distance of every pair of articles.
 
-    The same TF-IDF vectors and rule as mediakit (title + lead, word pairs, dates 3 days apart
-    at distance 1), without mediakit's sparse neighbour graph: the straightforward exact way.
+    The same TF-IDF vectors (mediakit's own, so the partitions can be compared) and the same
+    options (mediakit's defaults: threshold, time window, lead), but the straightforward exact
+    way: one dense distance matrix and one linkage over the whole corpus, without mediakit's
+    sparse neighbour graph.
     """
+    import inspect
+
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from mediakit._normalize import fold_accents, fold_punctuation
+    import mediakit as mk
+    from mediakit.compare.stories import _vectors
 
+    defaults = {k: p.default for k, p in inspect.signature(mk.group_stories).parameters.items()}
+    lead_chars, threshold = defaults["lead_chars"], defaults["threshold"]
     docs = (articles["title"].fillna("").astype(str) + "\n"
             + articles["text"].fillna("").astype(str).str.slice(0, lead_chars))
-    vec = TfidfVectorizer(preprocessor=lambda t: fold_accents(fold_punctuation(t)).lower(),
-                          stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
-                          min_df=2, max_df=0.5, dtype=np.float32,
-                          token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
-    x = vec.fit_transform(docs.tolist())
+    x = _vectors(docs.tolist())
     dist = 1.0 - (x @ x.T).toarray().astype(np.float64)
     stamp = pd.to_datetime(articles["published"], errors="coerce", utc=True)
     t = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
     known = stamp.notna().to_numpy()
-    far = (np.abs(t[:, None] - t[None, :]) > pd.Timedelta(window).value)
+    far = (np.abs(t[:, None] - t[None, :]) > pd.Timedelta(defaults["window"]).value)
     far &= known[:, None] & known[None, :]
     dist[far] = 1.0
     np.fill_diagonal(dist, 0.0)

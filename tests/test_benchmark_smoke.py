@@ -1,0 +1,54 @@
+"""A quick run of ``benchmarks/run.py``: both sides on a few real articles, outputs equal.
+
+The benchmark itself asserts that every output mediakit and the straightforward implementation
+share is equal (VADER scores to 1e-12, readability, frame counts, group estimates, keyness G2,
+story partition); this runs it end to end on 20 articles and checks its JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+STAGES = ("read", "split", "sentiment", "readability", "frames", "compare_groups",
+          "compare_terms", "group_stories", "coverage")
+
+
+@pytest.fixture(scope="module")
+def report(corpora_dir):
+    data = corpora_dir / "allsides_bench" / "articles.jsonl.gz"
+    res = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--data", str(data), "--n", "20",
+         "--n-jobs", "1", "--json"],
+        capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout)
+
+
+@pytest.mark.corpora
+def test_shared_outputs_are_equal(report):
+    checks = report["checks"]
+    assert set(checks) >= {"sentiment", "readability", "frames", "compare_groups",
+                           "compare_terms", "group_stories"}
+    failed = {k: c["detail"] for k, c in checks.items() if c["status"] == "FAIL"}
+    assert failed == {}
+    assert checks["sentiment"]["status"] == "ok"
+
+
+@pytest.mark.corpora
+def test_report_has_the_figures(report):
+    assert report["n_articles"] == 20
+    for key in ("mediakit_seconds", "naive_seconds", "ratio", "peak_rss_mb"):
+        assert report[key] > 0, key
+    assert report["n_sentences"] > 20 * 5
+    for stage in STAGES:
+        row = report["stages"][stage]
+        assert row["mediakit_seconds"] > 0 and row["naive_seconds"] > 0, stage
+    assert report["stages"]["sentiment"]["sentences_per_second"] > 0
+    assert 0 < report["import_seconds"] < 5
+    assert report["machine"]["cpus"] >= 1

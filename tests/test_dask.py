@@ -1,0 +1,160 @@
+"""Dask DataFrames through the public functions, on a real ``dask.distributed`` cluster.
+
+Every row-wise function (split_sentences, score_*) returns a lazy dask frame whose ``meta``
+matches what it computes; compare_groups and compare_terms finish in pandas from per-partition
+sums. Results must equal the pandas results on the same data.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mediakit as mk
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+pytestmark = pytest.mark.filterwarnings("ignore::mediakit.MediakitWarning")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def articles(corpora_dir):
+    frame = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                             progress=False)
+    return frame.iloc[:15].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def sentences(articles):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mk.split_sentences(articles)
+
+
+def by_article(sentences: pd.DataFrame, n: int = 3):
+    """A dask frame of ``n`` partitions cut at article boundaries (as split_sentences makes)."""
+    ids = sentences["article_id"].unique()
+    parts = [sentences[sentences["article_id"].isin(chunk)] for chunk in np.array_split(ids, n)]
+    return dd.concat([dd.from_pandas(p, npartitions=1, sort=False) for p in parts])
+
+
+def computed(ddf) -> pd.DataFrame:
+    return ddf.compute().reset_index(drop=True)
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame, **kw):
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True),
+                                  check_dtype=False, **kw)
+
+
+def assert_meta_matches(ddf, result: pd.DataFrame):
+    assert list(ddf.columns) == list(result.columns)
+    for col in result.columns:
+        meta_kind = ddf._meta[col].dtype.kind
+        assert meta_kind == result[col].dtype.kind or {meta_kind, result[col].dtype.kind} <= {
+            "O", "U", "T"}, col
+
+
+def test_pandas_frames_are_not_dask():
+    from mediakit._dask import is_dask_frame
+
+    assert not is_dask_frame(pd.DataFrame({"a": [1]}))
+    assert is_dask_frame(dd.from_pandas(pd.DataFrame({"a": [1]}), npartitions=1))
+
+
+@pytest.mark.corpora
+def test_split_sentences_per_partition_equals_pandas(client, articles, sentences):
+    lazy = mk.split_sentences(dd.from_pandas(articles, npartitions=3))
+    assert isinstance(lazy, dd.DataFrame)
+    got = computed(lazy)
+    assert_meta_matches(lazy, got)
+    assert_same(got, sentences)
+    # each article's sentences stay in its article's partition
+    owners = lazy.map_partitions(lambda p: p[["article_id"]].drop_duplicates(),
+                                 meta={"article_id": "str"}).compute()
+    assert owners["article_id"].is_unique
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("score", ["score_sentiment", "score_readability", "score_frames"])
+def test_score_functions_on_dask_equal_pandas(client, sentences, score):
+    func = getattr(mk, score)
+    want = func(sentences)
+    lazy = func(by_article(sentences))
+    assert lazy.npartitions == 3
+    assert isinstance(lazy, dd.DataFrame)
+    got = computed(lazy)
+    assert_meta_matches(lazy, got)
+    assert_same(got, want, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.corpora
+def test_article_readability_needs_whole_articles_per_partition(client, articles, sentences):
+    # split from a dask articles frame keeps each article in one partition, so article-level
+    # readability computed per partition is the article's own value
+    lazy = mk.score_readability(mk.split_sentences(dd.from_pandas(articles, npartitions=4)))
+    want = mk.score_readability(sentences)
+    assert_same(computed(lazy), want, check_exact=False, rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def scored(sentences):
+    out = mk.score_readability(mk.score_sentiment(sentences))
+    return mk.score_frames(out).drop(columns=["frame_terms"])
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("options", [
+    {"measures": ["sentiment_compound", "readability_flesch_kincaid_grade"]},
+    {"measures": "sentiment_compound", "stat": "share_above", "unit": "sentence"},
+    {"measures": ["frame_economic"], "stat": "per_1000_words", "pairs": "none"},
+])
+def test_compare_groups_from_partial_sums_equals_pandas(client, scored, options):
+    options = {"n_boot": 300, "n_perm": 300, **options}
+    want = mk.compare_groups(scored, **options)
+    got = mk.compare_groups(dd.from_pandas(scored, npartitions=3, sort=False), **options)
+    assert isinstance(got, pd.DataFrame)
+    assert_same(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
+    assert got.attrs["compare_groups"]["stat"] == want.attrs["compare_groups"]["stat"]
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("options", [{}, {"min_count": 1, "ngram_range": (1, 2)},
+                                     {"stop_words": ["said", "the"], "measure": "log_ratio"}])
+def test_compare_terms_from_partial_counts_equals_pandas(client, scored, options):
+    want = mk.compare_terms(scored, **options)
+    got = mk.compare_terms(dd.from_pandas(scored, npartitions=3, sort=False), **options)
+    assert len(got) > 100
+    assert_same(got, want, check_exact=False, rtol=1e-12)
+
+
+def test_missing_column_raises_before_any_work(seeds_sentences):
+    lazy = dd.from_pandas(seeds_sentences.drop(columns=["text"]), npartitions=2)
+    with pytest.raises(mk.SchemaError):
+        mk.score_sentiment(lazy)
+    with pytest.raises(mk.SchemaError):
+        mk.compare_terms(lazy)
+
+
+def test_seeds_through_dask_without_a_cluster(seeds_articles, seeds_sentences):
+    import dask
+
+    with dask.config.set(scheduler="sync"):
+        lazy = mk.score_sentiment(mk.split_sentences(dd.from_pandas(seeds_articles,
+                                                                    npartitions=2)))
+        got = computed(lazy)
+    want = mk.score_sentiment(seeds_sentences)
+    assert_same(got, want)
+    assert np.isfinite(got["sentiment_compound"]).any()
