@@ -123,13 +123,23 @@ def test_seeds_tables_are_consistent(seeds_sentences, seeds_coverage):
     assert len(cov.facts) == len(content)
     assert not cov.facts.duplicated(["article_id", "sentence_id"]).any()
     assert not cov.facts.duplicated(["fact_id", "article_id"]).any()
-    # presence: one row per outlet and fact; present <=> the fact has a sentence of that outlet
+    # presence: one row per outlet and fact; carried <=> the fact has a sentence of that outlet
     n_facts = cov.facts["fact_id"].nunique()
     assert len(cov.presence) == 2 * n_facts
+    pres = cov.presence
+
+    def pairs(mask):
+        return set(zip(pres.loc[mask, "fact_id"], pres.loc[mask, "outlet"], strict=True))
+
     carried = set(zip(cov.facts["fact_id"], cov.facts["outlet"], strict=True))
-    present = set(zip(*cov.presence.loc[cov.presence["present"], ["fact_id", "outlet"]].T.values,
-                      strict=True))
-    assert carried == present
+    assert pairs(pres["carried"]) == carried
+    assert pairs(pres["present"]) >= carried
+    # a shared or partial match makes the fact present in the other outlet: no omission
+    fact_of = cov.facts.set_index(["article_id", "sentence_id"])["fact_id"]
+    hit = cov.alignment[cov.alignment["status"] != "unique"]
+    echoed = {(fact_of[(a, s)], o) for a, s, o in
+              zip(hit["article_id"], hit["sentence_id"], hit["other_outlet"], strict=True)}
+    assert pairs(pres["present"]) == carried | echoed
     assert len(cov.omissions) == (~cov.presence["present"]).sum()
     summary = cov.summary().set_index("outlet")
     assert (summary[["n_shared", "n_partial", "n_unique"]].sum(axis=1)

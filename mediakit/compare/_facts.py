@@ -94,23 +94,43 @@ def _empty(sent, cols, *, by, story):
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in cols})
 
 
-def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, *, by: str,
-                   story: str) -> pd.DataFrame:
-    """Every outlet of a story x every fact of that story: present, how often, how prominently."""
-    cols = [story, "fact_id", by, "present", "n_sentences", "first_rank", "first_position"]
+def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFrame, *,
+                   by: str, story: str) -> pd.DataFrame:
+    """Every outlet of a story x every fact of that story: present, how often, how prominently.
+
+    An outlet carries a fact when one of its sentences belongs to it; it also has the fact
+    (``present``) when a sentence of the fact has a shared or partial match among the outlet's
+    sentences (a fact holds one sentence per article, so a second, weaker match of the same
+    outlet is counted here rather than lost).
+    """
+    cols = [story, "fact_id", by, "present", "carried", "n_sentences", "first_rank",
+            "first_position"]
     if facts.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
-            {"fact_id": "int64", "present": "bool", "n_sentences": "int64",
+            {"fact_id": "int64", "present": "bool", "carried": "bool", "n_sentences": "int64",
              "first_rank": "Int64", "first_position": "float64"})
+    key = [story, "article_id", "sentence_id"]
+    carried = facts[["fact_id", by, "rank", "position"]].assign(_carried=1)
+    hit = alignment[alignment["status"] != "unique"]
+    fact_of = facts[[*key, "fact_id"]]
+    place = sent[[*key, "rank", "position"]].rename(
+        columns={"article_id": "other_article_id", "sentence_id": "other_sentence_id"})
+    place = place.astype({"other_sentence_id": "Int64"})
+    matched = (hit[[*key, f"other_{by}", "other_article_id", "other_sentence_id"]]
+               .merge(fact_of, on=key, how="inner")
+               .merge(place, on=[story, "other_article_id", "other_sentence_id"], how="inner")
+               .rename(columns={f"other_{by}": by})[["fact_id", by, "rank", "position"]]
+               .assign(_carried=0))
+    both = pd.concat([carried, matched], ignore_index=True)
+    agg = (both.groupby(["fact_id", by], sort=False)
+           .agg(n_sentences=("_carried", "sum"), first_rank=("rank", "min"),
+                first_position=("position", "min")).reset_index())
     outlets = sent[[story, by]].drop_duplicates()
-    fact_ids = facts[[story, "fact_id"]].drop_duplicates()
-    grid = fact_ids.merge(outlets, on=story, how="inner")
-    carried = (facts.groupby(["fact_id", by], sort=False)
-               .agg(n_sentences=("sentence_id", "size"), first_rank=("rank", "min"),
-                    first_position=("position", "min")).reset_index())
-    out = grid.merge(carried, on=["fact_id", by], how="left")
-    out["present"] = out["n_sentences"].notna()
+    grid = facts[[story, "fact_id"]].drop_duplicates().merge(outlets, on=story, how="inner")
+    out = grid.merge(agg, on=["fact_id", by], how="left")
+    out["present"] = out["first_position"].notna() | out["first_rank"].notna()
     out["n_sentences"] = out["n_sentences"].fillna(0).astype("int64")
+    out["carried"] = out["n_sentences"] > 0
     out["first_rank"] = out["first_rank"].astype("Int64")
     out = out.sort_values(["fact_id", by], kind="stable")
     return out[cols].reset_index(drop=True)

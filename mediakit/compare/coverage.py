@@ -44,12 +44,16 @@ class Coverage:
         to 1 = last), ``rank`` (1 = first content sentence of its article), ``sentence`` (that
         sentence's own text).
     presence : DataFrame
-        Tidy outlet x fact table: ``story_id, fact_id, outlet, present, n_sentences,
-        first_rank, first_position``. Wide form: :meth:`presence_matrix`.
+        Tidy outlet x fact table, every outlet of the story x every fact of it: ``story_id,
+        fact_id, outlet, present`` (the outlet carries the fact, or one of its sentences is a
+        shared or partial match of a sentence of the fact), ``carried`` (one of its sentences
+        belongs to the fact), ``n_sentences`` (how many), ``first_rank, first_position`` (the
+        most prominent place it gives the fact; NA when absent). Wide form:
+        :meth:`presence_matrix`.
     omissions : DataFrame
-        Facts an outlet of the story does not carry although others do: ``story_id, outlet,
-        fact_id, text, n_outlets, carried_by, first_position`` (the most prominent place any
-        other outlet gives it).
+        Facts of a story an outlet does not have (not ``present``): ``story_id, outlet,
+        fact_id, text, n_outlets, carried_by, first_position`` (the most prominent place the
+        carrying outlets give it), most widely carried first.
     numbers : DataFrame
         Amounts and what they count: ``story_id, outlet, article_id, sentence_id, start, end``
         (offsets into the article text; NA without a ``start`` column), ``phrase, amount``
@@ -214,7 +218,7 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     edge_arrays = tuple(np.concatenate([e[k] for e in edges]) if edges else np.zeros(0)
                         for k in range(3))
     facts = fact_table(sent, edge_arrays, by=by, story=story)
-    presence = presence_table(facts, sent, by=by, story=story)
+    presence = presence_table(facts, sent, alignment, by=by, story=story)
     omissions = omission_table(presence, facts, by=by, story=story)
     numbers = number_table(sent, facts, by=by, story=story, text=text)
     return Coverage(alignment, facts, presence, omissions, numbers, params)
