@@ -35,6 +35,7 @@ _PUBLIC = {
     "score_sentiment": "mediakit.measures.sentiment",
     "score_readability": "mediakit.measures.readability",
     "score_frames": "mediakit.measures.frames",
+    "explain_frames": "mediakit.measures.frames",
     "load_lexicon": "mediakit.measures.lexicons",
     "Lexicon": "mediakit.measures.lexicons",
     "FrameClassifier": "mediakit.measures.classifier",
@@ -42,6 +43,7 @@ _PUBLIC = {
     "extract_quotes": "mediakit.measures.quotes",
     # compare
     "compare_groups": "mediakit.compare.groups",
+    "frame_profile": "mediakit.compare.frames",
     "compare_terms": "mediakit.compare.terms",
     "compare_coverage": "mediakit.compare.coverage",
     "Coverage": "mediakit.compare.coverage",
