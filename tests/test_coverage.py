@@ -384,3 +384,13 @@ def test_story_tfidf_equals_scikit_learn_fitted_per_story(seeds_sentences):
     plain = np.clip(0.5 * (xw @ xw.T).toarray() + 0.5 * (xc @ xc.T).toarray(), 0, 1)
     np.testing.assert_allclose(ours, plain, atol=0.01)
     assert np.mean(np.abs(ours - plain) < 1e-9) > 0.9
+
+
+def test_custom_column_roles(seeds_sentences):
+    renamed = seeds_sentences.rename(columns={"outlet": "source", "story_id": "event"})
+    cov = mk.compare_coverage(renamed, by="source", story="event")
+    assert list(cov.alignment.columns[:5]) == ["event", "source", "article_id", "sentence_id",
+                                               "other_source"]
+    assert set(cov.summary()["source"]) == {"outlet A", "outlet B"}
+    default = mk.compare_coverage(seeds_sentences)
+    assert cov.alignment["status"].tolist() == default.alignment["status"].tolist()

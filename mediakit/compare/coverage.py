@@ -31,6 +31,9 @@ STATUSES = ("shared", "partial", "unique")
 class Coverage:
     """Result of :func:`compare_coverage`: tidy tables of who reported what.
 
+    The ``story_id`` and ``outlet`` columns below take the names given as ``story=`` and
+    ``by=`` (``other_outlet`` becomes ``other_<by>``).
+
     Attributes
     ----------
     alignment : DataFrame
