@@ -172,7 +172,9 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
     if actors.empty:
         return _empty(by)
     grid = n_articles.reset_index().merge(actors, on="story_id", how="inner")
-    out = grid.set_index(keys).join(mention).join(quoted if not quoted.empty else None)
+    out = grid.set_index(keys).join(mention)
+    if not quoted.empty:  # pandas 3: join(None) raises
+        out = out.join(quoted)
     out = out.reset_index()
     for c in ("n_mentions", "n_quotes", "n_direct", "n_partial", "n_indirect", "n_quote_words"):
         out[c] = out[c].fillna(0).astype("int64") if c in out.columns else 0
