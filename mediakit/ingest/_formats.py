@@ -96,12 +96,20 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {str(k): v for k, v in meta.items()}, body
 
 
+def _json_loads(text: str) -> object:
+    """``json.loads``, with nesting too deep for Python's parser reported as a decode error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("arrays or objects nested too deeply", text, 0) from None
+
+
 def iter_json(path: Path, gz: bool, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
         text, _ = decode_bytes(fh.read(), encoding)
     try:
-        data = json.loads(text)
+        data = _json_loads(text)
     except json.JSONDecodeError as exc:
         raise TextProblem(f"is not valid JSON ({exc}); for one object per line use .jsonl") from exc
     if isinstance(data, dict):
@@ -131,7 +139,7 @@ def iter_jsonl(path: Path, gz: bool, encoding: str | None,
             row += 1
             try:
                 line, _ = decode_bytes(raw, encoding)
-                item = json.loads(line)
+                item = _json_loads(line)
             except (TextProblem, json.JSONDecodeError) as exc:
                 yield row, RowProblem(row, f"is not a JSON object (line {lineno}: {exc})")
                 continue
@@ -213,7 +221,10 @@ def read_manifest(path: Path) -> dict[str, dict]:
     from mediakit._errors import SchemaError
 
     if path.suffix.lower() == ".json":
-        data = json.loads(decode_bytes(path.read_bytes())[0])
+        try:
+            data = _json_loads(decode_bytes(path.read_bytes())[0])
+        except json.JSONDecodeError as exc:  # a ValueError naming the manifest
+            raise ValueError(f"manifest {path} is not valid JSON ({exc})") from exc
         if isinstance(data, dict):
             data = [{"file": k, **v} for k, v in data.items() if isinstance(v, dict)]
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):

@@ -1,0 +1,48 @@
+"""A catalogue of bad inputs across the public API: each raises the documented exception with a
+message that says what is wrong, or (ingest with ``on_error="skip"``) is listed in
+``attrs["skipped"]`` while the good inputs are kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mediakit as mk
+
+GOOD = {"text": "The minister said the plan would go ahead. Talks continue on Friday.",
+        "outlet": "A"}
+DEEP = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON parser can recurse
+
+
+def _write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def test_deeply_nested_json_is_a_named_bad_input_not_a_recursion_error(tmp_path):
+    # json.loads raised RecursionError, which escaped read_articles even with on_error="skip"
+    path = _write(tmp_path / "deep.json", DEEP)
+    with pytest.raises(ValueError, match="deep.json is not valid JSON .*nested too deeply"):
+        mk.read_articles(path)
+    lines = _write(tmp_path / "deep.jsonl", json.dumps(GOOD) + "\n" + DEEP + "\n")
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(lines, on_error="skip")
+    assert len(got) == 1
+    assert got.attrs["skipped"] == [{"source": str(lines), "row": 1, "reason": got.attrs[
+        "skipped"][0]["reason"]}]
+    assert "nested too deeply" in got.attrs["skipped"][0]["reason"]
+    manifest = _write(tmp_path / "m" / "manifest.json", DEEP)
+    _write(tmp_path / "m" / "a.txt", GOOD["text"])
+    with pytest.raises(ValueError, match="manifest .*nested too deeply"):
+        mk.read_articles(tmp_path / "m", manifest=manifest)
+
+
+def test_broken_json_manifest_names_itself(tmp_path):
+    # JSONDecodeError could not be re-raised with the manifest's name: a TypeError escaped
+    _write(tmp_path / "a.txt", GOOD["text"])
+    _write(tmp_path / "manifest.json", '[{"file": "a.txt", ')
+    with pytest.raises(ValueError, match="manifest .*manifest.json is not valid JSON"):
+        mk.read_articles(tmp_path)
