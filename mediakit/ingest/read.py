@@ -287,7 +287,7 @@ class _Reader:
 
     def _read_rows(self, path: Path, rows, manifest_meta: dict, defaults: dict) -> None:
         first = True
-        for row, item in rows:
+        for row, item in _progress(rows, enabled=self.progress, desc=f"reading {path.name}"):
             if isinstance(item, fmt.RowProblem):
                 self.fail(str(path), row, str(item))
                 continue
