@@ -94,3 +94,16 @@ def test_seeds_one_story_and_contract(seeds_articles):
         mk.group_stories(seeds_articles, threshold=1.5)
     with pytest.raises(TypeError):
         mk.group_stories("not a frame")
+
+
+@pytest.mark.corpora
+def test_sparse_fallback_for_giant_components_stays_close(triplets, monkeypatch):
+    """Components too large for a dense matrix use sparse average linkage; it stays close."""
+    import mediakit.compare.stories as stories
+
+    mixed = triplets.drop(columns=["story_id", "published"])
+    exact = mk.group_stories(mixed)
+    monkeypatch.setattr(stories, "_MAX_DENSE", 2)
+    sparse = mk.group_stories(mixed)
+    assert adjusted_rand_score(exact["story_id"], sparse["story_id"]) >= 0.9
+    assert adjusted_rand_score(triplets["story_id"], sparse["story_id"]) >= 0.8
