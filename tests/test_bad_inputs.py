@@ -46,3 +46,13 @@ def test_broken_json_manifest_names_itself(tmp_path):
     _write(tmp_path / "manifest.json", '[{"file": "a.txt", ')
     with pytest.raises(ValueError, match="manifest .*manifest.json is not valid JSON"):
         mk.read_articles(tmp_path)
+
+
+@pytest.mark.timeout(30)
+def test_front_matter_alias_bomb_is_refused_quickly(tmp_path):
+    # nine levels of nine aliases: the title expanded to 9**8 items when it was made a string
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    path = _write(tmp_path / "bomb.md", "---\n" + "\n".join(lines) + "\ntitle: *a8\n---\nBody.\n")
+    with pytest.raises(ValueError, match="bomb.md has front matter with YAML aliases"):
+        mk.read_articles(path)

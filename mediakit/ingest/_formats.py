@@ -84,6 +84,10 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     import yaml
 
     try:
+        # aliases (*name) are refused: a few lines of them expand exponentially ("billion laughs")
+        if any(isinstance(event, yaml.AliasEvent)
+               for event in yaml.parse(rest[:end], Loader=yaml.SafeLoader)):
+            raise TextProblem("has front matter with YAML aliases (*name); write the values out")
         meta = yaml.safe_load(rest[:end])
     except yaml.YAMLError as exc:
         raise TextProblem(f"has front matter that is not valid YAML ({exc}); fix it") from exc
