@@ -56,3 +56,15 @@ def test_front_matter_alias_bomb_is_refused_quickly(tmp_path):
     path = _write(tmp_path / "bomb.md", "---\n" + "\n".join(lines) + "\ntitle: *a8\n---\nBody.\n")
     with pytest.raises(ValueError, match="bomb.md has front matter with YAML aliases"):
         mk.read_articles(path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be-bom", "utf-32"])
+def test_utf16_and_utf32_tables_with_a_byte_order_mark(codec, tmp_path):
+    # Excel's "Unicode text" export: a UTF-16 TSV was read as Windows-1252, so the header became
+    # "ÿþt\x00e\x00x\x00t" and the file failed with "has no 'text' column"
+    table = "text\toutlet\n“We don’t know,” she said.\tLe Monde\n"
+    data = (b"\xfe\xff" + table.encode("utf-16-be")) if codec == "utf-16-be-bom" else table.encode(
+        codec)
+    got = mk.read_articles(_write(tmp_path / "export.tsv", data))
+    assert got["text"].tolist() == ["“We don’t know,” she said."]
+    assert got["outlet"].tolist() == ["Le Monde"]

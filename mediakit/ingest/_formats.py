@@ -155,12 +155,19 @@ def iter_jsonl(path: Path, gz: bool, encoding: str | None,
 
 
 def _csv_encoding(path: Path, gz: bool) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    """UTF-16/32 by their byte order mark (Excel's "Unicode text"); else UTF-8 (with or without
+    BOM) when the whole file decodes as UTF-8, else Windows-1252."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            return "utf-32"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
         try:
             while block := fh.read(1 << 20):
                 decoder.decode(block)
