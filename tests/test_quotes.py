@@ -101,12 +101,20 @@ PATTERNS = [
      "continues.”", [("direct", "Ministry of Defence", "Planning continues.")]),
     ("unnamed-officials", "“Progress is slow,” officials said.",
      [("direct", None, "Progress is slow")]),
+    ("single-quotes-british", f"{HEALEY}\nHealey said: ‘We will not back down.’",
+     [("direct", "John Healey", "We will not back down.")]),
+    ("two-speakers-one-sentence", f"{HEALEY} {LECORNU}\nHealey said the plan was sound, while "
+     "Lecornu warned that time was short.",
+     [("indirect", "John Healey", "the plan was sound"),
+      ("indirect", "Sébastien Lecornu", "time was short")]),
     ("quoted-as-saying", f"{KALLAS}\n“The door is open,” Kallas was quoted as saying.",
      [("direct", "Kaja Kallas", "The door is open")]),
 ]
 
 #: Patterns the rules get wrong today (kept visible; strict xfail flags a fix).
-KNOWN_FAILURES: set[str] = set()
+#: single-quotes-british: the quote finder (mediakit.segment.quotes) reads double quotes only,
+#: since a single closing mark is also an apostrophe; the sentence comes out as reported speech.
+KNOWN_FAILURES: set[str] = {"single-quotes-british"}
 
 
 @pytest.fixture(scope="module")

@@ -142,7 +142,7 @@ def subject_of(cue) -> object | None:
             return subj[0]
         if verb.dep_ == "relcl":
             return verb.head
-        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and verb.head is not verb:
+        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and verb.head.i != verb.i:
             verb = verb.head
             continue
         break
@@ -175,7 +175,7 @@ def speaker_in_subject(head, ents: list[tuple[int, int, str, str]],
         # York Times is not identifying"), so not the subject itself
         tok = doc.char_span(e[0], e[1], alignment_mode="expand")
         node = tok.root if tok is not None else head
-        while node is not head and node.head is not node:
+        while node.i != head.i and node.head.i != node.i:
             if node.dep_ in _CLAUSE_DEPS:
                 return True
             node = node.head
@@ -236,7 +236,8 @@ def reported_span(cue, speaker_range: tuple[int, int] | None) -> tuple[int, int]
     """Sentence-local span of what an indirect quote reports, or None.
 
     "X said (that) <clause>" -> the clause; "<clause>, X said" -> the clause; "stressed <object>"
-    -> the object; "according to X, <clause>" -> the rest of the sentence.
+    -> the object; "according to X, <clause>" -> the rest of the sentence. The clause stops
+    where another verb of saying takes over ("X said <clause>, while Y warned that ...").
     """
     doc = cue.doc
     if cue.lower_ == "according":
@@ -256,6 +257,13 @@ def reported_span(cue, speaker_range: tuple[int, int] | None) -> tuple[int, int]
         return None
     node = comp[0]
     toks = [t for t in node.subtree]
+    for k, t in enumerate(toks):
+        if k and t.i != node.i and is_cue(t):
+            inner = {x.i for x in t.subtree}
+            toks = [x for x in toks[:k] if x.i not in inner]
+            while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "mark")):
+                toks.pop()
+            break
     while toks and (toks[0].lower_ == "that" and toks[0].dep_ == "mark" or toks[0].is_punct):
         toks.pop(0)
     while toks and toks[-1].is_punct:

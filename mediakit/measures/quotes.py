@@ -393,27 +393,28 @@ class _Article:
         for k in sorted(self.docs):
             if k in quoted or not self.content[k]:
                 continue
-            row = self._indirect(k, used)
-            if row is not None:
-                rows.append(row)
+            rows.extend(self._indirect(k, used))
         rows.sort(key=lambda r: r[2])
         return rows
 
-    def _indirect(self, k: int, used) -> tuple | None:
-        cues = [c for c in self.cues(k) if (k, c.i) not in used]
-        cues.sort(key=lambda c: (c.tag_ == "VBG" and c.lower_ != "according", c.i))
+    def _indirect(self, k: int, used) -> list[tuple]:
+        """Indirect quotes of sentence k: one per verb of saying with a named speaker and a
+        reported clause that does not overlap an earlier one."""
         s0 = int(self.starts[k])
-        for cue in cues:
-            who, rng = self.speaker(k, cue)
-            if who is None:
+        out: list[tuple] = []
+        for cue in self.cues(k):
+            if (k, cue.i) in used:
                 continue
-            span = rules.reported_span(cue, rng)
+            who, rng = self.speaker(k, cue)
+            span = rules.reported_span(cue, rng) if who is not None else None
             if span is None:
                 continue
             s, e = s0 + span[0], s0 + span[1]
-            return (self.article_id, int(self.sids[k]), s, e, self.text[s:e], who,
-                    rules.cue_text(cue), "indirect")
-        return None
+            if any(r[2] < e and s < r[3] for r in out):
+                continue
+            out.append((self.article_id, int(self.sids[k]), s, e, self.text[s:e], who,
+                        rules.cue_text(cue), "indirect"))
+        return out
 
 
 def _attach_entities(arts: list[_Article], entities: pd.DataFrame) -> None:
