@@ -235,3 +235,13 @@ def test_offsets_exact_monotone_and_covering(texts):
     assert s.loc[content, "position"].between(0, 1).all()
     listed = {d["article_id"] for d in s.attrs["skipped"]}
     assert set(s["article_id"]) | listed == set(articles["article_id"])
+
+
+def test_carry_copies_user_columns(seeds_articles):
+    articles = seeds_articles.assign(bias=["left", "right"])
+    s = mk.split_sentences(articles, carry=["bias"])
+    assert list(s.columns) == [*SENTENCE_COLUMNS, "bias"]
+    expected = articles.set_index("article_id").loc[s["article_id"], "bias"].to_numpy()
+    assert (s["bias"].to_numpy() == expected).all()
+    with pytest.raises(SchemaError, match="nope"):
+        mk.split_sentences(articles, carry=["nope"])

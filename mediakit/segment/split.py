@@ -110,6 +110,7 @@ def split_sentences(
     articles: pd.DataFrame,
     *,
     abbreviations: Iterable[str] = (),
+    carry: Iterable[str] = (),
     n_jobs: int = 1,
     progress: bool | None = None,
 ) -> pd.DataFrame:
@@ -129,6 +130,9 @@ def split_sentences(
         ``published`` and ``title`` are used when present).
     abbreviations : iterable of str, optional
         Extra abbreviations that do not end a sentence (e.g. ``["Amb", "Cllr"]``).
+    carry : iterable of str, optional
+        Further article columns to copy onto each sentence (e.g. ``["bias", "topic"]``), after
+        the contract columns; ``outlet``, ``story_id`` and ``published`` are always carried.
     n_jobs : int, default 1
         Worker processes. Results are identical to one process.
     progress : bool, optional
@@ -169,6 +173,9 @@ def split_sentences(
     require_columns(articles, ["article_id", "text"], what="articles",
                     hint="Build the frame with mk.read_articles(...).")
     n_jobs = check_positive_int("n_jobs", n_jobs)
+    carry = [str(c) for c in ([carry] if isinstance(carry, str) else carry)]
+    require_columns(articles, carry, what="articles", hint="carry= names article columns.")
+    carry = [c for c in carry if c not in SENTENCE_COLUMNS]
     abbreviations = tuple(sorted({str(a) for a in abbreviations}))
     ids = articles["article_id"]
     if ids.isna().any():
@@ -211,11 +218,11 @@ def split_sentences(
         for sl in bar:
             results.extend(_split_many(texts[sl], titles[sl], abbreviations))
 
-    return _assemble(articles, ids, texts, results)
+    return _assemble(articles, ids, texts, results, carry)
 
 
 def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
-              results: list[tuple]) -> pd.DataFrame:
+              results: list[tuple], carry: list[str]) -> pd.DataFrame:
     counts = np.fromiter((len(r[0]) for r in results), dtype=np.int64, count=len(results))
     owner = np.repeat(np.arange(len(results)), counts)
     cols: dict[str, list] = {"paragraph_id": [], "kind": [], "start": [], "end": [],
@@ -262,6 +269,8 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     if "published" in articles.columns:
         # take from the column itself: to_numpy() drops the time zone read_articles sets (UTC)
         out["published"] = articles["published"].array.take(owner)
+    for col in carry:
+        out[col] = articles[col].array.take(owner)
     out.attrs["skipped"] = skipped
     if skipped:
         warnings.warn(
