@@ -106,6 +106,16 @@ def test_by_another_column(seeds_sentences, extracted):
     assert table["article_id"].nunique() == seeds_sentences["article_id"].nunique()
 
 
+def test_complete_false_keeps_named_or_quoted_rows(seeds_sentences, extracted, actors):
+    ents, quotes = extracted
+    _, full = actors
+    short = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes, complete=False)
+    keep = full.loc[(full["n_mentions"] > 0) | (full["n_quotes"] > 0)]
+    assert 0 < len(short) == len(keep) < len(full)
+    assert set(zip(short["outlet"], short["canonical"], strict=True)) == set(
+        zip(keep["outlet"], keep["canonical"], strict=True))
+
+
 def test_labels_filter(seeds_sentences, extracted):
     ents, quotes = extracted
     table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes, labels=["PERSON"])

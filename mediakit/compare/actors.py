@@ -28,6 +28,7 @@ def compare_actors(
     quotes: pd.DataFrame | None = None,
     by: str = "outlet",
     labels: Iterable[str] | None = None,
+    complete: bool = True,
     aliases: Mapping[str, str] | pd.DataFrame | None = None,
     kinds: str | Iterable[str] | None = None,
     progress: bool | None = None,
@@ -48,6 +49,10 @@ def compare_actors(
         Column naming the outlet (the grouping compared within each story).
     labels : iterable of str, optional
         Entity labels counted as actors; default all of PERSON, ORG, GPE, LOC, NORP.
+    complete : bool
+        Give every outlet of a story a row for every actor of the story (default), so that
+        "not named here" is a row of zeros; ``False`` keeps only the rows where the outlet
+        names or quotes the actor (smaller for big stories; the flags are the same).
     aliases : dict or DataFrame, optional
         Name variants for ``extract_entities`` when run here.
     kinds : str or iterable of str, optional
@@ -58,9 +63,9 @@ def compare_actors(
     Returns
     -------
     DataFrame
-        One row per story, outlet and actor of the story (every outlet of the story gets a row
-        for every actor any outlet names or quotes, so an outlet that ignores an actor has a
-        row of zeros). Columns:
+        One row per story, outlet and actor of the story (with ``complete=True`` every outlet
+        of the story gets a row for every actor any outlet names or quotes, so an outlet that
+        ignores an actor has a row of zeros). Columns:
 
         - ``story_id``, the ``by`` column, ``canonical`` (the actor), ``label`` (its most
           frequent entity label in the story);
@@ -91,8 +96,11 @@ def compare_actors(
     --------
     >>> import mediakit as mk
     >>> actors = mk.compare_actors(mk.split_sentences(mk.load_example("seeds")))
-    >>> sorted(actors.loc[actors["canonical"] == "Kaja Kallas", "n_mentions"])
-    [0, 1]
+    >>> kallas = actors.loc[actors["canonical"] == "Kaja Kallas"]
+    >>> print(kallas[["outlet", "n_mentions", "n_direct"]].to_string(index=False))
+      outlet  n_mentions  n_direct
+    outlet A           0         0
+    outlet B           1         1
     """
     check_frame(data)
     need = ["article_id", "sentence_id", "story_id", by]
@@ -115,9 +123,14 @@ def compare_actors(
         quotes = extract_quotes(data, entities=entities, kinds=kinds, progress=progress)
     check_frame(quotes, "quotes")
     require_columns(quotes, ["article_id", "quote", "speaker", "cue", "kind"], what="quotes")
+    if not isinstance(complete, bool):
+        raise TypeError(f"complete must be True or False, got {complete!r}.")
     if labels is not None:
         entities = entities.loc[entities["label"].isin(list(labels))]
-    return _tables(data, entities, quotes, by)
+    out = _tables(data, entities, quotes, by)
+    if not complete:
+        out = out.loc[(out["n_mentions"] > 0) | (out["n_quotes"] > 0)].reset_index(drop=True)
+    return out
 
 
 def _empty(by: str) -> pd.DataFrame:
