@@ -76,7 +76,9 @@ def extract_entities(
         One row per mention, columns ``article_id, sentence_id, start, end, text, label,
         canonical``. ``start`` and ``end`` are offsets into the ARTICLE text
         (``articles.text[start:end] == text``); a leading "the" and a trailing possessive are
-        not part of the mention. ``canonical`` merges variants within the story: titles and
+        not part of the mention. ``label`` is the actor's most frequent label in the story
+        (ties: the earliest), so one actor has one label. ``canonical`` merges variants
+        within the story: titles and
         honorifics dropped ("Mr Healey", "Defence Secretary John Healey" -> "John Healey"),
         accents folded for matching but shown when any variant has them ("Sebastien Lecornu"
         and "Sébastien Lecornu" -> "Sébastien Lecornu"), surname-only mentions resolved to the
@@ -158,8 +160,27 @@ def extract_entities(
     sent_story = (rows["story_id"].to_numpy() if "story_id" in rows.columns
                   else np.zeros(len(rows), dtype=np.int64))
     out = _missed_surnames(out, story, rows, sent_story)
+    out["label"] = _harmonized_labels(out, rows)
     out["article_id"] = out["article_id"].astype(data["article_id"].dtype)
     return out
+
+
+def _harmonized_labels(out: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """One label per actor of a story: its most frequent label, ties to the earliest mention
+    ("Kyiv" tagged GPE once and PERSON once stays GPE, as first seen)."""
+    story_of = (dict(zip(rows["article_id"], rows["story_id"], strict=True))
+                if "story_id" in rows.columns else {})
+    frame = pd.DataFrame({"story": out["article_id"].map(story_of).fillna("").astype(str),
+                          "canonical": out["canonical"], "label": out["label"],
+                          "i": np.arange(len(out))})
+    votes = (frame.groupby(["story", "canonical", "label"], sort=False)
+             .agg(n=("i", "size"), first=("i", "min")).reset_index()
+             .sort_values(["n", "first"], ascending=[False, True], kind="stable")
+             .drop_duplicates(["story", "canonical"]))
+    best = dict(zip(zip(votes["story"], votes["canonical"], strict=True), votes["label"],
+                    strict=True))
+    keys = zip(frame["story"], frame["canonical"], strict=True)
+    return pd.Series([best[k] for k in keys], index=out.index, dtype="str")
 
 
 def _canonical(out: pd.DataFrame, story: np.ndarray, alias_table: dict[str, str]) -> list[str]:
