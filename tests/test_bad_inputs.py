@@ -68,3 +68,20 @@ def test_utf16_and_utf32_tables_with_a_byte_order_mark(codec, tmp_path):
     got = mk.read_articles(_write(tmp_path / "export.tsv", data))
     assert got["text"].tolist() == ["“We don’t know,” she said."]
     assert got["outlet"].tolist() == ["Le Monde"]
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_path):
+    # an emoji cut in half ("\ud83d") in a JSON field: pandas cannot store it, and a
+    # UnicodeEncodeError escaped read_articles for the whole file (also with on_error="skip")
+    line = ('{"text": "Fans cheered \\ud83d\\ude00 and left \\ud83d.", "outlet": "A\\udc80",'
+            ' "summary": "Truncated \\ud83d", "\\ud83dkey": 1}\n')
+    got = mk.read_articles(_write(tmp_path / "cut.jsonl", line))
+    row = got.iloc[0]
+    assert row["text"] == "Fans cheered 😀 and left \ufffd."
+    assert row["outlet"] == "A\ufffd" and row["summary"] == "Truncated \ufffd"
+    assert "\ufffdkey" in got.columns
+    records = [{"text": "One \ud83d two.", "outlet": "B", "note": "x\udfff"}]
+    got = mk.read_articles(records)
+    assert got["text"][0] == "One \ufffd two." and got["note"][0] == "x\ufffd"
+    sentences = mk.split_sentences(got)
+    assert sentences["text"].tolist() == ["One \ufffd two."]

@@ -68,6 +68,24 @@ _MARK = "\x00"  # stands in for a removed tag until empty lines are dropped
 MAX_RUN_WITHOUT_PUNCT = 20_000
 _RUN = re.compile(r"[^.!?。！？\n]++")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(record: dict) -> dict:
+    """``record`` with UTF-16 surrogates in its string keys and values repaired by ftfy (a pair
+    becomes its character, a lone one U+FFFD): JSON escapes such as ``\\ud83d`` cut in half
+    produce them, and pandas cannot store them."""
+
+    def bad(x: object) -> bool:
+        return isinstance(x, str) and not x.isascii() and bool(_SURROGATE.search(x))
+
+    if not any(bad(k) or bad(v) for k, v in record.items()):
+        return record
+    from ftfy.fixes import fix_surrogates
+
+    return {(fix_surrogates(k) if bad(k) else k): (fix_surrogates(v) if bad(v) else v)
+            for k, v in record.items()}
+
 
 class TextProblem(ValueError):
     """One input cannot become article text; the message says why and what to do."""

@@ -17,7 +17,7 @@ from mediakit._validation import check_choice, suggest
 from mediakit.ingest import _fields as fld
 from mediakit.ingest import _formats as fmt
 from mediakit.ingest import _sources as src
-from mediakit.ingest._text import TextProblem, decode_bytes
+from mediakit.ingest._text import TextProblem, decode_bytes, no_surrogates
 
 ON_ERROR = ("raise", "skip")
 
@@ -111,8 +111,10 @@ def read_articles(
     to LF; control characters removed; no-break spaces to spaces; NFC normalisation; HTML tags
     and tag fragments removed (``<`` + line break + ``div class=...>``, also mid-text), and in
     such markup ``&amp;``-style references decoded; leading and trailing whitespace removed.
-    Reading the result of markup-free text again changes nothing. No line is removed but one
-    that held only markup, so a headline stays the first line of its text.
+    In every field, UTF-16 surrogates (JSON escapes such as ``\\ud83d`` cut in half) become
+    their character, or U+FFFD when alone. Reading the result of markup-free text again changes
+    nothing. No line is removed but one that held only markup, so a headline stays the first
+    line of its text.
 
     Large JSONL, CSV and Parquet files are read line by line or in chunks.
 
@@ -187,6 +189,7 @@ class _Reader:
         elif isinstance(source, Iterable) and not isinstance(source, (bytes, bytearray)):
             items = list(source)
             if all(isinstance(i, dict) for i in items):
+                items = [no_surrogates(i) for i in items]
                 self.read_frame(pd.DataFrame.from_records(items) if items else
                                 pd.DataFrame({self.names["text"]: pd.Series([], dtype="str"),
                                               self.names["outlet"]: pd.Series([], dtype="str")}))
@@ -308,6 +311,7 @@ class _Reader:
     def add(self, rec: dict, *, source: str | None, row: int | None, has_title: bool,
             defaults: dict | None = None, markdown: bool = False) -> bool:
         """Clean and check one record; keep it as a row or report it. True when kept."""
+        rec = no_surrogates(rec)
         try:
             out = fld.finish_record(
                 rec, defaults or {}, has_title=has_title, markdown=markdown,
