@@ -166,14 +166,20 @@ def extract_entities(
 
 
 def _harmonized_labels(out: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
-    """One label per actor of a story: its most frequent label, ties to the earliest mention
-    ("Kyiv" tagged GPE once and PERSON once stays GPE, as first seen)."""
+    """One label per actor of a story: the most frequent label of its mentions in full (as
+    the canonical name reads; all mentions when none is), ties to the earliest mention. A
+    surname tagged ORG does not outvote the full name tagged PERSON, and "Kyiv" tagged GPE
+    once and PERSON once stays GPE, as first seen."""
     story_of = (dict(zip(rows["article_id"], rows["story_id"], strict=True))
                 if "story_id" in rows.columns else {})
+    full = [_names.name_key(_names.strip_titles(t)) == _names.name_key(c)
+            for t, c in zip(out["text"], out["canonical"], strict=True)]
     frame = pd.DataFrame({"story": out["article_id"].map(story_of).fillna("").astype(str),
                           "canonical": out["canonical"], "label": out["label"],
-                          "i": np.arange(len(out))})
-    votes = (frame.groupby(["story", "canonical", "label"], sort=False)
+                          "i": np.arange(len(out)), "full": full})
+    has_full = frame.groupby(["story", "canonical"])["full"].transform("any")
+    voters = frame.loc[frame["full"] | ~has_full]
+    votes = (voters.groupby(["story", "canonical", "label"], sort=False)
              .agg(n=("i", "size"), first=("i", "min")).reset_index()
              .sort_values(["n", "first"], ascending=[False, True], kind="stable")
              .drop_duplicates(["story", "canonical"]))
