@@ -151,3 +151,63 @@ def test_missing_column_in_given_tables(seeds_sentences, extracted):
                           quotes=quotes)
     with pytest.raises(mk.SchemaError, match="speaker"):
         mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes.drop(columns=["speaker"]))
+
+
+# --- real data: the first stories of allsides_triplets (three outlets each) --------------------
+
+@pytest.fixture(scope="module")
+def triplets(corpora_dir):
+    import json
+
+    path = corpora_dir / "allsides_triplets" / "articles.jsonl"
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for _, line in zip(range(15), f, strict=False)]
+    articles = mk.read_articles(pd.DataFrame(rows))
+    sentences = mk.split_sentences(articles)
+    ents = mk.extract_entities(sentences)
+    quotes = mk.extract_quotes(sentences, articles=articles, entities=ents)
+    return articles, sentences, ents, quotes
+
+
+@pytest.mark.corpora
+def test_triplets_offsets_and_speakers(triplets):
+    articles, _, ents, quotes = triplets
+    text = dict(zip(articles["article_id"], articles["text"], strict=True))
+    for table, col in ((ents, "text"), (quotes, "quote")):
+        assert len(table) > 50
+        for aid, s, e, t in zip(table["article_id"], table["start"], table["end"], table[col],
+                                strict=True):
+            assert text[aid][s:e] == t
+    assert set(quotes["speaker"].dropna()) <= set(ents["canonical"])
+    assert set(quotes["kind"]) == {"direct", "partial", "indirect"}
+    assert quotes["speaker"].notna().mean() > 0.7
+
+
+@pytest.mark.corpora
+def test_triplets_surnames_resolved_within_story(triplets):
+    from mediakit.measures._names import name_key
+
+    articles, _, ents, _ = triplets
+    story = ents["article_id"].map(dict(zip(articles["article_id"], articles["story_id"],
+                                            strict=True)))
+    people = ents.assign(story_id=story).loc[ents["label"] == "PERSON"]
+    for _, g in people.groupby("story_id"):
+        names = set(g["canonical"])
+        full = [n for n in names if " " in n]
+        keys = {name_key(n) for n in names}
+        assert len(keys) == len(names)  # no two canonicals that only differ in spelling
+        surnames = pd.Series([name_key(n).split()[-1] for n in full]).value_counts()
+        for n in names - set(full):
+            # a lone surname stays only when no full name of the story ends with it, or when
+            # two people of the story share it
+            assert surnames.get(name_key(n), 0) != 1, n
+
+
+@pytest.mark.corpora
+def test_triplets_compare_actors_adds_up(triplets):
+    _, sentences, ents, quotes = triplets
+    table = mk.compare_actors(sentences, entities=ents, quotes=quotes)
+    assert table["n_mentions"].sum() == len(ents)
+    assert table["n_quotes"].sum() == quotes["speaker"].notna().sum()
+    assert table["story_id"].nunique() == 5
+    assert (table.groupby("story_id")["outlet"].nunique() == 3).all()
