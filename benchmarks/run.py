@@ -255,6 +255,65 @@ def print_report(res: dict) -> None:
     print(f"import mediakit: {res['import_seconds'] * 1000:.0f} ms")
 
 
+def markdown(res: dict) -> str:
+    """The figures as Markdown tables (for BENCHMARKS.md)."""
+    out = []
+    m = res.get("machine", {})
+    if m:
+        out.append(f"Machine: {m.get('cpu')}, {m.get('cpus')} CPUs, {m.get('memory_gb')} GB RAM, "
+                   f"{m.get('platform')}, Python {m.get('python')}; load average at start "
+                   f"{m.get('load_average_at_start')}.")
+    if "stages" in res:
+        out.append(f"\n{res['n_articles']:,} articles, {res['n_sentences']:,} sentences, "
+                   f"mediakit with n_jobs={res['n_jobs']}.\n")
+        out.append("| stage | mediakit s | naive s | ratio | sentences/s | mediakit CPU s | "
+                   "naive CPU s | mediakit peak MB | naive peak MB |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, s in res["stages"].items():
+            out.append(f"| {name} | {_fmt(s['mediakit_seconds'])} | {_fmt(s['naive_seconds'])} "
+                       f"| {_fmt(s.get('ratio'), '.1f')} "
+                       f"| {_fmt(s.get('sentences_per_second'), ',.0f')} "
+                       f"| {_fmt(s['mediakit_cpu_seconds'])} | {_fmt(s['naive_cpu_seconds'])} "
+                       f"| {_fmt(s['mediakit_peak_rss_mb'], '.0f')} "
+                       f"| {_fmt(s['naive_peak_rss_mb'], '.0f')} |")
+        cpu_mk = sum(s["mediakit_cpu_seconds"] or 0 for s in res["stages"].values())
+        cpu_nv = sum(s["naive_cpu_seconds"] or 0 for s in res["stages"].values())
+        out.append(f"| **total** | **{_fmt(res['mediakit_seconds'])}** | "
+                   f"**{_fmt(res['naive_seconds'])}** | **{_fmt(res['ratio'], '.1f')}** | | "
+                   f"{cpu_mk:.2f} | {cpu_nv:.2f} | {_fmt(res['peak_rss_mb'], '.0f')} | "
+                   f"{_fmt(res['naive_peak_rss_mb'], '.0f')} |")
+        if res.get("checks"):
+            out.append("\nOutputs compared:\n")
+            out.extend(f"- {k}: **{c['status']}**, {c['detail']}" for k, c in res["checks"].items())
+    if "scaling" in res:
+        sc = res["scaling"]
+        out.append("\n| articles | mediakit s | peak MB |\n|---:|---:|---:|")
+        out.extend(f"| {p['n_articles']:,} | {p['seconds']:.2f} | {p['peak_rss_mb']:.0f} |"
+                   for p in sc["points"])
+        out.append(f"\nFitted exponent (log-log slope of seconds on articles): "
+                   f"**{sc['exponent']:.2f}**; per stage: "
+                   + ", ".join(f"{k} {v:.2f}" for k, v in sc["stage_exponents"].items()) + ".")
+    if res.get("pathological"):
+        out.append("\n| input | characters | sentences | split s | sentiment s | peak MB |\n"
+                   "|---|---:|---:|---:|---:|---:|")
+        for case, r in res["pathological"]["cases"].items():
+            if "timeout_seconds" in r:
+                out.append(f"| {case} | | | > {r['timeout_seconds']:.0f} | | |")
+            else:
+                out.append(f"| {case} | {r['n_chars']:,} | {r['n_sentences']:,} | "
+                           f"{r['split_seconds']:.2f} | {r['sentiment_seconds']:.2f} | "
+                           f"{r['peak_rss_mb']:.0f} |")
+    if res.get("entities"):
+        e = res["entities"]
+        out.append(f"\nEntities (spaCy): {e['n_articles']} articles, {e['n_sentences']:,} content "
+                   f"sentences in {e['seconds']:.1f} s ({e['sentences_per_second']:.0f} "
+                   f"sentences/s; model load {e['model_load_seconds']:.1f} s), "
+                   f"{e['n_entities']:,} entities.")
+    if "import_seconds" in res:
+        out.append(f"\n`import mediakit`: {res['import_seconds'] * 1000:.0f} ms (best of 5).")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=None, help="articles.jsonl(.gz)")
@@ -270,7 +329,12 @@ def main(argv=None) -> int:
     p.add_argument("--naive-from", type=Path, default=None, metavar="DIR",
                    help="reuse the naive side kept (--keep) by an earlier run on the same input; "
                         "refused unless mediakit's frames it consumed are identical")
+    p.add_argument("--markdown", type=Path, default=None, metavar="JSON",
+                   help="print the figures of a saved --json report as Markdown, and exit")
     args = p.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     data = args.data or default_data()
     if not data.is_file():
         raise SystemExit(f"no data at {data}; pass --data or set MEDIAKIT_DATA")
