@@ -164,13 +164,18 @@ def extract_quotes(
 
 
 def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> dict:
+    """Article id -> text: the articles' own text, else rebuilt from the sentences' offsets."""
+    given = {}
     if articles is not None:
         check_frame(articles, "articles")
         require_columns(articles, ["article_id", "text"], what="articles")
-        return dict(zip(articles["article_id"], articles["text"], strict=True))
+        given = dict(zip(articles["article_id"], articles["text"], strict=True))
     out = {}
     has_pid = "paragraph_id" in sentences.columns
     for aid, g in sentences.groupby("article_id", sort=False):
+        if isinstance(given.get(aid), str):
+            out[aid] = given[aid]
+            continue
         g = g.sort_values("start")
         buf = [" "] * int(g["end"].max())
         prev_pid = None
