@@ -101,7 +101,7 @@ class Analysis:
                title: str | None = None) -> list[Path]:
         """Write the HTML report, every figure (``save_figure``) and every table (CSV).
 
-        Layout of ``out_dir``: ``report.html``; ``figures/<name>.{png,svg,pdf}`` with
+        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` with
         ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv``;
         ``manifest.json`` (versions, parameters, lexicon, SHA-256 of every input text).
 

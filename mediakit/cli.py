@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     report = sub.add_parser(
         "report", help="analyse a corpus and write the HTML report, figures and tables",
-        description="Read the articles, split, score and compare them, and write report.html, "
+        description="Read the articles, split, score and compare them, and write index.html, "
                     "figures/ (PNG, SVG, PDF with data and manifest) and tables/ (CSV) into "
                     "--out.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,

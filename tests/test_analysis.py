@@ -78,7 +78,7 @@ def test_story_grouping_rule():
 
 def test_report_writes_html_figures_tables(seeds_analysis, tmp_path):
     paths = seeds_analysis.report(tmp_path, formats=("svg",))
-    assert paths[0] == tmp_path / "report.html"
+    assert paths[0] == tmp_path / "index.html"
     assert all(p.exists() for p in paths)
     assert all(tmp_path.resolve() in p.resolve().parents for p in paths)
     svgs = sorted(p.name for p in (tmp_path / "figures").glob("*.svg"))

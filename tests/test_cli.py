@@ -22,7 +22,7 @@ def seeds_report(tmp_path_factory):
 def test_main_command_writes_report_figures_and_tables(seeds_report, seeds_sentences):
     code, out = seeds_report
     assert code == 0
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     for stem in ("coverage_map_coalition-of-the-willing", "presence_coalition-of-the-willing",
                  "sentiment_arc", "estimates_sentiment_compound", "frames", "keyness_outlet_A"):
         for ext in ("png", "svg", "pdf", "data.csv", "manifest.json"):

@@ -40,7 +40,7 @@ def _tables():
 
 def test_report_is_self_contained_and_escapes_everything(tmp_path):
     path = mk.write_report(_tables(), tmp_path, title="Report " + PAYLOAD)
-    assert path == tmp_path / "report.html"
+    assert path == tmp_path / "index.html"
     page = path.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert "onerror=" not in page.replace("onerror=&quot;", "")
@@ -68,3 +68,15 @@ def test_report_filename_cannot_escape(tmp_path):
     path = mk.write_report(_tables(), tmp_path / "out", filename="../../evil.html")
     assert path.parent == (tmp_path / "out").resolve()
     assert path.name == "evil.html"
+
+
+def test_report_limits_quoted_stories(tmp_path):
+    tables = _tables()
+    cov = tables["coverage"]
+    for name in ("facts", "alignment", "presence", "omissions"):
+        frame = getattr(cov, name)
+        setattr(cov, name, pd.concat([frame, frame.assign(story_id="s2")], ignore_index=True))
+    page = mk.write_report(tables, tmp_path, max_stories=1).read_text(encoding="utf-8")
+    section = page[page.index("What each outlet reported and left out"):]
+    assert "Showing the first 1 of 2 stories" in section
+    assert "story s1" in section and "story s2" not in section

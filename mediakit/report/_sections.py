@@ -78,14 +78,21 @@ def swatches(tables: dict) -> str:
     return f'<p class="meta">Outlet colours: {items}</p>'
 
 
-def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
+def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10) -> str:
     """Per story and outlet: facts only this outlet carries, facts others carry that it lacks."""
     coverage = tables.get("coverage")
-    if coverage is None:
+    if coverage is None or not isinstance(getattr(coverage, "facts", None), pd.DataFrame):
         return ""
+    story_col = (getattr(coverage, "params", {}) or {}).get("story", "story_id")
+    stories = sorted({str(s) for s in coverage.facts[story_col].dropna()})
+    shown = set(stories[:max_stories])
+
     blocks = ["<h2>What each outlet reported and left out</h2>"]
-    blocks += shared_facts(coverage, max_rows=max_rows)
-    for story_id, outlet, unique, omitted in outlet_facts(coverage, tables.get("sentences")):
+    if len(stories) > len(shown):
+        blocks.append(f'<p class="meta">Showing the first {len(shown)} of {len(stories)} '
+                      "stories; every story is in the coverage tables (CSV).</p>")
+    blocks += shared_facts(coverage, max_rows=max_rows, stories=shown)
+    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=shown):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
         blocks.append(_quote_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
         blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
@@ -93,13 +100,15 @@ def coverage_section(tables: dict, *, max_rows: int = 40) -> str:
     return "\n".join(blocks) if len(blocks) > 1 else ""
 
 
-def shared_facts(coverage, *, max_rows: int = 40) -> list[str]:
+def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
     """Per story: facts several outlets carry, each quoted in every outlet's words."""
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     facts = coverage.facts
     blocks = []
     for story in sorted({str(s) for s in facts[story_col].dropna()}):
+        if stories is not None and story not in stories:
+            continue
         rows = facts[(facts[story_col].astype(str) == story) & (facts["n_outlets"] > 1)]
         fact_ids = list(pd.unique(rows.sort_values("position", kind="stable")["fact_id"]))
         items = []
@@ -119,7 +128,7 @@ def shared_facts(coverage, *, max_rows: int = 40) -> list[str]:
     return blocks
 
 
-def outlet_facts(coverage, sentences=None):
+def outlet_facts(coverage, *, stories=None):
     """Yield ``(story, outlet, unique, omitted)``; each a list of ``(sentence, where)`` pairs.
 
     ``unique``: the outlet's sentences whose fact no other outlet carries, in reading order.
@@ -130,6 +139,8 @@ def outlet_facts(coverage, sentences=None):
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     facts, omissions = coverage.facts, coverage.omissions
     for story in sorted({str(s) for s in facts[story_col].dropna()}):
+        if stories is not None and story not in stories:
+            continue
         in_story = facts[facts[story_col].astype(str) == story]
         for outlet in sorted({str(o) for o in in_story[by]}):
             mine = in_story[(in_story[by].astype(str) == outlet) & (in_story["n_outlets"] <= 1)]

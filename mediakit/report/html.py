@@ -36,7 +36,8 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 
 def write_report(result, out_dir: str | Path, *, title: str | None = None,
-                 filename: str = "report.html", max_rows: int = 40, figures=None) -> Path:
+                 filename: str = "index.html", max_rows: int = 40, max_stories: int = 10,
+                 figures=None) -> Path:
     """Write one self-contained HTML page with the figures and tables of an analysis.
 
     The page holds: the articles compared; each figure as inline SVG (the same figures
@@ -59,6 +60,8 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
         Name of the page; made safe with ``safe_filename`` (it cannot leave ``out_dir``).
     max_rows : int
         Longest table shown per section (the full tables are in ``Analysis.report``'s CSVs).
+    max_stories : int
+        Stories whose facts are quoted (the first in sorted order); all are in the CSV tables.
     figures : list, optional
         Figures already drawn for this result (``mediakit.plots.overview.standard_figures``);
         by default they are drawn here and closed after use. Given figures are left open.
@@ -73,7 +76,7 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     tables = tables_of(result)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = inside(out, safe_filename(filename, default="report.html"))
+    target = inside(out, safe_filename(filename, default="index.html"))
     page_title = title or "mediakit report"
 
     parts = [f"<h1>{_e(page_title)}</h1>", _sections.summary(tables)]
@@ -89,7 +92,7 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
             parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}"))
             if owned:
                 _close(item.figure)
-    parts.append(_sections.coverage_section(tables, max_rows=max_rows))
+    parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories))
     parts.append(_sections.tables_section(tables, max_rows=max_rows))
     parts.append(_sections.provenance(tables))
 
