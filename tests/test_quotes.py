@@ -103,6 +103,13 @@ PATTERNS = [
      [("direct", None, "Progress is slow")]),
     ("single-quotes-british", f"{HEALEY}\nHealey said: ‘We will not back down.’",
      [("direct", "John Healey", "We will not back down.")]),
+    ("single-quote-scare", "Ministers met the ‘coalition of the willing’ in Brussels.", []),
+    ("single-quote-apostrophes", f"{HEALEY}\n‘Ukraine’s allies won’t wait,’ Healey said.",
+     [("direct", "John Healey", "Ukraine’s allies won’t wait,")]),
+    ("colon-lead-in-previous-paragraph", f"{HEALEY}\nHealey told ministers:\n“We must not let "
+     "down our guard.”", [("direct", "John Healey", "We must not let down our guard.")]),
+    ("nested-quote-at-end", f"{KALLAS}\nKallas said: “They keep telling us ‘wait’”.",
+     [("direct", "Kaja Kallas", "telling us ‘wait’")]),
     ("two-speakers-one-sentence", f"{HEALEY} {LECORNU}\nHealey said the plan was sound, while "
      "Lecornu warned that time was short.",
      [("indirect", "John Healey", "the plan was sound"),
@@ -112,9 +119,7 @@ PATTERNS = [
 ]
 
 #: Patterns the rules get wrong today (kept visible; strict xfail flags a fix).
-#: single-quotes-british: the quote finder (mediakit.segment.quotes) reads double quotes only,
-#: since a single closing mark is also an apostrophe; the sentence comes out as reported speech.
-KNOWN_FAILURES: set[str] = {"single-quotes-british"}
+KNOWN_FAILURES: set[str] = set()
 
 
 @pytest.fixture(scope="module")

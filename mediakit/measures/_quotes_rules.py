@@ -280,3 +280,41 @@ def _trim_end(text: str, end: int) -> int:
     while end > 0 and (text[end - 1].isspace() or text[end - 1] in ".!?;,"):
         end -= 1
     return end
+
+
+_SINGLE_OPEN_AFTER = set(" \t([{—–-:“\"")
+
+
+def single_quote_spans(text: str, paragraphs: list[tuple[int, int]],
+                       taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Top-level quotes in curly single marks (British style: Healey said: ‘We are ready.’).
+
+    The double-quote finder skips single marks because ’ is also the apostrophe. Here a quote
+    opens with ‘ at a word start (not before a digit: ‘90s) outside any double-quote span
+    ``taken``, and closes at the first ’ of the paragraph that is not followed by a letter or
+    digit (so don’t and Ukraine’s do not close it). An unclosed ‘ gives nothing. Returns
+    (start, end) spans, marks included.
+    """
+    out = []
+    for p_start, p_end in paragraphs:
+        i = text.find("‘", p_start, p_end)
+        while i >= 0:
+            nested = any(a <= i < b for a, b in taken)
+            opens = (i == p_start or text[i - 1] in _SINGLE_OPEN_AFTER) and i + 1 < p_end \
+                and not text[i + 1].isspace() and not text[i + 1].isdigit()
+            j = -1
+            if opens and not nested:
+                k = text.find("’", i + 1, p_end)
+                while k >= 0:
+                    after = text[k + 1] if k + 1 < p_end else " "
+                    if not after.isalnum() and not text[k - 1].isspace():
+                        j = k
+                        break
+                    k = text.find("’", k + 1, p_end)
+            if j > i + 1:
+                out.append((i, j + 1))
+                i = text.find("‘", j + 1, p_end)
+            else:
+                i = text.find("‘", i + 1, p_end)
+    return out
+

@@ -11,6 +11,7 @@ import pandas as pd
 
 from mediakit._normalize import fold_accents, normalize_spelling
 from mediakit._validation import check_frame, check_positive_int, require_columns, resolve_kinds
+from mediakit.measures import _names
 from mediakit.measures import _quotes_rules as rules
 
 #: Columns of the quotes table, in order.
@@ -21,7 +22,7 @@ QUOTE_COLUMNS: tuple[str, ...] = (
 #: Values of ``kind`` (``scare`` only with ``include_scare=True``).
 QUOTE_KINDS: tuple[str, ...] = ("direct", "partial", "indirect", "scare")
 
-_QUOTE_MARKS = "\"“”„«»‟"
+_QUOTE_MARKS = "\"“”„«»‟‘’"
 
 
 def empty_quotes(article_dtype=None) -> pd.DataFrame:
@@ -209,6 +210,7 @@ class _Article:
     ends: np.ndarray
     pids: np.ndarray
     content: np.ndarray  # bool per sentence
+    lead_in: np.ndarray  # bool per sentence: a heading line, which may introduce a quote
     quotes: list[_Quote]
     ents: list[tuple[int, int, str, str]] = field(default_factory=list)
     docs: dict[int, object] = field(default_factory=dict)
@@ -231,8 +233,10 @@ class _Article:
                                     strict=True))
         else:
             paragraphs = paragraph_bounds(text)
+        lead_in = (g["kind"].eq("heading").to_numpy() if "kind" in g.columns
+                   else np.zeros(len(g), dtype=bool))
         art = cls(aid, text, g["sentence_id"].to_numpy(dtype=np.int64), starts, ends, pids,
-                  content, [])
+                  content, lead_in, [])
         merged: list[list[int]] = []
         for span in quote_spans(text, paragraphs):
             if span.continued and merged:
@@ -240,11 +244,20 @@ class _Article:
                 merged[-1][2] += 1
             else:
                 merged.append([span.start, span.end, 1])
+        taken = [(a, b) for a, b, _ in merged]
+        merged += [[a, b, 1] for a, b in rules.single_quote_spans(text, paragraphs, taken)]
+        merged.sort()
         for ms, me, n in merged:
             s, e = ms, me
-            while s < e and (text[s] in _QUOTE_MARKS or text[s].isspace()):
+            while s < e and text[s].isspace():
                 s += 1
-            while e > s and (text[e - 1] in _QUOTE_MARKS or text[e - 1].isspace()):
+            s += s < e and text[s] in _QUOTE_MARKS  # the opening mark only: keep nested ones
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            e -= e > s and text[e - 1] in _QUOTE_MARKS
+            while e > s and text[e - 1].isspace():
                 e -= 1
             k = art.sentence_at(s)
             if e > s and k is not None and content[k]:
@@ -261,7 +274,7 @@ class _Article:
     def to_parse(self) -> list[int]:
         ks = {q.sent for q in self.quotes}
         for q in self.quotes:
-            ks.update(self.overlapping(q.mark_start, q.mark_end))
+            ks.update(self._context(q))
         ks.update(k for k in np.flatnonzero(self.content) if rules.may_have_cue(self.sent_text(k)))
         return sorted(int(k) for k in ks)
 
@@ -281,13 +294,15 @@ class _Article:
     def _context(self, q: _Quote) -> list[int]:
         """Sentences where the attribution of ``q`` can stand: those it overlaps, plus a
         sentence right after it in the same paragraph ("“Why?” Kallas asked.") or right
-        before it ending with a colon."""
+        before it ending with a colon (also at the end of the previous paragraph, where the
+        segmenter may have called a line like "Healey told ministers:" a heading)."""
         ks = self.overlapping(q.mark_start, q.mark_end) or [q.sent]
         nxt, prv = ks[-1] + 1, ks[0] - 1
         if (nxt < len(self.starts) and self.content[nxt] and self.pids[nxt] == self.pids[ks[-1]]
                 and not self.text[q.mark_end:self.starts[nxt]].strip()):
             ks = [*ks, nxt]
-        if (prv >= 0 and self.content[prv] and self.pids[prv] == self.pids[ks[0]]
+        if (prv >= 0 and (self.content[prv] or self.lead_in[prv])
+                and self.pids[prv] >= self.pids[ks[0]] - 1
                 and self.text[self.ends[prv]:q.mark_start].strip() == ""
                 and self.text[self.starts[prv]:self.ends[prv]].rstrip().endswith(":")):
             ks = [prv, *ks]
@@ -311,6 +326,8 @@ class _Article:
             rng = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge))
         if found is None and head is None:
             found = rules.nearby_speaker(cue, ents, quotes)
+        if found is None and head is not None and head.tag_ in ("NNP", "NNPS"):
+            return self._known_name(head), rng
         if found is None:
             return None, rng
         how, what = found
@@ -322,6 +339,20 @@ class _Article:
             same = rules.subject_before(what, ents, labels, quotes)
             return same or self._antecedent(s0, s0 + what.idx, labels), rng
         return self._role(k, rules.role_words(what)), rng
+
+    def _known_name(self, head) -> str | None:
+        """A proper-noun subject the recogniser missed ("Healey" on a line it did not read),
+        matched to an actor of the article by full name or unique surname."""
+        words = [t.text for t in head.lefts if t.dep_ == "compound"] + [head.text]
+        key = _names.name_key(_names.strip_titles(" ".join(words)))
+        if not key:
+            return None
+        full = {c for _, _, lab, c in self.ents if _names.name_key(c) == key}
+        if len(full) == 1:
+            return full.pop()
+        last = {c for _, _, lab, c in self.ents
+                if lab == "PERSON" and " " in c and _names.name_key(c).split()[-1] == key}
+        return last.pop() if len(last) == 1 else None
 
     def _outside_quotes(self, labels):
         return [e for e in self.ents if e[2] in labels
