@@ -8,7 +8,7 @@ import pytest
 import mediakit as mk
 from mediakit.compare.actors import ACTOR_COLUMNS
 
-pytest.importorskip("spacy")  # the nlp extra is part of dev: CI runs these
+# These need spaCy and its model (the nlp extra, part of dev): they never skip.
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import mediakit as mk
 from mediakit.measures import _names
 from mediakit.measures.entities import ENTITY_COLUMNS
 
-pytest.importorskip("spacy")  # the nlp extra is part of dev: CI runs these
+# These need spaCy and its model (the nlp extra, part of dev): they never skip.
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 import mediakit as mk
 from mediakit.measures.quotes import QUOTE_COLUMNS
 
-pytest.importorskip("spacy")  # the nlp extra is part of dev: CI runs these
+# These need spaCy and its model (the nlp extra, part of dev): they never skip.
 
 HEALEY = "Defence Secretary John Healey met allies in Brussels on Thursday."
 RUBIO = "Secretary of State Marco Rubio spoke in Paris on Friday."
