@@ -56,6 +56,9 @@ PATTERNS = [
      [("indirect", "Kaja Kallas", "needed a ceasefire")]),
     ("role-noun", f"{HEALEY}\n“We are ready to lead,” the defence secretary said.",
      [("direct", "John Healey", "ready to lead")]),
+    ("role-noun-abbreviated", "Prime Minister Boris Johnson spoke in London on Tuesday.\nThe PM "
+     "claimed the motion was “without precedent in our history”.",
+     [("partial", "Boris Johnson", "without precedent")]),
     ("role-noun-two-people", f"{LECORNU} Kaja Kallas, the EU's top diplomat, came too.\n"
      "“Europe must act now,” the defence minister said.",
      [("direct", "Sébastien Lecornu", "Europe must act")]),

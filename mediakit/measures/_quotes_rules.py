@@ -34,8 +34,12 @@ ROLE_NOUNS: frozenset[str] = frozenset("""
 secretary minister president chancellor spokesman spokeswoman spokesperson senator governor
 mayor leader chief diplomat ambassador commissioner general premier envoy director chairman
 chairwoman chair head king queen pope judge official counterpart lawmaker congressman
-congresswoman representative prosecutor commander founder executive ceo
+congresswoman representative prosecutor commander founder executive ceo pm mp attorney
+candidate nominee justice professor economist analyst
 """.split())
+
+#: Abbreviated roles, spelled out to match the titles written before names.
+_ROLE_SPELLED = {"pm": ["prime", "minister"], "ceo": ["chief", "executive"]}
 
 PRONOUNS_PERSON: frozenset[str] = frozenset({"he", "she"})
 PRONOUNS_ORG: frozenset[str] = frozenset({"it"})
@@ -119,6 +123,7 @@ def role_words(span) -> list[str]:
     skip = {"DT", "PRP$", "POS", "CC", "IN"}
     words = [t.lower_ for t in span if t.tag_ not in skip and t.is_alpha
              and t.lower_ not in {"former", "top", "then", "new", "current", "outgoing"}]
+    words = [x for w in words for x in _ROLE_SPELLED.get(w, [w])]
     return [normalize_spelling(fold_accents(w)) for w in words]
 
 
