@@ -120,6 +120,7 @@ def test_labels_filter(seeds_sentences, extracted):
     ents, quotes = extracted
     table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes, labels=["PERSON"])
     assert set(table["label"]) == {"PERSON"}
+    assert "Kremlin" in set(quotes["speaker"]) and "Kremlin" not in set(table["canonical"])
 
 
 # --- contract --------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ def compare_actors(
         raise TypeError(f"complete must be True or False, got {complete!r}.")
     if labels is not None:
         entities = entities.loc[entities["label"].isin(list(labels))]
+        quotes = quotes.loc[quotes["speaker"].isin(set(entities["canonical"]))]
     out = _tables(data, entities, quotes, by)
     if not complete:
         out = out.loc[(out["n_mentions"] > 0) | (out["n_quotes"] > 0)].reset_index(drop=True)
