@@ -182,6 +182,28 @@ def entities_side(data: Path, out: Path, n_jobs: int) -> dict:
             "n_entities": len(ents)}
 
 
+def formats_side(data: Path, out: Path, n_jobs: int) -> dict:
+    """read_articles on the same articles as JSONL.gz, CSV and Parquet: time and peak memory."""
+    import mediakit as mk
+
+    warnings.simplefilter("ignore", mk.MediakitWarning)
+    raw = pd.read_json(data, lines=True, dtype=False)
+    raw.to_csv(out / "articles.csv", index=False)
+    raw.to_parquet(out / "articles.parquet", row_group_size=1000)
+    size = {"jsonl.gz": data.stat().st_size, "csv": (out / "articles.csv").stat().st_size,
+            "parquet": (out / "articles.parquet").stat().st_size}
+    del raw
+    paths = {"jsonl.gz": data, "csv": out / "articles.csv", "parquet": out / "articles.parquet"}
+    st = Stages()
+    counts = {}
+    for name, path in paths.items():
+        with st.stage(name):
+            counts[name] = len(mk.read_articles(path, progress=False))
+    res = st.close()
+    return {name: {**res["stages"][name], "n_articles": counts[name], "file_mb": size[name] / 2**20}
+            for name in paths}
+
+
 def pathological_frame(case: str) -> pd.DataFrame:
     """Synthetic articles that stress the splitter and the scorers."""
     words = ("the council said on tuesday that the new plan would cost more than expected "
@@ -229,8 +251,8 @@ def main() -> None:
         res = pathological_side(data, out, n_jobs, sys.argv[5])
         name = f"pathological_{sys.argv[5]}"
     else:
-        res = {"mediakit": mediakit_side, "naive": naive_side,
-               "entities": entities_side}[side](data, out, n_jobs)
+        res = {"mediakit": mediakit_side, "naive": naive_side, "entities": entities_side,
+               "formats": formats_side}[side](data, out, n_jobs)
         name = side
     (out / f"{name}.json").write_text(json.dumps(res, default=float))
 

@@ -209,6 +209,16 @@ def entities(data: Path, n: int) -> dict:
         return _side("entities", source, Path(tmp), 1)
 
 
+def formats(data: Path, n: int | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="mkfmt-") as tmp:
+        source, _ = subset(data, n, Path(tmp))
+        if source.suffix != ".gz":  # the subset is plain JSONL: compress it like the original
+            gz = Path(tmp) / "articles.jsonl.gz"
+            gz.write_bytes(gzip.compress(source.read_bytes(), compresslevel=6))
+            source = gz
+        return _side("formats", source, Path(tmp), 1)
+
+
 def _fmt(x, spec=".2f") -> str:
     return "-" if x is None else format(x, spec)
 
@@ -252,6 +262,9 @@ def print_report(res: dict) -> None:
         print(f"entities (spaCy): {e['n_articles']} articles, {e['n_sentences']:,} sentences in "
               f"{e['seconds']:.1f} s = {e['sentences_per_second']:.0f} sentences/s, "
               f"{e['n_entities']:,} entities")
+    for name, r in (res.get("formats") or {}).items():
+        print(f"read_articles {name}: {r['n_articles']:,} articles, {r['file_mb']:.1f} MB file, "
+              f"{r['seconds']:.2f} s, peak {r['peak_rss_mb']:.0f} MB")
     print(f"import mediakit: {res['import_seconds'] * 1000:.0f} ms")
 
 
@@ -309,6 +322,10 @@ def markdown(res: dict) -> str:
                    f"sentences in {e['seconds']:.1f} s ({e['sentences_per_second']:.0f} "
                    f"sentences/s; model load {e['model_load_seconds']:.1f} s), "
                    f"{e['n_entities']:,} entities.")
+    if res.get("formats"):
+        out.append("\n| read_articles from | file MB | seconds | peak MB |\n|---|---:|---:|---:|")
+        out.extend(f"| {k} | {r['file_mb']:.1f} | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} |"
+                   for k, r in res["formats"].items())
     if "import_seconds" in res:
         out.append(f"\n`import mediakit`: {res['import_seconds'] * 1000:.0f} ms (best of 5).")
     return "\n".join(out)
@@ -324,6 +341,8 @@ def main(argv=None) -> int:
     p.add_argument("--pathological", action="store_true", help="pathological inputs")
     p.add_argument("--entities", type=int, default=0, metavar="N",
                    help="also time extract_entities on N articles")
+    p.add_argument("--formats", action="store_true",
+                   help="read_articles on the same articles as JSONL.gz, CSV and Parquet")
     p.add_argument("--no-naive", action="store_true", help="mediakit only")
     p.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
     p.add_argument("--naive-from", type=Path, default=None, metavar="DIR",
@@ -340,7 +359,7 @@ def main(argv=None) -> int:
         raise SystemExit(f"no data at {data}; pass --data or set MEDIAKIT_DATA")
     sys.path.insert(0, str(HERE))
     res: dict = {"machine": machine()}
-    if not (args.scaling or args.pathological) or args.n is not None:
+    if not (args.scaling or args.pathological or args.formats) or args.n is not None:
         res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
                                keep=args.keep, naive_from=args.naive_from))
     if args.scaling:
@@ -349,6 +368,8 @@ def main(argv=None) -> int:
         res["pathological"] = pathological(args.n_jobs)
     if args.entities:
         res["entities"] = entities(data, args.entities)
+    if args.formats:
+        res["formats"] = formats(data, args.n)
     res["import_seconds"] = import_seconds()
     failed = [k for k, c in (res.get("checks") or {}).items() if c["status"] == "FAIL"]
     if args.json:
