@@ -292,6 +292,7 @@ def _read_text(text: str) -> str | None:
 @given(st.one_of(st.text(max_size=200), st.lists(_MESSY, max_size=30).map("".join)))
 @example("Â\x1f\x80")  # C1 fix reveals mojibake
 @example("©\u00a0â€™")  # NBSP replacement reveals mojibake
+@example("e\u0300\x80\x80")  # NFC composition reveals mojibake
 def test_repairs_are_stable_and_normal(text):
     got = _read_text(text)
     if got is None:

@@ -230,6 +230,7 @@ def repair_unicode(text: str) -> str:
         text = fixes.remove_terminal_escapes(text)
     if _ftfy_controls().search(text):
         text = fixes.remove_control_chars(text)
+    text = unicodedata.normalize("NFC", text)  # composing can make a mojibake lead ("e\u0300")
     # ... then its line-by-line search for mojibake, only where mojibake can be: many times
     # faster on the clean text that most articles are. ftfy leaves no-break spaces alone (in
     # news text they are only spaces), and replacing them can reveal more mojibake: repeat
@@ -246,10 +247,10 @@ def repair_unicode(text: str) -> str:
                 normalization="NFC",
                 explain=False,
             )
-        text = text.replace("\u00a0", " ").replace("\u202f", " ")
+        text = unicodedata.normalize("NFC", text.replace("\u00a0", " ").replace("\u202f", " "))
         if text == before:
             break
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def clean_text(text: str) -> str:

@@ -6,6 +6,7 @@ The only place mediakit uses the network, and only when called.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
 import time
 import urllib.error
@@ -190,6 +191,8 @@ def _download(url: str, *, timeout: float, max_bytes: int,
         if isinstance(exc, FetchError):
             raise
         raise FetchError(f"failed ({exc})") from exc
+    except http.client.HTTPException as exc:  # e.g. more than 100 header lines
+        raise FetchError(f"sent a malformed HTTP response ({exc})") from exc
 
 
 def _decode(body: bytes, charset: str | None) -> str:
