@@ -113,6 +113,26 @@ PATTERNS = [
      "down our guard.”", [("direct", "John Healey", "We must not let down our guard.")]),
     ("nested-quote-at-end", f"{KALLAS}\nKallas said: “They keep telling us ‘wait’”.",
      [("direct", "Kaja Kallas", "telling us ‘wait’")]),
+    ("inverted-with-appositive", f"{HEALEY}\n“We will win,” said Healey, the defence "
+     "secretary.", [("direct", "John Healey", "We will win")]),
+    ("participle-between", f"{HEALEY}\nHealey, speaking in Brussels, said: “We are ready.”",
+     [("direct", "John Healey", "We are ready.")]),
+    ("according-to-statement", "“It is over,” according to a statement from the Kremlin.",
+     [("direct", "Kremlin", "It is over")]),
+    ("object-is-an-outlet", f"{HEALEY}\n“We have to be realistic,” Healey told Sky News on "
+     "Sunday.", [("direct", "John Healey", "realistic")]),
+    ("pronoun-object-org", f"{KALLAS}\n“The door is open,” she told the BBC.",
+     [("direct", "Kaja Kallas", "The door is open")]),
+    ("asked-whether", f"{LECORNU}\nAsked whether troops would be sent, Lecornu said: “Not yet.”",
+     [("direct", "Sébastien Lecornu", "Not yet.")]),
+    ("says-present-inverted", f"{KALLAS}\n“We need a ceasefire,” says Kallas.",
+     [("direct", "Kaja Kallas", "We need a ceasefire")]),
+    ("wrote-post", "Donald Trump wrote on Truth Social: “Russia must stop now!”",
+     [("direct", "Donald Trump", "Russia must stop now!")]),
+    ("headline-name-colon", "Kallas: ‘There is no peace to keep’\nKaja Kallas spoke in "
+     "Brussels on Thursday.", [("direct", "Kaja Kallas", "no peace to keep")]),
+    ("nationality-not-speaker", f"{HEALEY}\n“We are ready to lead,” the British minister said.",
+     [("direct", None, "ready to lead")]),
     ("two-speakers-one-sentence", f"{HEALEY} {LECORNU}\nHealey said the plan was sound, while "
      "Lecornu warned that time was short.",
      [("indirect", "John Healey", "the plan was sound"),

@@ -201,7 +201,11 @@ class Article:
         """A proper-noun subject the recogniser missed ("Healey" on a line it did not read),
         matched to an actor of the article by full name or unique surname."""
         words = [t.text for t in head.lefts if t.dep_ == "compound"] + [head.text]
-        key = _names.name_key(_names.strip_titles(" ".join(words)))
+        return self._name_text(" ".join(words))
+
+    def _name_text(self, name: str) -> str | None:
+        """The article's actor named ``name`` (in full, or by a surname only one has)."""
+        key = _names.name_key(_names.strip_titles(name))
         if not key:
             return None
         full = {c for _, _, lab, c in self.ents if _names.name_key(c) == key}
@@ -269,7 +273,9 @@ class Article:
             before = self.text[p_first:q.mark_start]
             kind = rules.quote_kind(self.text[q.start:q.end], before,
                                     paragraphs=q.n_paragraphs, has_cue=bool(ranked))
-            if (not ranked and kind == "direct" and prev is not None and prev[1] is not None
+            if not ranked and kind == "direct" and rules.headline_speaker(before):
+                speaker = self._name_text(rules.headline_speaker(before))
+            elif (not ranked and kind == "direct" and prev is not None and prev[1] is not None
                     and (prev[0] == para or prev[0] == para - 1 and not before.strip(" -•*"))):
                 # the same speaker goes on: "“A,” he said. “B.”" or a new paragraph of quote
                 speaker, cue_word = prev[1], prev[2]

@@ -186,7 +186,12 @@ def speaker_in_subject(head, ents: list[tuple[int, int, str, str]],
             node = node.head
         return False
 
-    plain = [e for e in inside if not possessive(e) and not embedded(e)]
+    def modifier(e) -> bool:
+        # "the British minister": a nationality describing the head is not who speaks
+        tok = doc.char_span(e[0], e[1], alignment_mode="expand")
+        return e[2] == "NORP" or (tok is not None and tok.root.dep_ == "amod")
+
+    plain = [e for e in inside if not possessive(e) and not embedded(e) and not modifier(e)]
     for wanted in ("PERSON", None):
         for e in sorted(plain, key=lambda e: abs(e[0] - head.idx)):
             if wanted is None or e[2] == wanted:
@@ -322,4 +327,13 @@ def single_quote_spans(text: str, paragraphs: list[tuple[int, int]],
             else:
                 i = text.find("‘", i + 1, p_end)
     return out
+
+
+_HEADLINE_SPEAKER = re.compile(r"^[\s\-•*–—]*([^\W\d_][\w.’' -]{1,60}?)\s*:\s*$")
+
+
+def headline_speaker(before: str) -> str | None:
+    """The name in a "Name: ‘quote’" line (headline style), or None."""
+    m = _HEADLINE_SPEAKER.match(before)
+    return m.group(1) if m else None
 
