@@ -9,6 +9,7 @@ sides share as Parquet files in OUT (read back by ``compare.py``).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 import warnings
@@ -204,26 +205,38 @@ def formats_side(data: Path, out: Path, n_jobs: int) -> dict:
             for name in paths}
 
 
-def pathological_frame(case: str) -> pd.DataFrame:
-    """Synthetic articles that stress the splitter and the scorers."""
-    words = ("the council said on tuesday that the new plan would cost more than expected "
-             "and that residents should expect delays").split()
-    sentence = "The council said on Tuesday that the new plan would cost more than expected."
+def _real_paragraphs(data: Path, limit_chars: int) -> list[str]:
+    """Paragraphs of the benchmark's real articles, in order, up to ``limit_chars``."""
+    paragraphs, size = [], 0
+    for text in pd.read_json(data, lines=True, dtype=False, chunksize=500):
+        for article in text["text"]:
+            for para in str(article).split("\n"):
+                if para.strip():
+                    paragraphs.append(para.strip())
+                    size += len(para) + 2
+            if size >= limit_chars:
+                return paragraphs
+    return paragraphs
+
+
+def pathological_frame(case: str, data: Path) -> pd.DataFrame:
+    """Pathological articles built from real news text (so VADER's rules fire as in news)."""
     if case == "article_10mb":
-        para = " ".join([sentence] * 8)
-        text = "\n\n".join([para] * (10_000_000 // (len(para) + 2)))
-        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+        paras = _real_paragraphs(data, 10_000_000)
+        return pd.DataFrame({"article_id": ["a"], "text": ["\n\n".join(paras)[:10_000_000]]})
     if case == "line_1mb_no_punctuation":
-        text = " ".join(words[i % len(words)] for i in range(1_000_000 // 6))[:1_000_000]
-        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+        paras = _real_paragraphs(data, 1_100_000)
+        line = re.sub(r"[.!?;:\u2026]", "", " ".join(paras))[:1_000_000]
+        return pd.DataFrame({"article_id": ["a"], "text": [line]})
     if case == "articles_100k_one_line":
+        paras = _real_paragraphs(data, 40_000_000)
         ids = [f"a{i:06d}" for i in range(100_000)]
-        return pd.DataFrame({"article_id": ids, "text": [f"{sentence} Item {i}." for i in
-                                                         range(100_000)]})
+        return pd.DataFrame({"article_id": ids, "text": [paras[i % len(paras)]
+                                                         for i in range(100_000)]})
     if case == "bullets_50k":
-        text = "Headline of the list\n\n" + "\n".join(
-            f"- {words[i % len(words)].capitalize()} item {i} on the list" for i in range(50_000))
-        return pd.DataFrame({"article_id": ["a"], "text": [text]})
+        paras = _real_paragraphs(data, 10_000_000)
+        lines = [f"- {paras[i % len(paras)][:90]}" for i in range(50_000)]
+        return pd.DataFrame({"article_id": ["a"], "text": ["A list\n\n" + "\n".join(lines)]})
     raise SystemExit(f"unknown case {case!r}")
 
 
@@ -231,18 +244,22 @@ def pathological_side(data: Path, out: Path, n_jobs: int, case: str) -> dict:
     import mediakit as mk
 
     warnings.simplefilter("ignore", mk.MediakitWarning)
-    frame = pathological_frame(case)
+    frame = pathological_frame(case, data)
+    res = {"case": case, "n_chars": int(frame["text"].str.len().sum()),
+           "n_articles": len(frame)}
     st = Stages()
     with st.stage("split"):
         sentences = mk.split_sentences(frame, n_jobs=n_jobs, progress=False)
+    res.update(n_sentences=len(sentences), split_seconds=st.results["split"]["seconds"],
+               longest_sentence_chars=int(sentences["text"].str.len().max()))
+    # written now, so a sentiment run that never ends still leaves the split figures
+    (out / f"pathological_{case}.json").write_text(json.dumps(res))
     with st.stage("sentiment"):
         mk.score_sentiment(sentences, n_jobs=n_jobs, progress=False)
-    res = st.close()
-    return {"case": case, "n_chars": int(frame["text"].str.len().sum()),
-            "n_articles": len(frame), "n_sentences": len(sentences),
-            "split_seconds": res["stages"]["split"]["seconds"],
-            "sentiment_seconds": res["stages"]["sentiment"]["seconds"],
-            "peak_rss_mb": res["peak_rss_mb"]}
+    closed = st.close()
+    res.update(sentiment_seconds=closed["stages"]["sentiment"]["seconds"],
+               peak_rss_mb=closed["peak_rss_mb"])
+    return res
 
 
 def main() -> None:

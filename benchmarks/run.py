@@ -189,7 +189,7 @@ def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:
     return {"points": points, "exponent": slope, "stage_exponents": per_stage}
 
 
-def pathological(n_jobs: int, timeout: float = 900) -> dict:
+def pathological(data: Path, n_jobs: int, timeout: float = 600) -> dict:
     """split_sentences + score_sentiment on each pathological input, each in its own process."""
     from _sides import PATHOLOGICAL_CASES
 
@@ -197,9 +197,11 @@ def pathological(n_jobs: int, timeout: float = 900) -> dict:
     with tempfile.TemporaryDirectory(prefix="mkpath-") as tmp:
         for case in PATHOLOGICAL_CASES:
             try:
-                cases[case] = _side("pathological", Path("-"), Path(tmp), n_jobs, case, timeout)
+                cases[case] = _side("pathological", data, Path(tmp), n_jobs, case, timeout)
             except subprocess.TimeoutExpired:
-                cases[case] = {"timeout_seconds": timeout}
+                partial = Path(tmp) / f"pathological_{case}.json"
+                cases[case] = {**(json.loads(partial.read_text()) if partial.is_file() else {}),
+                               "timeout_seconds": timeout}
     return {"cases": cases}
 
 
@@ -252,7 +254,9 @@ def print_report(res: dict) -> None:
     if res.get("pathological"):
         for case, r in res["pathological"]["cases"].items():
             if "timeout_seconds" in r:
-                print(f"pathological {case}: no result within {r['timeout_seconds']:.0f} s")
+                split = (f"split {r['split_seconds']:.2f} s ({r['n_sentences']:,} sentences), "
+                         if "split_seconds" in r else "")
+                print(f"pathological {case}: {split}no result within {r['timeout_seconds']:.0f} s")
                 continue
             print(f"pathological {case}: split {r['split_seconds']:.2f} s, sentiment "
                   f"{r['sentiment_seconds']:.2f} s, {r['n_sentences']:,} sentences, "
@@ -311,7 +315,9 @@ def markdown(res: dict) -> str:
                    "|---|---:|---:|---:|---:|---:|")
         for case, r in res["pathological"]["cases"].items():
             if "timeout_seconds" in r:
-                out.append(f"| {case} | | | > {r['timeout_seconds']:.0f} | | |")
+                split = f"{r['split_seconds']:.2f}" if "split_seconds" in r else ""
+                out.append(f"| {case} | {r.get('n_chars', 0):,} | {r.get('n_sentences', 0):,} | "
+                           f"{split} | > {r['timeout_seconds']:.0f} (stopped) | |")
             else:
                 out.append(f"| {case} | {r['n_chars']:,} | {r['n_sentences']:,} | "
                            f"{r['split_seconds']:.2f} | {r['sentiment_seconds']:.2f} | "
@@ -365,7 +371,7 @@ def main(argv=None) -> int:
     if args.scaling:
         res["scaling"] = scaling(data, args.n_jobs)
     if args.pathological:
-        res["pathological"] = pathological(args.n_jobs)
+        res["pathological"] = pathological(data, args.n_jobs)
     if args.entities:
         res["entities"] = entities(data, args.entities)
     if args.formats:
