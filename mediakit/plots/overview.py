@@ -55,7 +55,7 @@ class FigureItem:
     data: pd.DataFrame | None
 
 
-def _panels(tables: dict[str, object], *, max_stories: int = 6
+def _panels(tables: dict[str, object], *, max_stories: int = 3
             ) -> list[tuple[str, str, Callable, pd.DataFrame, tuple]]:
     """(name, caption, draw(ax), data, size) for every part present, in reading order."""
     from mediakit import plots

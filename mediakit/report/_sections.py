@@ -92,7 +92,8 @@ def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10)
         blocks.append(f'<p class="meta">Showing the first {len(shown)} of {len(stories)} '
                       "stories; every story is in the coverage tables (CSV).</p>")
     blocks += shared_facts(coverage, max_rows=max_rows, stories=shown)
-    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=shown):
+    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=shown,
+                                                          max_facts=max_rows):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
         blocks.append(_quote_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
         blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
@@ -100,20 +101,25 @@ def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10)
     return "\n".join(blocks) if len(blocks) > 1 else ""
 
 
+def _in_stories(frame: pd.DataFrame, column: str, stories) -> pd.DataFrame:
+    if stories is None:
+        return frame
+    return frame[frame[column].astype(str).isin(set(stories))]
+
+
 def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
     """Per story: facts several outlets carry, each quoted in every outlet's words."""
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
-    facts = coverage.facts
+    facts = _in_stories(coverage.facts, story_col, stories)
+    facts = facts[facts["n_outlets"] > 1]
     blocks = []
-    for story in sorted({str(s) for s in facts[story_col].dropna()}):
-        if stories is not None and story not in stories:
-            continue
-        rows = facts[(facts[story_col].astype(str) == story) & (facts["n_outlets"] > 1)]
+    for story, rows in sorted(facts.groupby(facts[story_col].astype(str), sort=False)):
         fact_ids = list(pd.unique(rows.sort_values("position", kind="stable")["fact_id"]))
+        by_fact = dict(tuple(rows.groupby("fact_id", sort=False)))
         items = []
         for fact_id in fact_ids[:max_rows]:
-            carriers = rows[rows["fact_id"] == fact_id].sort_values([by, "rank"])
+            carriers = by_fact[fact_id].sort_values([by, "rank"])
             quotes = "".join(
                 f"<blockquote>{esc(r.sentence)}<br><span class=\"meta\">"
                 f"{esc(_where(r, with_outlet=True, by=by))}</span></blockquote>"
@@ -123,36 +129,36 @@ def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
                 if len(fact_ids) > max_rows else "")
         blocks.append(f"<h3>Reported by several outlets <span class=\"meta\">story "
                       f"{esc(story)} ({len(fact_ids)} facts)</span></h3>"
-                      + (f"<ol>{''.join(items)}</ol>" if items else '<p class="meta">None.</p>')
-                      + more)
+                      + f"<ol>{''.join(items)}</ol>" + more)
     return blocks
 
 
-def outlet_facts(coverage, *, stories=None):
+def outlet_facts(coverage, *, stories=None, max_facts: int | None = None):
     """Yield ``(story, outlet, unique, omitted)``; each a list of ``(sentence, where)`` pairs.
 
     ``unique``: the outlet's sentences whose fact no other outlet carries, in reading order.
-    ``omitted``: facts other outlets carry and this one lacks, each quoted with the carrying
-    sentences (outlet, kind, position).
+    ``omitted``: facts other outlets carry and this one lacks (at most ``max_facts``), each
+    quoted with the carrying sentences (outlet, kind, position).
     """
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
-    facts, omissions = coverage.facts, coverage.omissions
-    for story in sorted({str(s) for s in facts[story_col].dropna()}):
-        if stories is not None and story not in stories:
-            continue
-        in_story = facts[facts[story_col].astype(str) == story]
-        for outlet in sorted({str(o) for o in in_story[by]}):
-            mine = in_story[(in_story[by].astype(str) == outlet) & (in_story["n_outlets"] <= 1)]
-            mine = mine.sort_values(["article_id", "rank"])
+    facts = _in_stories(coverage.facts, story_col, stories)
+    omissions = _in_stories(coverage.omissions, story_col, stories)
+    lacking = {key: rows for key, rows in omissions.groupby(
+        [omissions[story_col].astype(str), omissions[by].astype(str)], sort=False)}
+    for story, in_story in sorted(facts.groupby(facts[story_col].astype(str), sort=False)):
+        by_fact = dict(tuple(in_story.groupby("fact_id", sort=False)))
+        for outlet, mine in sorted(in_story.groupby(in_story[by].astype(str), sort=False)):
+            mine = mine[mine["n_outlets"] <= 1].sort_values(["article_id", "rank"])
             unique = [(r.sentence, _where(r, with_outlet=False)) for r in mine.itertuples()]
-            lacks = omissions[(omissions[story_col].astype(str) == story)
-                              & (omissions[by].astype(str) == outlet)]
+            lacks = lacking.get((story, outlet))
             omitted = []
-            for fact_id in lacks["fact_id"]:
-                carriers = in_story[in_story["fact_id"] == fact_id].sort_values([by, "rank"])
-                omitted += [(r.sentence, _where(r, with_outlet=True, by=by))
-                            for r in carriers.itertuples()]
+            fact_ids = [] if lacks is None else list(lacks["fact_id"])[:max_facts]
+            for fact_id in fact_ids:
+                carriers = by_fact.get(fact_id)
+                if carriers is not None:
+                    omitted += [(r.sentence, _where(r, with_outlet=True, by=by))
+                                for r in carriers.sort_values([by, "rank"]).itertuples()]
             yield story, outlet, unique, omitted
 
 
