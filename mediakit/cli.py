@@ -82,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad or not formats:
+        print(f"mediakit report: error: --formats takes png, svg and/or pdf, got "
+              f"{args.formats!r}", file=sys.stderr)
+        return 2
     if args.jobs < 1:
         print("mediakit report: error: --jobs must be >= 1", file=sys.stderr)
         return 2

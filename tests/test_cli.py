@@ -56,6 +56,8 @@ def test_main_command_records_provenance(seeds_report, seeds_articles):
 @pytest.mark.parametrize("argv", [
     [], ["report"], ["report", "--out", "x"], ["report", "src", "--example", "seeds", "--out", "x"],
     ["report", "--example", "nope", "--out", "x"], ["frobnicate"],
+    ["report", "--example", "seeds", "--out", "x", "--formats", "gif"],
+    ["report", "--example", "seeds", "--out", "x", "--jobs", "0"],
 ])
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2

@@ -126,16 +126,18 @@ def _panels(tables: dict[str, object], *, max_stories: int = 3
     return out
 
 
-def standard_figures(result: object) -> list[FigureItem]:
+def standard_figures(result: object, *, max_stories: int = 3) -> list[FigureItem]:
     """One Figure per available part: what the report shows and ``Analysis.report`` saves.
 
+    Per-story figures (coverage map, presence, actors) and keyness are drawn for at most
+    ``max_stories`` stories / outlets, the first in sorted order; the tables hold all of them.
     Names may contain story ids: make them safe (``safe_filename``) before using them as paths.
     """
     import matplotlib.pyplot as plt
 
     tables = result if isinstance(result, dict) and "palette" in result else tables_of(result)
     items = []
-    for name, caption, draw, data, size in _panels(tables):
+    for name, caption, draw, data, size in _panels(tables, max_stories=max_stories):
         fig, ax = plt.subplots(figsize=size, layout="constrained")
         draw(ax)
         items.append(FigureItem(name, caption, fig, data))
