@@ -236,8 +236,8 @@ def read_manifest(path: Path) -> dict[str, dict]:
             data = _json_loads(decode_bytes(path.read_bytes())[0])
         except json.JSONDecodeError as exc:  # a ValueError naming the manifest
             raise ValueError(f"manifest {path} is not valid JSON ({exc})") from exc
-        if isinstance(data, dict):
-            data = [{"file": k, **v} for k, v in data.items() if isinstance(v, dict)]
+        if isinstance(data, dict) and all(isinstance(v, dict) for v in data.values()):
+            data = [{"file": k, **v} for k, v in data.items()]
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
             raise ValueError(f"manifest {path} must be a list of objects with a 'file' key, or "
                              "an object mapping file names to objects")
