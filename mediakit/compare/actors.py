@@ -173,13 +173,18 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
     q = q.rename(columns={"speaker": "canonical"})
     q = q.assign(_words=[len(_WORD.findall(t)) if k in ("direct", "partial") else 0
                          for t, k in zip(q["quote"], q["kind"], strict=True)])
-    quoted = q.groupby(keys, sort=False).agg(
-        n_quotes=("kind", "size"), n_direct=("kind", lambda s: int((s == "direct").sum())),
-        n_partial=("kind", lambda s: int((s == "partial").sum())),
-        n_indirect=("kind", lambda s: int((s == "indirect").sum())),
-        n_quote_words=("_words", "sum"),
-        cue_verbs=("cue", lambda s: ", ".join(s.dropna().value_counts().index)),
-    ) if not q.empty else pd.DataFrame()
+    quoted = pd.DataFrame()
+    if not q.empty:
+        q = q.assign(**{f"n_{k}": (q["kind"] == k).astype("int64")
+                        for k in ("direct", "partial", "indirect")})
+        quoted = q.groupby(keys, sort=False).agg(
+            n_quotes=("kind", "size"), n_direct=("n_direct", "sum"),
+            n_partial=("n_partial", "sum"), n_indirect=("n_indirect", "sum"),
+            n_quote_words=("_words", "sum"))
+        cues = (q.dropna(subset=["cue"]).groupby([*keys, "cue"], sort=False).size()
+                .rename("n").reset_index().sort_values("n", ascending=False, kind="stable")
+                .groupby(keys, sort=False)["cue"].agg(", ".join).rename("cue_verbs"))
+        quoted = quoted.join(cues)
     # the grid: every outlet of a story x every actor of that story
     actors = pd.concat([ments[["story_id", "canonical"]], q[["story_id", "canonical"]]])
     actors = actors.drop_duplicates()
@@ -204,9 +209,10 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
     out["cue_verbs"] = (out["cue_verbs"] if "cue_verbs" in out.columns
                         else pd.Series("", index=out.index)).fillna("").astype("str")
     out["label"] = out.set_index(["story_id", "canonical"]).index.map(_labels(ments, q))
-    story_actor = out.groupby(["story_id", "canonical"], sort=False)
-    out["n_outlets_mentioning"] = story_actor["n_mentions"].transform(lambda s: (s > 0).sum())
-    out["n_outlets_quoting"] = story_actor["n_quotes"].transform(lambda s: (s > 0).sum())
+    out["n_outlets_mentioning"] = (out["n_mentions"] > 0).groupby(
+        [out["story_id"], out["canonical"]], sort=False).transform("sum")
+    out["n_outlets_quoting"] = (out["n_quotes"] > 0).groupby(
+        [out["story_id"], out["canonical"]], sort=False).transform("sum")
     out["mentioned_not_quoted"] = (out["n_mentions"] > 0) & (out["n_quotes"] == 0)
     out["mentioned_only_here"] = (out["n_mentions"] > 0) & (out["n_outlets_mentioning"] == 1)
     out["quoted_only_here"] = (out["n_quotes"] > 0) & (out["n_outlets_quoting"] == 1)
