@@ -73,7 +73,8 @@ def compare_actors(
         - ``n_mentions``: entity mentions of the actor; ``first_position``: position (0 = lede,
           1 = last content sentence) of the earliest mention, the minimum over the outlet's
           articles (NaN when never mentioned or without a ``position`` column), and
-          ``first_article_id`` / ``first_sentence_id`` of that sentence;
+          ``first_article_id`` / ``first_sentence_id`` of that sentence (the lowest
+          ``sentence_id`` without ``position``);
         - ``n_quotes`` = ``n_direct + n_partial + n_indirect``: quotes with the actor as
           speaker; ``n_quote_words``: words inside the quote marks of its direct and partial
           quotes (its own words); ``cue_verbs``: the verbs introducing them, most frequent
@@ -159,7 +160,9 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
         data[sent_cols], on=["article_id", "sentence_id"], how="inner")
     keys = ["story_id", by, "canonical"]
     mention = ments.groupby(keys, sort=False).size().rename("n_mentions").to_frame()
-    if "position" in ments.columns and not ments.empty:
+    if not ments.empty:
+        if "position" not in ments.columns:
+            ments = ments.assign(position=np.nan)
         first = ments.sort_values(["position", "sentence_id"], kind="stable", na_position="last")
         first = first.drop_duplicates(keys)[[*keys, "position", "article_id", "sentence_id"]]
         first.columns = [*keys, "first_position", "first_article_id", "first_sentence_id"]
