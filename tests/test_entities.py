@@ -107,6 +107,12 @@ def test_user_aliases_win():
         assert "Volodymyr Zelenskyy" in set(ents["canonical"])
     with pytest.raises(TypeError):
         mk.extract_entities(_sentences(texts), aliases=["Zelenskiy"])
+    # a surname-only alias also catches the other spellings of that surname
+    short = ["Ukrainian President Zelenskiy met French President Emmanuel Macron in Paris.",
+             "Zelensky said the talks went well."]
+    ents = mk.extract_entities(_sentences(short), aliases={"Zelenskiy": "Volodymyr Zelenskyy"})
+    assert set(ents.loc[ents["text"].str.startswith("Zelensk"), "canonical"]) == {
+        "Volodymyr Zelenskyy"}
 
 
 def test_surnames_are_not_merged_across_stories_or_when_ambiguous():
