@@ -85,3 +85,14 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_pat
     assert got["text"][0] == "One \ufffd two." and got["note"][0] == "x\ufffd"
     sentences = mk.split_sentences(got)
     assert sentences["text"].tolist() == ["One \ufffd two."]
+
+
+@pytest.mark.parametrize("value", [-1, "0025-04-10", "2300-01-01", "20255-04-10"])
+def test_published_outside_the_nanosecond_range_is_nat_with_a_warning(value):
+    # pandas parsed "0025-04-10" (a typo) to a microsecond date, and casting it to the frame's
+    # nanosecond dtype raised OutOfBoundsDatetime for the whole read
+    records = [{**GOOD, "published": value}, {**GOOD, "text": "Other.", "published": "2025-04-10"}]
+    with pytest.warns(mk.MediakitWarning, match="could not be read as dates"):
+        got = mk.read_articles(records)
+    assert str(got["published"].dtype) == "datetime64[ns, UTC]"
+    assert got["published"].isna().tolist() == [True, False]

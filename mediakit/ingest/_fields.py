@@ -111,10 +111,14 @@ def parse_published(values: list) -> pd.Series:
     retry = parsed.isna() & texts.notna()
     if retry.any():
         parsed[retry] = pd.to_datetime(texts[retry], utc=True, format="mixed", errors="coerce")
+    # dates outside the nanosecond range (1677-2262, e.g. the typo "0025-04-10") cannot be held
+    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    parsed = parsed.where((parsed >= lo) & (parsed <= hi))
     bad = parsed.isna() & texts.notna()
     if bad.any():
         warnings.warn(
-            f"{int(bad.sum())} published value(s) could not be read as dates and are NaT, e.g. "
+            f"{int(bad.sum())} published value(s) could not be read as dates between 1677 and "
+            f"2262 and are NaT, e.g. "
             f"{texts[bad].iloc[0]!r}; use ISO 8601 (2025-04-10T14:30:00Z)",
             MediakitWarning, stacklevel=4)
     return parsed.astype("datetime64[ns, UTC]")
