@@ -63,15 +63,19 @@ def test_score_missing_text_column(name, seeds_sentences):
         _quiet(getattr(mk, name), seeds_sentences.drop(columns=["text"]))
 
 
+COMPARERS = ["compare_groups", "compare_terms", "compare_coverage", "compare_actors"]
+
+
 def _compare_calls(scored):
     return {
         "compare_groups": lambda d: mk.compare_groups(d, measures=["sentiment_compound"]),
         "compare_terms": lambda d: mk.compare_terms(d),
         "compare_coverage": lambda d: mk.compare_coverage(d),
+        "compare_actors": lambda d: mk.compare_actors(d),
     }
 
 
-@pytest.mark.parametrize("name", ["compare_groups", "compare_terms", "compare_coverage"])
+@pytest.mark.parametrize("name", COMPARERS)
 def test_compare_does_not_mutate_and_handles_empty(name, scored):
     call = _compare_calls(scored)[name]
     before = scored.copy(deep=True)
@@ -85,7 +89,7 @@ def test_compare_does_not_mutate_and_handles_empty(name, scored):
         assert isinstance(table, pd.DataFrame) and len(table) == 0 and len(table.columns) > 0
 
 
-@pytest.mark.parametrize("name", ["compare_groups", "compare_terms", "compare_coverage"])
+@pytest.mark.parametrize("name", COMPARERS)
 @pytest.mark.parametrize("column", ["outlet", "text"])
 def test_compare_missing_column(name, column, scored):
     call = _compare_calls(scored)[name]

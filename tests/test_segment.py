@@ -245,3 +245,8 @@ def test_carry_copies_user_columns(seeds_articles):
     assert (s["bias"].to_numpy() == expected).all()
     with pytest.raises(SchemaError, match="nope"):
         mk.split_sentences(articles, carry=["nope"])
+
+
+def test_colon_line_with_a_verb_of_saying_is_body_not_heading():
+    s = mk.split_sentences(_frame("Ministers met.\nHealey told ministers:\n“We must act.”\nKey Points:"))
+    assert s["kind"].tolist() == ["body", "body", "body", "heading"]

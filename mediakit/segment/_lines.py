@@ -30,6 +30,11 @@ _DATELINE = re.compile(
     r"^(?P<dl>[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’-]*(?:[ ,]+[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’-]*){0,3}"
     r"(?:\s*\([^()\n]{1,40}\))?\s*[–—-]{1,2})\s+(?=\S)"
 )
+_SPEECH = re.compile(  # a line ending in ":" with a verb of saying leads into a quote: body
+    r"\b(?:said|says|say|told|tells|tell|added|adds|stated|states|warned|warns|explained|"
+    r"explains|wrote|writes|asked|asks|declared|declares|insisted|insists|announced)\b",
+    re.IGNORECASE,
+)
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _WORDS = re.compile(r"\w+(?:[’'.-]\w+)*")
 
@@ -135,7 +140,9 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None) -> lis
             kind = "promo"  # a related-article headline under a promo label
         elif _BULLET.match(line):
             kind = "bullet"
-        elif _HEADING_MD.match(line) or (line.endswith(":") and n_words <= 8):
+        elif _HEADING_MD.match(line) or (
+            line.endswith(":") and n_words <= 8 and not _SPEECH.search(line)
+        ):
             kind = "heading"
         elif _BYLINE.match(line) and n_words <= 12 and not terminal:
             kind = "byline"
@@ -143,7 +150,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None) -> lis
             (title_norm and " ".join(line.split()) == title_norm) or looks_like_headline(line)
         ):
             kind = "headline"
-        elif seen_content and not terminal and n_words <= 12 and not line.endswith(","):
+        elif (seen_content and not terminal and n_words <= 12 and not line.endswith(",")
+              and not (line.endswith(":") and _SPEECH.search(line))):
             kind = "heading"
         else:
             kind = "body"
