@@ -196,14 +196,16 @@ mk.plot_keyness(terms, target=first, by=GROUP, ax=ax);
     md("""
 ## Coverage of one story
 
-Coverage is compared story by story, between outlets. We draw the story with the most facts
-shared by several outlets.
+Coverage is compared story by story, between outlets. We draw the story whose articles share the
+largest part of their sentences (among articles short enough to read in one figure).
 """),
     code("""
 coverage = mk.compare_coverage(sentences)
 facts = coverage.facts
-shared = facts[facts["n_outlets"] > 1].groupby("story_id")["fact_id"].nunique()
-story = shared.idxmax() if len(shared) else facts["story_id"].iloc[0]
+per_story = facts.groupby("story_id").agg(shared=("n_outlets", lambda n: (n > 1).mean()),
+                                          longest=("rank", "max"))
+readable = per_story[per_story["longest"] <= 40]
+story = (readable if len(readable) else per_story)["shared"].idxmax()
 coverage.summary().head(10)
 """),
     code("""

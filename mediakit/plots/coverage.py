@@ -208,8 +208,9 @@ def coverage_figure_size(data, story: str) -> tuple[float, float]:
     facts, _al, by, story_col = _coverage_parts(data)
     rows = facts[facts[story_col].astype(str) == story]
     n_out = max(1, rows[by].nunique())
-    tallest = rows.groupby(by).size().max() if len(rows) else 1
-    return (1.0 + 3.0 * n_out, 1.6 + 0.3 * float(tallest))
+    tallest = float(rows.groupby(by).size().max()) if len(rows) else 1.0
+    per_row = min(0.3, max(0.13, 40.0 / tallest))  # long articles: rows shrink, down to 9 pt
+    return (1.0 + 3.0 * n_out, 1.6 + per_row * tallest)
 
 
 def _coverage_parts(data):
