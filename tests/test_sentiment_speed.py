@@ -85,3 +85,30 @@ def test_skipping_sentences_without_lexicon_words_changes_nothing(real_sentences
     skipped = [t for t in texts if t.isascii() and not _has_lexicon_word(t)]
     assert len(skipped) > 100
     assert {tuple(slow.polarity_scores(t).values()) for t in skipped} == {(0.0, 1.0, 0.0, 0.0)}
+
+
+def test_but_rule_on_long_sentences_equals_vader():
+    # vaderSentiment rescales the *first* value equal to each one it visits; the heap version
+    # used on long sentences must reproduce that, duplicates and all
+    import random
+
+    from mediakit.measures import _vader
+
+    rng = random.Random(8)
+    values = [0, 0, 0, 0.0, 1.5, -1.5, 2.0, 0.75, 3.0, -0.75]
+    for _ in range(3000):
+        n = rng.randint(1, 200)
+        sentiments = [rng.choice(values) for _ in range(n)]
+        words = ["w"] * n
+        words[rng.randrange(n)] = "but"
+        want = SentimentIntensityAnalyzer._but_check(list(words), list(sentiments))
+        assert _vader._but_check(list(words), list(sentiments)) == want
+
+
+@pytest.mark.corpora
+def test_fast_analyzer_on_a_long_line_with_emoji_equals_vader(analyzers, corpora_dir):
+    slow, fast = analyzers
+    news = pd.read_json(corpora_dir / "allsides_triplets" / "articles.jsonl", lines=True)
+    line = " ".join(news["text"].astype(str).iloc[:20]).replace("\n", " ")[:15_000]
+    line = line[:5000] + " 😁 but 💘" + line[5000:]
+    assert fast.polarity_scores(line) == slow.polarity_scores(line)
