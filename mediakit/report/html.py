@@ -113,7 +113,7 @@ def figure_svg(fig, *, prefix: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "path"}), \
+    with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "none"}), \
             warnings.catch_warnings():
         # very long outlet names can defeat constrained layout; bbox_inches="tight" still fits
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
