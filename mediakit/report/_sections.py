@@ -60,9 +60,11 @@ def summary(tables: dict) -> str:
         shown["n_sentences"] = [int(counts.get(a, 0)) for a in shown["article_id"]]
     n_out = articles["outlet"].nunique() if "outlet" in articles.columns else 0
     n_story = articles["story_id"].nunique() if "story_id" in articles.columns else 0
+    is_open = " open" if len(articles) <= 20 else ""
     return (f"<p>{len(articles)} articles from {n_out} outlets on {n_story} "
-            f"{'story' if n_story == 1 else 'stories'}.</p>"
-            + swatches(tables) + table_html(shown, max_rows=200, caption="Articles"))
+            f"{'story' if n_story == 1 else 'stories'}.</p>" + swatches(tables)
+            + f"<details{is_open}><summary>Articles ({len(articles)})</summary>"
+            + table_html(shown, max_rows=500) + "</details>")
 
 
 def swatches(tables: dict) -> str:
