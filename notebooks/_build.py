@@ -73,8 +73,10 @@ mk.plot_sentiment_arc(scored, ax=ax);
 ## 3. What each outlet reported, and left out
 
 `compare_coverage` aligns the sentences of the two outlets. In the coverage map each column is an
-outlet's article in reading order; filled boxes are facts only that outlet reported, lines join
-sentences that say the same thing (solid: shared wording, dashed: partial overlap).
+outlet's article in reading order; filled boxes are sentences that match nothing in the other
+outlet, lines join sentences that say the same thing (solid: shared wording, dashed: partial
+overlap). The presence matrix and the omissions table work on facts: aligned sentences grouped
+together, at most one sentence per article.
 """),
     code("""
 coverage = mk.compare_coverage(sentences)

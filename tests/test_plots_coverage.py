@@ -67,12 +67,18 @@ def test_coverage_map_one_box_per_sentence_unique_filled():
     colors = outlet_colors(["A", "B"])
     # drawn outlet by outlet, in reading order (rank)
     ordered = cov.facts.sort_values(["outlet", "article_id", "rank"])
+    al = cov.alignment
+    matched = set(zip(al.article_id[al.status != "unique"], al.sentence_id[al.status != "unique"],
+                      strict=True))
+    n_filled = 0
     for box, rec in zip(boxes, ordered.itertuples(), strict=True):
-        if rec.n_outlets == 1:
+        if (rec.article_id, rec.sentence_id) not in matched:  # no match in any other outlet
+            n_filled += 1
             assert box.get_facecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
         else:
             assert box.get_facecolor()[:3] == pytest.approx((1.0, 1.0, 1.0))
         assert box.get_edgecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
+    assert n_filled == 3  # A's headline, "Only A says", "Only B says"
     # one line per aligned pair (symmetric rows drawn once), dashed for partial
     styles = sorted(line.get_linestyle() for line in ax.lines)
     assert styles == ["-", "--"]
@@ -149,3 +155,12 @@ def test_seeds_coverage_map_draws_every_content_sentence(seeds_sentences):
              for r in linked.itertuples()}
     assert len(ax.lines) == len(pairs) > 0
     assert any(t.get_text().startswith("HEADLINE Allies Forge Ahead") for t in ax.texts)
+    # a filled box (no match in the other outlet) never has a line
+    ends = {(round(x, 6), round(y, 6)) for line in ax.lines
+            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
+    for box in ax.patches:
+        if isinstance(box, Rectangle) and box.get_facecolor()[:3] != (1.0, 1.0, 1.0):
+            x0, y0 = box.get_x(), box.get_y()
+            mid = y0 - 0.06 + 0.5
+            assert (round(x0, 6), round(mid, 6)) not in ends
+            assert (round(x0 + box.get_width(), 6), round(mid, 6)) not in ends

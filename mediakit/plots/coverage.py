@@ -23,9 +23,12 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
 
     Each outlet is a column of boxes, one per content sentence, top to bottom in reading order
     (an outlet with several articles on the story has them one after another). A box filled in
-    the outlet's colour holds a fact only that outlet reported; an outlined box, a fact another
-    outlet also carries. Lines join sentences aligned across outlets: solid when ``shared``
-    (same fact, close wording), dashed when ``partial`` (overlapping content). The headline and
+    the outlet's colour is a sentence that matches no sentence of any other outlet (its
+    ``alignment`` status is ``unique`` against every other outlet); an outlined box matches at
+    least one. Lines join aligned sentences (each sentence's best match in each other outlet):
+    solid when ``shared`` (same fact, close wording), dashed when ``partial`` (overlapping
+    content). So a filled box never has a line. Facts, which group aligned sentences with at
+    most one sentence per article, are drawn by :func:`plot_presence`. The headline and
     the lede (first content sentence after the headline) are labelled; each box shows the start
     of its sentence.
 
@@ -60,6 +63,10 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     rows = facts[facts[story_col].astype(str) == story]
     outlets = levels(rows[by], order)
     colors = resolve_palette(outlets, palette)
+    in_story = alignment[alignment[story_col].astype(str) == story]
+    matched = in_story[in_story["status"].isin(list(_STYLES))]
+    has_match = {(str(a), int(i)) for a, i in zip(matched["article_id"], matched["sentence_id"],
+                                                  strict=True)}
     ax = get_ax(ax)
 
     width, gap = 1.0, 0.8
@@ -73,7 +80,7 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
             y += 0.6 if k else 0.0
             lede_done = False
             for rec in art.itertuples(index=False):
-                unique = int(rec.n_outlets) <= 1
+                unique = (str(article), int(rec.sentence_id)) not in has_match
                 box = Rectangle((x0, y + 0.06), width, 0.88, linewidth=1.0,
                                 edgecolor=colors[outlet],
                                 facecolor=colors[outlet] if unique else "white",
@@ -96,9 +103,7 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
 
     seen: set[frozenset] = set()
     line_kw = {"color": "#444444", "linewidth": 0.9, "alpha": 0.8, "zorder": 1} | kwargs
-    linked = alignment[(alignment[story_col].astype(str) == story)
-                       & alignment["status"].isin(list(_STYLES))]
-    for rec in linked.itertuples(index=False):
+    for rec in matched.itertuples(index=False):
         a = (str(getattr(rec, by)), str(rec.article_id), int(rec.sentence_id))
         b = (str(rec.other_outlet), str(rec.other_article_id), int(rec.other_sentence_id))
         pair = frozenset((a, b))
@@ -118,8 +123,8 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     ax.tick_params(axis="x", length=0)
     ax.set_ylabel("Reading order (content sentences)")
     handles = [Patch(facecolor=NEUTRAL, edgecolor=NEUTRAL, alpha=_UNIQUE_ALPHA,
-                     label="only this outlet"),
-               Patch(facecolor="white", edgecolor=NEUTRAL, label="also in another outlet"),
+                     label="matches no other outlet"),
+               Patch(facecolor="white", edgecolor=NEUTRAL, label="matches another outlet"),
                Line2D([], [], color="#444444", linestyle="-", label="shared"),
                Line2D([], [], color="#444444", linestyle="--", label="partial")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=4,

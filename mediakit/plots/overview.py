@@ -189,7 +189,7 @@ def _coverage_panels(coverage, palette, *, max_stories: int) -> list[tuple]:
         data = facts[facts[story_col].astype(str) == story]
         out.append((f"coverage_map_{story}",
                     f"Coverage map of story {story}: each outlet's content sentences in reading "
-                    "order; filled boxes are facts only that outlet reported, lines join aligned "
+                    "order; filled boxes match no sentence of another outlet, lines join aligned "
                     "sentences (solid shared, dashed partial).",
                     lambda ax, s=story: plot_coverage_map(coverage, story=s, palette=palette,
                                                           ax=ax),
