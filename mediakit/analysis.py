@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import importlib
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,8 +280,3 @@ def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()
 
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return func(*args, **kwargs)
