@@ -49,6 +49,8 @@ _PUBLIC = {
     "Coverage": "mediakit.compare.coverage",
     "compare_actors": "mediakit.compare.actors",
     "group_stories": "mediakit.compare.stories",
+    # plots (every plot_* is resolved from mediakit.plots below)
+    "outlet_colors": "mediakit.plots",
     # report
     "save_figure": "mediakit.report.figures",
     "write_report": "mediakit.report.html",
