@@ -20,11 +20,6 @@ distributed = pytest.importorskip("distributed")
 
 pytestmark = pytest.mark.filterwarnings("ignore::mediakit.MediakitWarning")
 
-# TEMPORARY (issue 8): the one-line dask hooks land in the public functions after 07:20 UTC;
-# this guard is removed in the same commit.
-if not hasattr(mk.split_sentences, "__wrapped__"):
-    pytest.skip("dask hooks not applied yet", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
 def client():

@@ -15,6 +15,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._errors import WideIntervalWarning
 from mediakit._progress import progress as _progress
 from mediakit._validation import (
@@ -24,7 +25,7 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.compare import _resample
+from mediakit.compare import _resample, _rollups
 
 STATS: tuple[str, ...] = ("mean", "share_above", "share_below", "share_nonzero",
                           "per_1000_words")
@@ -84,6 +85,7 @@ def _seed(random_state: int, *labels: object) -> np.random.Generator:
     return np.random.default_rng([random_state, *keys])
 
 
+@dask_aware(rollup=_rollups.GROUPS)
 def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str = "mean",
                    threshold: float | None = None, unit: str = "article",
                    weights: str | None = None, kinds=None, pairs="all", n_boot: int = 2000,

@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._normalize import fold_punctuation
 from mediakit._validation import check_choice, check_frame, require_columns, resolve_kinds
+from mediakit.compare import _rollups
 
 MEASURES = ("g2", "chi2", "log_ratio", "log_odds_z")
 # words of 2+ characters starting with a letter, and dotted abbreviations ("u.s.", "u.k.")
@@ -24,6 +26,7 @@ def _preprocess(text: str) -> str:
     return _POSSESSIVE.sub("", fold_punctuation(text).lower())
 
 
+@dask_aware(rollup=_rollups.TERMS)
 def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
                   reference: str | Sequence[str] = "rest", measure: str = "g2",
                   text: str = "text", kinds=None, stop_words="english", min_count: int = 2,

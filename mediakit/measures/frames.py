@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._progress import progress as _progress
 from mediakit._validation import ALL_KINDS, check_frame, require_columns, resolve_kinds
 from mediakit.measures.lexicons import Lexicon, load_lexicon
@@ -21,6 +22,7 @@ TERMS_COLUMN = "frame_terms"
 _HIT = re.compile(r"^(?P<category>\w+):(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$")
 
 
+@dask_aware
 def score_frames(
     sentences: pd.DataFrame,
     lexicon: str | Path | Mapping | Lexicon = "policy_frames",

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._validation import (
     check_choice,
     check_frame,
@@ -212,6 +213,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@dask_aware
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:

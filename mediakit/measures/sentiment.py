@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._validation import (
     check_choice,
     check_frame,
@@ -84,6 +85,7 @@ def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
     return share < QUOTED_SHARE
 
 
+@dask_aware
 def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text", kinds=None,
                     n_jobs: int = 1, progress: bool | None = None) -> pd.DataFrame:
     """Score each sentence's sentiment with VADER (Hutto & Gilbert 2014).

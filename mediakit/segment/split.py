@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
 from mediakit._frames import SENTENCE_COLUMNS
 from mediakit._progress import progress as _progress
@@ -106,6 +107,7 @@ def _chunks(n: int, size: int) -> Iterable[slice]:
         yield slice(i, min(n, i + size))
 
 
+@dask_aware(new_rows=True)
 def split_sentences(
     articles: pd.DataFrame,
     *,
