@@ -135,13 +135,17 @@ class StorySimilarity:
         self.xc = _tfidf(chars) if word_weight < 1 else None
         self.n = words.shape[0]
 
-    def rows(self, index: np.ndarray) -> np.ndarray:
-        """Dense similarities of rows ``index`` against every row, shape (len(index), n)."""
-        out = np.zeros((len(index), self.n))
+    def rows(self, index: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Dense similarities of rows ``index`` against rows ``cols`` (default every row), shape
+        (len(index), len(cols))."""
+        width = self.n if cols is None else len(cols)
+        out = np.zeros((len(index), width))
         if self.xw is not None:
-            out += self.word_weight * (self.xw[index] @ self.xw.T).toarray()
+            other = self.xw if cols is None else self.xw[cols]
+            out += self.word_weight * (self.xw[index] @ other.T).toarray()
         if self.xc is not None:
-            out += (1 - self.word_weight) * (self.xc[index] @ self.xc.T).toarray()
+            other = self.xc if cols is None else self.xc[cols]
+            out += (1 - self.word_weight) * (self.xc[index] @ other.T).toarray()
         return np.clip(out, 0.0, 1.0)
 
 
@@ -176,15 +180,17 @@ def best_matches(sim: StorySimilarity, groups: np.ndarray):
     rows, others, cols, sims = [], [], [], []
     for g in codes:
         members = np.flatnonzero(groups == g)
-        step = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(sim.n, 1)))
+        # only the other groups' rows: one long article must not cost its length squared
+        outside = np.flatnonzero(groups != g)
+        step = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(len(outside), 1)))
         for start in range(0, len(members), step):
             member = members[start:start + step]
-            block_all = sim.rows(member)
+            block_all = sim.rows(member, outside)
             for h in codes:
                 if h == g:
                     continue
                 cand = np.flatnonzero(groups == h)
-                block = block_all[:, cand]
+                block = block_all[:, np.searchsorted(outside, cand)]
                 arg = block.argmax(axis=1)
                 rows.append(member)
                 others.append(np.full(member.size, h))
