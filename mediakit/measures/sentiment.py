@@ -35,9 +35,9 @@ _FIELDS = ("neg", "neu", "pos", "compound")
 
 @functools.cache
 def _analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from mediakit.measures._vader import FastAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    return FastAnalyzer()  # vaderSentiment's rules and scores without its overhead (see _vader)
 
 
 @functools.cache
