@@ -208,7 +208,9 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
             "article or call mk.group_stories(articles) before splitting.")
     sent = _sentence_table(data, by=by, story=story, text=text)
 
-    features = sentence_features(sent["_text"].tolist())
+    # only stories with 2+ outlets are aligned: other rows get empty (never used) features
+    multi = (sent.groupby(story, sort=False)[by].transform("nunique") > 1).to_numpy()
+    features = sentence_features(sent["_text"].where(multi, "").tolist())
     al_parts, edges = [], []
     groups = list(sent.groupby(story, sort=False).indices.items())
     for _, idx in _progress(groups, enabled=progress, desc="aligning stories"):
@@ -249,7 +251,7 @@ def _sentence_table(data: pd.DataFrame, *, by: str, story: str, text: str) -> pd
 
 def _align_story(sent, idx, features, *, by, partial, word_weight):
     """Best match per (sentence, other outlet) in one story, and the fact edges."""
-    codes, uniques = pd.factorize(sent[by].to_numpy()[idx])
+    codes, uniques = pd.factorize(sent[by].iloc[idx].to_numpy())  # not the whole column
     if len(uniques) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, np.zeros(0), np.zeros(0)), (empty, empty, np.zeros(0))
