@@ -135,3 +135,31 @@ def test_coverage_against_other_outlets_only_is_the_full_computation(seeds_sente
     assert (fast.alignment["status"] != "unique").any()  # some sentences are matched
     assert fast.alignment["sentence_id"].isin(
         seeds_sentences.loc[seeds_sentences["kind"].isin(CONTENT_KINDS), "sentence_id"]).all()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.xfail(strict=True, reason=(
+    "compare_coverage compares every content sentence of a story with every sentence of the "
+    "other outlets in that story, so time and memory grow with the square of a story's size: "
+    "one story of 8,000 one-line articles from 5 outlets takes about 60 s and 2.2 GB, and "
+    "100,000 articles read without story ids (all in story 'all') would not finish. Needs "
+    "candidate pruning (e.g. an inverted index or nearest-neighbour search on the TF-IDF rows, "
+    "as group_stories does) or a clear error above a story size pointing to group_stories."))
+def test_coverage_work_grows_linearly_with_the_story(monkeypatch):
+    from mediakit.compare import _align
+
+    cells = []
+    rows = _align.StorySimilarity.rows
+
+    def counting(self, index, cols=None):
+        out = rows(self, index, cols)
+        cells.append(out.size)
+        return out
+
+    monkeypatch.setattr(_align.StorySimilarity, "rows", counting)
+    n = 1000
+    records = [{"text": f"Article {i} says the minister met {i % 97} officials on day {i % 31}.",
+                "outlet": f"O{i % 5}"} for i in range(n)]
+    sentences = mk.split_sentences(mk.read_articles(records))  # one story: "all"
+    _quiet(mk.compare_coverage, sentences)
+    assert sum(cells) <= 50 * n  # a bounded number of candidates per sentence
