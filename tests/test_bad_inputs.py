@@ -96,3 +96,12 @@ def test_published_outside_the_nanosecond_range_is_nat_with_a_warning(value):
         got = mk.read_articles(records)
     assert str(got["published"].dtype) == "datetime64[ns, UTC]"
     assert got["published"].isna().tolist() == [True, False]
+
+
+def test_one_abbreviation_given_as_a_string_is_not_split_into_letters():
+    # abbreviations="Cllr" was iterated letter by letter: "c", "l", "r" were added, not "Cllr"
+    articles = mk.read_articles([{"text": "He spoke to Cllr. Jones on Monday.", "outlet": "A"}])
+    assert mk.split_sentences(articles)["text"].tolist() == ["He spoke to Cllr.",
+                                                             "Jones on Monday."]
+    got = mk.split_sentences(articles, abbreviations="Cllr")["text"].tolist()
+    assert got == ["He spoke to Cllr. Jones on Monday."]

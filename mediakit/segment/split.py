@@ -178,6 +178,8 @@ def split_sentences(
     carry = [str(c) for c in ([carry] if isinstance(carry, str) else carry)]
     require_columns(articles, carry, what="articles", hint="carry= names article columns.")
     carry = [c for c in carry if c not in SENTENCE_COLUMNS]
+    if isinstance(abbreviations, str):  # one abbreviation, not its letters
+        abbreviations = [abbreviations]
     abbreviations = tuple(sorted({str(a) for a in abbreviations}))
     ids = articles["article_id"]
     if ids.isna().any():
