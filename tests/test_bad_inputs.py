@@ -105,3 +105,12 @@ def test_one_abbreviation_given_as_a_string_is_not_split_into_letters():
                                                              "Jones on Monday."]
     got = mk.split_sentences(articles, abbreviations="Cllr")["text"].tolist()
     assert got == ["He spoke to Cllr. Jones on Monday."]
+
+
+@pytest.mark.parametrize("option", [{"max_rows": -1}, {"max_rows": 0}, {"max_stories": 0},
+                                    {"max_rows": 2.5}])
+def test_write_report_row_limits_are_checked(option, seeds_articles, tmp_path):
+    # max_rows=-1 was passed to DataFrame.head, which then showed every row but the last
+    with pytest.raises(ValueError, match=f"{next(iter(option))} must be an integer >= 1"):
+        mk.write_report({"articles": seeds_articles}, tmp_path, **option)
+    assert not list(tmp_path.iterdir())

@@ -12,6 +12,7 @@ import re
 import warnings
 from pathlib import Path
 
+from mediakit._validation import check_positive_int
 from mediakit.report import _sections
 from mediakit.report._paths import inside, safe_filename
 from mediakit.report._sections import esc as _e
@@ -74,6 +75,8 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     from mediakit.plots.overview import standard_figures, tables_of
 
     tables = tables_of(result)
+    check_positive_int("max_rows", max_rows)  # head(-1) would silently drop the last row
+    check_positive_int("max_stories", max_stories)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     target = inside(out, safe_filename(filename, default="index.html"))
