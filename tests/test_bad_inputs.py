@@ -114,3 +114,25 @@ def test_write_report_row_limits_are_checked(option, seeds_articles, tmp_path):
     with pytest.raises(ValueError, match=f"{next(iter(option))} must be an integer >= 1"):
         mk.write_report({"articles": seeds_articles}, tmp_path, **option)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".dic"])
+def test_lexicon_file_not_in_utf8_is_named(suffix, tmp_path):
+    # a Latin-1 lexicon raised a bare UnicodeDecodeError that did not name the file
+    path = _write(tmp_path / f"lex{suffix}", "%\n1\tcafé\n%\ncafé\t1\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=f"lex\\{suffix} is not UTF-8 text"):
+        mk.load_lexicon(path)
+
+
+@pytest.mark.parametrize("window", ["three days", [1]])
+def test_group_stories_window_that_is_not_a_time_span(window, seeds_articles):
+    # pandas' own message ("unit abbreviation w/o a number") did not name the option
+    with pytest.raises(ValueError, match="window=.* is not a time span"):
+        mk.group_stories(seeds_articles, window=window)
+
+
+@pytest.mark.parametrize("urls", [None, 5, b"http://127.0.0.1/", {"url": "http://127.0.0.1/"}])
+def test_fetch_urls_of_the_wrong_type(urls):
+    # None and 5 raised "'NoneType' object is not iterable"; a dict fetched its keys
+    with pytest.raises(TypeError, match="urls must be a URL or a list of URLs"):
+        mk.fetch_articles(urls)

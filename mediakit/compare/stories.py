@@ -85,7 +85,11 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
             or not 0 < threshold <= 1:
         raise ValueError(f"threshold must be a cosine distance in (0, 1], got {threshold!r}.")
     check_positive_int("lead_chars", lead_chars)
-    win = None if window is None else pd.Timedelta(window)
+    try:
+        win = None if window is None else pd.Timedelta(window)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"window={window!r} is not a time span ({exc}); pass e.g. '3D', "
+                         "'12h', a Timedelta or None.") from None
     if win is not None and win <= pd.Timedelta(0):
         raise ValueError(f"window must be positive, got {window!r}.")
 

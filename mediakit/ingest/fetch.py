@@ -92,6 +92,10 @@ def fetch_articles(
     check_choice("on_error", on_error, ON_ERROR)
     if isinstance(urls, str):
         urls = [urls]
+    if not isinstance(urls, Iterable) or isinstance(urls, (bytes, dict)):
+        raise TypeError(f"urls must be a URL or a list of URLs, got {type(urls).__name__}.")
+    if not isinstance(user_agent, str):
+        raise TypeError(f"user_agent must be a string, got {type(user_agent).__name__}.")
     urls = list(urls)
     for url in urls:
         _check_url(url)

@@ -13,19 +13,26 @@ from pathlib import Path
 _META_KEYS = ("name", "version", "description", "citation", "licence", "license")
 
 
+def _read_text(path: Path, encoding: str = "utf-8") -> str:
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text ({exc}); re-save it as UTF-8.") from None
+
+
 def read_yaml(path: Path) -> object:
     import yaml
 
     try:
         # safe_load only: a "!!python/object" tag raises instead of running code
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(_read_text(path))
     except yaml.YAMLError as exc:
         raise ValueError(f"could not read {path} as YAML (only plain YAML is allowed): {exc}") from exc
 
 
 def read_json(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
         raise ValueError(f"could not read {path} as JSON: {exc}") from exc
 
@@ -89,7 +96,7 @@ _LIWC_CATEGORY = re.compile(r"^\s*(\d+)\s+(\S.*?)\s*$")
 
 def read_dic(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
     """A LIWC-style ``.dic``: ``%``, ``id<TAB>name`` lines, ``%``, then ``term<TAB>id id ...``."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = _read_text(path, "utf-8-sig").splitlines()
     marks = [i for i, line in enumerate(lines) if line.strip() == "%"]
     if len(marks) < 2:
         raise ValueError(
