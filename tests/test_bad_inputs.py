@@ -136,3 +136,10 @@ def test_fetch_urls_of_the_wrong_type(urls):
     # None and 5 raised "'NoneType' object is not iterable"; a dict fetched its keys
     with pytest.raises(TypeError, match="urls must be a URL or a list of URLs"):
         mk.fetch_articles(urls)
+
+
+@pytest.mark.parametrize("column", ["text", "article_id", "outlet", "title", "published"])
+def test_group_stories_does_not_overwrite_an_input_column(column, seeds_articles):
+    # column="text" replaced every article's text with its story id
+    with pytest.raises(ValueError, match=f"column='{column}' would overwrite"):
+        mk.group_stories(seeds_articles, column=column)

@@ -85,6 +85,9 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
             or not 0 < threshold <= 1:
         raise ValueError(f"threshold must be a cosine distance in (0, 1], got {threshold!r}.")
     check_positive_int("lead_chars", lead_chars)
+    if column in {text, title, published, "article_id", "outlet"}:
+        raise ValueError(f"column={column!r} would overwrite an input column; name the story "
+                         "column something else (default 'story_id').")
     try:
         win = None if window is None else pd.Timedelta(window)
     except (ValueError, TypeError) as exc:
