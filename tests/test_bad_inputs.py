@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import mediakit as mk
@@ -20,6 +21,319 @@ def _write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     return path
+
+
+# -- the catalogue -----------------------------------------------------------------------------
+
+
+class _Data:
+    """Frames the catalogue's calls are made on (built once, lazily; spaCy only for quotes)."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.articles = mk.load_example("seeds")
+        self.sentences = mk.split_sentences(self.articles)
+        self.scored = _quiet(mk.score_frames, _quiet(mk.score_sentiment, self.sentences))
+
+    def file(self, name: str, data: bytes | str) -> Path:
+        return _write(self.tmp / name, data)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return _Data(tmp_path_factory.mktemp("catalogue"))
+
+
+def _quiet(func, *args, **kwargs):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
+
+
+def _fig():
+    import matplotlib.pyplot as plt
+
+    return plt.figure()
+
+
+SchemaError = mk.SchemaError
+_NO_FRAME = "must be a pandas DataFrame"
+
+# (public name, call on _Data, exception type, message fragment (regex))
+CATALOGUE = [
+    # ingest
+    ("read_articles", lambda d: mk.read_articles(None), TypeError, "source must be a path"),
+    ("read_articles", lambda d: mk.read_articles(b"text"), TypeError, "got bytes"),
+    ("read_articles", lambda d: mk.read_articles({"text": "a"}), TypeError, "single dict"),
+    ("read_articles", lambda d: mk.read_articles([GOOD, "a.txt"]), TypeError,
+     "only dicts .* or only paths"),
+    ("read_articles", lambda d: mk.read_articles([GOOD], text=3), TypeError,
+     "text= must be a column name"),
+    ("read_articles", lambda d: mk.read_articles([GOOD], on_error="ignore"), ValueError,
+     "on_error='ignore' is not valid"),
+    ("read_articles", lambda d: mk.read_articles([GOOD], max_chars=-5), ValueError,
+     "max_chars must be a positive integer"),
+    ("read_articles", lambda d: mk.read_articles(d.tmp / "missing.txt"), FileNotFoundError,
+     "missing.txt' does not exist"),
+    ("read_articles", lambda d: mk.read_articles(str(d.tmp / "*.nothing")), FileNotFoundError,
+     "matches no files"),
+    ("read_articles", lambda d: mk.read_articles([GOOD], manifest=d.tmp / "m.csv"),
+     FileNotFoundError, "manifest=.* does not exist"),
+    ("read_articles", lambda d: mk.read_articles([{"text": "x."}]), SchemaError, "'outlet'"),
+    ("read_articles", lambda d: mk.read_articles([{"body": "x.", "outlet": "A"}]), SchemaError,
+     "missing column.*'text'"),
+    ("read_articles", lambda d: mk.read_articles([{**GOOD, "outlet": None}]), SchemaError,
+     "has no 'outlet' value"),
+    ("read_articles", lambda d: mk.read_articles([{**GOOD, "text": 5}]), ValueError,
+     "row 0 has a text of type int"),
+    ("read_articles", lambda d: mk.read_articles([{**GOOD, "text": "  "}]), ValueError,
+     "row 0 has no text"),
+    ("read_articles", lambda d: mk.read_articles([{**GOOD, "article_id": "x"}] * 2), ValueError,
+     "ids must be unique"),
+    ("read_articles", lambda d: mk.read_articles(d.file("a.txt", "Hi."), encoding="bogus"),
+     ValueError, "a.txt cannot be decoded as 'bogus'"),
+    ("read_articles", lambda d: mk.read_articles(d.file("a.doc", "Hi.")), ValueError,
+     "unsupported file type"),
+    ("read_articles", lambda d: mk.read_articles(d.file("a.parquet", b"PAR1 not really")),
+     ValueError, "not a readable Parquet file"),
+    ("read_articles", lambda d: mk.read_articles(d.file("a.csv", b"")), ValueError,
+     "not a readable CSV file"),
+    ("read_articles", lambda d: mk.read_articles(d.file("a.txt.gz", b"not gzip")), OSError,
+     "a.txt.gz cannot be read"),
+    ("fetch_articles", lambda d: mk.fetch_articles(None), TypeError, "urls must be a URL"),
+    ("fetch_articles", lambda d: mk.fetch_articles("file:///etc/passwd"), ValueError,
+     "not an http\\(s\\) URL"),
+    ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", timeout=-1),
+     ValueError, "timeout must be a positive number"),
+    ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", max_bytes=0),
+     ValueError, "max_bytes must be a positive integer"),
+    ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", on_error="warn"),
+     ValueError, "on_error='warn' is not valid"),
+    ("load_example", lambda d: mk.load_example("seed"), ValueError, "Did you mean 'seeds'"),
+    ("load_example", lambda d: mk.load_example(None), ValueError, "not a bundled example"),
+    # segment
+    ("split_sentences", lambda d: mk.split_sentences([GOOD]), TypeError, _NO_FRAME),
+    ("split_sentences", lambda d: mk.split_sentences(d.articles.drop(columns="text")),
+     SchemaError, "missing column.*'text'"),
+    ("split_sentences", lambda d: mk.split_sentences(d.articles.assign(text=1)), TypeError,
+     "articles.text must be strings"),
+    ("split_sentences", lambda d: mk.split_sentences(d.articles.assign(article_id="x")),
+     ValueError, "must be unique"),
+    ("split_sentences", lambda d: mk.split_sentences(d.articles, n_jobs=0), ValueError,
+     "n_jobs must be an integer >= 1"),
+    # measures
+    ("score_sentiment", lambda d: mk.score_sentiment("text"), TypeError, _NO_FRAME),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, scope="quote"), ValueError,
+     "Did you mean 'quoted'"),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, kinds=["bodies"]), ValueError,
+     "Did you mean 'body'"),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, kinds=[]), ValueError,
+     "selects no sentences"),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, text="body"), SchemaError,
+     "'body'"),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences.assign(text=1)), TypeError,
+     "must hold text"),
+    ("score_sentiment", lambda d: mk.score_sentiment(d.sentences.drop(columns="in_quote"),
+                                                     scope="quoted"), SchemaError, "in_quote"),
+    ("score_readability", lambda d: mk.score_readability(None), TypeError, _NO_FRAME),
+    ("score_readability", lambda d: mk.score_readability(d.sentences, level="doc"), ValueError,
+     "level='doc' is not valid"),
+    ("score_readability", lambda d: mk.score_readability(d.sentences, indices=["fk"]),
+     ValueError, "indices='fk' is not valid"),
+    ("score_readability", lambda d: mk.score_readability(
+        d.sentences.drop(columns="article_id")), SchemaError, "'article_id'"),
+    ("score_frames", lambda d: mk.score_frames(d.articles.text), TypeError, _NO_FRAME),
+    ("score_frames", lambda d: mk.score_frames(d.sentences, "policy"), ValueError,
+     "Did you mean 'policy_frames'"),
+    ("score_frames", lambda d: mk.score_frames(d.sentences.drop(columns="kind")), SchemaError,
+     "'kind'"),
+    ("score_frames", lambda d: mk.score_frames(d.scored), ValueError,
+     "already has frame columns"),
+    ("load_lexicon", lambda d: mk.load_lexicon(3), TypeError, "got int"),
+    ("load_lexicon", lambda d: mk.load_lexicon({}), ValueError, "no categories"),
+    ("load_lexicon", lambda d: mk.load_lexicon({"a": ["<b>"]}), ValueError,
+     "not a valid pattern"),
+    ("load_lexicon", lambda d: mk.load_lexicon({"terms": ["x"]}), ValueError, "reserved"),
+    ("load_lexicon", lambda d: mk.load_lexicon(d.tmp / "none.yaml"), FileNotFoundError,
+     "does not exist"),
+    ("load_lexicon", lambda d: mk.load_lexicon(d.file("l.txt", "a")), ValueError,
+     "unknown lexicon format '.txt'"),
+    ("load_lexicon", lambda d: mk.load_lexicon(d.file("l.yaml", "a: [b\n")), ValueError,
+     "could not read .* as YAML"),
+    ("load_lexicon", lambda d: mk.load_lexicon(d.file("l.json", "{")), ValueError,
+     "could not read .* as JSON"),
+    ("load_lexicon", lambda d: mk.load_lexicon(d.file("l.dic", "junk\n")), ValueError,
+     "not a LIWC-style .dic file"),
+    ("Lexicon", lambda d: mk.load_lexicon(d.file("list.yaml", "- a\n")), ValueError,
+     "does not hold a mapping"),
+    ("explain_frames", lambda d: mk.explain_frames(d.sentences), SchemaError, "'frame_terms'"),
+    ("frame_profile", lambda d: mk.frame_profile([1]), TypeError, _NO_FRAME),
+    ("frame_profile", lambda d: mk.frame_profile(d.sentences), SchemaError, "frame_"),
+    ("outlet_colors", lambda d: mk.outlet_colors(5), TypeError, "not iterable"),
+    ("FrameClassifier", lambda d: mk.FrameClassifier().predict(["text"]), mk.NotFittedError,
+     "not fitted yet"),
+    ("FrameClassifier", lambda d: mk.FrameClassifier().fit(["a", "b"], ["x"]), ValueError,
+     "2 items but labels has 1"),
+    ("FrameClassifier", lambda d: mk.FrameClassifier().fit("abc", list("xyz")), TypeError,
+     "texts must be a list"),
+    ("FrameClassifier", lambda d: mk.FrameClassifier().fit(["a"] * 3, ["x"] * 3), ValueError,
+     "at least two different labels"),
+    ("extract_entities", lambda d: mk.extract_entities([]), TypeError, _NO_FRAME),
+    ("extract_entities", lambda d: mk.extract_entities(d.articles), SchemaError,
+     "'sentence_id', 'start'"),
+    ("extract_entities", lambda d: mk.extract_entities(d.sentences, labels=["PERSONS"]),
+     ValueError, "Did you mean 'PERSON'"),
+    ("extract_entities", lambda d: mk.extract_entities(d.sentences, aliases=5), TypeError,
+     "aliases must be a dict"),
+    ("extract_entities", lambda d: mk.extract_entities(d.sentences, batch_size=0), ValueError,
+     "batch_size must be an integer >= 1"),
+    ("extract_quotes", lambda d: mk.extract_quotes("x"), TypeError, _NO_FRAME),
+    ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, entities=d.sentences),
+     SchemaError, "entities is missing column"),
+    ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, include_scare="yes"), TypeError,
+     "include_scare must be True or False"),
+    # compare
+    ("compare_groups", lambda d: mk.compare_groups([1]), TypeError, _NO_FRAME),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment"]),
+     SchemaError, "'sentiment'"),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["text"]), TypeError,
+     "must be numeric"),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
+                                                   stat="avg"), ValueError,
+     "stat='avg' is not valid"),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
+                                                   n_boot=-1), ValueError,
+     "n_boot must be an integer >= 1"),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
+                                                   pairs=[("x", "y")]), ValueError,
+     "is not a group"),
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, measure="g3"), ValueError,
+     "Did you mean 'g2'"),
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, target="outlet C"), ValueError,
+     "target='outlet C' is not valid"),
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, ngram_range=(2, 1)), ValueError,
+     "ngram_range must be"),
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, stop_words="french"), ValueError,
+     "stop_words='french' is not valid"),
+    ("compare_coverage", lambda d: mk.compare_coverage(d.sentences, shared=2), ValueError,
+     "shared must be a number between 0 and 1"),
+    ("compare_coverage", lambda d: mk.compare_coverage(d.sentences, shared=0.3, partial=0.5),
+     ValueError, "must not exceed"),
+    ("compare_coverage", lambda d: mk.compare_coverage(d.sentences.drop(columns="story_id")),
+     SchemaError, "'story_id'"),
+    ("Coverage", lambda d: mk.plot_coverage_map(d.sentences), TypeError,
+     "result of mk.compare_coverage"),
+    ("compare_actors", lambda d: mk.compare_actors(d.sentences, entities=d.articles),
+     SchemaError, "entities is missing column"),
+    ("compare_actors", lambda d: mk.compare_actors(d.sentences.drop(columns="outlet"),
+                                                   entities=d.articles), SchemaError, "outlet"),
+    ("group_stories", lambda d: mk.group_stories(d.articles, threshold=2), ValueError,
+     "threshold must be a cosine distance"),
+    ("group_stories", lambda d: mk.group_stories(d.articles.drop(columns="text")), SchemaError,
+     "'text'"),
+    # plots and report
+    ("save_figure", lambda d: mk.save_figure(None, d.tmp / "f"), TypeError,
+     "fig must be a matplotlib Figure"),
+    ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", formats=("gif",)), ValueError,
+     "formats='gif' is not valid"),
+    ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", dpi=0), ValueError,
+     "dpi must be an integer >= 10"),
+    ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", data=[1]), TypeError,
+     "data must be a pandas DataFrame"),
+    ("write_report", lambda d: mk.write_report(None, d.tmp / "r"), TypeError,
+     "expected an mk.Analysis or a mapping"),
+    ("write_report", lambda d: mk.write_report({"articles": d.articles}, d.file("afile", "x")),
+     FileExistsError, "afile"),
+    ("analyze", lambda d: mk.analyze(d.articles, stories="x"), ValueError,
+     "stories='x' is not valid"),
+    ("analyze", lambda d: mk.analyze(d.articles, actors="yes"), TypeError,
+     "actors must be True, False or None"),
+    ("analyze", lambda d: mk.analyze(d.articles, read_kws=[1]), TypeError,
+     "read_kws must be a dict"),
+    ("analyze", lambda d: mk.analyze(d.articles, lexicon="nope", actors=False), ValueError,
+     "neither a built-in lexicon nor a file"),
+    ("Analysis", lambda d: _quiet(mk.analyze, d.articles, actors=False, n_boot=20).report(
+        d.tmp / "rep", formats=("gif",)), ValueError, "formats='gif' is not valid"),
+    ("plot_estimates", lambda d: mk.plot_estimates(d.sentences), SchemaError, "'estimate'"),
+    ("plot_keyness", lambda d: mk.plot_keyness("x"), TypeError, _NO_FRAME),
+    ("plot_overview", lambda d: mk.plot_overview(5), TypeError, "expected an mk.Analysis"),
+    ("plot_readability", lambda d: mk.plot_readability(d.articles), SchemaError,
+     "readability_flesch_kincaid_grade"),
+    ("plot_sentiment_arc", lambda d: mk.plot_sentiment_arc(d.articles), SchemaError,
+     "sentiment_compound"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "exc", "match"), [
+    pytest.param(*row, id=f"{row[0]}-{i}") for i, row in enumerate(CATALOGUE)])
+def test_catalogue(name, call, exc, match, data):
+    with pytest.raises(exc, match=match) as info:
+        _quiet(call, data)
+    # the documented class, not a stray built-in error from deep inside a library
+    assert type(info.value).__module__.split(".")[0] in ("builtins", "mediakit"), info.value
+    assert len(str(info.value)) < 2000
+
+
+def test_resource_missing_is_its_own_error(monkeypatch):
+    from mediakit.ingest import examples
+
+    monkeypatch.setitem(examples.EXAMPLES, "ghost", "an example that is not installed")
+    with pytest.raises(mk.ResourceMissingError, match="the example 'ghost' is not installed"):
+        mk.load_example("ghost")
+
+
+# Warnings: (public name, call, warning class, message fragment)
+WARNINGS = [
+    ("read_articles", lambda d: mk.read_articles([GOOD, {"text": "", "outlet": "B"}],
+                                                 on_error="skip"),
+     mk.SkippedInputWarning, "skipped 1 input"),
+    ("split_sentences", lambda d: mk.split_sentences(d.articles.assign(text=["", " x"])),
+     mk.SkippedInputWarning, "gave no sentences"),
+    ("read_articles", lambda d: mk.read_articles([{**GOOD, "published": "soon"}]),
+     mk.MediakitWarning, "could not be read as dates"),
+    ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
+                                                   n_boot=20, n_perm=20),
+     mk.WideIntervalWarning, "article"),
+    ("score_sentiment", lambda d: mk.score_sentiment(pd.DataFrame({"text": [
+        "Der Minister sagte, der Plan werde am Montag beginnen und die Truppen würden folgen."
+    ] * 3})), mk.LanguageWarning, "English"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "warning", "match"), [
+    pytest.param(*row, id=f"{row[0]}-{row[2].__name__}") for row in WARNINGS])
+def test_warnings_have_their_own_classes(name, call, warning, match, data):
+    with pytest.warns(warning, match=match):
+        call(data)
+
+
+def test_skipped_inputs_are_listed_with_source_row_and_reason(tmp_path):
+    _write(tmp_path / "good.txt", GOOD["text"])
+    _write(tmp_path / "empty.txt", "")
+    _write(tmp_path / "notes.docx", "x")
+    _write(tmp_path / "rows.jsonl", json.dumps(GOOD) + "\nnot json\n" + json.dumps(
+        {"text": "", "outlet": "B"}) + "\n")
+    with pytest.warns(mk.SkippedInputWarning, match="skipped 4 input\\(s\\), kept 2"):
+        got = mk.read_articles(tmp_path, on_error="skip")
+    skipped = got.attrs["skipped"]
+    assert all(set(s) == set(mk.Skipped.__annotations__) for s in skipped)
+    by_where = {(Path(s["source"]).name, s["row"]): s["reason"] for s in skipped}
+    assert set(by_where) == {("empty.txt", None), ("notes.docx", None), ("rows.jsonl", 1),
+                             ("rows.jsonl", 2)}
+    assert "has no text" in by_where[("empty.txt", None)]
+    assert "unsupported file type" in by_where[("notes.docx", None)]
+    assert "not a JSON object" in by_where[("rows.jsonl", 1)]
+    assert sorted(got["source"].map(lambda p: Path(p).name)) == ["good.txt", "rows.jsonl"]
+
+
+def test_every_public_name_is_in_the_catalogue():
+    covered = {row[0] for row in CATALOGUE} | {row[0] for row in WARNINGS}
+    covered |= {row[2].__name__ for row in CATALOGUE} | {row[2].__name__ for row in WARNINGS}
+    covered |= {"ResourceMissingError", "Skipped", "__version__"}  # tests above
+    missing = set(mk.__all__) - covered
+    assert not missing, f"public names without a bad-input case: {sorted(missing)}"
 
 
 def test_deeply_nested_json_is_a_named_bad_input_not_a_recursion_error(tmp_path):
