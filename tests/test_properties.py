@@ -150,7 +150,7 @@ _ODD_VALUES = st.one_of(st.none(), st.integers(), st.floats(), st.booleans(), st
     max_size=20), st.lists(st.integers(), max_size=2), st.just(pd.NA), st.just(float("nan")))
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=600, **_SETTINGS)
 @given(records=st.lists(st.fixed_dictionaries(
     {"text": st.one_of(_TEXT, _TEXT, _ODD_VALUES), "outlet": st.one_of(_OUTLET, _ODD_VALUES)},
     optional={"title": st.one_of(_TEXT, _ODD_VALUES), "published": st.one_of(
