@@ -457,3 +457,37 @@ def test_group_stories_does_not_overwrite_an_input_column(column, seeds_articles
     # column="text" replaced every article's text with its story id
     with pytest.raises(ValueError, match=f"column='{column}' would overwrite"):
         mk.group_stories(seeds_articles, column=column)
+
+
+# -- encodings not covered by tests/test_ingest.py (which reads UTF-8 with and without BOM,
+# UTF-16 with BOM, cp1252 smart quotes, Latin-1, and in-memory mojibake) ---------------------
+
+SMART = "The minister said “we don’t know” – café owners agreed."
+PLAIN = "Don’t panic — café owners said."  # its UTF-8 bytes all decode in Windows-1252
+MOJIBAKE = PLAIN.encode("utf-8").decode("cp1252")  # "Donâ€™t panic â€” cafÃ© owners said."
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("mojibake.txt", MOJIBAKE.encode("utf-8"), PLAIN),
+    ("utf32.txt", SMART.encode("utf-32"), SMART),
+    ("stray-nul.txt", (SMART + "\x00 ") .encode("utf-8") + b"More text follows here. " * 40,
+     SMART + " " + ("More text follows here. " * 40).strip()),
+    ("bom.jsonl", b"\xef\xbb\xbf" + json.dumps({"text": SMART, "outlet": "A"}).encode() + b"\n",
+     SMART),
+    ("nul-escape.jsonl", json.dumps({"text": "Ab\u0000c said so.", "outlet": "A"}).encode(),
+     "Abc said so."),
+    ("bom.csv", b'\xef\xbb\xbftext,outlet\n"' + SMART.encode("utf-8") + b'",A\n',
+     SMART),
+    ("cp1252.csv", b'text,outlet\n"' + SMART.encode("cp1252") + b'",A\n', SMART),
+    ("mojibake.csv", b'text,outlet\n"' + MOJIBAKE.encode("utf-8") + b'",A\n', PLAIN),
+])
+def test_file_encodings_are_read_and_repaired(name, data, expected, tmp_path):
+    got = mk.read_articles(_write(tmp_path / name, data))
+    assert got["text"].tolist() == [expected]
+
+
+def test_utf16_without_byte_order_mark_is_refused_then_read_with_encoding(tmp_path):
+    path = _write(tmp_path / "nobom.txt", SMART.encode("utf-16-le"))
+    with pytest.raises(ValueError, match="nobom.txt is binary data \\(it holds NUL bytes\\)"):
+        mk.read_articles(path)
+    assert mk.read_articles(path, encoding="utf-16-le")["text"].tolist() == [SMART]
