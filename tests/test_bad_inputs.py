@@ -491,3 +491,18 @@ def test_utf16_without_byte_order_mark_is_refused_then_read_with_encoding(tmp_pa
     with pytest.raises(ValueError, match="nobom.txt is binary data \\(it holds NUL bytes\\)"):
         mk.read_articles(path)
     assert mk.read_articles(path, encoding="utf-16-le")["text"].tolist() == [SMART]
+
+
+@pytest.mark.timeout(60)
+def test_glob_does_not_follow_folder_links_or_repeat_files(tmp_path):
+    # glob.glob's "**" follows links to folders: one link to a parent folder read every file
+    # 41 times (as different articles), two made read_articles run for ever; and "news/**"
+    # matched the folder and its subfolders, reading files in subfolders several times
+    news = tmp_path / "news"
+    _write(news / "a" / "x.txt", GOOD["text"])
+    _write(news / "a" / "b" / "y.txt", "Another article. It is short.")
+    (news / "a" / "up").symlink_to("..")
+    (news / "a" / "b" / "top").symlink_to("../..")
+    for pattern in ("news/**/*.txt", "news/**"):
+        got = mk.read_articles(str(tmp_path / pattern))
+        assert sorted(got["article_id"]) == ["a/b/y", "a/x"], pattern

@@ -36,16 +36,26 @@ def expand(source: str | os.PathLike) -> tuple[list[tuple[Path, Path | None]], P
         return [(path, None)], None
     text = os.fspath(source)
     if globmod.has_magic(text):
-        matches = sorted(globmod.glob(text, recursive=True))
-        if not matches:
-            raise MissingPath(text, f"matches no files (a glob); check the pattern and the "
-                                    f"current folder ({os.getcwd()})")
         parts = Path(text).parts
         fixed = next(i for i, part in enumerate(parts) if globmod.has_magic(part))
         root = Path(*parts[:fixed]) if fixed else Path(".")
+        # pathlib's "**" does not follow symbolic links into folders (glob.glob does: a link to
+        # a parent folder repeats every file, and two make it run for ever); hidden names are
+        # left out unless the pattern names them, as glob.glob does
+        named = set(parts[fixed:])
+        matches = sorted(str(m) for m in root.glob(str(Path(*parts[fixed:])))
+                         if not any(c.startswith(".") and c not in named
+                                    for c in m.relative_to(root).parts))
+        if not matches:
+            raise MissingPath(text, f"matches no files (a glob); check the pattern and the "
+                                    f"current folder ({os.getcwd()})")
         files: list[tuple[Path, Path | None]] = []
+        seen: set[Path] = set()  # "news/**" matches a folder and its subfolders: read once
         for m in map(Path, matches):
-            files.extend(walk(m) if m.is_dir() else [(m, root)])
+            for found in walk(m) if m.is_dir() else [(m, root)]:
+                if (real := found[0].resolve()) not in seen:
+                    seen.add(real)
+                    files.append(found)
         return files, None
     parent = path.parent if str(path.parent) else Path(".")
     near = ""
