@@ -172,7 +172,8 @@ def entities_side(data: Path, out: Path, n_jobs: int) -> dict:
     articles = mk.read_articles(data, progress=False)
     sentences = mk.split_sentences(articles, progress=False)
     start = time.perf_counter()
-    mk.extract_entities(sentences.iloc[:0].copy(), progress=False)  # load the model first
+    content = sentences[sentences["kind"].isin(("headline", "body", "bullet"))]
+    mk.extract_entities(content.iloc[:1].copy(), progress=False)  # load the model first
     load = time.perf_counter() - start
     start = time.perf_counter()
     ents = mk.extract_entities(sentences, progress=False)
