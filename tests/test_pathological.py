@@ -163,3 +163,23 @@ def test_coverage_work_grows_linearly_with_the_story(monkeypatch):
     sentences = mk.split_sentences(mk.read_articles(records))  # one story: "all"
     _quiet(mk.compare_coverage, sentences)
     assert sum(cells) <= 50 * n  # a bounded number of candidates per sentence
+
+
+@pytest.mark.timeout(180)
+def test_entities_and_quotes_on_a_sentence_longer_than_spacy_accepts():
+    # a run of decimals passes ingest's prose check but is one 1.1-million-character sentence:
+    # spaCy refused it (ValueError E088 from extract_entities and extract_quotes) and needs
+    # about 1 GB per 100,000 characters below its limit; it is read up to 100,000 characters
+    pytest.importorskip("spacy")
+    text = ("Angela Merkel said prices were " + "1.5 " * 280_000 + "in all.\n"
+            "“We will act,” John Healey said in London.")
+    articles = mk.read_articles([{"text": text, "outlet": "A"}], max_chars=None)
+    sentences = mk.split_sentences(articles)
+    assert sentences["text"].str.len().max() > 1_000_000
+    entities = _quiet(mk.extract_entities, sentences)
+    assert {"Angela Merkel", "John Healey"} <= set(entities["canonical"])
+    quotes = _quiet(mk.extract_quotes, sentences, articles=articles, entities=entities)
+    assert quotes.loc[quotes["kind"] == "direct", "speaker"].tolist() == ["John Healey"]
+    for table, column in ((entities, "text"), (quotes, "quote")):
+        for start, end, value in zip(table["start"], table["end"], table[column], strict=True):
+            assert text[start:end] == value

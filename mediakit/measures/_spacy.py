@@ -57,11 +57,19 @@ def model_name() -> str:
     return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
 
 
+#: Longest text given to spaCy, in characters: its own limit is 1,000,000 (ValueError E088 above
+#: it) and its parser needs about 1 GB per 100,000 characters. No real sentence comes close; a
+#: longer "sentence" (a run of decimals, a table flattened into one line) is read up to it.
+MAX_CHARS = 100_000
+
+
 def pipe(texts: Iterable[str], *, task: str, batch_size: int = 256,
          progress: bool | None = None, total: int | None = None, desc: str = "") -> Iterator:
-    """Yield one ``Doc`` per text, running only the components of ``task``."""
+    """Yield one ``Doc`` per text (its first ``MAX_CHARS`` characters, so offsets stay valid),
+    running only the components of ``task``."""
     nlp = load_model()
     wanted = TASKS[task]
     disable = [name for name in nlp.pipe_names if name not in wanted]
+    texts = (t if len(t) <= MAX_CHARS else t[:MAX_CHARS] for t in texts)
     texts = _progress(texts, enabled=progress, total=total, desc=desc)
     yield from nlp.pipe(texts, batch_size=batch_size, disable=disable)
