@@ -255,10 +255,12 @@ def reported_span(cue, speaker_range: tuple[int, int] | None) -> tuple[int, int]
         phrase_end = max(t.idx + len(t) for t in [to, *to.subtree])
         left = doc.text[: cue.idx].rstrip(" ,")
         right = doc.text[phrase_end:].lstrip(" ,")
-        if len(right.split()) >= len(left.split()):
+        if right.strip() and len(right.split()) >= len(left.split()):
             start = len(doc.text) - len(right)
-            return start, _trim_end(doc.text, len(doc.text))
-        return (len(doc.text) - len(doc.text.lstrip()), len(left)) if left else None
+            end = _trim_end(doc.text, len(doc.text))
+            return (start, end) if start < end else None
+        start = len(doc.text) - len(doc.text.lstrip())
+        return (start, len(left)) if left.strip() and start < len(left) else None
     base = CUE_FORMS.get(cue.lower_, "")
     comp = [c for c in cue.children if c.dep_ == "ccomp"]
     if not comp and base in OBJECT_CUES:
