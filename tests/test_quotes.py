@@ -278,3 +278,11 @@ def test_missing_column_raises(seeds_sentences):
 def test_bad_option_raises(seeds_sentences):
     with pytest.raises(TypeError):
         mk.extract_quotes(seeds_sentences, include_scare="yes")
+
+
+def test_according_to_with_nothing_reported_gives_no_empty_quote():
+    # found by hypothesis in tests/test_properties.py: an empty span at the end of the sentence
+    for text in [" according to Angela Merkel", "According to Angela Merkel,"]:
+        articles = pd.DataFrame({"article_id": ["a"], "outlet": ["x"], "text": [text]})
+        quotes = mk.extract_quotes(mk.split_sentences(articles), articles=articles)
+        assert (quotes["end"] > quotes["start"]).all()
