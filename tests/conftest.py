@@ -11,8 +11,15 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+
+# CI runs the property tests derandomized: the same generated inputs on every run, so a CI result
+# can be reproduced exactly (`CI=true make test`). Locally each run explores new inputs.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 
