@@ -203,6 +203,17 @@ def test_empty_frame():
     assert list(s.columns) == list(SENTENCE_COLUMNS) and len(s) == 0
 
 
+def test_empty_frame_has_the_dtypes_of_a_full_one(seeds_articles):
+    # dask takes its meta from the empty frame: the dtypes must be those of real output
+    full = mk.split_sentences(seeds_articles)
+    for articles in (seeds_articles, seeds_articles.drop(columns=["story_id", "outlet"])):
+        empty = mk.split_sentences(articles.iloc[:0])
+        some = mk.split_sentences(articles)
+        assert len(empty) == 0
+        assert empty.dtypes.to_dict() == some.dtypes.to_dict()
+    assert full["outlet"].dtype == seeds_articles["outlet"].dtype
+
+
 def test_long_line_without_punctuation_finishes():
     text = ("word " * 200_000).strip()  # 1 MB, one line, no punctuation
     s = mk.split_sentences(_frame(text))

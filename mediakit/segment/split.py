@@ -252,9 +252,10 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     frame["sentence_id"] = np.asarray(cols["sentence_id"], dtype=np.int64)
     for col in ("outlet", "story_id", "published"):
         if col in articles.columns:
-            frame[col] = articles[col].to_numpy()[owner]
+            # take from the column itself: its dtype holds even with no rows (dask meta)
+            frame[col] = articles[col].array.take(owner)
         elif col == "story_id":
-            frame[col] = np.full(len(owner), "all", dtype=object)
+            frame[col] = pd.array(np.full(len(owner), "all", dtype=object), dtype="str")
         elif col == "published":
             frame[col] = pd.Series(pd.NaT, index=range(len(owner)), dtype="datetime64[ns, UTC]")
         else:
@@ -270,9 +271,6 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     out = pd.DataFrame(frame, columns=list(SENTENCE_COLUMNS))
     for col in ("article_id", "kind", "text"):
         out[col] = out[col].astype("str")
-    if "published" in articles.columns:
-        # take from the column itself: to_numpy() drops the time zone read_articles sets (UTC)
-        out["published"] = articles["published"].array.take(owner)
     for col in carry:
         out[col] = articles[col].array.take(owner)
     out.attrs["skipped"] = skipped
