@@ -18,6 +18,7 @@ from mediakit._errors import NotFittedError as NotFittedError
 from mediakit._errors import ResourceMissingError as ResourceMissingError
 from mediakit._errors import SchemaError as SchemaError
 from mediakit._errors import SkippedInputWarning as SkippedInputWarning
+from mediakit._errors import TruncatedInputWarning as TruncatedInputWarning
 from mediakit._errors import WideIntervalWarning as WideIntervalWarning
 
 __version__ = "0.1.0"
@@ -61,7 +62,8 @@ _PUBLIC = {
 
 __all__ = sorted(
     [*_PUBLIC, "LanguageWarning", "MediakitWarning", "NotFittedError", "ResourceMissingError",
-     "SchemaError", "SkippedInputWarning", "WideIntervalWarning", "__version__"]
+     "SchemaError", "SkippedInputWarning", "TruncatedInputWarning", "WideIntervalWarning",
+     "__version__"]
 )
 
 

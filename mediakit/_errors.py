@@ -32,3 +32,7 @@ class WideIntervalWarning(MediakitWarning):
 
 class LanguageWarning(MediakitWarning):
     """Text does not look like English, which the lexicons and formulas assume."""
+
+
+class TruncatedInputWarning(MediakitWarning):
+    """A text was longer than a model reads; only its start was read (the message says how much)."""

@@ -172,3 +172,20 @@ def test_missing_model_names_the_extra(monkeypatch):
     finally:
         monkeypatch.undo()
         _spacy.load_model.cache_clear()
+
+
+def test_a_sentence_longer_than_the_model_reads_is_cut_with_a_warning():
+    from mediakit.measures._spacy import MAX_CHARS
+
+    text = "Angela Merkel said prices were " + "1.5 " * (MAX_CHARS // 4) + "in all."
+    sentences = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "kind": ["body"],
+                              "start": [0], "end": [len(text)], "text": [text]})
+    with pytest.warns(mk.TruncatedInputWarning, match=r"1 sentence\(s\) longer than 100,000"):
+        ents = mk.extract_entities(sentences)
+    assert "Angela Merkel" in set(ents["canonical"])
+    # a sentence within the limit gives no such warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mk.TruncatedInputWarning)
+        mk.extract_entities(sentences.assign(text="Angela Merkel spoke.", end=20))

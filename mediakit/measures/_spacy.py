@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from mediakit._errors import TruncatedInputWarning
 from mediakit._optional import import_optional
 from mediakit._progress import progress as _progress
 
@@ -59,14 +61,32 @@ def model_name() -> str:
 
 #: Longest text given to spaCy, in characters: its own limit is 1,000,000 (ValueError E088 above
 #: it) and its parser needs about 1 GB per 100,000 characters. No real sentence comes close; a
-#: longer "sentence" (a run of decimals, a table flattened into one line) is read up to it.
+#: longer "sentence" (a run of decimals, a table flattened into one line) is read up to it, with a
+#: :class:`~mediakit.TruncatedInputWarning`.
 MAX_CHARS = 100_000
 
 
 def pipe(texts: Iterable[str], *, task: str, batch_size: int = 256,
          progress: bool | None = None, total: int | None = None, desc: str = "") -> Iterator:
-    """Yield one ``Doc`` per text (its first ``MAX_CHARS`` characters, so offsets stay valid),
-    running only the components of ``task``."""
+    """One ``Doc`` per text (its first ``MAX_CHARS`` characters, so offsets stay valid),
+    running only the components of ``task``. Warns, at the call, when a text is cut."""
+    texts = list(texts)
+    long = [len(t) for t in texts if len(t) > MAX_CHARS]
+    if long:
+        warnings.warn(
+            f"{len(long)} sentence(s) longer than {MAX_CHARS:,} characters (longest "
+            f"{max(long):,}) were read for {desc or task} only up to that length; nothing "
+            "past it is found. Such a 'sentence' is usually a flattened table or run-on text: "
+            "check the splitting of its article.",
+            TruncatedInputWarning,
+            stacklevel=3,
+        )
+    return _docs(texts, task=task, batch_size=batch_size, progress=progress, total=total,
+                 desc=desc)
+
+
+def _docs(texts: list[str], *, task: str, batch_size: int, progress: bool | None,
+          total: int | None, desc: str) -> Iterator:
     nlp = load_model()
     wanted = TASKS[task]
     disable = [name for name in nlp.pipe_names if name not in wanted]
