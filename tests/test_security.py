@@ -416,16 +416,22 @@ def test_fetch_is_cut_off_and_keeps_the_other_pages(path, reason, hostile_server
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(strict=True, reason=(
-    "fetch_articles bounds the body's download time but not the header phase: http.client reads "
-    "the status line and up to 100 header lines of 64 KiB with the socket timeout per read, so "
-    "a server sending a header line every (timeout - e) seconds holds one URL for up to "
-    "100 x timeout s. Fix: a deadline watchdog over the whole request (see the issue-9 report)."))
 def test_fetch_time_is_bounded_while_headers_arrive(hostile_server):
+    # a header line every 0.4 s (each read within the 1 s socket timeout) for 6 s, then nothing:
+    # the whole-request deadline cuts it off at 1 s and the page is skipped with the reason
     start = time.perf_counter()
-    got = _quiet(mk.fetch_articles, [f"{hostile_server}/slow-headers"], timeout=1)
-    assert len(got) == 0
-    assert time.perf_counter() - start < 3.5  # 2 x timeout (connect, download) plus slack
+    with pytest.warns(mk.SkippedInputWarning, match="took more than timeout=1 s"):
+        got = mk.fetch_articles([f"{hostile_server}/article", f"{hostile_server}/slow-headers"],
+                                timeout=1)
+    elapsed = time.perf_counter() - start
+    assert got["outlet"].tolist() == ["The Example Post"]
+    (skipped,) = got.attrs["skipped"]
+    assert skipped["row"] == 1
+    assert skipped["reason"].startswith("took more than timeout=1 s (connecting, headers and body")
+    assert elapsed < 2.5  # one deadline (1 s) plus slack; 6 s without the deadline
+
+    with pytest.raises(OSError, match="slow-headers .*took more than timeout=1 s"):
+        mk.fetch_articles(f"{hostile_server}/slow-headers", timeout=1, on_error="raise")
 
 
 _SCHEMES = ["file:///etc/passwd", "FILE:///etc/passwd", "  file:///etc/passwd",

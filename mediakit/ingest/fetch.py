@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import re
-import time
 import urllib.error
 import urllib.request
 import warnings
@@ -20,6 +19,8 @@ import pandas as pd
 from mediakit._errors import SkippedInputWarning
 from mediakit._progress import progress as _progress
 from mediakit._validation import check_choice
+from mediakit.ingest._deadline import Deadline
+from mediakit.ingest._deadline import handlers as deadline_handlers
 from mediakit.ingest._html import extract_page
 from mediakit.ingest._text import TextProblem, decode_bytes
 from mediakit.ingest.read import ON_ERROR, Skipped, read_articles
@@ -66,7 +67,10 @@ def fetch_articles(
         ``http://`` or ``https://`` URLs. Any other scheme (``file:``, ``ftp:``, ``data:``) or
         a URL without a host raises ``ValueError`` before anything is downloaded.
     timeout : float, default 20
-        Seconds allowed per page, for connecting and again for downloading it.
+        Seconds allowed per page for the whole request: connecting, redirects, the TLS
+        handshake, the headers and the body together. A server still sending at the deadline
+        (even one byte at a time) is cut off and the page is skipped ("took more than
+        timeout=..."). Only the host-name lookup is outside this bound.
     max_bytes : int, default 5_000_000
         Largest page accepted, in bytes; bigger ones are not read to the end.
     user_agent : str
@@ -161,42 +165,55 @@ def _fetch_one(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> 
 
 def _download(url: str, *, timeout: float, max_bytes: int,
               user_agent: str) -> tuple[bytes, str, str | None]:
-    opener = urllib.request.build_opener(_RedirectHandler)
     request = urllib.request.Request(url, headers={
         "User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            ctype = response.headers.get_content_type()
-            if ctype not in _HTML_TYPES:
-                raise FetchError(f"is {ctype}, not an HTML page")
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"is {int(length):,} bytes, more than max_bytes={max_bytes:,}")
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read1(65536):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"is more than max_bytes={max_bytes:,} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"took more than timeout={timeout:g} s to download")
-                chunks.append(chunk)
-            return b"".join(chunks), response.geturl(), response.headers.get_content_charset()
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"answered HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
+    too_slow = f"took more than timeout={timeout:g} s (connecting, headers and body together)"
+    with Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(_RedirectHandler, *deadline_handlers(deadline))
+        try:
+            got = _read(opener, request, timeout=timeout, max_bytes=max_bytes)
+        except (OSError, http.client.HTTPException) as exc:
+            if deadline.expired and not isinstance(exc, FetchError):
+                raise FetchError(too_slow) from exc
+            raise _failure(exc, timeout) from exc
+        if deadline.expired:  # the sockets were shut down: what was read may be cut short
+            raise FetchError(too_slow)
+        return got
+
+
+def _read(opener, request, *, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
+    with opener.open(request, timeout=timeout) as response:
+        ctype = response.headers.get_content_type()
+        if ctype not in _HTML_TYPES:
+            raise FetchError(f"is {ctype}, not an HTML page")
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise FetchError(f"is {int(length):,} bytes, more than max_bytes={max_bytes:,}")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"is more than max_bytes={max_bytes:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks), response.geturl(), response.headers.get_content_charset()
+
+
+def _failure(exc: BaseException, timeout: float) -> FetchError:
+    """The FetchError that says why a download failed (before its deadline)."""
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, urllib.error.HTTPError):
+        return FetchError(f"answered HTTP {exc.code} {exc.reason}")
+    if isinstance(exc, urllib.error.URLError):
         if isinstance(exc.reason, FetchError):
-            raise exc.reason from exc
-        raise FetchError(f"could not be reached ({exc.reason})") from exc
-    except TimeoutError as exc:
-        raise FetchError(f"timed out after {timeout:g} s") from exc
-    except OSError as exc:
-        if isinstance(exc, FetchError):
-            raise
-        raise FetchError(f"failed ({exc})") from exc
-    except http.client.HTTPException as exc:  # e.g. more than 100 header lines
-        raise FetchError(f"sent a malformed HTTP response ({exc})") from exc
+            return exc.reason
+        return FetchError(f"could not be reached ({exc.reason})")
+    if isinstance(exc, TimeoutError):
+        return FetchError(f"timed out after {timeout:g} s")
+    if isinstance(exc, http.client.HTTPException):  # e.g. more than 100 header lines
+        return FetchError(f"sent a malformed HTTP response ({exc})")
+    return FetchError(f"failed ({exc})")
 
 
 def _decode(body: bytes, charset: str | None) -> str:
