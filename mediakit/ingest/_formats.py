@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mediakit.ingest._text import TextProblem, decode_bytes
+from mediakit.ingest._text import TextProblem, decode_bytes, utf16_codec
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 TABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
@@ -136,38 +136,70 @@ def iter_jsonl(path: Path, gz: bool, encoding: str | None,
     """One JSON object per line, parsed line by line; blank lines are ignored."""
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
-        row = -1
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            row += 1
-            try:
-                line, _ = decode_bytes(raw, encoding)
-                item = _json_loads(line)
-            except (TextProblem, json.JSONDecodeError) as exc:
-                yield row, RowProblem(row, f"is not a JSON object (line {lineno}: {exc})")
-                continue
-            if not isinstance(item, dict):
-                yield row, RowProblem(row, f"is a JSON {type(item).__name__}, not an "
-                                      f"object (line {lineno})")
-                continue
-            yield row, item
+        wide = _wide_codec(fh.read(8192), encoding)
+        fh.seek(0)
+        # UTF-16/32 cannot be split into lines as bytes ("\n" is two or four bytes there)
+        lines = io.TextIOWrapper(fh, encoding=wide, newline="") if wide else fh
+        try:
+            yield from _json_lines(lines, None if wide else encoding)
+        except UnicodeDecodeError as exc:  # only from the UTF-16/32 text stream
+            raise TextProblem(f"cannot be decoded as {wide} ({exc}); pass encoding=...") from exc
+
+
+def _json_lines(lines, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
+    """Parse lines (bytes, decoded one by one with ``encoding``, or str)."""
+    row = -1
+    for lineno, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        row += 1
+        try:
+            line = raw if isinstance(raw, str) else decode_bytes(raw, encoding)[0]
+            item = _json_loads(line)
+        except (TextProblem, json.JSONDecodeError) as exc:
+            yield row, RowProblem(row, f"is not a JSON object (line {lineno}: {exc})")
+            continue
+        if not isinstance(item, dict):
+            yield row, RowProblem(row, f"is a JSON {type(item).__name__}, not an "
+                                  f"object (line {lineno})")
+            continue
+        yield row, item
+
+
+def _wide_codec(head: bytes, encoding: str | None) -> str | None:
+    """The UTF-16/32 codec a file is in (given, by byte order mark, or recognised), else None."""
+    import codecs
+
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise TextProblem(f"cannot be decoded as {encoding!r} ({exc}); check encoding=") from exc
+        return encoding if name.startswith(("utf-16", "utf-32")) else None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return utf16_codec(head)
 
 
 def _csv_encoding(path: Path, gz: bool) -> str:
-    """UTF-16/32 by their byte order mark (Excel's "Unicode text"); else UTF-8 (with or without
-    BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    """UTF-16/32 by their byte order mark (Excel's "Unicode text"), or UTF-16 without one
+    (recognised by its NUL bytes, see ``utf16_codec``); else UTF-8 (with or without BOM) when
+    the whole file decodes as UTF-8, else Windows-1252."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
-        head = fh.read(4)
+        head = fh.read(8192)
         fh.seek(0)
         if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
             return "utf-32"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
+        if codec := utf16_codec(head):
+            return codec
         try:
             while block := fh.read(1 << 20):
                 decoder.decode(block)

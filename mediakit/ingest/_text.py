@@ -92,7 +92,10 @@ class TextProblem(ValueError):
 
 
 def binary_kind(data: bytes) -> str | None:
-    """Describe ``data`` if it is a binary file rather than text (None for text)."""
+    """Describe ``data`` if it is a binary file rather than text (None for text).
+
+    Called after :func:`utf16_codec`: NUL bytes in text that is not UTF-16 mean binary data.
+    """
     for magic, what in _MAGIC:
         if data.startswith(magic):
             return what
@@ -100,15 +103,41 @@ def binary_kind(data: bytes) -> str | None:
         return None
     head = data[:8192]
     if head and head.count(0) > max(1, len(head) // 100):
-        return "binary data (it holds NUL bytes)"
+        return "binary data (it holds NUL bytes and is not UTF-16 text)"
     return None
+
+
+def utf16_codec(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` if ``head`` (a file's first bytes) looks like UTF-16
+    text without a byte order mark, else None.
+
+    UTF-16 text in a Latin script has a NUL byte in most of its code units, always on the same
+    side: the odd bytes for little-endian, the even bytes for big-endian. So: at least a tenth
+    of the bytes on one side are NUL and at least nine in ten NULs are on that side (binary data
+    has them on both sides), and the bytes decode strictly to text without control characters
+    or lone surrogates (random data and numbers stored as integers do not).
+    """
+    head = head[:8192]
+    head = head[: len(head) - len(head) % 2]
+    if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    side, other, codec = (odd, even, "utf-16-le") if odd >= even else (even, odd, "utf-16-be")
+    if side < max(1, len(head) // 20) or other > side / 9:
+        return None
+    try:  # incremental, so a surrogate pair cut at the end of the head is not an error
+        text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) or _SURROGATE.search(text) else codec
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Decode file bytes; return ``(text, encoding)``.
 
     With ``encoding`` given, decode strictly with it. Otherwise: a byte order mark decides
-    (UTF-8, UTF-16, UTF-32); then strict UTF-8; then Windows-1252, which reads Latin-1 text
+    (UTF-8, UTF-16, UTF-32); then UTF-16 without a byte order mark, recognised by its NUL bytes
+    (:func:`utf16_codec`; other data with NUL bytes is refused as binary); then strict UTF-8; then Windows-1252, which reads Latin-1 text
     too (the two agree on every printable Latin-1 character) and adds smart quotes and the euro
     sign; then charset-normalizer's guess (Cyrillic, Greek, CJK encodings). A guess is
     accepted only when it leaves no control characters (and, for Windows-1252, when the text
@@ -120,6 +149,13 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise TextProblem(f"cannot be decoded as {encoding!r} ({exc}); check encoding=") from exc
+    if codec := utf16_codec(data):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:  # e.g. an odd number of bytes: not UTF-16 after all
+            text = ""
+        if text and not _CONTROL.search(text):
+            return text, codec
     what = binary_kind(data)
     if what:
         raise TextProblem(f"is {what}, not text")
