@@ -102,7 +102,11 @@ class Analysis:
 
         Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` with
         ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv``;
-        ``manifest.json`` (versions, parameters, lexicon, SHA-256 of every input text).
+        ``manifest.json`` (versions, parameters, lexicon, SHA-256 of every input text). In the
+        CSV files a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+        return gets a leading ``'``, so a spreadsheet shows it instead of running it as a
+        formula (OWASP, CSV injection), and lines end with CRLF so a line break inside a cell
+        is always quoted; the frames in memory keep the text as it is.
 
         Returns
         -------
@@ -115,6 +119,7 @@ class Analysis:
 
         from mediakit import save_figure, write_report
         from mediakit.plots.overview import standard_figures
+        from mediakit.report._csv import write_csv
         from mediakit.report._paths import inside, unique_filenames
         from mediakit.report.figures import build_manifest
 
@@ -134,8 +139,7 @@ class Analysis:
         table_names = unique_filenames(self.tables())
         for name, frame in self.tables().items():
             path = inside(table_dir, table_names[name] + ".csv")
-            frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-            written.append(path)
+            written.append(write_csv(frame, path))
         record = build_manifest(self.manifest, articles=self.articles)
         path = out / "manifest.json"
         path.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",

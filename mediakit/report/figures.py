@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from mediakit._validation import check_choice
+from mediakit.report._csv import write_csv
 
 #: Formats ``save_figure`` can write.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -52,7 +53,11 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
         Image formats to write. PNG is written at ``dpi``; SVG and PDF are vector and
         byte-identical across runs.
     data : DataFrame, optional
-        The table the figure draws, written as ``<path>.data.csv`` (UTF-8, no index).
+        The table the figure draws, written as ``<path>.data.csv`` (UTF-8, no index, CRLF
+        line ends so a line break inside a cell is always quoted). A text
+        cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, which a
+        spreadsheet would run as a formula, is written with a leading ``'`` (OWASP's advice
+        against CSV injection); numbers are written as they are, ``data`` is not changed.
     manifest : mapping, optional
         Extra entries for the manifest, e.g. ``{"parameters": {...}, "lexicons": [lexicon]}``.
         Lexicon objects are recorded by their ``name``, ``version``, ``source`` and ``licence``.
@@ -112,8 +117,7 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
             written.append(target)
     if data is not None:
         target = base.with_name(f"{base.name}.data.csv")
-        data.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(target)
+        written.append(write_csv(data, target))
     target = base.with_name(f"{base.name}.manifest.json")
     record = build_manifest(manifest, articles=articles,
                             files={p.name: _sha256_file(p) for p in written})
