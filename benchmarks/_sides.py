@@ -220,46 +220,87 @@ def _real_paragraphs(data: Path, limit_chars: int) -> list[str]:
     return paragraphs
 
 
+#: Stages timed on each pathological input, in order.
+PATHOLOGICAL_STAGES = ("split", "sentiment", "readability", "frames", "coverage")
+_OUTLETS_100K = 5
+_STORY_SIZE_100K = 10
+
+
 def pathological_frame(case: str, data: Path) -> pd.DataFrame:
-    """Pathological articles built from real news text (so VADER's rules fire as in news)."""
+    """Pathological articles built from real news text (so VADER's rules fire as in news).
+
+    Single-article cases are outlet ``big`` in story ``big``; the 100,000 one-line articles
+    come from 5 outlets in stories of 10 consecutive articles (2 per outlet).
+    """
+    big = {"article_id": ["a"], "outlet": ["big"], "story_id": ["big"]}
     if case == "article_10mb":
         paras = _real_paragraphs(data, 10_000_000)
-        return pd.DataFrame({"article_id": ["a"], "text": ["\n\n".join(paras)[:10_000_000]]})
+        return pd.DataFrame({**big, "text": ["\n\n".join(paras)[:10_000_000]]})
     if case == "line_1mb_no_punctuation":
         paras = _real_paragraphs(data, 1_100_000)
         line = re.sub(r"[.!?;:\u2026]", "", " ".join(paras))[:1_000_000]
-        return pd.DataFrame({"article_id": ["a"], "text": [line]})
+        return pd.DataFrame({**big, "text": [line]})
     if case == "articles_100k_one_line":
         paras = _real_paragraphs(data, 40_000_000)
-        ids = [f"a{i:06d}" for i in range(100_000)]
-        return pd.DataFrame({"article_id": ids, "text": [paras[i % len(paras)]
-                                                         for i in range(100_000)]})
+        n = 100_000
+        return pd.DataFrame({"article_id": [f"a{i:06d}" for i in range(n)],
+                             "outlet": [f"O{i % _OUTLETS_100K}" for i in range(n)],
+                             "story_id": [f"s{i // _STORY_SIZE_100K:05d}" for i in range(n)],
+                             "text": [paras[i % len(paras)] for i in range(n)]})
     if case == "bullets_50k":
         paras = _real_paragraphs(data, 10_000_000)
         lines = [f"- {paras[i % len(paras)][:90]}" for i in range(50_000)]
-        return pd.DataFrame({"article_id": ["a"], "text": ["A list\n\n" + "\n".join(lines)]})
+        return pd.DataFrame({**big, "text": ["A list\n\n" + "\n".join(lines)]})
     raise SystemExit(f"unknown case {case!r}")
 
 
+def _coverage_input(case: str, sentences: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The sentences compare_coverage gets, and what they are (coverage needs 2+ outlets)."""
+    import mediakit as mk
+
+    if case == "articles_100k_one_line":
+        n_stories = sentences["story_id"].nunique()
+        return sentences, (f"{n_stories:,} stories of {_STORY_SIZE_100K} one-line articles "
+                           f"from {_OUTLETS_100K} outlets")
+    seeds = mk.split_sentences(mk.load_example("seeds").assign(story_id="big"), progress=False)
+    return (pd.concat([sentences, seeds], ignore_index=True),
+            "the article against the two seed articles (two more outlets) in one story")
+
+
 def pathological_side(data: Path, out: Path, n_jobs: int, case: str) -> dict:
+    """Each stage on the input; the figures are written after every stage, so a run stopped by
+    the hard timeout still leaves the stages that finished (and ``running``: the one that did
+    not)."""
     import mediakit as mk
 
     warnings.simplefilter("ignore", mk.MediakitWarning)
     frame = pathological_frame(case, data)
     res = {"case": case, "n_chars": int(frame["text"].str.len().sum()),
            "n_articles": len(frame)}
+    partial = out / f"pathological_{case}.json"
     st = Stages()
-    with st.stage("split"):
-        sentences = mk.split_sentences(frame, n_jobs=n_jobs, progress=False)
-    res.update(n_sentences=len(sentences), split_seconds=st.results["split"]["seconds"],
+
+    def run(name, func, *args, **kwargs):
+        res["running"] = name
+        partial.write_text(json.dumps(res))
+        with st.stage(name):
+            got = func(*args, **kwargs)
+        res[f"{name}_seconds"] = st.results[name]["seconds"]
+        res[f"{name}_peak_rss_mb"] = st.results[name]["peak_rss_mb"]
+        return got
+
+    sentences = run("split", mk.split_sentences, frame, n_jobs=n_jobs, progress=False)
+    res.update(n_sentences=len(sentences),
                longest_sentence_chars=int(sentences["text"].str.len().max()))
-    # written now, so a sentiment run that never ends still leaves the split figures
-    (out / f"pathological_{case}.json").write_text(json.dumps(res))
-    with st.stage("sentiment"):
-        mk.score_sentiment(sentences, n_jobs=n_jobs, progress=False)
+    run("sentiment", mk.score_sentiment, sentences, n_jobs=n_jobs, progress=False)
+    run("readability", mk.score_readability, sentences, n_jobs=n_jobs, progress=False)
+    run("frames", mk.score_frames, sentences, progress=False)
+    cov_input, res["coverage_input"] = _coverage_input(case, sentences)
+    coverage = run("coverage", mk.compare_coverage, cov_input, progress=False)
+    res["coverage_alignment_rows"] = len(coverage.alignment)
+    del res["running"]
     closed = st.close()
-    res.update(sentiment_seconds=closed["stages"]["sentiment"]["seconds"],
-               peak_rss_mb=closed["peak_rss_mb"])
+    res.update(peak_rss_mb=closed["peak_rss_mb"])
     return res
 
 

@@ -4,7 +4,7 @@
     python benchmarks/run.py --n 1000        # the first 1,000 articles
     python benchmarks/run.py --json          # the same figures as one JSON object
     python benchmarks/run.py --scaling       # mediakit at 1k, 2k, 5k, 10k: fitted exponent
-    python benchmarks/run.py --pathological  # split + sentiment on pathological input
+    python benchmarks/run.py --pathological  # every stage on pathological input
     python benchmarks/run.py --entities 200  # spaCy entities throughput (separate)
 
 Each side runs in its own fresh Python process (so memory and caches are its own): first
@@ -190,19 +190,58 @@ def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:
 
 
 def pathological(data: Path, n_jobs: int, timeout: float = 600) -> dict:
-    """split_sentences + score_sentiment on each pathological input, each in its own process."""
+    """split_sentences, score_sentiment, score_readability, score_frames and compare_coverage
+    on each pathological input, each input in its own process, stopped after ``timeout``
+    seconds (the stages finished by then are kept, with the one that was running)."""
     from _sides import PATHOLOGICAL_CASES
 
     cases = {}
     with tempfile.TemporaryDirectory(prefix="mkpath-") as tmp:
         for case in PATHOLOGICAL_CASES:
             try:
-                cases[case] = _side("pathological", data, Path(tmp), n_jobs, case, timeout)
+                cases[case] = _pathological_case(data, Path(tmp), n_jobs, case, timeout)
             except subprocess.TimeoutExpired:
                 partial = Path(tmp) / f"pathological_{case}.json"
                 cases[case] = {**(json.loads(partial.read_text()) if partial.is_file() else {}),
                                "timeout_seconds": timeout}
-    return {"cases": cases}
+    return {"cases": cases, "timeout_seconds": timeout}
+
+
+def _pathological_case(data: Path, out: Path, n_jobs: int, case: str, timeout: float) -> dict:
+    """One case in its own process group: at the timeout the group is killed, the n_jobs
+    workers with it (killing the side's process alone left its workers running)."""
+    import signal
+
+    cmd = [sys.executable, str(HERE / "_sides.py"), "pathological", str(data), str(out),
+           str(n_jobs), case]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    if proc.returncode:
+        sys.stderr.write(stdout + stderr)
+        raise SystemExit(f"the pathological side failed on {case} (exit {proc.returncode})")
+    return json.loads((out / f"pathological_{case}.json").read_text())
+
+
+_PATH_STAGES = ("split", "sentiment", "readability", "frames", "coverage")
+
+
+def _path_cells(r: dict) -> list[str]:
+    """Seconds per stage of one pathological case; the stage stopped by the timeout says so."""
+    cells = []
+    for name in _PATH_STAGES:
+        if f"{name}_seconds" in r:
+            cells.append(f"{r[f'{name}_seconds']:.2f}")
+        elif "timeout_seconds" in r and r.get("running", "split") == name:
+            cells.append(f"> {r['timeout_seconds']:.0f} (stopped)")
+        else:
+            cells.append("-")
+    return cells
 
 
 def entities(data: Path, n: int) -> dict:
@@ -252,15 +291,17 @@ def print_report(res: dict) -> None:
               + f"; fitted exponent {sc['exponent']:.2f}")
         print("  per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in sc["stage_exponents"].items()))
     if res.get("pathological"):
+        print(f"pathological input (seconds; hard timeout "
+              f"{res['pathological'].get('timeout_seconds', 600):.0f} s per input):")
+        print(f"{'input':<26}{'chars':>12}{'sentences':>11}"
+              + "".join(f"{n:>13}" for n in _PATH_STAGES) + f"{'peak MB':>9}")
         for case, r in res["pathological"]["cases"].items():
-            if "timeout_seconds" in r:
-                split = (f"split {r['split_seconds']:.2f} s ({r['n_sentences']:,} sentences), "
-                         if "split_seconds" in r else "")
-                print(f"pathological {case}: {split}no result within {r['timeout_seconds']:.0f} s")
-                continue
-            print(f"pathological {case}: split {r['split_seconds']:.2f} s, sentiment "
-                  f"{r['sentiment_seconds']:.2f} s, {r['n_sentences']:,} sentences, "
-                  f"peak {r['peak_rss_mb']:.0f} MB")
+            print(f"{case:<26}{r.get('n_chars', 0):>12,}{_fmt(r.get('n_sentences'), ','):>11}"
+                  + "".join(f"{c:>13}" for c in _path_cells(r))
+                  + f"{_fmt(r.get('peak_rss_mb'), '.0f'):>9}")
+        for case, r in res["pathological"]["cases"].items():
+            if r.get("coverage_input"):
+                print(f"  coverage on {case}: {r['coverage_input']}")
     if res.get("entities"):
         e = res["entities"]
         print(f"entities (spaCy): {e['n_articles']} articles, {e['n_sentences']:,} sentences in "
@@ -311,17 +352,17 @@ def markdown(res: dict) -> str:
                    f"**{sc['exponent']:.2f}**; per stage: "
                    + ", ".join(f"{k} {v:.2f}" for k, v in sc["stage_exponents"].items()) + ".")
     if res.get("pathological"):
-        out.append("\n| input | characters | sentences | split s | sentiment s | peak MB |\n"
-                   "|---|---:|---:|---:|---:|---:|")
+        out.append("\n| input | characters | sentences | "
+                   + " | ".join(f"{n} s" for n in _PATH_STAGES) + " | peak MB |\n"
+                   "|---|---:|---:|" + "---:|" * len(_PATH_STAGES) + "---:|")
         for case, r in res["pathological"]["cases"].items():
-            if "timeout_seconds" in r:
-                split = f"{r['split_seconds']:.2f}" if "split_seconds" in r else ""
-                out.append(f"| {case} | {r.get('n_chars', 0):,} | {r.get('n_sentences', 0):,} | "
-                           f"{split} | > {r['timeout_seconds']:.0f} (stopped) | |")
-            else:
-                out.append(f"| {case} | {r['n_chars']:,} | {r['n_sentences']:,} | "
-                           f"{r['split_seconds']:.2f} | {r['sentiment_seconds']:.2f} | "
-                           f"{r['peak_rss_mb']:.0f} |")
+            out.append(f"| {case} | {r.get('n_chars', 0):,} | {_fmt(r.get('n_sentences'), ',')} | "
+                       + " | ".join(_path_cells(r))
+                       + f" | {_fmt(r.get('peak_rss_mb'), '.0f')} |")
+        notes = [f"{case}: {r['coverage_input']}" for case, r in
+                 res["pathological"]["cases"].items() if r.get("coverage_input")]
+        if notes:
+            out.append("\ncompare_coverage input: " + "; ".join(notes) + ".")
     if res.get("entities"):
         e = res["entities"]
         out.append(f"\nEntities (spaCy): {e['n_articles']} articles, {e['n_sentences']:,} content "
