@@ -199,7 +199,88 @@ def test_identical_with_processes_and_cache(seeds_sentences):
     pd.testing.assert_frame_equal(one, again)
     two = mk.score_readability(seeds_sentences, level="sentence", n_jobs=2)
     pd.testing.assert_frame_equal(one, two)
-    assert readability.syllable_count.cache_info().currsize > 0
+    assert len(readability._TABLE.ids) > 100  # the shared per-word table
+
+
+TRICKY = [
+    "", "   ", "rock 'n' roll", "it's 'quoted' don't", "'t", "x'", "a'\nve b'l", "DON'T",
+    "İstanbul Σ ΟΔΟΣ", "a\u2019s \u201chi\u201d \u2018ok\u2019", "tab\tsep\x1cx\u2028y",
+    "über-cool 1,000.5 _x_ naïve café", "\u00a0nbsp\u2003em  ", "we'll they're I'd you've",
+    "'ve", "a'v", "emoji 😀 here's", "--- ... !!!", "U.S. Lt. Col. e-mail", "x\ud800y",
+]
+
+
+def test_split_words_equals_the_per_sentence_rule(seeds_sentences):
+    from mediakit.measures._textstat_words import split_words
+
+    texts = TRICKY + seeds_sentences["text"].tolist()
+    found = split_words(texts)
+    vocabulary = np.array(found.vocabulary, dtype=object)
+    for k, text in enumerate(texts):
+        mapped = text.translate(QUOTE_MAP)
+        expected = readability.words(mapped)
+        got = vocabulary[found.word_index[found.word_bounds[k]:found.word_bounds[k + 1]]]
+        assert got.tolist() == expected, text
+        joined = "".join(expected)
+        assert found.counts[k].tolist() == [
+            len(expected), len("".join(mapped.split())), len(mapped.split()),
+            len(joined) - joined.count("'")], text
+
+
+def test_contraction_endings_are_textstats():
+    from textstat.backend.utils.constants import RE_CONTRACTION_ENDINGS
+
+    from mediakit.measures import _textstat_words
+
+    ours = {chr(c) for c in _textstat_words._ENDINGS_1}
+    ours |= {chr(a) + chr(b) for a, b in _textstat_words._ENDINGS_2}
+    assert ours == set(RE_CONTRACTION_ENDINGS.replace("[tsd]", "t|s|d").split("|"))
+
+
+def test_mtld_pass_equals_the_plain_loop():
+    import math
+    import random
+
+    def plain(tokens):
+        factors, types, count = 0.0, set(), 0
+        for token in tokens:
+            count += 1
+            types.add(token)
+            if len(types) / count <= readability.MTLD_THRESHOLD:
+                factors, types, count = factors + 1, set(), 0
+        if count:
+            factors += (1 - len(types) / count) / (1 - readability.MTLD_THRESHOLD)
+        return len(tokens) / factors if factors > 0 else math.nan
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        tokens = [rng.randint(0, rng.randint(1, 300)) for _ in range(rng.randint(0, 400))]
+        expected, got = plain(tokens), readability._mtld_pass(tokens)
+        assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+def test_syllables_equal_textstat_count_syllables():
+    from textstat.backend.counts import count_syllables
+
+    words = ["the", "committee", "extraordinary", "zelenskyy", "naïve", "i̇stanbul", "don't",
+             "rock'n", "2024", "covid19", "_x_", "'bout", "lieutenant", "supercalifragilistic"]
+    readability.clear_word_cache()
+    _cmudict.load_textstat_cmudict()
+    with _cmudict.no_download():
+        expected = [count_syllables(w, "en_US") for w in words]
+    assert [readability.syllable_count(w) for w in words] == expected
+
+
+def test_syllable_table_reads_like_nltk():
+    from textstat.backend.utils import get_cmudict
+
+    table, _ = _cmudict.syllable_table()
+    _cmudict.load_textstat_cmudict()
+    with _cmudict.no_download():
+        nltk_dict = get_cmudict("en_US")
+    assert table.keys() == nltk_dict.keys()
+    assert all(table[w] == sum(1 for p in prons[0] if p[-1].isdigit())
+               for w, prons in nltk_dict.items())
 
 
 def test_never_calls_nltk_download(tmp_path, monkeypatch):

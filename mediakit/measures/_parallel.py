@@ -1,9 +1,23 @@
-"""Run a per-chunk scoring function in this process or in worker processes, keeping order."""
+"""Run per-chunk work in this process or in worker processes, keeping order.
+
+Every ``n_jobs`` of the measures goes through here, so they behave alike: chunks are processed
+in order, results are concatenated in order, and the result does not depend on ``n_jobs``.
+
+Worker processes start with the ``forkserver`` method where the platform has it (Linux, macOS),
+``spawn`` elsewhere. A forked worker would inherit (and be charged for) the whole memory of the
+calling process, which in a notebook holding a large corpus is gigabytes per worker; a worker
+started by the fork server holds only the modules it needs (preloaded once per session) and
+its own chunk. Like any ``spawn`` start, a *script* that calls a measure with ``n_jobs > 1``
+must guard its entry point with ``if __name__ == "__main__":`` (notebooks need nothing).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
@@ -11,6 +25,71 @@ from mediakit._progress import progress as _progress
 
 #: Items per chunk when working in this process (granularity of the progress bar).
 SERIAL_CHUNK = 500
+#: Chunks per worker: a few, so the workers finish together, but few pickles.
+CHUNKS_PER_WORKER = 4
+#: Modules every worker needs, imported once in the fork server (not once per worker).
+PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.measures.sentiment",
+           "mediakit.measures._textstat_words", "mediakit.measures.frames")
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # only takes effect when this session's fork server is not running yet
+        ctx.set_forkserver_preload(list(PRELOAD))
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def worker_pool(n_jobs: int) -> Iterator:
+    """A process pool of ``n_jobs`` workers (``None`` when ``n_jobs == 1``: work in process)."""
+    if n_jobs <= 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context()) as pool:
+        yield pool
+
+
+def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1) -> list:
+    """Split ``items`` into about ``CHUNKS_PER_WORKER * n_jobs`` ordered chunks (serial: 500)."""
+    if n_jobs > 1:
+        size = max(min_size, math.ceil(len(items) / (CHUNKS_PER_WORKER * n_jobs)))
+    else:
+        size = max(min_size, SERIAL_CHUNK)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def start(func: Callable, chunks: list, pool, *, progress: bool | None,
+          desc: str) -> Callable[[], list]:
+    """Start ``[func(c) for c in chunks]`` in ``pool``; call the result to wait for the list.
+
+    The calling process is free meanwhile (e.g. to load what it needs next). Without a pool
+    the work runs when the result is called. Results are in chunk order.
+    """
+    if pool is None or len(chunks) <= 1:
+        return lambda: [func(c) for c in _progress(chunks, enabled=progress, desc=desc)]
+    futures = [pool.submit(func, c) for c in chunks]
+
+    def wait() -> list:
+        try:
+            return [f.result() for f in _progress(futures, enabled=progress, desc=desc)]
+        except BrokenProcessPool as exc:
+            raise RuntimeError(
+                "A worker process of n_jobs stopped before finishing. In a script, call "
+                "mediakit under `if __name__ == \"__main__\":` (worker processes import the "
+                "script), or pass n_jobs=1."
+            ) from exc
+
+    return wait
+
+
+def run(func: Callable, chunks: list, pool, *, progress: bool | None, desc: str) -> list:
+    """``[func(c) for c in chunks]``, in ``pool`` when given; results in chunk order."""
+    return start(func, chunks, pool, progress=progress, desc=desc)()
 
 
 def _concat(parts: list):
@@ -26,18 +105,6 @@ def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool |
     With ``n_jobs > 1`` the chunks run in ``n_jobs`` worker processes; ``func`` must be
     a module-level function. Order is kept, so the result does not depend on ``n_jobs``.
     """
-    if n_jobs > 1 and len(items) > 1:
-        size = max(1, min(SERIAL_CHUNK, math.ceil(len(items) / (4 * n_jobs))))
-    else:
-        size = SERIAL_CHUNK
-    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
-    if n_jobs == 1 or len(chunks) == 1:
-        parts = [func(c) for c in _progress(chunks, enabled=progress, desc=desc)]
-        return _concat(parts)
-    from concurrent.futures import ProcessPoolExecutor
-
-    # the platform's default start method, as mk.split_sentences does
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks))) as pool:
-        parts = list(_progress(pool.map(func, chunks), enabled=progress, total=len(chunks),
-                               desc=desc))
-    return _concat(parts)
+    chunks = [list(c) for c in chunk(items, n_jobs)]
+    with worker_pool(n_jobs if len(chunks) > 1 else 1) as pool:
+        return _concat(run(func, chunks, pool, progress=progress, desc=desc))

@@ -9,6 +9,7 @@ not textstat's own sentence regex (which miscounts headlines, bullets and "U.S."
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from importlib.metadata import PackageNotFoundError, version
@@ -24,9 +25,10 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.measures._cmudict import load_textstat_cmudict, no_download
-from mediakit.measures._parallel import map_chunks
-from mediakit.measures._textcheck import QUOTE_MAP, text_values, warn_if_not_english
+from mediakit.measures import _parallel
+from mediakit.measures._cmudict import syllable_table
+from mediakit.measures._textcheck import text_values, warn_if_not_english
+from mediakit.measures._textstat_words import split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
 INDICES: tuple[str, ...] = (
@@ -42,16 +44,8 @@ MTLD_THRESHOLD = 0.72
 # per-sentence counts, in this order
 _FIELDS = ("words", "syllables", "polysyllables", "fog_hard", "dale_chall_hard", "chars",
            "tokens", "letters")
-# the four per-word counts are packed into one int (32 bits each) so a sentence sums them once
-_SHIFT = 32
-_MASK = (1 << _SHIFT) - 1
-_WORD_CODES: dict[str, int] = {}
-_LOADED: list[dict] = []  # holds the provisioning info once cmudict is loaded in this process
-
-
-def _ensure_loaded() -> None:
-    if not _LOADED:
-        _LOADED.append(load_textstat_cmudict())
+#: Distinct words per chunk of syllable counting in worker processes.
+_PYPHEN_CHUNK = 2000
 
 
 @functools.cache
@@ -74,34 +68,93 @@ def _easy_words() -> frozenset[str]:
     return frozenset(get_lang_easy_words("en_US"))
 
 
+class _WordTable:
+    """Per-word counts shared by every sentence of the corpus (and every call in the process).
+
+    One row per distinct lower-case word: syllables (textstat's rule), polysyllable (>= 3
+    syllables), hard for Gunning fog (polysyllable and not a Dale-Chall easy word) and hard for
+    Dale-Chall (not an easy word). Words are added in first-seen order.
+    """
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.codes = np.zeros((0, 4), dtype=np.int64)
+
+    def lookup(self, words: list[str], pool) -> np.ndarray:
+        """Row of each word, counting the syllables of the words not seen before."""
+        ids = self.ids
+        new = [w for w in dict.fromkeys(words) if w not in ids]
+        if new:
+            syllables = _syllables(new, pool)
+            easy = _easy_words()
+            hard = np.fromiter((w not in easy for w in new), dtype=bool, count=len(new))
+            poly = syllables >= 3
+            rows = np.column_stack([syllables, poly, poly & hard, hard]).astype(np.int64)
+            for w in new:
+                ids[w] = len(ids)
+            self.codes = np.concatenate([self.codes, rows])
+        return np.fromiter((ids[w] for w in words), dtype=np.int64, count=len(words))
+
+
+_TABLE = _WordTable()
+
+
+def _parts(word: str) -> list[str]:
+    """What textstat's ``count_syllables`` looks up for ``word`` (its own word rule, again)."""
+    if word.isascii() and "'" not in word:
+        return [word]  # already lower-case word characters: the rule returns it unchanged
+    from textstat.backend.selections import list_words
+
+    return list_words(word, lowercase=True)
+
+
+def _syllables(words: list[str], pool) -> np.ndarray:
+    """textstat's ``count_syllables(word, "en_US")`` of each lower-case word, never downloading.
+
+    CMU dictionary (first pronunciation's stressed vowels), else Pyphen's hyphenation points + 1;
+    the Pyphen words are counted in ``pool`` when given.
+    """
+    table, _ = syllable_table()
+    parts = [_parts(w) for w in words]
+    unknown = list(dict.fromkeys(p for ps in parts for p in ps if p not in table))
+    chunks = _parallel.chunk(unknown, 1 if pool is None else pool._max_workers,
+                             min_size=_PYPHEN_CHUNK)
+    found = dict(zip(unknown, itertools.chain.from_iterable(
+        _parallel.run(_pyphen_counts, chunks, pool, progress=False, desc="syllables")),
+        strict=True))
+    return np.fromiter((sum(table[p] if p in table else found[p] for p in ps) for ps in parts),
+                       dtype=np.int64, count=len(words))
+
+
+def _pyphen_counts(words: list[str]) -> list[int]:
+    """``len(pyphen.positions(word)) + 1`` per word, as textstat counts words not in the CMU
+    dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``); runs in workers too."""
+    from pyphen import Pyphen
+
+    hyphenator = _pyphen(Pyphen)
+    return [len(hyphenator.positions(w)) + 1 for w in words]
+
+
 @functools.cache
+def _pyphen(factory):
+    return factory(lang="en_US")
+
+
 def syllable_count(word: str) -> int:
-    """Syllables in one lower-case word, by textstat's rule; cached per word for the process.
+    """Syllables in one lower-case word, by textstat's rule, from the shared per-word table.
 
     The first CMU Pronouncing Dictionary pronunciation's stressed vowels, or Pyphen's
-    hyphenation points + 1 for words not in it. The cache is shared by every
-    :func:`score_readability` call in the process (``syllable_count.cache_info()``).
+    hyphenation points + 1 for words not in it. The table is shared by every
+    :func:`score_readability` call in the process; :func:`clear_word_cache` empties it.
     """
-    from textstat.backend.counts import count_syllables
-
-    _ensure_loaded()
-    with no_download():
-        return count_syllables(word, "en_US")
+    row = _TABLE.lookup([word], None)[0]
+    return int(_TABLE.codes[row, 0])
 
 
 def clear_word_cache() -> None:
     """Forget every cached per-word count (syllables and word classes) in this process."""
-    _WORD_CODES.clear()
-    _LOADED.clear()
-    syllable_count.cache_clear()
-
-
-def _word_code(word: str) -> int:
-    syl = syllable_count(word)
-    hard = word not in _easy_words()  # not on the Dale-Chall easy-word list
-    code = syl | (syl >= 3) << _SHIFT | (hard and syl >= 3) << 2 * _SHIFT | hard << 3 * _SHIFT
-    _WORD_CODES[word] = code
-    return code
+    global _TABLE
+    _TABLE = _WordTable()
 
 
 def words(text: str) -> list[str]:
@@ -109,40 +162,31 @@ def words(text: str) -> list[str]:
     return _punctuation().sub("", text).split()
 
 
-def _sentence_counts(text: str | None) -> tuple[list[int], list[str]]:
-    if not text:
-        return [0] * len(_FIELDS), []
-    found = words(text)
-    lower = [w.lower() for w in found]
-    codes = _WORD_CODES
-    packed = sum([codes[w] if w in codes else _word_code(w) for w in lower])
-    joined = "".join(found)
-    counts = [
-        len(lower),
-        packed & _MASK,
-        packed >> _SHIFT & _MASK,
-        packed >> 2 * _SHIFT & _MASK,
-        packed >> 3 * _SHIFT,
-        len("".join(text.split())),  # str.split and re's \s agree on what is whitespace
-        len(text.split()),
-        len(joined) - joined.count("'"),  # word characters: what punctuation removal keeps
-    ]
-    return counts, lower
-
-
-def _mtld_pass(tokens: list[str]) -> float:
-    factors, types, count = 0.0, set(), 0
-    for token in tokens:
+def _mtld_pass(tokens: list) -> float:
+    """One direction of MTLD. Positions where the type-token ratio cannot have fallen to the
+    threshold yet (fewer tokens than types / 0.72) are added in bulk; every other position is
+    checked exactly as in McCarthy & Jarvis's loop, so the result is the same float."""
+    factors, types, count, i, n = 0.0, set(), 0, 0, len(tokens)
+    while i < n:
+        # the ratio at count c is at least len(types) / c, which exceeds 0.72 while 18c < 25k
+        # (by at least 1 / (25c): far more than a rounding error)
+        jump = min((25 * len(types) - 1) // 18 - count, n - i)
+        if jump > 1:
+            types.update(tokens[i:i + jump])
+            count += jump
+            i += jump
+            continue
+        types.add(tokens[i])
         count += 1
-        types.add(token)
+        i += 1
         if len(types) / count <= MTLD_THRESHOLD:
             factors, types, count = factors + 1, set(), 0
     if count:
         factors += (1 - len(types) / count) / (1 - MTLD_THRESHOLD)
-    return len(tokens) / factors if factors > 0 else math.nan
+    return n / factors if factors > 0 else math.nan
 
 
-def mtld(tokens: list[str]) -> float:
+def mtld(tokens: list) -> float:
     """Measure of textual lexical diversity (McCarthy & Jarvis 2010), forward/backward mean.
 
     Mean length of word runs that keep the type-token ratio above 0.72; higher = more varied
@@ -151,18 +195,58 @@ def mtld(tokens: list[str]) -> float:
     return (_mtld_pass(tokens) + _mtld_pass(tokens[::-1])) / 2
 
 
-def _score_units(units: list[list[str | None]]) -> tuple[np.ndarray, np.ndarray]:
-    """Per-sentence counts (n_sentences x fields) and per-unit MTLD; runs in worker processes."""
-    _ensure_loaded()
-    rows, diversity = [], []
-    for unit in units:
-        tokens: list[str] = []
-        for text in unit:
-            counts, lower = _sentence_counts(text)
-            rows.append(counts)
-            tokens.extend(lower)
-        diversity.append(mtld(tokens))
-    return np.asarray(rows, dtype=float).reshape(-1, len(_FIELDS)), np.asarray(diversity, float)
+def _score_chunk(task: tuple[list[str], list[int]]):
+    """Words and counts of a chunk of whole units (texts, sentences per unit); runs in workers.
+
+    Returns the per-sentence counts (words, chars, tokens, letters), the chunk's distinct
+    lower-case words, each word's index into them, and each unit's MTLD.
+    """
+    texts, sizes = task
+    found = split_words(texts)
+    lower_ids: dict[str, int] = {}
+    to_lower = np.fromiter((lower_ids.setdefault(w.lower(), len(lower_ids))
+                            for w in found.vocabulary), dtype=np.int64,
+                           count=len(found.vocabulary))
+    index = to_lower[found.word_index]
+    unit_bounds = found.word_bounds[np.concatenate(([0], np.cumsum(sizes)))]
+    diversity = np.array([mtld(index[a:b].tolist())
+                          for a, b in zip(unit_bounds[:-1], unit_bounds[1:], strict=True)])
+    return found.counts, index.astype(np.int32), list(lower_ids), diversity
+
+
+def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, progress):
+    """Per-sentence counts (n x 8, in ``_FIELDS`` order) and per-unit MTLD.
+
+    ``texts`` are in unit order; ``units`` holds the number of sentences of each unit. Chunks
+    are whole units, so the result does not depend on how the work is split.
+    """
+    starts = np.concatenate(([0], np.cumsum(units)))
+    per_chunk = max(1, math.ceil(len(units) / (_parallel.CHUNKS_PER_WORKER * n_jobs)))
+    if n_jobs == 1:
+        per_chunk = max(1, math.ceil(len(units) / 20))  # progress steps, bounded memory
+    tasks = []
+    for u in range(0, len(units), per_chunk):
+        a, b = starts[u], starts[min(u + per_chunk, len(units))]
+        tasks.append((texts[a:b], units[u:u + per_chunk].tolist()))
+    with _parallel.worker_pool(n_jobs if len(tasks) > 1 else 1) as pool:
+        wait = _parallel.start(_score_chunk, tasks, pool, progress=progress,
+                               desc="readability")
+        syllable_table()  # loaded here while the workers count
+        _easy_words()
+        parts = wait()
+        vocabulary = list(dict.fromkeys(w for part in parts for w in part[2]))
+        table = _TABLE
+        rows = dict(zip(vocabulary, table.lookup(vocabulary, pool).tolist(), strict=True))
+    counts, diversity = [], []
+    for found, index, lower, div in parts:
+        codes = table.codes[np.fromiter((rows[w] for w in lower), dtype=np.int64,
+                                        count=len(lower))][index]
+        bounds = np.concatenate(([0], np.cumsum(found[:, 0])))
+        sums = np.diff(np.concatenate((np.zeros((1, 4), np.int64), np.cumsum(codes, axis=0)))
+                       [bounds], axis=0)
+        counts.append(np.column_stack([found[:, 0], sums, found[:, 1:]]))
+        diversity.append(div)
+    return np.concatenate(counts).astype(float), np.concatenate(diversity)
 
 
 def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> dict:
@@ -296,18 +380,16 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     info: dict[str, str] = {}
     if len(rows):
         warn_if_not_english(values[rows], what="readability (formulas fitted on English)")
-        info = load_textstat_cmudict()
-        _LOADED[:] = [info]
-        texts = [v.translate(QUOTE_MAP) if v is not None else None for v in values[rows]]
         if level == "article":
             codes, _ = pd.factorize(data["article_id"].to_numpy()[rows], use_na_sentinel=False)
         else:
             codes = np.arange(len(rows))
         order = np.argsort(codes, kind="stable")
-        bounds = np.cumsum(np.bincount(codes))[:-1]
-        units = [[texts[i] for i in part] for part in np.split(order, bounds)]
-        counts, diversity = map_chunks(_score_units, units, n_jobs=n_jobs, progress=progress,
-                                       desc="readability")
+        units = np.bincount(codes)
+        # the scoring input only: split_words maps curly quotes as QUOTE_MAP does
+        texts = [v if v is not None else "" for v in values[rows[order]]]
+        counts, diversity = _count_all(texts, units, n_jobs, progress)
+        _, info = syllable_table()
         sorted_codes = codes[order]
         sums = {f: np.bincount(sorted_codes, weights=counts[:, k], minlength=len(units))
                 for k, f in enumerate(_FIELDS)}
