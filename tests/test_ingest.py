@@ -261,7 +261,7 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ALPHABET, min_size=1, max_size=200).map("".join),
        st.booleans())
 def test_text_is_only_repaired_as_documented(text, bom):
@@ -290,7 +290,7 @@ def _read_text(text: str) -> str | None:
         return None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.one_of(st.text(max_size=200), st.lists(_MESSY, max_size=30).map("".join)))
 @example("Â\x1f\x80")  # C1 fix reveals mojibake
 @example("©\u00a0â€™")  # NBSP replacement reveals mojibake
@@ -304,7 +304,7 @@ def test_repairs_are_stable_and_normal(text):
     assert _read_text(got) == got  # reading the result again changes nothing
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, min_size=1, max_size=100).map("".join))
 def test_file_bytes_are_only_repaired_as_documented(tmp_path_factory, text):
     expected = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mediakit as mk
 from mediakit._frames import ARTICLE_COLUMNS
+from mediakit.ingest._text import TextProblem, decode_bytes
 
 GOOD = "The minister said the plan would go ahead. Talks continue on Friday."
 
@@ -269,3 +272,33 @@ def test_utf8_text_with_a_stray_nul_is_not_taken_for_utf16(tmp_path):
     text = "Talks continue on Friday. " * 40
     path = _write(tmp_path / "a.txt", (text[:100] + "\x00" + text[100:]).encode("utf-8"))
     assert mk.read_articles(path)["text"].tolist() == [text.strip()]
+
+
+_LATIN = st.text(alphabet=st.characters(codec="ascii", exclude_categories=["Cc"]) | st.just("\n"),
+                 min_size=1, max_size=300)
+_OTHER = st.text(alphabet=st.sampled_from(list("’‘“”—–…€éüßçñαβγЖжЯяあいう漢字😀")), max_size=150)
+
+
+@settings(max_examples=300, deadline=None)
+@given(latin=_LATIN, other=_OTHER, codec=st.sampled_from(["utf-16-le", "utf-16-be"]),
+       data=st.data())
+def test_utf16_text_without_bom_decodes_to_itself(latin, other, codec, data):
+    # text at least half ASCII (any Western-language text), mixed in any order
+    chars = data.draw(st.permutations(list(latin + other[: len(latin)])))
+    text = "".join(chars)
+    assert decode_bytes(text.encode(codec)) == (text, codec)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=3000) | st.lists(st.sampled_from(
+    [b"\x00", b"a\x00", b"\x00a", b"\x00\xd8", b"\xff\xfe", b"\r\x00\n\x00", b"\x89PNG",
+     b"\xe2\x80\x99", b"\x92", b"x"]), max_size=400).map(b"".join))
+def test_any_bytes_decode_to_clean_text_or_a_text_problem(raw):
+    try:
+        text, codec = decode_bytes(raw)
+    except TextProblem as exc:
+        assert str(exc).startswith(("is ", "starts with")), exc
+        return
+    assert isinstance(text, str)
+    if codec.startswith("utf-16-"):  # BOM-less UTF-16 is taken only when it is clean text
+        assert not any(c < " " and c not in "\t\n\x0c\r" for c in text)

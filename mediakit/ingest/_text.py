@@ -111,25 +111,30 @@ def utf16_codec(head: bytes) -> str | None:
     """``"utf-16-le"`` or ``"utf-16-be"`` if ``head`` (a file's first bytes) looks like UTF-16
     text without a byte order mark, else None.
 
-    UTF-16 text in a Latin script has a NUL byte in most of its code units, always on the same
-    side: the odd bytes for little-endian, the even bytes for big-endian. So: at least a tenth
-    of the bytes on one side are NUL and at least nine in ten NULs are on that side (binary data
-    has them on both sides), and the bytes decode strictly to text without control characters
-    or lone surrogates (random data and numbers stored as integers do not).
+    UTF-16 text in a Latin script has a NUL byte in most code units, on one side: the odd bytes
+    for little-endian, the even bytes for big-endian. A byte order is a candidate when at least
+    a tenth of the bytes on its side are NUL and the bytes decode strictly to text without
+    control characters or lone surrogates (random data, zero padding and numbers stored as
+    integers do not); of two candidates, the one reading more ASCII characters wins.
     """
     head = head[:8192]
     head = head[: len(head) - len(head) % 2]
     if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    side, other, codec = (odd, even, "utf-16-le") if odd >= even else (even, odd, "utf-16-be")
-    if side < max(1, len(head) // 20) or other > side / 9:
-        return None
-    try:  # incremental, so a surrogate pair cut at the end of the head is not an error
-        text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-    except UnicodeDecodeError:
-        return None
-    return None if _CONTROL.search(text) or _SURROGATE.search(text) else codec
+    best: tuple[int, str] | None = None
+    for side, codec in ((head[1::2].count(0), "utf-16-le"), (head[0::2].count(0), "utf-16-be")):
+        if side < max(1, len(head) // 20):
+            continue
+        try:  # incremental, so a surrogate pair cut at the end of the head is not an error
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text) or _SURROGATE.search(text):
+            continue
+        n_ascii = sum(1 for c in text if c.isascii())
+        if best is None or n_ascii > best[0]:
+            best = (n_ascii, codec)
+    return best[1] if best else None
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
