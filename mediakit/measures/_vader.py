@@ -11,7 +11,10 @@ and arithmetic (copied below from ``vaderSentiment/vaderSentiment.py``), and cha
   rewrite of text with one joins its parts once instead of adding character by character;
 - the lower-cased words are computed once per sentence and shared by every rule;
 - ``negated`` of one word is a set lookup (vaderSentiment scans its 59-word list);
-- the words (``SentiText``) are split with the same rule in one loop.
+- the words (``SentiText``) are split with the same rule in one loop;
+- only the words in the lexicon are visited (the others get vaderSentiment's 0), and a
+  sentence without one returns at once what ``score_valence`` returns for all-zero valences
+  (neg = pos = compound = 0, neu = 1; all 0 for no word at all).
 
 The results are identical (every float equal): ``benchmarks/run.py`` compares them with
 vaderSentiment's on every sentence of the benchmark corpus, and the tests on real corpora.
@@ -32,16 +35,12 @@ _PUNCTUATION = string.punctuation
 
 def _words_and_emoticons(text: str) -> list[str]:
     """``SentiText(text).words_and_emoticons``: split, punctuation stripped unless <= 2 left."""
-    out = []
-    for token in text.split():
-        stripped = token.strip(_PUNCTUATION)
-        out.append(token if len(stripped) <= 2 else stripped)
-    return out
+    return [s if len(s := token.strip(_PUNCTUATION)) > 2 else token for token in text.split()]
 
 
 def _is_cap_diff(words: list[str]) -> bool:
     """``allcap_differential``: some but not all words are ALL CAPS."""
-    allcap = sum(1 for w in words if w.isupper())
+    allcap = sum(map(str.isupper, words))
     return 0 < len(words) - allcap < len(words)
 
 
@@ -152,6 +151,7 @@ class FastAnalyzer(_v.SentimentIntensityAnalyzer):
         super().__init__()
         # only single characters can match: vaderSentiment tests ``chr in self.emojis``
         self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+        self._keys = frozenset(self.lexicon)
 
     def _describe_emoji(self, text: str) -> str:
         """vaderSentiment's emoji rewrite (each emoji replaced by its description), joined once."""
@@ -173,23 +173,22 @@ class FastAnalyzer(_v.SentimentIntensityAnalyzer):
             text = self._describe_emoji(text)
         text = text.strip()
         words = _words_and_emoticons(text)
+        # ASCII lower-casing maps letter to letter, so the words of the lower-cased text are
+        # the lower-cased words (not so in general: final sigma depends on what follows)
+        low = _words_and_emoticons(text.lower()) if text.isascii() else [w.lower() for w in words]
+        hits = self._keys.intersection(low)
+        if not hits:
+            # every valence is 0 (only lexicon words carry one): what score_valence returns
+            return {"neg": 0.0, "neu": 1.0 if words else 0.0, "pos": 0.0, "compound": 0.0}
         is_cap_diff = _is_cap_diff(words)
-        low = [w.lower() for w in words]
-        lexicon = self.lexicon
         last = len(words) - 1
-        sentiments = []
-        for i, item in enumerate(words):
-            item_lower = low[i]
-            if item_lower in _BOOST:
-                sentiments.append(0)
+        sentiments = [0] * len(words)
+        for i, item_lower in enumerate(low):
+            if item_lower not in hits or item_lower in _BOOST:
                 continue
             if i < last and item_lower == "kind" and low[i + 1] == "of":
-                sentiments.append(0)
                 continue
-            if item_lower in lexicon:
-                sentiments.append(self._valence(is_cap_diff, words, low, item, i))
-            else:
-                sentiments.append(0)
+            sentiments[i] = self._valence(is_cap_diff, words, low, words[i], i)
         sentiments = _but_check(low, sentiments)
         return self.score_valence(sentiments, text)
 

@@ -21,7 +21,7 @@ from mediakit._validation import (
     resolve_kinds,
 )
 from mediakit.measures._parallel import map_chunks
-from mediakit.measures._textcheck import QUOTE_MAP, text_values, warn_if_not_english
+from mediakit.measures._textcheck import text_values, warn_if_not_english
 
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = ("sentiment_neg", "sentiment_neu", "sentiment_pos",
@@ -40,35 +40,22 @@ def _analyzer():
     return FastAnalyzer()  # vaderSentiment's rules and scores without its overhead (see _vader)
 
 
-@functools.cache
-def _lexicon_keys() -> frozenset[str]:
-    return frozenset(_analyzer().lexicon)
-
-
-def _has_lexicon_word(text: str) -> bool:
-    """Whether VADER's own tokens of ``text`` include a lexicon entry (the only source of valence)."""
-    from vaderSentiment.vaderSentiment import SentiText
-
-    keys = _lexicon_keys()
-    return any(tok.lower() in keys for tok in SentiText(text).words_and_emoticons)
-
-
 def _score_texts(texts: list[str]) -> np.ndarray:
-    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts; runs in workers too.
-
-    Shortcut, provably identical to ``polarity_scores``: for ASCII text (so no emoji, which VADER
-    rewrites into words first) whose VADER tokens contain no lexicon entry, every valence is 0,
-    so VADER returns neg = pos = compound = 0 and neu = 1 (it has at least one token).
-    """
+    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts; runs in workers too."""
     analyzer = _analyzer()
     out = np.empty((len(texts), 4))
     for i, text in enumerate(texts):
-        if text.isascii() and text.split() and not _has_lexicon_word(text):
-            out[i] = (0.0, 1.0, 0.0, 0.0)
-        else:
-            scores = analyzer.polarity_scores(text)
-            out[i] = [scores[f] for f in _FIELDS]
+        scores = analyzer.polarity_scores(text)
+        out[i] = [scores[f] for f in _FIELDS]
     return out
+
+
+def _ascii_quotes(text: str) -> str:
+    """``text.translate(QUOTE_MAP)``, faster: ASCII text has nothing to map."""
+    if text.isascii():
+        return text
+    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+            .replace("\u201d", '"'))
 
 
 def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
@@ -157,7 +144,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     result = np.full((len(data), 4), np.nan)
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
-        mapped = np.array([values[i].translate(QUOTE_MAP) for i in rows], dtype=object)
+        mapped = np.array([_ascii_quotes(values[i]) for i in rows], dtype=object)
         # score each distinct text once (same text, same score)
         codes, uniques = pd.factorize(mapped)
         scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, progress=progress,
