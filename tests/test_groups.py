@@ -226,3 +226,53 @@ def test_contract():
     empty = mk.compare_groups(frame.iloc[:0], measures="sentiment_compound")
     assert len(empty) == 0 and {"measure", "n", "estimate", "ci_low", "ci_high"} <= set(
         empty.columns)
+
+
+def test_measures_with_different_articles_match_each_alone():
+    # measures of one group share resamples only when they have values in the same articles
+    frame = make_frame(seed=3)
+    frame["frame_economy"] = frame["frame_economy"].where(~frame["article_id"].isin(["A1", "B2"]))
+    both = quiet(mk.compare_groups, frame, measures=["sentiment_compound", "frame_economy"])
+    for m in ("sentiment_compound", "frame_economy"):
+        alone = quiet(mk.compare_groups, frame, measures=m)
+        pd.testing.assert_frame_equal(both[both["measure"] == m].reset_index(drop=True), alone)
+    groups = both[both["comparison"] == "group"].set_index(["measure", "outlet"])["n"]
+    assert groups["frame_economy", "A"] == groups["sentiment_compound", "A"] - 1
+
+
+@pytest.mark.parametrize("unit", ["article", "sentence"])
+def test_bootstrap_spread_matches_the_standard_error(unit):
+    # 200 articles of 1-5 sentences: the bootstrap interval is about the normal one
+    rng = np.random.default_rng(11)
+    rows = []
+    for a in range(200):
+        mean = rng.normal(0, 1)
+        rows += [{"article_id": f"a{a}", "outlet": "A", "sentiment_compound": mean + rng.normal(0, 0.5)}
+                 for _ in range(int(rng.integers(1, 6)))]
+    frame = pd.DataFrame(rows)
+    table = quiet(mk.compare_groups, frame, measures="sentiment_compound", unit=unit, n_boot=4000)
+    per = frame.groupby("article_id")["sentiment_compound"].agg(["sum", "count"])
+    if unit == "article":
+        values = per["sum"] / per["count"]
+        se = values.std(ddof=1) / math.sqrt(len(values))
+    else:  # ratio estimator: linearised standard error of sum(num) / sum(den)
+        ratio = per["sum"].sum() / per["count"].sum()
+        resid = per["sum"] - ratio * per["count"]
+        se = math.sqrt((resid ** 2).sum()) / per["count"].sum()
+    width = float(table["ci_high"].iloc[0] - table["ci_low"].iloc[0])
+    assert width == pytest.approx(2 * 1.96 * se, rel=0.12)
+    assert table["ci_low"].iloc[0] < table["estimate"].iloc[0] < table["ci_high"].iloc[0]
+
+
+def test_random_permutations_agree_with_the_exact_test():
+    # 7 + 7 articles: 3,432 splits, enumerated with n_perm=5000, sampled with n_perm=3000
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"article_id": [f"a{i}" for i in range(14)],
+                          "outlet": ["A"] * 7 + ["B"] * 7,
+                          "sentiment_compound": np.r_[rng.normal(0, 1, 7), rng.normal(0.8, 1, 7)]})
+    for unit in ("article", "sentence"):
+        exact = mk.compare_groups(frame, unit=unit, n_perm=5000, n_boot=100)
+        sampled = mk.compare_groups(frame, unit=unit, n_perm=3000, n_boot=100)
+        p_exact, p_sampled = exact["p_value"].iloc[-1], sampled["p_value"].iloc[-1]
+        assert 0.001 < p_exact < 0.5
+        assert p_sampled == pytest.approx(p_exact, abs=4 * math.sqrt(p_exact / 3000) + 1e-3)

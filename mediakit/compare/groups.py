@@ -80,6 +80,14 @@ def _row_terms(x: np.ndarray, w: np.ndarray, words: np.ndarray | None, stat: str
     return np.where(valid, num, 0.0), np.where(valid, den, 0.0), valid
 
 
+def _same_articles(members: list[np.ndarray]) -> list[list[int]]:
+    """Measures (column numbers) grouped by identical article sets, in order."""
+    sets: dict[bytes, list[int]] = {}
+    for j, idx in enumerate(members):
+        sets.setdefault(idx.tobytes(), []).append(j)
+    return list(sets.values())
+
+
 def _seed(random_state: int, *labels: object) -> np.random.Generator:
     keys = [zlib.crc32(repr(label).encode("utf-8")) for label in labels]
     return np.random.default_rng([random_state, *keys])
@@ -97,8 +105,11 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     of one article are not independent, so every interval and test works on articles: a 95%
     percentile bootstrap that resamples articles within each group, and a two-sided
     permutation test that shuffles group labels across the two groups' articles (exact when
-    there are at most ``n_perm`` splits). Seeded and deterministic: a group's interval depends
-    only on ``random_state``, the measure, the group and its articles.
+    there are at most ``n_perm`` splits). The measures of a group that have a value in the
+    same articles share one set of resamples (and of a pair, one set of shuffles), so all
+    measures cost little more than one. Seeded and deterministic: a group's interval depends
+    only on ``random_state``, the measure's article values, the group and its articles, not
+    on the other measures or their order.
 
     Parameters
     ----------
@@ -136,7 +147,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     random_state : int
         Seed for the bootstrap and permutations.
     progress : bool, optional
-        Show a progress bar over measures (default: only for long work).
+        Show a progress bar over groups and pairs (default: only for long work).
 
     Returns
     -------
@@ -191,7 +202,9 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
             pairs, tuple | list):
         pairs = (pairs,)  # one label of a single grouping column
 
-    rows = data[data["kind"].isin(kinds)] if "kind" in data.columns else data
+    rows = data[list(dict.fromkeys([*needed, *names]))]  # not the text: filtering copies
+    if "kind" in data.columns:
+        rows = rows[data["kind"].isin(kinds).to_numpy()]
     article, _ = pd.factorize(rows["article_id"], use_na_sentinel=False)
     n_articles = int(article.max()) + 1 if len(article) else 0
     # rows with a missing group label belong to no group and are left out
@@ -223,49 +236,74 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
         r = group_labels.index(ref)
         pair_list = [(g, r) for g in range(len(group_labels)) if g != r]
 
-    out: list[dict] = []
-    few: set[tuple] = set()
-    for m in _progress(names, enabled=progress, desc="compare_groups"):
+    # per article and measure: summed numerator, denominator and rows that entered the rollup
+    num = np.zeros((n_articles, len(names)))
+    den = np.zeros((n_articles, len(names)))
+    n_sent = np.zeros((n_articles, len(names)), dtype=np.int64)
+    for j, m in enumerate(names):
         x = rows[m].to_numpy(dtype=float, na_value=np.nan)
         num_r, den_r, valid = _row_terms(x, w, words, stat, cut)
-        num = np.bincount(article, weights=num_r, minlength=n_articles)
-        den = np.bincount(article, weights=den_r, minlength=n_articles)
-        n_sent = np.bincount(article, weights=valid, minlength=n_articles).astype(int)
-        ok = (den > 0) & (n_sent > 0)
-        per_group, boots, estimates = [], [], []
+        num[:, j] = np.bincount(article, weights=num_r, minlength=n_articles)
+        den[:, j] = np.bincount(article, weights=den_r, minlength=n_articles)
+        n_sent[:, j] = np.bincount(article, weights=valid, minlength=n_articles)
+    ok = (den > 0) & (n_sent > 0)
+    members = [[np.flatnonzero(ok[:, j] & (group == g)) for j in range(len(names))]
+               for g in range(len(group_labels))]
+    tasks = [("boot", g) for g in range(len(group_labels))] + [("perm", p) for p in pair_list]
+    boots: dict[tuple[int, int], np.ndarray] = {}
+    tests: dict[tuple[int, int, int], float] = {}
+    for kind, task in _progress(tasks, enabled=progress, desc="compare_groups"):
+        if kind == "boot":  # one resample per group and set of articles serves every measure
+            g = task
+            for cols in _same_articles(members[g]):
+                idx = members[g][cols[0]]
+                if len(idx) >= 2:
+                    reps = _resample.bootstrap(num[idx][:, cols], den[idx][:, cols], unit,
+                                               n_boot, _seed(random_state, group_labels[g]))
+                    boots.update({(g, j): reps[:, c] for c, j in enumerate(cols)})
+            continue
+        g1, g2 = task
+        pairs_of = [np.concatenate([members[g1][j], [-1], members[g2][j]])
+                    for j in range(len(names))]
+        for cols in _same_articles(pairs_of):
+            i1, i2 = members[g1][cols[0]], members[g2][cols[0]]
+            if len(i1) and len(i2):
+                _, p = _resample.permutation_test(
+                    num[i1][:, cols], den[i1][:, cols], num[i2][:, cols], den[i2][:, cols],
+                    unit, n_perm, _seed(random_state, group_labels[g1], group_labels[g2]))
+                tests.update({(g1, g2, j): float(p[c]) for c, j in enumerate(cols)})
+
+    out: list[dict] = []
+    few: set[tuple] = set()
+    for j, m in enumerate(names):
+        estimates = []
         for g, label in enumerate(group_labels):
-            members = np.flatnonzero(ok & (group == g))
-            gn, gd = num[members], den[members]
-            n = len(members)
-            est = float(_resample.statistic(gn, gd, np.arange(n)[None, :], unit)[0]) if n \
-                else math.nan
-            boot = (_resample.bootstrap(gn, gd, unit, n_boot, _seed(random_state, m, label))
-                    if n >= 2 else None)
+            idx = members[g][j]
+            n = len(idx)
+            est = float(_resample.statistic(num[idx, j], den[idx, j], np.arange(n)[None, :],
+                                            unit)[0]) if n else math.nan
+            boot = boots.get((g, j))
             low, high = (_resample.percentile_interval(boot, CI_LEVEL) if boot is not None
                          else (math.nan, math.nan))
             if n < MIN_ARTICLES:
                 few.add(label)
-            per_group.append((members, n, int(n_sent[members].sum())))
-            boots.append(boot)
             estimates.append(est)
             out.append({"comparison": "group", **dict(zip(by, label, strict=True)), "measure": m,
-                        "n": n, "n_sentences": int(n_sent[members].sum()), "estimate": est,
+                        "n": n, "n_sentences": int(n_sent[idx, j].sum()), "estimate": est,
                         "ci_low": low, "ci_high": high})
         for g1, g2 in pair_list:
-            (m1, n1, s1), (m2, n2, s2) = per_group[g1], per_group[g2]
+            i1, i2 = members[g1][j], members[g2][j]
             row = {"comparison": "difference", **dict(zip(by, group_labels[g1], strict=True)),
                    **{f"other_{b}": v for b, v in zip(by, group_labels[g2], strict=True)},
-                   "measure": m, "n": n1, "n_sentences": s1, "n_other": n2,
-                   "n_sentences_other": s2}
-            if n1 and n2:
-                _, p = _resample.permutation_test(
-                    num[m1], den[m1], num[m2], den[m2], unit, n_perm,
-                    _seed(random_state, m, group_labels[g1], group_labels[g2]))
-                row.update(estimate=estimates[g1] - estimates[g2], p_value=p, effect_size=_resample.hedges_g(
-                    num[m1] / den[m1], num[m2] / den[m2]))
-                if boots[g1] is not None and boots[g2] is not None:
+                   "measure": m, "n": len(i1), "n_sentences": int(n_sent[i1, j].sum()),
+                   "n_other": len(i2), "n_sentences_other": int(n_sent[i2, j].sum())}
+            if len(i1) and len(i2):
+                row.update(estimate=estimates[g1] - estimates[g2], p_value=tests[g1, g2, j],
+                           effect_size=_resample.hedges_g(num[i1, j] / den[i1, j],
+                                                          num[i2, j] / den[i2, j]))
+                if (g1, j) in boots and (g2, j) in boots:
                     row["ci_low"], row["ci_high"] = _resample.percentile_interval(
-                        boots[g1] - boots[g2], CI_LEVEL)
+                        boots[g1, j] - boots[g2, j], CI_LEVEL)
             out.append(row)
 
     table = pd.DataFrame(out, columns=_columns(by))
