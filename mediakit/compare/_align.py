@@ -6,99 +6,14 @@ time, so the cost grows with the size of a story, never with the corpus.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 
-from mediakit._normalize import (
-    fold_accents,
-    fold_punctuation,
-    normalize_numbers,
-    normalize_spelling,
+from mediakit.compare._features import (  # noqa: F401  (matching_key, word_tokens: tests)
+    compact,
+    matching_key,
+    sentence_features,
+    word_tokens,
 )
-
-# Abbreviations written several ways; mapped to one token that is not a stop word.
-_ALIASES = [
-    (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?|\bUSA\b|\bUS\b|\bUnited States(?: of America)?\b"),
-     "USA"),
-    (re.compile(r"\bU\.\s?K\.|\bUK\b|\bUnited Kingdom\b"), "UK"),
-    (re.compile(r"\bU\.\s?N\.|\bUN\b|\bUnited Nations\b"), "UN"),
-    (re.compile(r"\bE\.\s?U\.|\bEuropean Union\b"), "EU"),
-    (re.compile(r"(\d)\s?%|(\d)\s+per\s?cent\b", re.IGNORECASE), r"\1\2 percent"),
-]
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
-
-
-def matching_key(text: str) -> str:
-    """The text compared by the aligner: ASCII, American spelling, digits for numbers.
-
-    Case is kept so that names can be told apart; lower-case it for character n-grams.
-    """
-    key = fold_accents(fold_punctuation(text))
-    for pattern, repl in _ALIASES:
-        key = pattern.sub(repl, key)
-    return normalize_numbers(normalize_spelling(key))
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
-
-
-def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
-    """Content words of a matching key, lower case; names and numbers repeated ``name_weight`` times.
-
-    A name is a capitalised word that does not open the sentence (or an all-caps token such as
-    "NATO"); a number is a token starting with a digit.
-    """
-    stop = _stop_words()
-    out: list[str] = []
-    for k, m in enumerate(_TOKEN.finditer(key)):
-        tok = m.group(0)
-        low = tok.lower()
-        if low in stop or (len(low) < 2 and not low.isdigit()):
-            continue
-        heavy = tok[0].isdigit() or (tok[0].isupper() and (k > 0 or tok.isupper()))
-        out.extend([low] * (name_weight if heavy else 1))
-    return out
-
-
-_N_FEATURES = 2**24  # hashed features; collisions are rare and only blur a weight
-
-
-def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
-                      name_weight: int = 2):
-    """Raw count matrices (words, character n-grams) of every text, hashed, in one pass.
-
-    Hashing keeps the cost linear in the corpus with no vocabulary to hold; the TF-IDF weights
-    are computed later per story by :func:`story_similarity`.
-    """
-    from scipy import sparse
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    if not texts:
-        empty = sparse.csr_matrix((0, _N_FEATURES), dtype=np.float64)
-        return empty, empty.copy()
-    keys = [matching_key(t) for t in texts]
-    words = HashingVectorizer(analyzer=lambda k: word_tokens(k, name_weight=name_weight),
-                              n_features=_N_FEATURES, alternate_sign=False, norm=None,
-                              dtype=np.float64)
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=True,
-                              n_features=_N_FEATURES, alternate_sign=False, norm=None,
-                              dtype=np.float64)
-    return words.transform(keys).tocsr(), chars.transform(keys).tocsr()
-
-
-def compact(counts):
-    """The same rows with only the columns they use (hashed matrices are 2**24 wide)."""
-    from scipy import sparse
-
-    cols, inverse = np.unique(counts.indices, return_inverse=True)
-    return sparse.csr_matrix((counts.data.copy(), inverse.astype(np.int64), counts.indptr.copy()),
-                             shape=(counts.shape[0], max(len(cols), 1)))
 
 
 def _tfidf(counts):

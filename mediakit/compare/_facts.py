@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mediakit._normalize import may_hold_numbers
 from mediakit.compare._numbers import extract_amounts
 
 #: Counted nouns too generic to call two amounts a disagreement ("20 years", "5 percent").
@@ -144,10 +145,15 @@ def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, *, by: str,
     if missing.empty:
         return pd.DataFrame({c: pd.Series(dtype=facts[c].dtype if c in facts else "str")
                              for c in cols})
+    facts = facts[facts["fact_id"].isin(missing["fact_id"].unique())]
     per_fact = (facts.groupby("fact_id", sort=False)
                 .agg(text=("text", "first"), n_outlets=("n_outlets", "first"),
-                     carried_by=(by, lambda s: "; ".join(sorted(map(str, pd.unique(s))))),
                      first_position=("position", "min")).reset_index())
+    carriers: dict = {}
+    for fact, outlet in zip(facts["fact_id"].to_numpy(), facts[by].to_numpy(), strict=True):
+        carriers.setdefault(fact, set()).add(str(outlet))
+    per_fact["carried_by"] = pd.array(
+        ["; ".join(sorted(carriers[f])) for f in per_fact["fact_id"].to_numpy()], dtype="str")
     out = missing.merge(per_fact, on="fact_id", how="left")
     out = out.sort_values([by, story, "n_outlets", "first_position"],
                           ascending=[True, True, False, True], kind="stable")
@@ -162,10 +168,10 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
             "fact_disagreement"]
     fact_of = (facts.set_index([story, "article_id", "sentence_id"])["fact_id"] if len(facts)
                else None)
-    rows = []
-    for k, t in enumerate(sent["_text"].to_numpy()):
-        for a in extract_amounts(t):
-            rows.append((k, a))
+    texts = sent["_text"]
+    rows = [(k, a) for k, (t, maybe) in enumerate(zip(texts.to_numpy(), may_hold_numbers(texts),
+                                                     strict=True))
+            if maybe for a in extract_amounts(t)]
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
             {"amount": "float64", "ordinal": "bool", "disagreement": "bool",

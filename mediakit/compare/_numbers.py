@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 
 from mediakit._normalize import (
+    MAY_HOLD_NUMBER,
     NUMBER_WORDS,
     americanize,
     fold_accents,
     fold_punctuation,
     parse_number_words,
+    word_alternation,
 )
 
 _QUALIFIERS = (
@@ -25,13 +27,14 @@ _QUALIFIERS = (
     "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as",
     "as much as", "an estimated", "estimated", "just over", "just under", "close to",
 )
-_NUMWORD = "|".join(sorted(NUMBER_WORDS - {"second"}, key=len, reverse=True))
+
+_NUMWORD = word_alternation(NUMBER_WORDS - {"second"})
 _NUM_TOKEN = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?"
     rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?"
 )
 _AMOUNT = re.compile(
-    r"(?P<qual>\b(?:" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
+    rf"(?P<qual>\b{word_alternation(_QUALIFIERS)}\s+)?"
     r"(?P<cur>[$£€])?"
     rf"(?P<num>\b(?:{_NUM_TOKEN})\b(?:\s+(?:and\s+)?(?:{_NUMWORD})\b)*)"
     r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?",
@@ -107,6 +110,8 @@ def extract_amounts(text: str) -> list[dict]:
     key = fold_accents(fold_punctuation(text))
     if len(key) != len(text):  # offsets must stay valid; only fold where lengths agree
         key = fold_punctuation(text)
+    if not MAY_HOLD_NUMBER.search(key):  # every amount holds a digit or a number word
+        return []
     out = []
     for m in _AMOUNT.finditer(key):
         tokens = re.split(r"\s+", m.group("num").strip())

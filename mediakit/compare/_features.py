@@ -1,0 +1,174 @@
+"""What the aligner compares: normalised keys of sentences, and their hashed word and
+character n-gram counts.
+
+Private helpers of :func:`mediakit.compare_coverage` (via :mod:`mediakit.compare._align`).
+Computed once for every sentence of the stories that are aligned, in vectorised passes: each
+distinct word is tokenised and hashed once, whatever the number of sentences it occurs in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import chain
+
+import numpy as np
+
+from mediakit._normalize import (
+    MAY_HOLD_NUMBER,
+    fold_accents,
+    fold_punctuation,
+    may_hold_numbers,
+    normalize_numbers,
+    normalize_spelling,
+)
+
+# Abbreviations written several ways; mapped to one token that is not a stop word. The third
+# item is a quick test every match passes (a letter it must hold), so most texts skip the regex.
+_ALIASES = [
+    (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?|\bUSA\b|\bUS\b|\bUnited States(?: of America)?\b"),
+     "USA", lambda key: "U" in key),
+    (re.compile(r"\bU\.\s?K\.|\bUK\b|\bUnited Kingdom\b"), "UK", lambda key: "U" in key),
+    (re.compile(r"\bU\.\s?N\.|\bUN\b|\bUnited Nations\b"), "UN", lambda key: "U" in key),
+    (re.compile(r"\bE\.\s?U\.|\bEuropean Union\b"), "EU", lambda key: "E" in key),
+    (re.compile(r"(\d)\s?%|(\d)\s+per\s?cent\b", re.IGNORECASE), r"\1\2 percent",
+     lambda key: "%" in key or "per" in key.lower()),
+]
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+_N_FEATURES = 2**24  # hashed features; collisions are rare and only blur a weight
+
+
+def matching_key(text: str) -> str:
+    """The text compared by the aligner: ASCII, American spelling, digits for numbers.
+
+    Case is kept so that names can be told apart; lower-case it for character n-grams.
+    """
+    return matching_keys([text])[0]
+
+
+def matching_keys(texts: list[str]) -> list[str]:
+    """:func:`matching_key` of every text (the number test run on all texts at once)."""
+    keys = []
+    for text in texts:
+        key = fold_accents(fold_punctuation(text))
+        for pattern, repl, may_match in _ALIASES:
+            if may_match(key):
+                key = pattern.sub(repl, key)
+        keys.append(normalize_spelling(key))
+    maybe = may_hold_numbers(keys) if len(keys) > 1 else [True] * len(keys)
+    return [normalize_numbers(k) if m and MAY_HOLD_NUMBER.search(k) else k
+            for k, m in zip(keys, maybe, strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
+    """Content words of a matching key, lower case; names and numbers repeated ``name_weight`` times.
+
+    A name is a capitalised word that does not open the sentence (or an all-caps token such as
+    "NATO"); a number is a token starting with a digit.
+    """
+    out: list[str] = []
+    for k, tok in enumerate(_TOKEN.findall(key)):
+        low, weight = _token_weight(tok, first=k == 0, name_weight=name_weight)
+        out.extend([low] * weight)
+    return out
+
+
+def _token_weight(tok: str, *, first: bool, name_weight: int) -> tuple[str, int]:
+    """(lower case, times counted) of one token of a key: 0 for a stop word or a lone letter."""
+    low = tok.lower()
+    if low in _stop_words() or (len(low) < 2 and not low.isdigit()):
+        return low, 0
+    heavy = tok[0].isdigit() or (tok[0].isupper() and (not first or tok.isupper()))
+    return low, name_weight if heavy else 1
+
+
+def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
+                      name_weight: int = 2):
+    """Raw count matrices (words, character n-grams) of every text, hashed, in one pass.
+
+    Hashing keeps the cost linear in the corpus with no vocabulary to hold; the TF-IDF weights
+    are computed later per story by :class:`~mediakit.compare._align.StorySimilarity`. The
+    counts are those of scikit-learn's ``HashingVectorizer`` (``analyzer=word_tokens``;
+    ``analyzer="char_wb"``, lower case), with the hashed columns numbered as :func:`compact`
+    does (in hash order, only those used). Each distinct token is weighed and hashed once, and
+    a text's character n-grams are the sum of its words' (``char_wb`` never spans two words).
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    if not texts:
+        empty = sparse.csr_matrix((0, 1), dtype=np.float64)
+        return empty, empty.copy()
+    keys = matching_keys(texts)
+    hashing = {"n_features": _N_FEATURES, "alternate_sign": False, "norm": None,
+               "dtype": np.float64}
+    words = _word_counts(keys, HashingVectorizer(analyzer=_one_feature, **hashing),
+                         name_weight=name_weight)
+    chars_of = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=False,
+                                 **hashing)
+    docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    chars = _summed(np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()),
+                    lengths, None, chars_of)
+    return words, chars
+
+
+def _one_feature(token: str) -> list[str]:
+    return [token]
+
+
+def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
+    """Counts of :func:`word_tokens` per key: each distinct token weighed once."""
+    import pandas as pd
+
+    tokens = [_TOKEN.findall(k) for k in keys]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=lengths.sum())
+    first = np.zeros(len(flat), dtype=bool)
+    first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
+    codes, uniques = pd.factorize(flat)
+    weighed = [(_token_weight(t, first=True, name_weight=name_weight),
+                _token_weight(t, first=False, name_weight=name_weight)) for t in uniques]
+    lows = np.array([w[0][0] for w in weighed], dtype=object)
+    weights = np.array([[w[0][1], w[1][1]] for w in weighed], dtype=np.float64).reshape(-1, 2)
+    weight = weights[codes, np.where(first, 0, 1)] if len(codes) else np.zeros(0)
+    return _summed(lows[codes] if len(codes) else flat, lengths, weight, vectorizer)
+
+
+def _summed(flat: np.ndarray, lengths: np.ndarray, weight: np.ndarray | None, vectorizer):
+    """Per doc (``lengths`` items each of ``flat``), the sum of ``vectorizer`` over its items,
+    each item counted ``weight`` times (default once); each distinct item vectorised once."""
+    import pandas as pd
+    from scipy import sparse
+
+    n = len(lengths)
+    rows = np.repeat(np.arange(n), lengths)
+    if weight is not None:
+        keep = weight > 0
+        flat, rows, weight = flat[keep], rows[keep], weight[keep]
+    if len(flat) == 0:
+        return sparse.csr_matrix((n, 1), dtype=np.float64)
+    codes, uniques = pd.factorize(flat)
+    per_doc = sparse.csr_matrix((np.ones(len(codes)) if weight is None else weight,
+                                 (rows, codes)), shape=(n, len(uniques)))
+    per_item = compact(vectorizer.transform(list(uniques)).tocsr())
+    out = (per_doc @ per_item).tocsr()
+    out.sum_duplicates()
+    out.sort_indices()
+    return out
+
+
+def compact(counts):
+    """The same rows with only the columns they use (hashed matrices are 2**24 wide)."""
+    from scipy import sparse
+
+    cols, inverse = np.unique(counts.indices, return_inverse=True)
+    return sparse.csr_matrix((counts.data.copy(), inverse.astype(np.int64), counts.indptr.copy()),
+                             shape=(counts.shape[0], max(len(cols), 1)))
