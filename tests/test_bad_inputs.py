@@ -299,6 +299,10 @@ WARNINGS = [
     ("score_sentiment", lambda d: mk.score_sentiment(pd.DataFrame({"text": [
         "Der Minister sagte, der Plan werde am Montag beginnen und die Truppen würden folgen."
     ] * 3})), mk.LanguageWarning, "English"),
+    ("extract_entities", lambda d: mk.extract_entities(pd.DataFrame({
+        "article_id": ["a"], "sentence_id": [0], "kind": ["body"], "start": [0],
+        "end": [100_004], "text": ["Merkel " + "1.5 " * 25_000 + "end."]})),
+     mk.TruncatedInputWarning, "longer than 100,000 characters"),
 ]
 
 
