@@ -128,3 +128,59 @@ def test_contract(seeds_sentences):
         mk.compare_terms(seeds_sentences, min_count=0)
     with pytest.raises(TypeError):
         mk.compare_terms(["not", "a", "frame"])
+
+
+MESSY = [
+    "Trump’s “America First” plan — the U.S.-led deal\u00a0isn’t done…",
+    "Sébastien Häkkänen met İstanbul’s mayor; ΟΔΟΣ and Straße in e-mail\ttabs\u2028lines",
+    "rock-'n'-roll _under_scored_ 3D x86 a.b. u.k. U.S.A. it's its' O'Neill’s",
+    "emoji 🙂 mid😀word, NBSP\u00a0glued “quoted” 'single' ‘curly’ -- dashes – —",
+    "",
+    "   ",
+    "the and of said",
+    "Lone surrogate \ud800 text: counted the Python way",
+]
+
+
+def _vectorizer_counts(texts, groups, stop_words):
+    """compare_terms' counts the plain way: CountVectorizer per sentence, summed per group."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess
+
+    vec = CountVectorizer(preprocessor=_preprocess, token_pattern=_TOKEN_PATTERN,
+                          stop_words=stop_words)
+    x = vec.fit_transform(texts).toarray()
+    frame = pd.DataFrame(x, columns=vec.get_feature_names_out()).groupby(list(groups)).sum()
+    return frame.stack().loc[lambda s: s > 0]
+
+
+@pytest.mark.parametrize("stop_words", ["english", None, ["said", "The"]])
+@pytest.mark.parametrize("surrogate", [False, True])
+def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate):
+    from mediakit.compare.terms import _preprocess, count_terms
+
+    texts = MESSY if surrogate else MESSY[:-1]
+    texts = texts + seeds_sentences["text"].tolist()
+    groups = ["A", "B"] * (len(texts) // 2) + ["A"] * (len(texts) % 2)
+    stop = stop_words if not isinstance(stop_words, list) else sorted(
+        {_preprocess(w) for w in stop_words})
+    # a str Series (arrow) cannot hold a lone surrogate: a plain list then
+    data = texts if surrogate else pd.Series(texts, dtype="str")
+    counts, uniques, vocab = count_terms(data, pd.Series(groups),
+                                         stop_words=stop)
+    assert list(vocab) == sorted(vocab)
+    got = pd.DataFrame(counts.toarray(), index=list(uniques), columns=vocab).stack()
+    want = _vectorizer_counts(texts, groups, stop)
+    pd.testing.assert_series_equal(got[got > 0].sort_index(), want.sort_index(),
+                                   check_names=False, check_dtype=False, check_index_type=False)
+
+
+def test_fast_punctuation_folding_equals_normalize():
+    from mediakit._normalize import _PUNCT
+    from mediakit._normalize import fold_punctuation as reference
+    from mediakit.compare._tokens import fold_punctuation
+
+    every = "".join(map(chr, _PUNCT))
+    for text in [every, "plain ASCII", *MESSY[:-1], f"a{every}b{every[::-1]}é"]:
+        assert fold_punctuation(text) == reference(text)

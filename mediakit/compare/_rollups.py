@@ -153,20 +153,12 @@ def terms_partial(data: pd.DataFrame, **kwargs) -> pd.DataFrame:
     seen = pd.DataFrame({by: groups, "term": "", "count": np.zeros(len(groups), np.int64)})
     if rows.empty:
         return seen.astype({"term": "str"})
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    vec = CountVectorizer(preprocessor=terms._preprocess, token_pattern=terms._TOKEN_PATTERN,
-                          stop_words=stop_words, ngram_range=tuple(a["ngram_range"]))
-    try:
-        x = vec.fit_transform(rows[text].astype("str"))
-    except ValueError:  # nothing but stop words
+    counted = terms.count_terms(rows[text].astype("str"), rows[by],
+                                stop_words=stop_words, ngram_range=a["ngram_range"])
+    if counted is None:  # nothing but stop words
         return seen.astype({"term": "str"})
-    codes, uniques = pd.factorize(rows[by])
-    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
-                               shape=(len(uniques), len(codes)))
-    counts = (member @ x).tocoo()
-    vocab = vec.get_feature_names_out()
+    counts, uniques, vocab = counted
+    counts = counts.tocoo()
     found = pd.DataFrame({by: uniques[counts.row], "term": vocab[counts.col],
                           "count": counts.data.astype(np.int64)})
     return pd.concat([seen, found], ignore_index=True).astype({"term": "str"})
@@ -174,10 +166,12 @@ def terms_partial(data: pd.DataFrame, **kwargs) -> pd.DataFrame:
 
 def terms_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """compare_terms' keyness table from the summed (group, term) counts."""
+    from scipy import sparse
+
     terms, a, _ = _terms_setup(partials, kwargs)
-    by, measure, reference = a["by"], a["measure"], a["reference"]
+    by = a["by"]
     groups = pd.unique(partials[by])
-    targets, refs = terms._resolve_groups(groups, a["target"], reference)
+    targets, refs = terms._resolve_groups(groups, a["target"], a["reference"])
     found = partials[partials["term"] != ""]
     empty = terms.compare_terms(pd.DataFrame({by: partials[by].iloc[:0],
                                               a["text"]: pd.Series(dtype="str")}), by=by,
@@ -185,38 +179,14 @@ def terms_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
     if found.empty or not targets:
         return empty
     summed = found.groupby([by, "term"], sort=False)["count"].sum()
-    vocab = np.array(sorted(summed.index.get_level_values("term").unique()), dtype=object)
-    index = {g: k for k, g in enumerate(groups)}
-    col = {t: k for k, t in enumerate(vocab)}
-    counts = np.zeros((len(groups), len(vocab)))
-    g_idx = [index[g] for g in summed.index.get_level_values(0)]
-    t_idx = [col[t] for t in summed.index.get_level_values(1)]
-    counts[g_idx, t_idx] = summed.to_numpy(dtype=float)
-    pooled = counts.sum(axis=0)
-    scale = a["prior_scale"]
-    frames = []
-    for t in targets:
-        ref_groups = [g for g in (refs if refs is not None else groups) if g != t]
-        if not ref_groups:
-            continue
-        av = counts[index[t]]
-        bv = counts[[index[g] for g in ref_groups]].sum(axis=0)
-        keep = (av + bv) >= a["min_count"]
-        if not keep.any():
-            continue
-        stats = terms.keyness(av[keep], bv[keep], av.sum(), bv.sum(),
-                              prior=pooled[keep] * scale, prior_total=pooled.sum() * scale)
-        label = "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
-            map(str, ref_groups))
-        frame = pd.DataFrame({by: t, "reference": label, "term": vocab[keep], **stats})
-        frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
-                                        kind="stable"))
-    if not frames:
-        return empty
-    out = pd.concat(frames, ignore_index=True)
-    out["reference"] = out["reference"].astype("str")
-    out["term"] = out["term"].astype("str")
-    return out
+    term_codes, vocab = pd.factorize(summed.index.get_level_values("term"), sort=True)
+    group_codes = pd.Index(groups).get_indexer(summed.index.get_level_values(0))
+    counts = sparse.csr_matrix((summed.to_numpy(dtype=float), (group_codes, term_codes)),
+                               shape=(len(groups), len(vocab)))
+    out = terms.keyness_table(counts, groups, np.asarray(vocab, dtype=object), targets, refs,
+                              by=by, reference=a["reference"], measure=a["measure"],
+                              min_count=a["min_count"], prior_scale=a["prior_scale"])
+    return empty if out is None else out
 
 
 TERMS = Rollup(partial=terms_partial, finish=terms_finish)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
-from mediakit._normalize import fold_punctuation
 from mediakit._validation import check_choice, check_frame, require_columns, resolve_kinds
 from mediakit.compare import _rollups
+from mediakit.compare._tokens import count_tokens, fold_punctuation
 
 MEASURES = ("g2", "chi2", "log_ratio", "log_odds_z")
 # words of 2+ characters starting with a letter, and dotted abbreviations ("u.s.", "u.k.")
@@ -128,22 +128,61 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     if data.empty or not targets:
         return empty
 
+    counted = count_terms(data[text].astype("str"), data[by], stop_words=stop_words,
+                          ngram_range=ngram_range)
+    if counted is None:  # nothing but stop words
+        return empty
+    counts, uniques, vocab = counted
+    out = keyness_table(counts, uniques, vocab, targets, refs, by=by, reference=reference,
+                        measure=measure, min_count=min_count, prior_scale=prior_scale)
+    return empty if out is None else out
+
+
+def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1)):
+    """Term counts per group: ``(counts, groups, vocabulary)`` or None when no term is found.
+
+    ``counts`` is a sparse groups x terms matrix (float64), groups in order of first
+    appearance, the vocabulary sorted. Words and stop words as ``CountVectorizer`` with
+    :func:`_preprocess` and ``_TOKEN_PATTERN``; single words are counted by
+    :func:`mediakit.compare._tokens.count_tokens` (same counts, several times faster).
+    """
     from scipy import sparse
+
+    codes, uniques = pd.factorize(groups)
+    if tuple(ngram_range) == (1, 1):
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        stop = ENGLISH_STOP_WORDS if stop_words == "english" else (
+            None if stop_words is None else frozenset(stop_words))
+        counts, terms = count_tokens(texts, codes, len(uniques), preprocess=_preprocess,
+                                     token_pattern=_TOKEN_PATTERN, stop_words=stop)
+        if not terms:
+            return None
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        vocab = np.array(terms, dtype=object)[order]
+        return counts[:, order].astype(np.float64).tocsr(), uniques, vocab
     from sklearn.feature_extraction.text import CountVectorizer
 
     vec = CountVectorizer(preprocessor=_preprocess, token_pattern=_TOKEN_PATTERN,
                           stop_words=stop_words, ngram_range=tuple(ngram_range))
     try:
-        x = vec.fit_transform(data[text].astype("str"))
-    except ValueError:  # nothing but stop words
-        return empty
-    codes, uniques = pd.factorize(data[by])
+        x = vec.fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return None
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                                shape=(len(uniques), len(codes)))
-    counts = (member @ x).tocsr()  # groups x terms, sparse (many outlets x large vocabulary)
+    return (member @ x).tocsr(), uniques, vec.get_feature_names_out()
+
+
+def keyness_table(counts, groups, vocab, targets, refs, *, by: str, reference, measure: str,
+                  min_count: int, prior_scale: float) -> pd.DataFrame | None:
+    """compare_terms' table from a sparse groups x terms count matrix (None if no row).
+
+    ``groups`` labels the rows of ``counts``; ``refs`` is None for "rest" (every other group)
+    or the list of reference groups.
+    """
     pooled = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
-    vocab = vec.get_feature_names_out()
-    index = {g: k for k, g in enumerate(uniques)}
+    index = {g: k for k, g in enumerate(groups)}
 
     def row(k: int) -> np.ndarray:
         return counts[k].toarray().ravel().astype(np.float64)
@@ -170,7 +209,7 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
         frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
                                         kind="stable"))
     if not frames:
-        return empty
+        return None
     out = pd.concat(frames, ignore_index=True)
     out["reference"] = out["reference"].astype("str")
     out["term"] = out["term"].astype("str")
