@@ -50,6 +50,53 @@ def test_equals_average_linkage_on_the_full_matrix(triplets):
     assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
 
 
+@pytest.mark.corpora
+@pytest.mark.parametrize("n", [60, None])  # under 100 documents: no document-frequency cut-offs
+def test_vectors_equal_tfidf_vectorizer(triplets, n):
+    """_vectors counts its own way; the matrix is TfidfVectorizer's, entry for entry."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from mediakit.compare.stories import _TOKEN_PATTERN, _preprocess, _vectors
+
+    docs = (triplets["title"] + "\n" + triplets["text"].str.slice(0, 3000)).tolist()[:n]
+    docs += ["Sébastien’s “U.S.” visit\u00a0— İstanbul, ΟΔΟΣ, e-mail", "", "the and of"]
+    small = len(docs) < 100
+    want = TfidfVectorizer(preprocessor=_preprocess, stop_words="english", sublinear_tf=True,
+                           min_df=1 if small else 2, max_df=1.0 if small else 0.3,
+                           dtype=np.float32, token_pattern=_TOKEN_PATTERN).fit_transform(docs)
+    got = _vectors(docs)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    for part in ("indptr", "indices", "data"):  # same entries stored in the same order
+        np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
+
+
+@pytest.mark.corpora
+def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
+    """Blocks by time find exactly the pairs (and float32 cosines) of the full product."""
+    import mediakit.compare.stories as stories
+
+    monkeypatch.setattr(stories, "_DATED_CHUNK", 16)  # many blocks, windows across them
+    monkeypatch.setattr(stories, "_CHUNK", 20)
+    docs = (triplets["title"] + "\n" + triplets["text"].str.slice(0, 3000)).tolist()
+    x = stories._vectors(docs)
+    stamp = pd.to_datetime(triplets["published"], errors="coerce", utc=True)
+    stamp[::7] = pd.NaT  # some undated articles: compared with all
+    times = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
+    times = np.where(stamp.isna().to_numpy(), np.iinfo(np.int64).min, times)
+    min_sim, win = 0.15, pd.Timedelta("3D")
+    block = (x @ x.T.tocsr()).toarray()
+    for t in (times, None):
+        r, c = np.nonzero(np.triu(block >= min_sim, 1))
+        if t is not None:
+            ok = stories._in_window(t[r], t[c], win)
+            r, c = r[ok], c[ok]
+        rows, cols, sims = stories._neighbour_graph(x, min_sim, t, win, progress=False)
+        np.testing.assert_array_equal(rows, r)
+        np.testing.assert_array_equal(cols, c)
+        np.testing.assert_array_equal(sims, block[r, c])
+        assert t is None or len(r) < np.triu(block >= min_sim, 1).sum()  # the window bites
+
+
 def _article(i, text, published):
     return {"article_id": f"a{i}", "outlet": f"o{i}", "title": None, "text": text,
             "published": pd.Timestamp(published, tz="UTC")}
