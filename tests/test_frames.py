@@ -151,3 +151,26 @@ def test_matching_is_linear_in_text_size():
     text = "Defence ministers discussed military aid, peace-keeping and taxes. " * 50
     hits = lex.matcher().find(text)
     assert len(hits) == 50 * len(lex.matcher().find(text[:67]))
+
+
+def test_n_jobs_gives_identical_results(seeds_sentences):
+    one = mk.score_frames(seeds_sentences)
+    two = mk.score_frames(seeds_sentences, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert one.attrs == two.attrs
+    with pytest.raises(ValueError, match="n_jobs"):
+        mk.score_frames(seeds_sentences, n_jobs=0)
+
+
+def test_batch_matching_equals_one_text_at_a_time(seeds_sentences):
+    # find_many locates the words of all texts at once (numpy over code points); find() is the
+    # reference: same hits, same offsets, on news text and on awkward strings
+    tricky = ["", "   ", "NATO\u2019s peace\u2011keeping troops", "U.S. defence-spending",
+              "İstanbul ΟΔΟΣ naïve", "emoji 😀 war 💥 crime", "x\ud800y military",
+              "health-care health care healthcare", "_under_score and 1,000 taxes",
+              "a\nmultiline\ttext about defence\u2028and war"]
+    for name in ("policy_frames", "generic_frames", "gvfc_frames"):
+        matcher = mk.load_lexicon(name).matcher()
+        texts = tricky + seeds_sentences["text"].tolist()
+        assert matcher.find_many(texts) == [matcher.find(t) for t in texts]
+    assert sum(map(len, matcher.find_many(texts))) > 10

@@ -24,6 +24,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 #: A word of the text (and of a pattern, plus its wildcards).
 WORD = re.compile(r"\w+")
 _PATTERN_WORD = re.compile(r"[\w*?]+")
@@ -74,6 +76,7 @@ class _Node:
     glob: dict[str, _Node] = field(default_factory=dict)
     # (category index, term as written, specificity, order in lexicon)
     ends: list[tuple[int, str, int, int]] = field(default_factory=list)
+    more: bool = False  # has children: a longer phrase may continue here
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,12 @@ class Matcher:
                         node = node.exact.setdefault(word, _Node())
                 node.ends.append((index, term, _specificity(words), order))
                 order += 1
+        todo = [self._root]
+        while todo:
+            node = todo.pop()
+            node.more = bool(node.exact or node.glob)
+            todo.extend(node.exact.values())
+            todo.extend(node.glob.values())
         # glob words indexed by their literal prefix; a glob starting with a wildcard is unanchored
         self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         self._unanchored: list[tuple[str, re.Pattern[str]]] = []
@@ -117,6 +126,7 @@ class Matcher:
                 self._unanchored.append((word, regex))
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._first: dict[str, tuple[_Node, ...]] = {}
 
     def _globs_of(self, key: str) -> tuple[str, ...]:
         """Glob words of the lexicon that match the (case-folded) text word ``key``."""
@@ -139,49 +149,116 @@ class Matcher:
         self._memo[key] = result
         return result
 
+    def _step(self, nodes, key: str) -> list[_Node]:
+        """Trie nodes reached from ``nodes`` by the text word ``key`` (exact, then globs)."""
+        if any(node.glob for node in nodes):
+            globs = self._globs_of(key) if self._prefix_lengths or self._unanchored else ()
+        else:
+            globs = ()
+        nxt = []
+        for node in nodes:
+            child = node.exact.get(key)
+            if child is not None:
+                nxt.append(child)
+            for word in globs:
+                child = node.glob.get(word)
+                if child is not None:
+                    nxt.append(child)
+        return nxt
+
+    def _first_nodes(self, key: str) -> tuple[_Node, ...]:
+        """Nodes reached from the root by ``key``: empty for most words (cached per word)."""
+        if len(self._first) >= _MEMO_LIMIT:
+            self._first.clear()
+        nodes = self._first[key] = tuple(self._step((self._root,), key))
+        return nodes
+
     def find(self, text: str) -> list[Match]:
-        """Every counted hit in ``text``, in order of position (then category)."""
-        spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
-        if not spans:
+        """Every counted hit in ``text``, in order of position (then category).
+
+        Only words that begin some pattern start a walk of the trie; the words' offsets are
+        taken only when the text has such a word.
+        """
+        keys = [w.casefold() for w in WORD.findall(text)]
+        first = self._first
+        starts = []
+        for i, key in enumerate(keys):
+            nodes = first.get(key)
+            if nodes is None:
+                nodes = self._first_nodes(key)
+            if nodes:
+                starts.append(i)
+        if not starts:
             return []
-        keys = [text[s:e].casefold() for s, e in spans]
-        n = len(spans)
+        spans = [m.span() for m in WORD.finditer(text)]
+        return self._walk(text, keys, [s for s, _ in spans], [e for _, e in spans], starts)
+
+    def find_many(self, texts: list[str]) -> list[list[Match]]:
+        """``[self.find(t) for t in texts]``, with the words of all texts found at once.
+
+        The texts' words (runs of ``\\w``) are located with numpy over code points, each
+        distinct word is case-folded and looked up once, and only texts holding a word that
+        begins some pattern are walked in Python.
+        """
+        from mediakit.measures._textstat_words import words_of
+
+        found = words_of(texts)
+        keys = [w.casefold() for w in found.vocabulary]
+        first = self._first
+        begins = np.fromiter(((first[k] if k in first else self._first_nodes(k)) != ()
+                              for k in keys), dtype=bool, count=len(keys))
+        where = np.flatnonzero(begins[found.word_index])
+        out: list[list[Match]] = [[] for _ in texts]
+        if not len(where):
+            return out
+        word_keys = np.array(keys, dtype=object)[found.word_index].tolist()
+        begin, end = found.starts.tolist(), found.ends.tolist()
+        bounds = found.word_bounds
+        cuts = np.searchsorted(where, bounds).tolist()
+        where = where.tolist()
+        for k in np.flatnonzero(np.diff(cuts)).tolist():
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            out[k] = self._walk(texts[k], word_keys[a:b], begin[a:b], end[a:b],
+                                [i - a for i in where[cuts[k]:cuts[k + 1]]])
+        return out
+
+    def _walk(self, text: str, keys: list[str], begin: list[int], end: list[int],
+              starts: list[int]) -> list[Match]:
+        """Hits of the words ``keys`` (offsets ``begin``/``end``), walking from ``starts``."""
+        n = len(keys)
         joinable: list[bool | None] = [None] * n
         best: dict[tuple[int, int], tuple[int, int, int, str]] = {}  # (start word, cat) -> best
-        root = self._root
-        for i in range(n):
-            frontier = [root]
+        first = self._first
+        for i in starts:
+            frontier = first.get(keys[i])
+            if frontier is None:  # the cache was cleared since
+                frontier = self._first_nodes(keys[i])
             j = i
-            while frontier and j < n:
-                if j > i:
-                    if joinable[j - 1] is None:
-                        joinable[j - 1] = bool(_GAP.fullmatch(text, spans[j - 1][1], spans[j][0]))
-                    if not joinable[j - 1]:
-                        break
-                key = keys[j]
-                globs = self._globs_of(key) if self._prefix_lengths or self._unanchored else ()
-                nxt = []
+            while True:
+                more = False
                 for node in frontier:
-                    child = node.exact.get(key)
-                    if child is not None:
-                        nxt.append(child)
-                    for word in globs:
-                        child = node.glob.get(word)
-                        if child is not None:
-                            nxt.append(child)
-                for node in nxt:
+                    more = more or node.more
                     for cat, term, spec, order in node.ends:
                         rank = (j, spec, -order, term)
-                        if (i, cat) not in best or rank > best[(i, cat)]:
+                        prev = best.get((i, cat))
+                        if prev is None or rank > prev:
                             best[(i, cat)] = rank
-                frontier = nxt
                 j += 1
+                if j >= n or not more:
+                    break
+                if joinable[j - 1] is None:
+                    joinable[j - 1] = bool(_GAP.fullmatch(text, end[j - 1], begin[j]))
+                if not joinable[j - 1]:
+                    break
+                frontier = self._step(frontier, keys[j])
+                if not frontier:
+                    break
         covered: dict[int, int] = {}
         out = []
         for (i, cat), (j, _, _, term) in sorted(best.items()):
             if i >= covered.get(cat, 0):
                 covered[cat] = j + 1
-                out.append(Match(cat, term, spans[i][0], spans[j][1]))
+                out.append(Match(cat, term, begin[i], end[j]))
         return out
 
 

@@ -54,12 +54,14 @@ def worker_pool(n_jobs: int) -> Iterator:
         yield pool
 
 
-def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1) -> list:
-    """Split ``items`` into about ``CHUNKS_PER_WORKER * n_jobs`` ordered chunks (serial: 500)."""
+def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1,
+          serial_chunk: int = SERIAL_CHUNK) -> list:
+    """Split ``items`` into about ``CHUNKS_PER_WORKER * n_jobs`` ordered chunks (serial:
+    ``serial_chunk`` items each, the steps of the progress bar)."""
     if n_jobs > 1:
         size = max(min_size, math.ceil(len(items) / (CHUNKS_PER_WORKER * n_jobs)))
     else:
-        size = max(min_size, SERIAL_CHUNK)
+        size = max(min_size, serial_chunk)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -99,12 +101,12 @@ def _concat(parts: list):
 
 
 def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool | None,
-               desc: str):
+               desc: str, serial_chunk: int = SERIAL_CHUNK):
     """Apply ``func`` (list -> array or tuple of arrays) to chunks of ``items``; concatenate.
 
     With ``n_jobs > 1`` the chunks run in ``n_jobs`` worker processes; ``func`` must be
     a module-level function. Order is kept, so the result does not depend on ``n_jobs``.
     """
-    chunks = [list(c) for c in chunk(items, n_jobs)]
+    chunks = [list(c) for c in chunk(items, n_jobs, serial_chunk=serial_chunk)]
     with worker_pool(n_jobs if len(chunks) > 1 else 1) as pool:
         return _concat(run(func, chunks, pool, progress=progress, desc=desc))

@@ -33,15 +33,70 @@ def _classify(char: str) -> int:
 
 
 _ASCII = np.array([_classify(chr(c)) for c in range(128)], dtype=np.uint8)
+_ASCII_W = np.array([bool(_RE_W.match(chr(c))) for c in range(128)])
 
 
-def _classes(cps: np.ndarray, wide: np.ndarray) -> np.ndarray:
-    cls = _ASCII.take(cps, mode="clip")
+def _classes(cps: np.ndarray, wide: np.ndarray, ascii_table=_ASCII, classify=_classify):
+    cls = ascii_table.take(cps, mode="clip")
     if len(wide):
         uniq, inverse = np.unique(cps[wide], return_inverse=True)
-        table = np.array([_classify(chr(c)) for c in uniq.tolist()], dtype=np.uint8)
+        table = np.array([classify(chr(c)) for c in uniq.tolist()], dtype=ascii_table.dtype)
         cls[wide] = table[inverse]
     return cls
+
+
+def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of the joined texts, the texts' bounds in them, non-ASCII positions."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
+    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return cps, bounds, np.flatnonzero(cps > 127)
+
+
+def _encode(chars: np.ndarray, starts: np.ndarray, any_wide: bool):
+    """Arrow dictionary encoding of the words ``chars[starts[k]:starts[k + 1]]``."""
+    import pyarrow as pa
+
+    if any_wide:
+        extra_at = np.flatnonzero(chars > 127)
+        extra = ((chars[extra_at] >= 0x80).astype(np.int64) + (chars[extra_at] >= 0x800)
+                 + (chars[extra_at] >= 0x10000))
+        cum = np.concatenate(([0], np.cumsum(extra)))
+        offsets = starts + cum[np.searchsorted(extra_at, starts)]
+        data = chars.tobytes().decode("utf-32-le").encode("utf-8")
+    else:
+        offsets = starts
+        data = chars.astype(np.uint8).tobytes()
+    array = pa.LargeStringArray.from_buffers(len(starts) - 1, pa.py_buffer(offsets),
+                                             pa.py_buffer(data))
+    encoded = array.dictionary_encode()
+    return (encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            encoded.dictionary.to_pylist())
+
+
+@dataclass
+class Runs:
+    """The ``\\w+`` words of each text: offsets in the text and index into ``vocabulary``."""
+
+    word_bounds: np.ndarray  # (n_texts + 1,) text k's words are [k, k + 1)
+    starts: np.ndarray  # (n_words,) offset of the word in its text
+    ends: np.ndarray  # (n_words,) offset after the word
+    word_index: np.ndarray  # (n_words,) into vocabulary
+    vocabulary: list[str]  # distinct words, as written
+
+
+def words_of(texts: list[str]) -> Runs:
+    """``re.finditer(r"\\w+", text)`` of every text at once (same words, same offsets)."""
+    cps, bounds, wide = _code_points(texts)
+    inside = _classes(cps, wide, _ASCII_W, lambda c: bool(_RE_W.match(c)))
+    first, last = _run_edges(inside, bounds)
+    word_bounds = np.searchsorted(first, bounds)
+    text_of = np.repeat(np.arange(len(texts)), np.diff(word_bounds))
+    size = last - first + 1
+    chars = cps[inside]
+    index, vocabulary = _encode(chars, np.concatenate(([0], np.cumsum(size))), len(wide) > 0)
+    return Runs(word_bounds=word_bounds, starts=first - bounds[text_of],
+                ends=last + 1 - bounds[text_of], word_index=index, vocabulary=vocabulary)
 
 
 def _count_in(positions: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -78,12 +133,8 @@ def split_words(texts: list[str]) -> Words:
     ``chars`` is ``len("".join(text.split()))``, ``tokens`` is ``len(text.split())`` and
     ``letters`` the word characters other than apostrophes, as in textstat's counts.
     """
-    import pyarrow as pa
-
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    bounds = np.concatenate(([0], np.cumsum(lengths)))
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    wide = np.flatnonzero(cps > 127)
+    cps, bounds, wide = _code_points(texts)
+    lengths = np.diff(bounds)
     cls = _classes(cps, wide)
     # characters and tokens of str.split(), counted from the (rarer) whitespace
     space = (cls & _SPACE).astype(bool)
@@ -125,21 +176,7 @@ def split_words(texts: list[str]) -> Words:
     starts = np.concatenate(([0], np.cumsum(size)))
     n_apostrophes = np.flatnonzero(chars_only == _APOSTROPHES[0])
     letters = np.diff(starts[word_bounds]) - _count_in(n_apostrophes, starts[word_bounds])
-    if len(wide):
-        extra_at = np.flatnonzero(chars_only > 127)
-        extra = ((chars_only[extra_at] >= 0x80).astype(np.int64) + (chars_only[extra_at] >= 0x800)
-                 + (chars_only[extra_at] >= 0x10000))
-        cum = np.concatenate(([0], np.cumsum(extra)))
-        offsets = starts + cum[np.searchsorted(extra_at, starts)]
-        data = chars_only.tobytes().decode("utf-32-le").encode("utf-8")
-    else:
-        offsets = starts
-        data = chars_only.astype(np.uint8).tobytes()
-    del chars_only
-    array = pa.LargeStringArray.from_buffers(len(size), pa.py_buffer(offsets),
-                                             pa.py_buffer(data))
-    encoded = array.dictionary_encode()
+    index, vocabulary = _encode(chars_only, starts, len(wide) > 0)
     counts = np.column_stack([np.diff(word_bounds), chars, tokens, letters])
-    return Words(counts=counts, word_bounds=word_bounds,
-                 word_index=encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                 vocabulary=encoded.dictionary.to_pylist())
+    return Words(counts=counts, word_bounds=word_bounds, word_index=index,
+                 vocabulary=vocabulary)

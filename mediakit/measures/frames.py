@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +11,15 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
-from mediakit._progress import progress as _progress
-from mediakit._validation import ALL_KINDS, check_frame, require_columns, resolve_kinds
+from mediakit._validation import (
+    ALL_KINDS,
+    check_frame,
+    check_positive_int,
+    require_columns,
+    resolve_kinds,
+)
+from mediakit.measures._matcher import compile_categories
+from mediakit.measures._parallel import map_chunks
 from mediakit.measures.lexicons import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
@@ -29,6 +37,7 @@ def score_frames(
     *,
     text: str = "text",
     kinds: str | Iterable[str] | None = None,
+    n_jobs: int = 1,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Count frame-term hits per sentence, and record which terms matched where.
@@ -49,6 +58,8 @@ def score_frames(
         Which sentence kinds to score: None (default) = content sentences (headline, body,
         bullet); ``"all"``; or a list such as ``["body"]``. Other rows get NaN counts and an NA
         ``frame_terms`` (not scored, unlike 0 = scored and no hit).
+    n_jobs : int, default 1
+        Worker processes (1 = in this process). Results are identical for any value.
     progress : bool or None
         Show a progress bar (None: only for long input).
 
@@ -112,6 +123,7 @@ def score_frames(
             "without them, e.g. sentences.drop(columns=[c for c in sentences if "
             "c.startswith('frame_')]), or join the results of two score_frames calls."
         )
+    check_positive_int("n_jobs", n_jobs)
     names = list(lex.categories)
     n = len(sentences)
     counts = np.full((n, len(names)), np.nan)
@@ -123,20 +135,13 @@ def score_frames(
     offsets = (pd.to_numeric(sentences["start"], errors="coerce").fillna(0).astype("int64")
                .to_numpy() if "start" in sentences.columns else np.zeros(n, dtype="int64"))
     texts = sentences[text].to_numpy(dtype=object)
-    matcher = lex.matcher()
     rows = np.flatnonzero(selected)
-    for row in _progress(rows, enabled=progress, desc="score_frames"):
-        value = texts[row]
-        if not isinstance(value, str):
-            continue  # missing text stays NaN
-        counts[row] = 0.0
-        hits = matcher.find(value)
-        base = int(offsets[row])
-        parts = []
-        for hit in hits:
-            counts[row, hit.category] += 1
-            parts.append(f"{names[hit.category]}:{hit.term}@{base + hit.start}-{base + hit.end}")
-        terms[row] = "; ".join(parts)
+    if len(rows):
+        categories = tuple((name, terms) for name, (_, terms) in lex.categories.items())
+        work = functools.partial(_score_chunk, categories)
+        items = list(zip(texts[rows].tolist(), offsets[rows].tolist(), strict=True))
+        counts[rows], terms[rows] = map_chunks(work, items, n_jobs=n_jobs, progress=progress,
+                                               desc="score_frames", serial_chunk=20_000)
     out = sentences.copy()
     for j, name in enumerate(names):
         out[f"frame_{name}"] = counts[:, j]
@@ -146,6 +151,31 @@ def score_frames(
         "categories": names, "kinds": list(kinds_t),
     }
     return out
+
+
+def _score_chunk(categories: tuple, items: list[tuple[object, int]]):
+    """Hit counts (n x categories; NaN for missing text) and ``frame_terms`` of (text, start)
+    pairs; runs in worker processes too (the lexicon is compiled once per process)."""
+    matcher = compile_categories(categories)
+    names = matcher.categories
+    counts = np.full((len(items), len(names)), np.nan)
+    terms = np.full(len(items), None, dtype=object)
+    rows = [row for row, (value, _) in enumerate(items) if isinstance(value, str)]
+    found = matcher.find_many([items[row][0] for row in rows])  # missing text stays NaN
+    for row, hits in zip(rows, found, strict=True):
+        if not hits:
+            counts[row] = 0.0
+            terms[row] = ""
+            continue
+        base = items[row][1]
+        per_category = [0.0] * len(names)
+        parts = []
+        for hit in hits:
+            per_category[hit.category] += 1
+            parts.append(f"{names[hit.category]}:{hit.term}@{base + hit.start}-{base + hit.end}")
+        counts[row] = per_category
+        terms[row] = "; ".join(parts)
+    return counts, terms
 
 
 def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *,
