@@ -156,9 +156,14 @@ def _vectorizer_counts(texts, groups, stop_words):
 
 
 @pytest.mark.parametrize("stop_words", ["english", None, ["said", "The"]])
-@pytest.mark.parametrize("surrogate", [False, True])
-def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate):
+@pytest.mark.parametrize("surrogate, batch", [(False, None), (True, None), (False, 7)])
+def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate,
+                                                     batch, monkeypatch):
+    from mediakit.compare import _tokens
     from mediakit.compare.terms import _preprocess, count_terms
+
+    if batch:  # texts split and counted a few at a time, pieces numbered across batches
+        monkeypatch.setattr(_tokens, "_BATCH", batch)
 
     texts = MESSY if surrogate else MESSY[:-1]
     texts = texts + seeds_sentences["text"].tolist()

@@ -18,6 +18,7 @@ import numpy as np
 
 from mediakit._normalize import _PUNCT
 
+_BATCH = 200_000  # texts split and counted at a time
 _PUNCT_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT) + "]")
 
 
@@ -121,13 +122,26 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
     import pandas as pd
     from scipy import sparse
 
-    pieces, code, parent = _pieces(texts)
+    rows = np.arange(len(texts)) if rows is None else np.asarray(rows, dtype=np.int64)
+    # in batches of texts, so memory follows the batch's words, not the corpus's
+    numbers: dict[str, int] = {}  # piece -> number, in order of first appearance
+    parts = []
+    for start in range(0, len(texts), _BATCH):
+        batch = texts.iloc[start:start + _BATCH] if hasattr(texts, "iloc") else texts[
+            start:start + _BATCH]
+        pieces, code, parent = _pieces(batch)
+        local = _pair_counts(rows[start + parent], code, n_rows, len(pieces))
+        number = np.array([numbers.setdefault(p, len(numbers)) for p in pieces],
+                          dtype=local.indices.dtype)
+        parts.append((local.data, number[local.indices], local.indptr))
+    pieces = list(numbers)
+    per_row = sparse.csr_matrix((n_rows, len(pieces)), dtype=np.int64)
+    for part in parts:  # the first batch's numbers are its own: only later ones add up
+        per_row = per_row + sparse.csr_matrix(part, shape=(n_rows, len(pieces)))
     piece_of, tokens = _tokens_of_pieces(pieces, preprocess, token_pattern)
     keep = np.ones(len(tokens), dtype=bool) if stop_words is None else ~tokens.isin(
         stop_words).to_numpy()
     term_of, vocab = pd.factorize(tokens[keep])
-    row = parent if rows is None else np.asarray(rows, dtype=np.int64)[parent]
-    per_row = _pair_counts(row, code, n_rows, len(pieces))
     terms_of_piece = sparse.csr_matrix(
         (np.ones(len(term_of), dtype=np.int64), (piece_of[keep], term_of)),
         shape=(len(pieces), len(vocab)))
