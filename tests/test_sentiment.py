@@ -169,3 +169,17 @@ def test_contract(seeds_sentences):
     assert len(empty) == 0 and set(COLUMNS) <= set(empty.columns)
     with pytest.raises(SchemaError):
         mk.score_sentiment(seeds_sentences.drop(columns=["text"]))
+
+
+def test_workers_do_not_inherit_the_callers_memory():
+    # n_jobs workers come from a fork server (or spawn), not a fork of the caller, so a worker
+    # is not charged the caller's whole memory (a notebook holding a corpus: gigabytes each)
+    import os
+
+    from mediakit.measures._parallel import worker_pool
+
+    with worker_pool(2) as pool:
+        parents = {pool.submit(os.getppid).result() for _ in range(4)}
+    assert os.getpid() not in parents
+    with worker_pool(1) as pool:
+        assert pool is None

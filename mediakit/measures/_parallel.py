@@ -28,8 +28,7 @@ SERIAL_CHUNK = 500
 #: Chunks per worker: a few, so the workers finish together, but few pickles.
 CHUNKS_PER_WORKER = 4
 #: Modules every worker needs, imported once in the fork server (not once per worker).
-PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.measures.sentiment",
-           "mediakit.measures._textstat_words", "mediakit.measures.frames")
+PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.measures._warm")
 
 
 def _context():
@@ -44,14 +43,31 @@ def _context():
 
 @contextlib.contextmanager
 def worker_pool(n_jobs: int) -> Iterator:
-    """A process pool of ``n_jobs`` workers (``None`` when ``n_jobs == 1``: work in process)."""
+    """A process pool of ``n_jobs`` workers (``None`` when ``n_jobs == 1``: work in process).
+
+    The workers start in a background thread at once, so the caller can prepare the work
+    meanwhile (the first start in a session also starts the fork server: about a second).
+    """
     if n_jobs <= 1:
         yield None
         return
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context()) as pool:
-        yield pool
+        warm = threading.Thread(target=_start_workers, args=(pool, n_jobs), daemon=True)
+        warm.start()
+        try:
+            yield pool
+        finally:
+            warm.join()
+
+
+def _start_workers(pool, n_jobs: int) -> None:
+    # each submit to a pool without an idle worker starts one
+    with contextlib.suppress(Exception):  # a broken pool is reported by the real work
+        for _ in range(n_jobs):
+            pool.submit(int)
 
 
 def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1,
@@ -101,12 +117,15 @@ def _concat(parts: list):
 
 
 def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool | None,
-               desc: str, serial_chunk: int = SERIAL_CHUNK):
+               desc: str, serial_chunk: int = SERIAL_CHUNK, pool=None):
     """Apply ``func`` (list -> array or tuple of arrays) to chunks of ``items``; concatenate.
 
-    With ``n_jobs > 1`` the chunks run in ``n_jobs`` worker processes; ``func`` must be
-    a module-level function. Order is kept, so the result does not depend on ``n_jobs``.
+    With ``n_jobs > 1`` the chunks run in ``n_jobs`` worker processes (those of ``pool`` when
+    given, see :func:`worker_pool`); ``func`` must be a module-level function (or a partial
+    of one). Order is kept, so the result does not depend on ``n_jobs``.
     """
     chunks = [list(c) for c in chunk(items, n_jobs, serial_chunk=serial_chunk)]
-    with worker_pool(n_jobs if len(chunks) > 1 else 1) as pool:
+    if pool is not None or n_jobs == 1:
         return _concat(run(func, chunks, pool, progress=progress, desc=desc))
+    with worker_pool(n_jobs if len(chunks) > 1 else 1) as own:
+        return _concat(run(func, chunks, own, progress=progress, desc=desc))

@@ -19,7 +19,7 @@ from mediakit._validation import (
     resolve_kinds,
 )
 from mediakit.measures._matcher import compile_categories
-from mediakit.measures._parallel import map_chunks
+from mediakit.measures._parallel import map_chunks, worker_pool
 from mediakit.measures.lexicons import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
@@ -137,11 +137,13 @@ def score_frames(
     texts = sentences[text].to_numpy(dtype=object)
     rows = np.flatnonzero(selected)
     if len(rows):
-        categories = tuple((name, terms) for name, (_, terms) in lex.categories.items())
-        work = functools.partial(_score_chunk, categories)
-        items = list(zip(texts[rows].tolist(), offsets[rows].tolist(), strict=True))
-        counts[rows], terms[rows] = map_chunks(work, items, n_jobs=n_jobs, progress=progress,
-                                               desc="score_frames", serial_chunk=20_000)
+        with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
+            categories = tuple((name, terms) for name, (_, terms) in lex.categories.items())
+            work = functools.partial(_score_chunk, categories)
+            items = list(zip(texts[rows].tolist(), offsets[rows].tolist(), strict=True))
+            counts[rows], terms[rows] = map_chunks(work, items, n_jobs=n_jobs, pool=pool,
+                                                   progress=progress, desc="score_frames",
+                                                   serial_chunk=20_000)
     out = sentences.copy()
     for j, name in enumerate(names):
         out[f"frame_{name}"] = counts[:, j]

@@ -117,8 +117,8 @@ def _syllables(words: list[str], pool) -> np.ndarray:
     table, _ = syllable_table()
     parts = [_parts(w) for w in words]
     unknown = list(dict.fromkeys(p for ps in parts for p in ps if p not in table))
-    chunks = _parallel.chunk(unknown, 1 if pool is None else pool._max_workers,
-                             min_size=_PYPHEN_CHUNK)
+    # a few chunks per worker (the chunk size for n_jobs = 2 suits more workers too)
+    chunks = _parallel.chunk(unknown, 1 if pool is None else 2, min_size=_PYPHEN_CHUNK)
     found = dict(zip(unknown, itertools.chain.from_iterable(
         _parallel.run(_pyphen_counts, chunks, pool, progress=False, desc="syllables")),
         strict=True))
@@ -214,7 +214,7 @@ def _score_chunk(task: tuple[list[str], list[int]]):
     return found.counts, index.astype(np.int32), list(lower_ids), diversity
 
 
-def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, progress):
+def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress):
     """Per-sentence counts (n x 8, in ``_FIELDS`` order) and per-unit MTLD.
 
     ``texts`` are in unit order; ``units`` holds the number of sentences of each unit. Chunks
@@ -228,15 +228,13 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, progress):
     for u in range(0, len(units), per_chunk):
         a, b = starts[u], starts[min(u + per_chunk, len(units))]
         tasks.append((texts[a:b], units[u:u + per_chunk].tolist()))
-    with _parallel.worker_pool(n_jobs if len(tasks) > 1 else 1) as pool:
-        wait = _parallel.start(_score_chunk, tasks, pool, progress=progress,
-                               desc="readability")
-        syllable_table()  # loaded here while the workers count
-        _easy_words()
-        parts = wait()
-        vocabulary = list(dict.fromkeys(w for part in parts for w in part[2]))
-        table = _TABLE
-        rows = dict(zip(vocabulary, table.lookup(vocabulary, pool).tolist(), strict=True))
+    wait = _parallel.start(_score_chunk, tasks, pool, progress=progress, desc="readability")
+    syllable_table()  # loaded here while the workers count
+    _easy_words()
+    parts = wait()
+    vocabulary = list(dict.fromkeys(w for part in parts for w in part[2]))
+    table = _TABLE
+    rows = dict(zip(vocabulary, table.lookup(vocabulary, pool).tolist(), strict=True))
     counts, diversity = [], []
     for found, index, lower, div in parts:
         codes = table.codes[np.fromiter((rows[w] for w in lower), dtype=np.int64,
@@ -374,21 +372,22 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     values = text_values(data, text)
     content = (data["kind"].isin(kinds).to_numpy() if "kind" in data.columns
                else np.ones(len(data), dtype=bool))
-    out = data.copy()
     result = {name: np.full(len(data), np.nan) for name in names}
     rows = np.flatnonzero(content)
     info: dict[str, str] = {}
     if len(rows):
         warn_if_not_english(values[rows], what="readability (formulas fitted on English)")
-        if level == "article":
-            codes, _ = pd.factorize(data["article_id"].to_numpy()[rows], use_na_sentinel=False)
-        else:
-            codes = np.arange(len(rows))
-        order = np.argsort(codes, kind="stable")
-        units = np.bincount(codes)
-        # the scoring input only: split_words maps curly quotes as QUOTE_MAP does
-        texts = [v if v is not None else "" for v in values[rows[order]]]
-        counts, diversity = _count_all(texts, units, n_jobs, progress)
+        with _parallel.worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
+            if level == "article":
+                codes, _ = pd.factorize(data["article_id"].to_numpy()[rows],
+                                        use_na_sentinel=False)
+            else:
+                codes = np.arange(len(rows))
+            order = np.argsort(codes, kind="stable")
+            units = np.bincount(codes)
+            # the scoring input only: split_words maps curly quotes as QUOTE_MAP does
+            texts = [v if v is not None else "" for v in values[rows[order]]]
+            counts, diversity = _count_all(texts, units, n_jobs if pool else 1, pool, progress)
         _, info = syllable_table()
         sorted_codes = codes[order]
         sums = {f: np.bincount(sorted_codes, weights=counts[:, k], minlength=len(units))
@@ -398,6 +397,7 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
             scores = _formulas(sums, n_sent, diversity)
         for name in names:
             result[name][rows] = scores[name][codes]
+    out = data.copy()
     for name in names:
         out[PREFIX + name] = result[name]
     out.attrs["readability"] = {

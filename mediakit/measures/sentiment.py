@@ -20,7 +20,7 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.measures._parallel import map_chunks
+from mediakit.measures._parallel import map_chunks, worker_pool
 from mediakit.measures._textcheck import text_values, warn_if_not_english
 
 #: Output columns, in order.
@@ -144,11 +144,12 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     result = np.full((len(data), 4), np.nan)
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
-        mapped = np.array([_ascii_quotes(values[i]) for i in rows], dtype=object)
-        # score each distinct text once (same text, same score)
-        codes, uniques = pd.factorize(mapped)
-        scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, progress=progress,
-                            desc="sentiment")
+        with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
+            mapped = np.array([_ascii_quotes(values[i]) for i in rows], dtype=object)
+            # score each distinct text once (same text, same score)
+            codes, uniques = pd.factorize(mapped)
+            scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, pool=pool,
+                                progress=progress, desc="sentiment")
         result[rows] = scores[codes]
     out = data.copy()
     for k, column in enumerate(COLUMNS):
