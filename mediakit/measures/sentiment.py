@@ -30,7 +30,6 @@ COLUMNS: tuple[str, ...] = ("sentiment_neg", "sentiment_neu", "sentiment_pos",
 SCOPES: tuple[str, ...] = ("all", "headline", "body", "own_voice", "quoted")
 #: A sentence is quoted speech when at least this share of its characters is inside quotes.
 QUOTED_SHARE = 0.5
-_FIELDS = ("neg", "neu", "pos", "compound")
 
 
 @functools.cache
@@ -42,12 +41,10 @@ def _analyzer():
 
 def _score_texts(texts: list[str]) -> np.ndarray:
     """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts; runs in workers too."""
-    analyzer = _analyzer()
-    out = np.empty((len(texts), 4))
-    for i, text in enumerate(texts):
-        scores = analyzer.polarity_scores(text)
-        out[i] = [scores[f] for f in _FIELDS]
-    return out
+    polarity = _analyzer().polarity_scores
+    rows = [polarity(text) for text in texts]
+    return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows],
+                    dtype=float).reshape(len(texts), 4)
 
 
 def _ascii_quotes(text: str) -> str:
