@@ -27,6 +27,8 @@ from mediakit._progress import progress as _progress
 SERIAL_CHUNK = 500
 #: Chunks per worker: a few, so the workers finish together, but few pickles.
 CHUNKS_PER_WORKER = 4
+#: At most this many items per chunk sent to a worker (bounds each worker's memory).
+MAX_CHUNK = 20_000
 #: Modules every worker needs, imported once in the fork server (not once per worker).
 PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.measures._warm")
 
@@ -75,7 +77,7 @@ def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1,
     """Split ``items`` into about ``CHUNKS_PER_WORKER * n_jobs`` ordered chunks (serial:
     ``serial_chunk`` items each, the steps of the progress bar)."""
     if n_jobs > 1:
-        size = max(min_size, math.ceil(len(items) / (CHUNKS_PER_WORKER * n_jobs)))
+        size = max(min_size, min(MAX_CHUNK, math.ceil(len(items) / (CHUNKS_PER_WORKER * n_jobs))))
     else:
         size = max(min_size, serial_chunk)
     return [items[i:i + size] for i in range(0, len(items), size)]

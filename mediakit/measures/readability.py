@@ -221,9 +221,11 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     are whole units, so the result does not depend on how the work is split.
     """
     starts = np.concatenate(([0], np.cumsum(units)))
-    per_chunk = max(1, math.ceil(len(units) / (_parallel.CHUNKS_PER_WORKER * n_jobs)))
-    if n_jobs == 1:
-        per_chunk = max(1, math.ceil(len(units) / 20))  # progress steps, bounded memory
+    # a few chunks per worker, of at most about MAX_CHUNK sentences (bounded memory); in
+    # this process, 20 steps of the progress bar
+    n_chunks = 20 if n_jobs == 1 else _parallel.CHUNKS_PER_WORKER * n_jobs
+    n_chunks = max(n_chunks, math.ceil(len(texts) / _parallel.MAX_CHUNK))
+    per_chunk = max(1, math.ceil(len(units) / n_chunks))
     tasks = []
     for u in range(0, len(units), per_chunk):
         a, b = starts[u], starts[min(u + per_chunk, len(units))]
