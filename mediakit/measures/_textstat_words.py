@@ -180,3 +180,45 @@ def split_words(texts: list[str]) -> Words:
     counts = np.column_stack([np.diff(word_bounds), chars, tokens, letters])
     return Words(counts=counts, word_bounds=word_bounds, word_index=index,
                  vocabulary=vocabulary)
+
+
+class Hyphenator:
+    """``len(Pyphen(lang="en_US").positions(word))`` (textstat's syllables of words not in the
+    CMU dictionary, minus one), computed with Pyphen's own patterns and arithmetic.
+
+    Pyphen tries every substring of up to ``maxlen`` (28) characters at each position of the
+    word; here the substrings grow only while they are the start of some pattern, so the same
+    patterns are applied in the same order with far fewer lookups. Equality with Pyphen is
+    tested on the CMU dictionary's words and on news text.
+    """
+
+    def __init__(self, lang: str = "en_US"):
+        from pyphen import Pyphen
+
+        self._pyphen = Pyphen(lang=lang)
+        hd = self._pyphen.hd
+        self._patterns = hd.patterns
+        self._prefixes = frozenset(k[:m] for k in hd.patterns for m in range(1, len(k) + 1))
+        self._maxlen = hd.maxlen
+
+    def count(self, word: str) -> int:
+        """Number of hyphenation points Pyphen's ``positions(word)`` returns."""
+        lowered = word.lower()
+        pointed = f".{lowered}."
+        size = len(pointed)
+        references = [0] * (size + 1)
+        patterns, prefixes = self._patterns, self._prefixes
+        for i in range(size - 1):
+            stop = min(i + self._maxlen, size) + 1
+            for j in range(i + 1, stop):
+                piece = pointed[i:j]
+                if piece not in prefixes:
+                    break  # no pattern starts with it, so none with a longer piece either
+                pattern = patterns.get(piece)
+                if not pattern:
+                    continue
+                offset, values = pattern
+                slice_ = slice(i + offset, i + offset + len(values))
+                references[slice_] = map(max, values, references[slice_])
+        left, right = self._pyphen.left, len(word) - self._pyphen.right
+        return sum(1 for i, ref in enumerate(references) if ref % 2 and left <= i - 1 <= right)

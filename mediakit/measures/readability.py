@@ -28,7 +28,7 @@ from mediakit._validation import (
 from mediakit.measures import _parallel
 from mediakit.measures._cmudict import syllable_table
 from mediakit.measures._textcheck import text_values, warn_if_not_english
-from mediakit.measures._textstat_words import split_words
+from mediakit.measures._textstat_words import Hyphenator, split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
 INDICES: tuple[str, ...] = (
@@ -129,15 +129,13 @@ def _syllables(words: list[str], pool) -> np.ndarray:
 def _pyphen_counts(words: list[str]) -> list[int]:
     """``len(pyphen.positions(word)) + 1`` per word, as textstat counts words not in the CMU
     dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``); runs in workers too."""
-    from pyphen import Pyphen
-
-    hyphenator = _pyphen(Pyphen)
-    return [len(hyphenator.positions(w)) + 1 for w in words]
+    count = _hyphenator().count
+    return [count(w) + 1 for w in words]
 
 
 @functools.cache
-def _pyphen(factory):
-    return factory(lang="en_US")
+def _hyphenator() -> Hyphenator:
+    return Hyphenator("en_US")
 
 
 def syllable_count(word: str) -> int:
