@@ -32,6 +32,7 @@ _PUNCT = str.maketrans({
 })
 #: The characters :func:`fold_punctuation` maps (all to ASCII punctuation or space).
 FOLDED_PUNCTUATION = "".join(map(chr, _PUNCT))
+_PUNCT_PAIRS = tuple((chr(k), v) for k, v in _PUNCT.items())  # values are ASCII: no chains
 
 
 def fold_accents(text: str) -> str:
@@ -49,9 +50,12 @@ def fold_accents(text: str) -> str:
 
 def fold_punctuation(text: str) -> str:
     """Map curly quotes and apostrophes to ASCII, every dash to ``-``, no-break space to space."""
-    if text.isascii():  # nothing to map, and translate is slow
+    if text.isascii():  # nothing to map
         return text
-    return text.translate(_PUNCT)
+    for char, ascii_ in _PUNCT_PAIRS:  # str.replace is many times faster than str.translate
+        if char in text:
+            text = text.replace(char, ascii_)
+    return text
 
 
 # --- British -> American spelling -----------------------------------------------------------

@@ -37,31 +37,43 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     centrality = np.zeros(n)
     np.add.at(centrality, src, weight)
     np.add.at(centrality, dst, weight)
-    frame = sent.assign(_label=labels, _central=centrality)
     # order facts by story, then by their most prominent place (position, then rank)
-    first = (frame.groupby("_label", sort=False)
-             .agg(_story=(story, "first"), _pos=("position", "min"), _rank=("rank", "min")))
-    story_order = {s: k for k, s in enumerate(pd.unique(sent[story]))}
-    first["_so"] = first["_story"].map(story_order)
+    rank = sent["rank"].to_numpy()
+    first = (pd.DataFrame({"_label": labels, "_so": pd.factorize(sent[story])[0],
+                           "_pos": sent["position"].to_numpy(), "_rank": rank})
+             .groupby("_label", sort=False).agg(_so=("_so", "first"), _pos=("_pos", "min"),
+                                                _rank=("_rank", "min")))
     first = first.sort_values(["_so", "_pos", "_rank"], kind="stable")
-    fact_id = pd.Series(np.arange(len(first), dtype=np.int64), index=first.index)
-    frame["fact_id"] = frame["_label"].map(fact_id)
-    rep = (frame.sort_values(["_central", "rank"], ascending=[False, True], kind="stable")
-           .drop_duplicates("fact_id").set_index("fact_id")["_text"])
-    frame["text"] = frame["fact_id"].map(rep).astype("str")
-    frame["n_outlets"] = frame.groupby("fact_id")[by].transform("nunique").astype("int64")
-    frame["sentence"] = frame["_text"]
-    frame = frame.sort_values(["fact_id", by, "article_id", "sentence_id"], kind="stable")
-    return frame[cols].reset_index(drop=True)
+    fact_of_label = np.zeros(n, dtype=np.int64)
+    fact_of_label[first.index.to_numpy()] = np.arange(len(first), dtype=np.int64)
+    fact_id = fact_of_label[labels]
+    # representative: the most central sentence (then the most prominent, then the first)
+    by_central = np.lexsort((rank, -centrality))
+    _, at = np.unique(fact_id[by_central], return_index=True)
+    texts = sent["_text"].to_numpy()
+    pairs = np.unique(np.c_[fact_id, pd.factorize(sent[by])[0]], axis=0)
+    # sent is sorted by story, outlet, article, sentence, and a fact lies in one story
+    order = np.argsort(fact_id, kind="stable")
+    out = sent[[story, by, "article_id", "sentence_id", "kind", "position", "rank"]].take(order)
+    out = out.assign(
+        fact_id=fact_id[order],
+        text=pd.array(texts[by_central[at]][fact_id[order]], dtype="str"),
+        n_outlets=np.bincount(pairs[:, 0], minlength=len(first)).astype("int64")[fact_id[order]],
+        sentence=pd.array(texts[order], dtype="str"))
+    return out[cols].reset_index(drop=True)
 
 
 def group_without_repeats(src, dst, weight, article, n) -> np.ndarray:
     """Union sentences along edges, strongest first, never two sentences of one article.
 
     A cannot-link constrained single pass (union-find): an edge whose two groups already hold
-    a sentence of the same article is skipped. Returns a group label per sentence.
+    a sentence of the same article is skipped. Returns a group label per sentence. The smaller
+    group's articles are added to the larger's, so the work stays near-linear even when
+    thousands of sentences make one fact.
     """
-    parent = np.arange(n)
+    if len(src) == 0:
+        return np.arange(n)
+    parent = list(range(n))
     members: dict[int, set] = {}
 
     def find(i: int) -> int:
@@ -78,14 +90,18 @@ def group_without_repeats(src, dst, weight, article, n) -> np.ndarray:
             continue
         arts_a = members.get(a) or {article[a]}
         arts_b = members.get(b) or {article[b]}
-        if arts_a & arts_b:
+        if not arts_a.isdisjoint(arts_b):
             continue
         if len(arts_a) < len(arts_b):
             a, b, arts_a, arts_b = b, a, arts_b, arts_a
         parent[b] = a
-        members[a] = arts_a | arts_b
+        arts_a |= arts_b
+        members[a] = arts_a
         members.pop(b, None)
-    return np.array([find(i) for i in range(n)])
+    labels = np.arange(n)
+    touched = np.unique(np.concatenate([src, dst]))
+    labels[touched] = [find(int(i)) for i in touched]
+    return labels
 
 
 def _empty(sent, cols, *, by, story):
@@ -209,7 +225,9 @@ def _disagreements(out: pd.DataFrame, keys: list[str], *, by: str,
     """A row disagrees when other outlets count the same thing and none gives its amount.
 
     Rows are compared within groups of ``keys`` (the story, or the fact); ``out`` must have a
-    range index (positions in the result of length ``n``).
+    range index (positions in the result of length ``n``). Linear in the rows: a row
+    disagrees when its amount is given by one outlet only (its own) in its group, and the
+    other outlets' amounts are listed once per group and outlet.
     """
     n = len(out) if n is None else n
     flags = np.zeros(n, dtype=bool)
@@ -219,16 +237,27 @@ def _disagreements(out: pd.DataFrame, keys: list[str], *, by: str,
     # only groups reported by 2+ outlets can disagree
     n_out = cand.groupby(keys)[by].transform("nunique")
     cand = cand[n_out.to_numpy() > 1]
-    for _, grp in cand.groupby(keys, sort=False):
-        outlets = grp[by].to_numpy()
-        amounts = grp["amount"].to_numpy()
-        for pos, outlet, amount in zip(grp.index, outlets, amounts, strict=True):
-            other = outlets != outlet
-            if (amounts[other] == amount).any():
-                continue
-            flags[pos] = True
-            differ = dict.fromkeys(zip(outlets[other], amounts[other], strict=True))
-            others[pos] = "; ".join(f"{o}: {_fmt(v)}" for o, v in differ)
+    if cand.empty:
+        return flags, others
+    group = cand.groupby(keys, sort=False).ngroup().to_numpy()
+    cand = cand.assign(_group=group)
+    alone = cand.groupby(["_group", "amount"], sort=False)[by].transform("nunique") == 1
+    flagged = cand[alone.to_numpy()]
+    flags[flagged.index.to_numpy()] = True
+    # each group's distinct (outlet, amount), in the order they first appear
+    given: dict[int, list[tuple]] = {}
+    firsts = cand.drop_duplicates(["_group", by, "amount"])
+    for g, outlet, amount in zip(firsts["_group"].to_numpy(), firsts[by].to_numpy(),
+                                 firsts["amount"].to_numpy(), strict=True):
+        given.setdefault(g, []).append((outlet, _fmt(amount)))
+    listed: dict[tuple, str] = {}
+    for pos, g, outlet in zip(flagged.index.to_numpy(), flagged["_group"].to_numpy(),
+                              flagged[by].to_numpy(), strict=True):
+        text = listed.get((g, outlet))
+        if text is None:
+            text = listed[(g, outlet)] = "; ".join(
+                f"{o}: {v}" for o, v in given[g] if o != outlet)
+        others[pos] = text
     return flags, others
 
 

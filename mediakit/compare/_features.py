@@ -100,6 +100,7 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     does (in hash order, only those used). Each distinct token is weighed and hashed once, and
     a text's character n-grams are the sum of its words' (``char_wb`` never spans two words).
     """
+    import pandas as pd
     from scipy import sparse
     from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -115,8 +116,9 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
                                  **hashing)
     docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    chars = _summed(np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()),
-                    lengths, None, chars_of)
+    codes, uniques = pd.factorize(
+        np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()))
+    chars = _summed(codes, uniques, lengths, None, chars_of)
     return words, chars
 
 
@@ -125,50 +127,63 @@ def _one_feature(token: str) -> list[str]:
 
 
 def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
-    """Counts of :func:`word_tokens` per key: each distinct token weighed once."""
+    """Counts of :func:`word_tokens` per key: each distinct token weighed and hashed once."""
     import pandas as pd
 
     tokens = [_TOKEN.findall(k) for k in keys]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=lengths.sum())
-    first = np.zeros(len(flat), dtype=bool)
-    first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
     codes, uniques = pd.factorize(flat)
+    first = np.zeros(len(codes), dtype=bool)  # the token opens its key
+    first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
     weighed = [(_token_weight(t, first=True, name_weight=name_weight),
                 _token_weight(t, first=False, name_weight=name_weight)) for t in uniques]
-    lows = np.array([w[0][0] for w in weighed], dtype=object)
-    weights = np.array([[w[0][1], w[1][1]] for w in weighed], dtype=np.float64).reshape(-1, 2)
+    weights = np.array([[a[1], b[1]] for a, b in weighed], dtype=np.float64).reshape(-1, 2)
+    low_codes, lows = pd.factorize(np.array([a[0] for a, _ in weighed], dtype=object))
     weight = weights[codes, np.where(first, 0, 1)] if len(codes) else np.zeros(0)
-    return _summed(lows[codes] if len(codes) else flat, lengths, weight, vectorizer)
+    return _summed(low_codes[codes], lows, lengths, weight, vectorizer)
 
 
-def _summed(flat: np.ndarray, lengths: np.ndarray, weight: np.ndarray | None, vectorizer):
-    """Per doc (``lengths`` items each of ``flat``), the sum of ``vectorizer`` over its items,
-    each item counted ``weight`` times (default once); each distinct item vectorised once."""
-    import pandas as pd
+def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray | None,
+            vectorizer):
+    """Per doc (``lengths`` items each, as ``codes`` into ``uniques``), the sum of
+    ``vectorizer`` over its items, each counted ``weight`` times (default once); each distinct
+    item vectorised once."""
     from scipy import sparse
 
     n = len(lengths)
     rows = np.repeat(np.arange(n), lengths)
     if weight is not None:
         keep = weight > 0
-        flat, rows, weight = flat[keep], rows[keep], weight[keep]
-    if len(flat) == 0:
+        codes, rows, weight = codes[keep], rows[keep], weight[keep]
+    if len(codes) == 0:
         return sparse.csr_matrix((n, 1), dtype=np.float64)
-    codes, uniques = pd.factorize(flat)
+    seen = np.zeros(len(uniques), dtype=bool)  # only the items kept, renumbered in order
+    seen[codes] = True
+    used = np.flatnonzero(seen)
+    codes = (np.cumsum(seen) - 1)[codes]
     per_doc = sparse.csr_matrix((np.ones(len(codes)) if weight is None else weight,
-                                 (rows, codes)), shape=(n, len(uniques)))
-    per_item = compact(vectorizer.transform(list(uniques)).tocsr())
+                                 (rows, codes)), shape=(n, len(used)))
+    per_item = compact(vectorizer.transform([uniques[k] for k in used]).tocsr())
     out = (per_doc @ per_item).tocsr()
-    out.sum_duplicates()
-    out.sort_indices()
+    out.sort_indices()  # a product has no duplicate entries; hashed order, as before
     return out
 
 
 def compact(counts):
-    """The same rows with only the columns they use (hashed matrices are 2**24 wide)."""
+    """The same rows with only the columns they use, numbered in the same order (hashed
+    matrices are 2**24 wide)."""
+    import pandas as pd
     from scipy import sparse
 
-    cols, inverse = np.unique(counts.indices, return_inverse=True)
+    width, indices = counts.shape[1], counts.indices
+    if width <= 4 * len(indices):  # mark the columns used: linear, no sort
+        used = np.zeros(width, dtype=bool)
+        used[indices] = True
+        inverse = (np.cumsum(used) - 1)[indices]
+        n_cols = int(used.sum())
+    else:
+        inverse, cols = pd.factorize(indices, sort=True)
+        n_cols = len(cols)
     return sparse.csr_matrix((counts.data.copy(), inverse.astype(np.int64), counts.indptr.copy()),
-                             shape=(counts.shape[0], max(len(cols), 1)))
+                             shape=(counts.shape[0], max(n_cols, 1)))

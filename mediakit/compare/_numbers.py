@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from mediakit._normalize import (
-    MAY_HOLD_NUMBER,
     NUMBER_WORDS,
     americanize,
     fold_accents,
@@ -40,7 +39,17 @@ _AMOUNT = re.compile(
     r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?",
     re.IGNORECASE,
 )
+#: Where the number of an amount may start: every match of _AMOUNT holds one.
+_ANCHOR = re.compile(rf"\b(?:\d|{_NUMWORD})", re.IGNORECASE)
+# for lower-case ASCII text (every literal above is lower case)
+_AMOUNT_LOWER = re.compile(_AMOUNT.pattern)
+_ANCHOR_LOWER = re.compile(_ANCHOR.pattern)
+_BACK = re.compile(r"(?:\s*\S*){4}")  # four tokens back, on the reversed text
+_QUAL_FIRST = frozenset("".join(q[0] + q[0].upper() for q in _QUALIFIERS))
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
+_SPACES = re.compile(r"\s+")
+_TIME_BEFORE = re.compile(r"\d[:/.]$")
+_PERCENT_OF = re.compile(r"\s+of\s+(?:the\s+)?([A-Za-z][A-Za-z'-]*)")
 _STOP_AFTER = frozenset("""
 a an the of in on at to for from by with and or but as is are was were be been will would
 can could may might has have had do does did that which who whom this these those than then
@@ -110,11 +119,9 @@ def extract_amounts(text: str) -> list[dict]:
     key = fold_accents(fold_punctuation(text))
     if len(key) != len(text):  # offsets must stay valid; only fold where lengths agree
         key = fold_punctuation(text)
-    if not MAY_HOLD_NUMBER.search(key):  # every amount holds a digit or a number word
-        return []
     out = []
-    for m in _AMOUNT.finditer(key):
-        tokens = re.split(r"\s+", m.group("num").strip())
+    for m in _amount_matches(key):
+        tokens = _SPACES.split(m.group("num").strip())
         parsed = parse_number_words(tokens)
         if parsed is None:
             continue
@@ -123,13 +130,14 @@ def extract_amounts(text: str) -> list[dict]:
         after = key[m.end():]
         following = _WORD.match(after)
         next_word = following.group(1).lower() if following else ""
-        if next_word in _TIME_WORDS or next_word in _MONTHS or re.search(r"\d[:/.]$", before):
+        if next_word in _TIME_WORDS or next_word in _MONTHS or _TIME_BEFORE.search(before):
             continue
-        if any(mo in before.split()[-1:] for mo in _MONTHS) or after[:1] in (":", "/"):
+        last = before.split()[-1:]
+        if (last and last[0] in _MONTHS) or after[:1] in (":", "/"):
             continue
         if m.group("pct"):
             counted, phrase = "percent", ""
-            of = re.match(r"\s+of\s+(?:the\s+)?([A-Za-z][A-Za-z'-]*)", after)
+            of = _PERCENT_OF.match(after)
             if of:
                 counted = "percent of " + singular(of.group(1))
                 phrase = after[: of.end()]
@@ -143,7 +151,46 @@ def extract_amounts(text: str) -> list[dict]:
                    and m.group("num").isdigit() and (not counted or not _is_plural(phrase)))
         if is_year or (not counted and not m.group("qual")):
             continue
-        qual = re.sub(r"\s+", " ", (m.group("qual") or "").strip().lower())
+        qual = _SPACES.sub(" ", (m.group("qual") or "").strip().lower())
         out.append({"start": m.start(), "end": end, "amount": amount, "ordinal": ordinal,
                     "qualifier": qual, "counted": counted, "phrase": text[m.start():end]})
     return out
+
+
+def _amount_matches(key: str):
+    """The matches of ``_AMOUNT.finditer(key)`` (of the lower-cased key if ASCII), faster.
+
+    The slow pattern is only tried near an anchor (a digit or number word at a word start,
+    found by a simple pattern): every match holds its number at an anchor, preceded at most by
+    a qualifier of up to three words and a currency sign, so it starts within four
+    whitespace-separated tokens before the anchor, at a word start that can open a qualifier,
+    at a currency sign, or at the anchor; those positions are tried in order.
+    """
+    amount, anchors, text = _AMOUNT, _ANCHOR, key
+    if key.isascii():  # the same matches on the lower-cased text, without slow IGNORECASE
+        amount, anchors, text = _AMOUNT_LOWER, _ANCHOR_LOWER, key.lower()
+    pos, n, back = 0, len(key), None
+    while True:
+        anchor = anchors.search(text, pos)
+        if anchor is None:
+            return
+        at = anchor.start()
+        if back is None:
+            back = key[::-1]
+        start = n - _BACK.match(back, n - at, n - pos).end()
+        for begin in range(start, at):
+            ch = key[begin]
+            if ch.isascii() and ch != "$" and (  # else a qualifier must start here
+                    ch not in _QUAL_FIRST or (begin and (key[begin - 1].isalnum()
+                                                         or key[begin - 1] == "_"))):
+                continue
+            m = amount.match(text, begin)
+            if m:
+                break
+        else:
+            m = amount.match(text, at)
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = at + 1

@@ -39,7 +39,8 @@ class Coverage:
     alignment : DataFrame
         One row per content sentence and other outlet of its story: ``story_id, outlet,
         article_id, sentence_id, other_outlet, other_article_id, other_sentence_id`` (NA when
-        nothing matches), ``similarity`` (0-1, of the best candidate even when unique),
+        nothing matches), ``similarity`` (0-1, of the best candidate even when unique; 0
+        when the sentence has no candidate in that outlet: it shares no content word with it),
         ``status`` (``shared``, ``partial``, ``unique``).
     facts : DataFrame
         One row per fact and carrying sentence: ``story_id, fact_id, text`` (representative
@@ -130,15 +131,21 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
                      progress: bool | None = None) -> Coverage:
     """Align sentences across outlets per story: what each reported, left out and put first.
 
-    Within each story, every content sentence of an outlet is compared with every content
-    sentence of each other outlet. Similarity is the mean of two TF-IDF cosines fitted on the
-    story's sentences: words (stop words removed, names and numbers counted twice) and character
-    3-5-grams. Before that, texts are matched on a key with accents folded (Sébastien =
-    Sebastien), British spellings made American (defence = defense, -ise = -ize, -our = -or),
-    numbers written as digits (thirty = 30, 27th = 27) and U.S./US/United States made one token.
-    Aligned sentences (shared or partial best matches) are grouped into facts, strongest
-    match first, never putting two sentences of one article in the same fact (so a story's
-    sentences cannot chain into one giant "fact"); an unaligned sentence is a fact of its own.
+    Within each story, every content sentence of an outlet is compared with its candidates
+    among the content sentences of each other outlet: the sentences sharing at least one content
+    word with it, leaving out words found in more than 200 sentences of the story (too common
+    to tell sentences apart), and of these at most the 10 with the highest word TF-IDF cosine
+    per other outlet. A sentence is never compared with more, so the work grows linearly with
+    the size of a story, even for a story of thousands of articles; a sentence sharing no
+    content word with an outlet cannot match it anyway (a match needs two). Similarity is the
+    mean of two TF-IDF cosines fitted on the story's sentences: words (stop words removed,
+    names and numbers counted twice) and character 3-5-grams. Before that, texts are matched on
+    a key with accents folded (Sébastien = Sebastien), British spellings made American (defence
+    = defense, -ise = -ize, -our = -or), numbers written as digits (thirty = 30, 27th = 27) and
+    U.S./US/United States made one token. Aligned sentences (shared or partial best matches)
+    are grouped into facts, strongest match first, never putting two sentences of one article
+    in the same fact (so a story's sentences cannot chain into one giant "fact"); an unaligned
+    sentence is a fact of its own.
 
     Parameters
     ----------
@@ -208,14 +215,19 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
             "article or call mk.group_stories(articles) before splitting.")
     sent = _sentence_table(data, by=by, story=story, text=text)
 
-    # only stories with 2+ outlets are aligned: other rows get empty (never used) features
-    multi = (sent.groupby(story, sort=False)[by].transform("nunique") > 1).to_numpy()
-    features = sentence_features(sent["_text"].where(multi, "").tolist())
+    # only stories with 2+ outlets are aligned, and only their sentences need features
+    outlet_codes = pd.factorize(sent[by])[0]
+    groups = [idx for idx in sent.groupby(story, sort=False).indices.values()
+              if len(np.unique(outlet_codes[idx])) > 1]
+    aligned = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+    words, chars = sentence_features(sent["_text"].to_numpy()[aligned].tolist())
     al_parts, edges = [], []
-    groups = list(sent.groupby(story, sort=False).indices.items())
-    for _, idx in _progress(groups, enabled=progress, desc="aligning stories"):
-        part, story_edges = _align_story(sent, idx, features, by=by, partial=partial,
-                                         word_weight=word_weight)
+    start = 0
+    for idx in _progress(groups, enabled=progress, desc="aligning stories"):
+        rows = slice(start, start + len(idx))
+        start += len(idx)
+        part, story_edges = _align_story(idx, pd.factorize(outlet_codes[idx])[0], words[rows],
+                                         chars[rows], partial=partial, word_weight=word_weight)
         al_parts.append(part)
         edges.append(story_edges)
     alignment = _alignment_frame(sent, al_parts, by=by, story=story, shared=shared,
@@ -249,19 +261,24 @@ def _sentence_table(data: pd.DataFrame, *, by: str, story: str, text: str) -> pd
     return sent
 
 
-def _align_story(sent, idx, features, *, by, partial, word_weight):
-    """Best match per (sentence, other outlet) in one story, and the fact edges."""
-    codes, uniques = pd.factorize(sent[by].iloc[idx].to_numpy())  # not the whole column
-    if len(uniques) < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return (empty, empty, np.zeros(0), np.zeros(0)), (empty, empty, np.zeros(0))
-    words = compact(features[0][idx])
-    sim = StorySimilarity(words, features[1][idx], word_weight=word_weight)
-    rows, _, cols, sims = best_matches(sim, codes)
-    overlap = shared_word_counts(words, rows, cols)
+def _align_story(idx, codes, words, chars, *, partial, word_weight):
+    """Best match per (sentence, other outlet) in one story, and the fact edges.
+
+    ``idx`` are the story's rows of the sentence table, ``codes`` their outlets (0..g-1),
+    ``words`` and ``chars`` their rows of :func:`sentence_features`.
+    """
+    words = compact(words)
+    sim = StorySimilarity(words, chars, word_weight=word_weight)
+    rows, others, cols, sims = best_matches(sim, codes)
+    has = cols >= 0
+    overlap = np.zeros(len(rows), dtype=np.int64)
+    overlap[has] = shared_word_counts(words, rows[has], cols[has])
     sims_kept = np.where(overlap >= MIN_SHARED_WORDS, sims, np.minimum(sims, partial - 1e-9))
     keep = sims_kept >= partial
     story_edges = (idx[rows[keep]], idx[cols[keep]], sims[keep])
+    # without a candidate, any sentence of the other outlet names it (the match itself is NA)
+    first_of = np.unique(codes, return_index=True)[1]
+    cols = np.where(has, cols, first_of[others])
     return (idx[rows], idx[cols], sims, sims_kept), story_edges
 
 
