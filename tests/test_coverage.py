@@ -394,3 +394,135 @@ def test_custom_column_roles(seeds_sentences):
     assert set(cov.summary()["source"]) == {"outlet A", "outlet B"}
     default = mk.compare_coverage(seeds_sentences)
     assert cov.alignment["status"].tolist() == default.alignment["status"].tolist()
+
+
+# --- speed without changing results: fast paths equal the plain computations ---------------------
+
+TRICKY = [
+    "Twenty-seven ſeven KELVIN ﬁve ²3 about thirty-first", "Seventeen hundred and ninety-nine",
+    "one-off firstly Eleventh tenth", "More  than\xa0thirty men", "as many as “forty” people",
+    "Thİrty people came", "about ſix people", "EIGHT men", "at least 5% of the vote",
+    "up to £3 million", "as many as $30 people", "about\t\t thirty ships", "(about 30 people)",
+    "tenant ten tents", "about about 5 men", "at 10:30 on 5 May 30 people", "about $ 30 men",
+    "The Labour DEFENCE programme organised Colour", "٣ people", "no number here", "",
+]
+
+
+def test_number_and_spelling_fast_paths_equal_the_plain_patterns(seeds_sentences, monkeypatch):
+    import re
+
+    from mediakit import _normalize as nz
+    from mediakit.compare import _numbers
+
+    texts = seeds_sentences["text"].tolist() + TRICKY
+    plain = "|".join(sorted(nz.NUMBER_WORDS - {"second"}, key=len, reverse=True))
+    assert re.compile(nz.word_alternation(nz.NUMBER_WORDS)).fullmatch("seventeenth")
+    fast_numbers = [nz.normalize_numbers(t) for t in texts]
+    fast_spelling = [nz.normalize_spelling(t) for t in texts]
+    fast_amounts = [_numbers.extract_amounts(t) for t in texts]
+    may = nz.may_hold_numbers(texts)
+    # the plain versions: one alternation longest first, finditer over every position
+    monkeypatch.setattr(nz, "_NUM_RUN", re.compile(
+        nz._NUM_RUN.pattern.replace(nz._NUMBER_WORD_RE, f"(?:{plain})"), re.IGNORECASE))
+    monkeypatch.setattr(nz, "MAY_HOLD_NUMBER", re.compile(".", re.DOTALL))
+    amount = re.compile(_numbers._AMOUNT.pattern.replace(_numbers._NUMWORD, f"(?:{plain})"),
+                        re.IGNORECASE)
+    monkeypatch.setattr(_numbers, "_amount_matches", amount.finditer)
+    assert fast_numbers == [nz.normalize_numbers(t) for t in texts]
+    assert [nz._WORD_RE.sub(lambda m: m.group(0) if nz.americanize(m.group(0).lower())
+                            == m.group(0).lower() else nz.normalize_spelling(m.group(0)), t)
+            for t in texts] == fast_spelling
+    assert fast_amounts == [_numbers.extract_amounts(t) for t in texts]
+    assert sum(map(len, fast_amounts)) > 10
+    # the vectorised test never drops a text holding a number (after folding)
+    number = re.compile(r"\d|\b(?:" + plain + ")", re.IGNORECASE)
+    for text, maybe in zip(texts, may, strict=True):
+        folded = nz.fold_accents(nz.fold_punctuation(text))
+        assert maybe or not number.search(folded), text
+    assert not all(may)
+    assert [nz.fold_punctuation(t) for t in texts] == [t.translate(nz._PUNCT) for t in texts]
+
+
+def test_features_equal_scikit_learn_hashing(seeds_sentences):
+    """Tokens hashed once per distinct word give HashingVectorizer's counts, column for column."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from mediakit.compare._features import compact, matching_key, sentence_features, word_tokens
+
+    texts = seeds_sentences["text"].tolist() + TRICKY
+    words, chars = sentence_features(texts)
+    keys = [matching_key(t) for t in texts]
+    hashing = {"n_features": 2**24, "alternate_sign": False, "norm": None}
+    plain_words = compact(HashingVectorizer(analyzer=word_tokens, **hashing).transform(keys))
+    plain_chars = compact(HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                            **hashing).transform(keys).tocsr())
+    for ours, plain in ((words, plain_words), (chars, plain_chars)):
+        assert ours.shape == plain.shape
+        np.testing.assert_array_equal(ours.indptr, plain.indptr)
+        np.testing.assert_array_equal(ours.indices, plain.indices)
+        np.testing.assert_array_equal(ours.data, plain.data)
+
+
+def _three_outlets():
+    texts = {
+        "X": ["The central bank raised interest rates by half a point on Tuesday.",
+              "Inflation reached 7 percent in March, the highest in 40 years.",
+              "Fans queued all night for the concert tickets."],
+        "Y": ["On Tuesday the central bank raised rates by half a point.",
+              "Prices rose 7 percent in the year to March.",
+              "The governor said further rises were likely."],
+        "Z": ["Interest rates went up by half a point, the central bank said.",
+              "The governor warned that more rises were likely this year."],
+    }
+    rows = [{"article_id": outlet, "sentence_id": k, "outlet": outlet, "story_id": "s",
+             "text": t} for outlet, ts in texts.items() for k, t in enumerate(ts)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("name", ["seeds", "three"])
+def test_similarity_by_blocks_equals_pair_by_pair(name, seeds_sentences, monkeypatch):
+    from mediakit.compare import _align
+
+    sentences = seeds_sentences if name == "seeds" else _three_outlets()
+    monkeypatch.setattr(_align, "DENSE_FACTOR", 10**9)
+    blocks = mk.compare_coverage(sentences)
+    monkeypatch.setattr(_align, "DENSE_FACTOR", 0)
+    pairs = mk.compare_coverage(sentences)
+    for table in ("alignment", "facts", "presence", "omissions", "numbers"):
+        pd.testing.assert_frame_equal(getattr(blocks, table), getattr(pairs, table))
+    assert (blocks.alignment["status"] != "unique").sum() >= 3
+
+
+def test_a_sentence_sharing_no_word_with_an_outlet_has_no_candidate():
+    cov = mk.compare_coverage(_three_outlets())
+    al = cov.alignment.set_index(["outlet", "sentence_id", "other_outlet"])
+    concert = al.loc[("X", 2, "Y")]
+    assert concert["status"] == "unique" and concert["similarity"] == 0.0
+    assert pd.isna(concert["other_article_id"]) and pd.isna(concert["other_sentence_id"])
+    rates = al.loc[("X", 0, "Z")]
+    assert rates["status"] != "unique" and rates["other_sentence_id"] == 0
+    assert 0 < al.loc[("Y", 2, "Z"), "similarity"] <= 1
+
+
+def test_candidates_are_capped_and_skip_common_words():
+    from mediakit.compare._align import StorySimilarity, candidate_pairs
+    from mediakit.compare._features import compact, sentence_features
+
+    # outlet 0: one sentence; outlet 1: 30 sentences sharing "minister" with it, 3 of which
+    # also share its rarer words
+    texts = ["The minister met farmers in Lyon about grain prices."]
+    texts += [f"The minister spoke about topic number {k}." for k in range(27)]
+    texts += ["Farmers in Lyon met the minister.", "Grain prices worried farmers in Lyon.",
+              "The minister discussed grain prices."]
+    groups = np.array([0] + [1] * 30)
+    words, chars = sentence_features(texts)
+    xw = StorySimilarity(compact(words), chars).xw
+    rows, cols = candidate_pairs(xw, groups, max_sentences=100, per_group=5)
+    mine = cols[rows == 0]
+    assert len(mine) == 5 and set(mine) >= {28, 29, 30}  # the best by word cosine kept
+    assert (groups[rows] != groups[cols]).all()
+    assert np.bincount(rows).max() <= 5
+    # "minister" is in 29 sentences: above max_sentences it draws no candidates
+    rows, cols = candidate_pairs(xw, groups, max_sentences=20, per_group=5)
+    assert set(cols[rows == 0]) == {28, 29, 30}
+    assert 1 not in set(rows)  # "topic number k" shares only the common word with anyone
