@@ -76,10 +76,35 @@ class MemoryMonitor:
         self._thread.join()
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _live_cpu(pid: int) -> float:
+    """CPU seconds of a live process and of the children it has reaped (/proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return sum(int(f) for f in fields[11:15]) / _TICK  # utime stime cutime cstime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _cpu() -> float:
+    """CPU seconds of this process and all its descendants, reaped or alive.
+
+    ``RUSAGE_CHILDREN`` covers the children this process reaped (and what they reaped); a
+    worker started by a fork server is reaped by that server, a live child, so the live
+    descendants' own and reaped time is read from /proc.
+    """
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    todo = _children(os.getpid())
+    while todo:
+        p = todo.pop()
+        total += _live_cpu(p)
+        todo.extend(_children(p))
+    return total
 
 
 class Stages:

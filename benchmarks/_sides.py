@@ -65,7 +65,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     with st.stage("readability", n_sentences=n):
         read = mk.score_readability(sentences, n_jobs=n_jobs, progress=False)
     with st.stage("frames", n_sentences=n):
-        frames = mk.score_frames(sentences, progress=False)
+        frames = mk.score_frames(sentences, n_jobs=n_jobs, progress=False)
     bias = articles.set_index("article_id")[GROUP_BY]
     new = {c: sent[c] for c in sent.columns if c.startswith("sentiment_")}
     new.update({c: read[c] for c in read.columns if c.startswith("readability_")})
@@ -294,7 +294,7 @@ def pathological_side(data: Path, out: Path, n_jobs: int, case: str) -> dict:
                longest_sentence_chars=int(sentences["text"].str.len().max()))
     run("sentiment", mk.score_sentiment, sentences, n_jobs=n_jobs, progress=False)
     run("readability", mk.score_readability, sentences, n_jobs=n_jobs, progress=False)
-    run("frames", mk.score_frames, sentences, progress=False)
+    run("frames", mk.score_frames, sentences, n_jobs=n_jobs, progress=False)
     cov_input, res["coverage_input"] = _coverage_input(case, sentences)
     coverage = run("coverage", mk.compare_coverage, cov_input, progress=False)
     res["coverage_alignment_rows"] = len(coverage.alignment)
