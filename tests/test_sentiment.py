@@ -176,7 +176,7 @@ def test_workers_do_not_inherit_the_callers_memory():
     # is not charged the caller's whole memory (a notebook holding a corpus: gigabytes each)
     import os
 
-    from mediakit.measures._parallel import worker_pool
+    from mediakit._parallel import worker_pool
 
     with worker_pool(2) as pool:
         parents = {pool.submit(os.getppid).result() for _ in range(4)}

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._parallel import map_chunks, worker_pool
 from mediakit._validation import (
     ALL_KINDS,
     check_frame,
@@ -19,7 +20,6 @@ from mediakit._validation import (
     resolve_kinds,
 )
 from mediakit.measures._matcher import compile_categories
-from mediakit.measures._parallel import map_chunks, worker_pool
 from mediakit.measures.lexicons import Lexicon, load_lexicon
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
+from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._validation import (
     check_choice,
@@ -25,7 +26,6 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.measures import _parallel
 from mediakit.measures._cmudict import syllable_table
 from mediakit.measures._textcheck import text_values, warn_if_not_english
 from mediakit.measures._textstat_words import Hyphenator, split_words

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._parallel import map_chunks, worker_pool
 from mediakit._validation import (
     check_choice,
     check_frame,
@@ -20,7 +21,6 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.measures._parallel import map_chunks, worker_pool
 from mediakit.measures._textcheck import text_values, warn_if_not_english
 
 #: Output columns, in order.

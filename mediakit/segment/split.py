@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
 from mediakit._frames import SENTENCE_COLUMNS
-from mediakit._progress import progress as _progress
+from mediakit._progress import MIN_ITEMS_FOR_BAR
 from mediakit._validation import (
     CONTENT_KINDS,
     check_frame,
@@ -92,6 +93,10 @@ def _split_many(texts: Sequence[str], titles: Sequence[str | None],
     return out
 
 
+def _split_chunk(job: tuple) -> list[tuple]:
+    return _split_many(*job)
+
+
 def _positions(kinds: list[str]) -> list[float]:
     """0 (lede) to 1 (last) over content sentences; a headline sits at 0; NaN otherwise."""
     content = [i for i, k in enumerate(kinds) if k in _CONTENT and k != "headline"]
@@ -100,11 +105,6 @@ def _positions(kinds: list[str]) -> list[float]:
     for rank, i in enumerate(content):
         pos[i] = rank / last if last > 0 else 0.0
     return pos
-
-
-def _chunks(n: int, size: int) -> Iterable[slice]:
-    for i in range(0, n, size):
-        yield slice(i, min(n, i + size))
 
 
 @dask_aware(new_rows=True)
@@ -205,22 +205,13 @@ def split_sentences(
     else:
         titles = [None] * len(texts)
 
-    results: list[tuple] = []
-    size = max(1, min(500, -(-len(texts) // (n_jobs * 4)) if n_jobs > 1 else 500))
-    slices = list(_chunks(len(texts), size))
-    if n_jobs > 1 and len(slices) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(_split_many, texts[sl], titles[sl], abbreviations)
-                       for sl in slices]
-            for fut in _progress(futures, enabled=progress, desc="split"):
-                results.extend(fut.result())
-    else:
-        bar = _progress(slices, enabled=progress if progress is not None
-                        else (len(texts) >= 200 or None), desc="split")
-        for sl in bar:
-            results.extend(_split_many(texts[sl], titles[sl], abbreviations))
+    jobs = [(texts[r.start:r.stop], titles[r.start:r.stop], abbreviations)
+            for r in _parallel.chunk(range(len(texts)), n_jobs)]
+    if progress is None:  # a bar (over chunks) for long work
+        progress = len(texts) >= MIN_ITEMS_FOR_BAR
+    with _parallel.worker_pool(n_jobs if len(jobs) > 1 else 1) as pool:
+        parts = _parallel.run(_split_chunk, jobs, pool, progress=progress, desc="split")
+    results = [r for part in parts for r in part]
 
     return _assemble(articles, ids, texts, results, carry)
 

@@ -1,13 +1,14 @@
 """Run per-chunk work in this process or in worker processes, keeping order.
 
-Every ``n_jobs`` of the measures goes through here, so they behave alike: chunks are processed
-in order, results are concatenated in order, and the result does not depend on ``n_jobs``.
+Every ``n_jobs`` (split_sentences and the measures) goes through here, so they behave alike:
+chunks are processed in order, results are concatenated in order, and the result does not
+depend on ``n_jobs``.
 
 Worker processes start with the ``forkserver`` method where the platform has it (Linux, macOS),
 ``spawn`` elsewhere. A forked worker would inherit (and be charged for) the whole memory of the
 calling process, which in a notebook holding a large corpus is gigabytes per worker; a worker
 started by the fork server holds only the modules it needs (preloaded once per session) and
-its own chunk. Like any ``spawn`` start, a *script* that calls a measure with ``n_jobs > 1``
+its own chunk. Like any ``spawn`` start, a *script* that calls mediakit with ``n_jobs > 1``
 must guard its entry point with ``if __name__ == "__main__":`` (notebooks need nothing).
 """
 
@@ -30,7 +31,7 @@ CHUNKS_PER_WORKER = 4
 #: At most this many items per chunk sent to a worker (bounds each worker's memory).
 MAX_CHUNK = 20_000
 #: Modules every worker needs, imported once in the fork server (not once per worker).
-PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.measures._warm")
+PRELOAD = ("numpy", "pandas", "pyarrow", "mediakit.segment.split", "mediakit.measures._warm")
 
 
 def _context():
