@@ -4,4 +4,5 @@ import sys
 
 from mediakit.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # n_jobs workers import this module again
+    sys.exit(main())
