@@ -526,3 +526,19 @@ def test_candidates_are_capped_and_skip_common_words():
     rows, cols = candidate_pairs(xw, groups, max_sentences=20, per_group=5)
     assert set(cols[rows == 0]) == {28, 29, 30}
     assert 1 not in set(rows)  # "topic number k" shares only the common word with anyone
+
+
+def test_other_amounts_are_listed_up_to_a_cap():
+    from mediakit.compare._facts import MAX_OTHER_AMOUNTS
+
+    n = MAX_OTHER_AMOUNTS + 20
+    sentences = pd.DataFrame({
+        "article_id": [f"a{i}" for i in range(n)], "sentence_id": 0,
+        "outlet": ["X"] + ["Y"] * (n - 1), "story_id": "s",
+        "text": [f"The storm killed {i + 1000} people on the coast." for i in range(n)]})
+    nums = mk.compare_coverage(sentences).numbers.set_index("article_id")
+    assert nums.loc["a0", "disagreement"]
+    listed = nums.loc["a0", "other_amounts"].split("; ")
+    assert len(listed) == MAX_OTHER_AMOUNTS + 1 and listed[-1] == f"... ({n - 1 - MAX_OTHER_AMOUNTS} more)"
+    assert listed[0] == "Y: 1001"
+    assert nums.loc["a1", "other_amounts"] == "X: 1000"

@@ -18,6 +18,11 @@ GENERIC_COUNTS = frozenset({
 })
 
 
+#: other_amounts lists at most this many (outlet, amount) pairs, then "... (N more)": a story
+#: of thousands of sentences each giving its own amount would otherwise list all in each row.
+MAX_OTHER_AMOUNTS = 50
+
+
 def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFrame:
     """Facts from the alignment edges: one row per (fact, carrying sentence).
 
@@ -255,8 +260,11 @@ def _disagreements(out: pd.DataFrame, keys: list[str], *, by: str,
                               flagged[by].to_numpy(), strict=True):
         text = listed.get((g, outlet))
         if text is None:
-            text = listed[(g, outlet)] = "; ".join(
-                f"{o}: {v}" for o, v in given[g] if o != outlet)
+            theirs = [f"{o}: {v}" for o, v in given[g] if o != outlet]
+            if len(theirs) > MAX_OTHER_AMOUNTS:
+                more = len(theirs) - MAX_OTHER_AMOUNTS
+                theirs = [*theirs[:MAX_OTHER_AMOUNTS], f"... ({more} more)"]
+            text = listed[(g, outlet)] = "; ".join(theirs)
         others[pos] = text
     return flags, others
 

@@ -65,9 +65,10 @@ class Coverage:
         counted, singular: "country"), ``fact_id``, ``disagreement`` (another outlet of the
         story counts the same noun and none gives this amount; never for bare percentages and
         units of time, which count different things too often), ``other_amounts`` (theirs, as
-        "outlet: amount; ..."), ``fact_disagreement`` (the same within the fact: an aligned
-        sentence of another outlet gives another amount; the stronger signal, since story-level
-        matches can count different things, such as crowds on different days).
+        "outlet: amount; ...", at most 50 and then "... (N more)"), ``fact_disagreement`` (the
+        same within the fact: an aligned sentence of another outlet gives another amount; the
+        stronger signal, since story-level matches can count different things, such as crowds
+        on different days).
     params : dict
         The options used (thresholds, kinds, column roles).
     """
