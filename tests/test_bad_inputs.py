@@ -169,6 +169,9 @@ CATALOGUE = [
     ("Lexicon", lambda d: mk.load_lexicon(d.file("list.yaml", "- a\n")), ValueError,
      "does not hold a mapping"),
     ("explain_frames", lambda d: mk.explain_frames(d.sentences), SchemaError, "'frame_terms'"),
+    ("explain_frames", lambda d: mk.explain_frames(d.scored, pd.concat(
+        [d.articles, d.articles.assign(text="other")])), ValueError,
+     "article_id must be unique to look texts up; repeated"),
     ("frame_profile", lambda d: mk.frame_profile([1]), TypeError, _NO_FRAME),
     ("frame_profile", lambda d: mk.frame_profile(d.sentences), SchemaError, "frame_"),
     ("outlet_colors", lambda d: mk.outlet_colors(5), TypeError, "not iterable"),

@@ -217,6 +217,13 @@ def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *
         require_columns(articles, ["article_id", "text"], what="articles")
         if "article_id" not in table.columns:
             raise ValueError("scored has no article_id column to look the texts up with.")
+        dup = articles.loc[articles["article_id"].duplicated(), "article_id"].unique()
+        if len(dup):
+            raise ValueError(
+                f"articles.article_id must be unique to look texts up; repeated: "
+                f"{', '.join(map(repr, dup[:5]))}{' ...' if len(dup) > 5 else ''}. "
+                "Pass the articles frame the sentences were split from."
+            )
         text_of = dict(zip(articles["article_id"], articles["text"], strict=True))
         table["match"] = [
             text_of[a][s:e] if a in text_of else None
