@@ -36,14 +36,19 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def rss_tree(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
-    total, todo = 0, [pid]
+def _descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (children, their children, ...)."""
+    out, todo = [], _children(pid)
     while todo:
         p = todo.pop()
-        total += _rss(p)
+        out.append(p)
         todo.extend(_children(p))
-    return total
+    return out
+
+
+def rss_tree(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    return _rss(pid) + sum(_rss(p) for p in _descendants(pid))
 
 
 class MemoryMonitor:
@@ -98,13 +103,8 @@ def _cpu() -> float:
     """
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-    todo = _children(os.getpid())
-    while todo:
-        p = todo.pop()
-        total += _live_cpu(p)
-        todo.extend(_children(p))
-    return total
+    reaped = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return reaped + sum(_live_cpu(p) for p in _descendants(os.getpid()))
 
 
 class Stages:
