@@ -162,9 +162,13 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = _write(tmp_path / "secret.txt", GOOD)
     path.chmod(0)
     if os.access(path, os.R_OK):  # running as root: make the read fail the same way
-        def deny(self):
-            raise PermissionError(13, "Permission denied", str(self))
-        monkeypatch.setattr(Path, "read_bytes", deny)
+        real_open = os.open
+
+        def deny(file, *args, **kwargs):
+            if os.fspath(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+        monkeypatch.setattr(os, "open", deny)
     try:
         with pytest.raises(PermissionError, match="secret.txt cannot be read"):
             mk.read_articles(path)

@@ -7,7 +7,6 @@ memory stays bounded by the chunk plus the result.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from collections.abc import Iterator
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mediakit.ingest import _bounded, _delimited
+from mediakit.ingest._delimited import RowProblem
 from mediakit.ingest._text import TextProblem, decode_bytes, utf16_codec
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -22,15 +23,6 @@ TABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
 #: Every suffix read_articles understands (tabular and text files may also end in .gz).
 SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
-CHUNK_ROWS = 10_000
-
-
-class RowProblem(ValueError):
-    """One row of a tabular file is bad; ``row`` says which (0-based)."""
-
-    def __init__(self, row: int, message: str):
-        super().__init__(message)
-        self.row = row
 
 
 def file_kind(path: Path) -> tuple[str, bool]:
@@ -47,18 +39,9 @@ def is_supported(path: Path) -> bool:
 
 
 def read_bytes(path: Path, gz: bool, limit: int | None) -> bytes:
-    """Read a whole (small) file; refuse one bigger than ``limit`` bytes before reading it."""
-    if limit is not None and not gz and path.stat().st_size > limit:
-        raise TextProblem(f"is {path.stat().st_size:,} bytes, too big for one article "
-                          "(see max_chars); split it, or pass max_chars=None")
-    if gz:
-        with gzip.open(path, "rb") as fh:
-            data = fh.read(limit + 1 if limit is not None else -1)
-        if limit is not None and len(data) > limit:
-            raise TextProblem("decompresses to too many bytes for one article (see max_chars); "
-                              "split it, or pass max_chars=None")
-        return data
-    return path.read_bytes()
+    """Read a whole (small) file; refuse one bigger than ``limit`` bytes without reading it all."""
+    return _bounded.read_all(path, gz, limit, "too big for one article (see max_chars); split "
+                             "it, or pass max_chars=None")
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -100,18 +83,32 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {str(k): v for k, v in meta.items()}, body
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        dupe = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise json.JSONDecodeError(f"an object has the key {dupe!r} twice (one would hide the "
+                                   "other)", "", 0)
+    return out
+
+
 def _json_loads(text: str) -> object:
-    """``json.loads``, with nesting too deep for Python's parser reported as a decode error."""
+    """``json.loads``, with nesting too deep for Python's parser and a key repeated in one
+    object reported as decode errors."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise json.JSONDecodeError("arrays or objects nested too deeply", text, 0) from None
 
 
-def iter_json(path: Path, gz: bool, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
-    opener = gzip.open if gz else open
-    with opener(path, "rb") as fh:
-        text, _ = decode_bytes(fh.read(), encoding)
+def iter_json(path: Path, gz: bool, encoding: str | None, limit: int | None,
+              ) -> Iterator[tuple[int, dict | RowProblem]]:
+    data = _bounded.read_all(path, gz, None if limit is None else max(limit, _bounded.JSON_LIMIT),
+                             "too big to read as one JSON document; write one object per line "
+                             "(.jsonl), which is read line by line")
+    text, _ = decode_bytes(data, encoding)
+    del data
     try:
         data = _json_loads(text)
     except json.JSONDecodeError as exc:
@@ -131,25 +128,32 @@ def iter_json(path: Path, gz: bool, encoding: str | None) -> Iterator[tuple[int,
             yield i, item
 
 
-def iter_jsonl(path: Path, gz: bool, encoding: str | None,
+def iter_jsonl(path: Path, gz: bool, encoding: str | None, limit: int | None,
                ) -> Iterator[tuple[int, dict | RowProblem]]:
-    """One JSON object per line, parsed line by line; blank lines are ignored."""
-    opener = gzip.open if gz else open
-    with opener(path, "rb") as fh:
+    """One JSON object per line, parsed line by line (each line bounded by ``limit``); blank
+    lines are ignored."""
+    with _bounded.opened(path, gz) as fh:
         wide = _wide_codec(fh.read(8192), encoding)
         fh.seek(0)
         # UTF-16/32 cannot be split into lines as bytes ("\n" is two or four bytes there)
-        lines = io.TextIOWrapper(fh, encoding=wide, newline="") if wide else fh
+        stream = io.TextIOWrapper(fh, encoding=wide, newline="") if wide else fh
         try:
-            yield from _json_lines(lines, None if wide else encoding)
+            yield from _json_lines(_bounded.lines(stream, limit), None if wide else encoding,
+                                   limit)
         except UnicodeDecodeError as exc:  # only from the UTF-16/32 text stream
             raise TextProblem(f"cannot be decoded as {wide} ({exc}); pass encoding=...") from exc
 
 
-def _json_lines(lines, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
-    """Parse lines (bytes, decoded one by one with ``encoding``, or str)."""
+def _json_lines(lines, encoding: str | None, limit: int | None,
+                ) -> Iterator[tuple[int, dict | RowProblem]]:
+    """Parse numbered lines (bytes, decoded one by one with ``encoding``, or str)."""
     row = -1
-    for lineno, raw in enumerate(lines, start=1):
+    for lineno, raw in lines:
+        if isinstance(raw, _bounded.TooLong):
+            row += 1
+            yield row, RowProblem(row, f"is a line of {raw.size:,} bytes (line {lineno}), more "
+                                       f"than the {limit:,} one article may have (see max_chars)")
+            continue
         if not raw.strip():
             continue
         row += 1
@@ -190,10 +194,8 @@ def _csv_encoding(path: Path, gz: bool) -> str:
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
-    opener = gzip.open if gz else open
-    with opener(path, "rb") as fh:
+    with _bounded.opened(path, gz) as fh:
         head = fh.read(8192)
-        fh.seek(0)
         if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
             return "utf-32"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -201,6 +203,7 @@ def _csv_encoding(path: Path, gz: bool) -> str:
         if codec := utf16_codec(head):
             return codec
         try:
+            decoder.decode(head)
             while block := fh.read(1 << 20):
                 decoder.decode(block)
             decoder.decode(b"", final=True)
@@ -209,52 +212,25 @@ def _csv_encoding(path: Path, gz: bool) -> str:
     return "utf-8-sig"
 
 
-def iter_csv(path: Path, gz: bool, encoding: str | None, sep: str) -> Iterator[tuple[int, dict]]:
-    """Rows of a CSV/TSV file, read in chunks; every cell is read as a string."""
-    enc = encoding or _csv_encoding(path, gz)
-    try:
-        with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                         encoding=enc, chunksize=CHUNK_ROWS,
-                         compression="gzip" if gz else None) as reader:
-            row = 0
-            for chunk in reader:
-                for record in chunk.to_dict("records"):
-                    yield row, record
-                    row += 1
-    except UnicodeDecodeError as exc:
-        raise TextProblem(f"cannot be decoded as {enc} ({exc}); pass encoding=...") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise TextProblem(f"is not a readable CSV file ({exc})") from exc
-
-
-def iter_parquet(path: Path) -> Iterator[tuple[int, dict]]:
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises its own error classes for a broken file
-        raise TextProblem(f"is not a readable Parquet file ({exc})") from exc
-    with pf:
-        row = 0
-        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
-            for record in batch.to_pylist():
-                yield row, record
-                row += 1
-
-
-def iter_table(path: Path, encoding: str | None) -> Iterator[tuple[int, dict | RowProblem]]:
+def iter_table(path: Path, encoding: str | None, max_chars: int | None,
+               ) -> Iterator[tuple[int, dict | RowProblem]]:
+    """Rows of a tabular file; every line, cell and row is bounded by ``max_chars``."""
     suffix, gz = file_kind(path)
+    limit = _bounded.row_limit(max_chars)
     if suffix == ".json":
-        return iter_json(path, gz, encoding)
+        return iter_json(path, gz, encoding, limit)
     if suffix in (".jsonl", ".ndjson"):
-        return iter_jsonl(path, gz, encoding)
+        return iter_jsonl(path, gz, encoding, limit)
     if suffix in (".csv", ".tsv"):
-        return iter_csv(path, gz, encoding, "\t" if suffix == ".tsv" else ",")
+        return _delimited.rows(path, gz, encoding or _csv_encoding(path, gz),
+                               "\t" if suffix == ".tsv" else ",", limit)
     if suffix == ".parquet":
         if gz:
             raise TextProblem("is a gzip-compressed Parquet file; Parquet compresses itself, "
                               "decompress it first")
-        return iter_parquet(path)
+        from mediakit.ingest._parquet import iter_parquet
+
+        return iter_parquet(path, limit)
     raise AssertionError(suffix)  # internal: callers check the suffix first
 
 

@@ -282,7 +282,7 @@ class _Reader:
             self.add(rec, source=str(path), row=None, defaults=defaults,
                      has_title="title" in rec, markdown=suffix in (".md", ".markdown"))
             return
-        rows = fmt.iter_table(path, self.encoding)
+        rows = fmt.iter_table(path, self.encoding, self.max_chars)
         try:
             self._read_rows(path, rows, manifest_meta, defaults)
         finally:
