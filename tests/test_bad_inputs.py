@@ -375,7 +375,7 @@ def test_front_matter_alias_bomb_is_refused_quickly(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     path = _write(tmp_path / "bomb.md", "---\n" + "\n".join(lines) + "\ntitle: *a8\n---\nBody.\n")
-    with pytest.raises(ValueError, match="bomb.md has front matter with YAML aliases"):
+    with pytest.raises(ValueError, match="bomb.md has front matter that uses YAML aliases"):
         mk.read_articles(path)
 
 

@@ -246,3 +246,110 @@ def test_gz_text_and_json_are_bounded_too(tmp_path):
     reasons = sorted(s["reason"] for s in got.attrs["skipped"])
     assert len(reasons) == 2
     assert any("decompresses to more than" in r for r in reasons)
+
+
+# -- item 7: deeply nested YAML front matter --------------------------------------------------------
+
+@pytest.mark.parametrize("nesting", ["flow", "block"])
+def test_deeply_nested_front_matter_is_a_listed_skip(nesting, tmp_path):
+    depth = 50_000
+    if nesting == "flow":
+        meta = "title: " + "[" * depth + "]" * depth + "\n"
+    else:
+        meta = "".join(" " * i + f"k{i}:\n" for i in range(900)) + " " * 900 + "x: 1\n"
+    _write(tmp_path / "deep.md", "---\n" + meta + "---\nThe body of the story.\n")
+    _write(tmp_path / "good.md", "---\ntitle: Fine\n---\nA good story.\n")
+    start = time.perf_counter()
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(tmp_path, on_error="skip")
+    assert time.perf_counter() - start < 20  # was: a long hang, then a raw RecursionError
+    assert got["article_id"].tolist() == ["good"]
+    [skip] = got.attrs["skipped"]
+    assert skip["source"].endswith("deep.md") and "levels deep" in skip["reason"]
+
+
+# -- item 8: lexicon YAML bombs -----------------------------------------------------------------------
+
+def _lexicon_bomb(path):
+    lines = ["a0: &a0 {x: [t], y: [t], z: [t]}"]
+    lines += [f"a{i}: &a{i} {{x: *a{i - 1}, y: *a{i - 1}, z: *a{i - 1}, w: *a{i - 1}}}"
+              for i in range(1, 12)]
+    return _write(path, "\n".join(lines) + "\n")
+
+
+def test_nested_dict_lexicon_bomb_is_refused_quickly_with_a_short_message(tmp_path):
+    path = _lexicon_bomb(tmp_path / "bomb.yaml")
+    assert path.stat().st_size < 1000
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"bomb\.yaml uses YAML aliases") as info:
+        mk.load_lexicon(path)
+    assert time.perf_counter() - start < 2
+    assert len(str(info.value)) < 300  # was: MemoryError, or a 226 MB message
+
+
+@pytest.mark.parametrize("nesting", ["flow", "groups"])
+def test_deeply_nested_lexicon_is_refused_naming_the_file(nesting, tmp_path):
+    if nesting == "flow":
+        path = _write(tmp_path / "deep.yaml", "c: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    else:  # nested quanteda groups, given as a dict (JSON nests 1,000 levels before Python fails)
+        path = _write(tmp_path / "deep.json", "".join('{"g": ' for _ in range(900)) + '["t"]'
+                      + "}" * 900)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="deep|nest") as info:
+        mk.load_lexicon(path)
+    assert time.perf_counter() - start < 5
+    assert len(str(info.value)) < 300
+    if nesting == "flow":
+        assert "deep.yaml" in str(info.value)
+
+
+# -- item 9: globs that backtrack, unanchored globs, many terms --------------------------------------
+
+@pytest.mark.slow
+def test_backtracking_glob_and_many_unanchored_globs_stay_linear():
+    result = run("""
+        import pandas as pd
+        import mediakit as mk
+        # a*a*...*b against long words of a's backtracked exponentially (> 100 s on one word)
+        lex = mk.load_lexicon({"bt": ["a*" * 25 + "b"], "tail": ["*ism"]})
+        words = ["a" * n for n in range(2_000, 2_100)] + ["racism", "a" * 30 + "b"]
+        sentences = pd.DataFrame({"article_id": "a", "sentence_id": range(len(words)), "kind": "body",
+                                  "text": words})
+        hits = mk.score_frames(sentences, lexicon=lex)
+        # 3,000 unanchored globs over 30,000 distinct words: patterns x words before
+        many = mk.load_lexicon({f"c{i}": [f"*q{i}z*"] for i in range(3_000)})
+        text = " ".join(f"w{i}q{i % 3_000}zv" for i in range(30_000))
+        n_many = len(many.matcher().find(text))
+        # 100,000 terms (duplicates dropped in linear time)
+        big = mk.load_lexicon({"big": [f"term{i}" for i in range(100_000)] * 2})
+        done(bt=int(hits["frame_bt"].sum()), tail=int(hits["frame_tail"].sum()), many=n_many,
+             n_big=big.n_terms)
+    """, seconds=20, gigabytes=2.5)
+    assert result["bt"] == 1 and result["tail"] == 1
+    assert result["many"] == 30_000
+    assert result["n_big"] == 100_000
+    print(f"backtracking glob, 3,000 unanchored globs, 100k terms: {result['seconds']} s")
+
+
+def test_glob_matching_agrees_with_fnmatch():
+    import fnmatch
+    import random
+
+    from mediakit.measures._matcher import _Glob
+
+    rng = random.Random(18)
+    for _ in range(3_000):
+        pattern = "".join(rng.choice("ab*?") for _ in range(rng.randint(1, 7)))
+        if not pattern.strip("*?"):
+            continue
+        word = "".join(rng.choice("ab") for _ in range(rng.randint(1, 9)))
+        assert _Glob(pattern).fullmatch(word) == fnmatch.fnmatchcase(word, pattern), (pattern, word)
+
+
+# -- low item: a LIWC category without terms ----------------------------------------------------------
+
+def test_liwc_category_without_terms_is_left_out_with_a_warning(tmp_path):
+    path = _write(tmp_path / "cut.dic", "%\n1\tposemo\n2\tnegemo\n3\tanger\n%\ngood\t1\nbad*\t2\n")
+    with pytest.warns(mk.MediakitWarning, match="anger"):
+        lex = mk.load_lexicon(path)
+    assert list(lex.categories) == ["posemo", "negemo"]

@@ -66,14 +66,15 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         raise TextProblem("starts with '---' but its front matter has no closing '---' line")
     import yaml
 
+    from mediakit.ingest._yaml import YAMLRefused, load
+
     try:
-        # aliases (*name) are refused: a few lines of them expand exponentially ("billion laughs")
-        if any(isinstance(event, yaml.AliasEvent)
-               for event in yaml.parse(rest[:end], Loader=yaml.SafeLoader)):
-            raise TextProblem("has front matter with YAML aliases (*name); write the values out")
-        meta = yaml.safe_load(rest[:end])
+        meta = load(rest[:end])
+    except YAMLRefused as exc:
+        raise TextProblem(f"has front matter that {exc}") from exc
     except yaml.YAMLError as exc:
-        raise TextProblem(f"has front matter that is not valid YAML ({exc}); fix it") from exc
+        raise TextProblem(f"has front matter that is not valid YAML ({_clip(exc)}); fix it") \
+            from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -81,6 +82,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     nl = rest.find("\n", end)
     body = "" if nl < 0 else rest[nl + 1:]
     return {str(k): v for k, v in meta.items()}, body
+
+
+def _clip(exc: BaseException, n: int = 300) -> str:
+    text = str(exc)
+    return text if len(text) <= n else text[:n] + " ..."
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:

@@ -60,9 +60,46 @@ def _is_glob(word: str) -> bool:
     return "*" in word or "?" in word
 
 
-def _glob_regex(word: str) -> re.Pattern[str]:
-    body = "".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c) for c in word)
-    return re.compile(body)
+class _Glob:
+    """One glob word (``*`` any run of word characters, ``?`` one), matched in linear time.
+
+    A regex such as ``\\w*a\\w*a\\w*b`` backtracks exponentially on a long word of ``a``s.
+    Here the pattern is cut at its ``*``s into fixed-length pieces: the first must match at the
+    start, the last at the end, and the others are found left to right, each at its leftmost
+    place (which is always a correct choice for ``*``), so no piece is tried twice.
+    """
+
+    __slots__ = ("pieces", "sizes")
+
+    def __init__(self, word: str):
+        parts = word.split("*")
+        self.pieces = [re.compile("".join(r"\w" if c == "?" else re.escape(c) for c in p))
+                       for p in parts]
+        self.sizes = [len(p) for p in parts]
+
+    def fullmatch(self, key: str) -> bool:
+        pieces, sizes = self.pieces, self.sizes
+        if len(pieces) == 1:
+            return pieces[0].fullmatch(key) is not None
+        end = len(key) - sizes[-1]
+        if end < sizes[0] or not pieces[0].match(key) or not pieces[-1].fullmatch(key, end):
+            return False
+        pos = sizes[0]
+        for piece in pieces[1:-1]:
+            found = piece.search(key, pos, end)
+            if found is None:
+                return False
+            pos = found.end()
+        return True
+
+
+def _anchor(word: str) -> tuple[str, str]:
+    """How a glob word is indexed: ``("prefix", literal start)`` when it starts with letters,
+    else ``("infix", longest literal run)``: every match holds that run somewhere."""
+    prefix = re.split(r"[*?]", word, maxsplit=1)[0]
+    if prefix:
+        return "prefix", prefix
+    return "infix", max(re.split(r"[*?]", word), key=len)
 
 
 def _specificity(words: tuple[str, ...]) -> int:
@@ -95,7 +132,7 @@ class Matcher:
     def __init__(self, categories: tuple[tuple[str, tuple[str, ...]], ...]):
         self.categories = tuple(name for name, _ in categories)
         self._root = _Node()
-        globs: dict[str, re.Pattern[str]] = {}
+        globs: dict[str, _Glob] = {}
         order = 0
         for index, (_, terms) in enumerate(categories):
             for term in terms:
@@ -103,7 +140,8 @@ class Matcher:
                 node = self._root
                 for word in words:
                     if _is_glob(word):
-                        globs.setdefault(word, _glob_regex(word))
+                        if word not in globs:
+                            globs[word] = _Glob(word)
                         node = node.glob.setdefault(word, _Node())
                     else:
                         node = node.exact.setdefault(word, _Node())
@@ -115,16 +153,17 @@ class Matcher:
             node.more = bool(node.exact or node.glob)
             todo.extend(node.exact.values())
             todo.extend(node.glob.values())
-        # glob words indexed by their literal prefix; a glob starting with a wildcard is unanchored
-        self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-        self._unanchored: list[tuple[str, re.Pattern[str]]] = []
-        for word, regex in globs.items():
-            prefix = re.split(r"[*?]", word, maxsplit=1)[0]
-            if prefix:
-                self._by_prefix.setdefault(prefix, []).append((word, regex))
-            else:
-                self._unanchored.append((word, regex))
+        # glob words indexed by their literal prefix, or (starting with a wildcard) by their
+        # longest literal run: a text word is tried only against the globs it can match, so the
+        # cost per distinct word does not grow with the number of patterns
+        self._by_prefix: dict[str, list[tuple[str, _Glob]]] = {}
+        self._by_infix: dict[str, list[tuple[str, _Glob]]] = {}
+        for word, glob in globs.items():
+            kind, literal = _anchor(word)
+            table = self._by_prefix if kind == "prefix" else self._by_infix
+            table.setdefault(literal, []).append((word, glob))
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        self._infix_lengths = sorted({len(p) for p in self._by_infix})
         self._memo: dict[str, tuple[str, ...]] = {}
         self._first: dict[str, tuple[_Node, ...]] = {}
 
@@ -137,13 +176,17 @@ class Matcher:
         for length in self._prefix_lengths:
             if length > len(key):
                 break
-            for word, regex in self._by_prefix.get(key[:length], ()):
-                if regex.fullmatch(key):
+            for word, glob in self._by_prefix.get(key[:length], ()):
+                if glob.fullmatch(key):
                     found.append(word)
-        for word, regex in self._unanchored:
-            if regex.fullmatch(key):
-                found.append(word)
-        result = tuple(found)
+        if self._by_infix:
+            runs = {key[i:i + length] for length in self._infix_lengths
+                    for i in range(len(key) - length + 1)}
+            for run in runs & self._by_infix.keys():
+                for word, glob in self._by_infix[run]:
+                    if glob.fullmatch(key):
+                        found.append(word)
+        result = tuple(sorted(set(found)))
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[key] = result
@@ -152,7 +195,7 @@ class Matcher:
     def _step(self, nodes, key: str) -> list[_Node]:
         """Trie nodes reached from ``nodes`` by the text word ``key`` (exact, then globs)."""
         if any(node.glob for node in nodes):
-            globs = self._globs_of(key) if self._prefix_lengths or self._unanchored else ()
+            globs = self._globs_of(key) if self._prefix_lengths or self._infix_lengths else ()
         else:
             globs = ()
         nxt = []

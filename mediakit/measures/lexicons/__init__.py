@@ -207,15 +207,13 @@ def _build(meta: dict, cats: list, *, source: str, default_name: str) -> Lexicon
             terms = [terms]
         if not isinstance(terms, (list, tuple)) or not terms:
             raise ValueError(f"category {raw_name!r} has no terms; give it a list of terms.")
-        clean: list[str] = []
+        clean: dict[str, None] = {}  # ordered, and a set: duplicates dropped in linear time
         for term in terms:
             try:
                 parse_pattern(term)
             except ValueError as exc:
                 raise ValueError(f"category {raw_name!r}: {exc}") from None
-            term = " ".join(str(term).split())
-            if term not in clean:
-                clean.append(term)
+            clean.setdefault(" ".join(str(term).split()))
         categories[name] = (str(desc or "").strip(), tuple(clean))
     if not categories:
         raise ValueError("the lexicon has no categories.")

@@ -20,21 +20,35 @@ def _read_text(path: Path, encoding: str = "utf-8") -> str:
         raise ValueError(f"{path} is not UTF-8 text ({exc}); re-save it as UTF-8.") from None
 
 
+def _short(exc: BaseException, n: int = 300) -> str:
+    text = str(exc)
+    return text if len(text) <= n else text[:n] + " ..."
+
+
 def read_yaml(path: Path) -> object:
+    """Plain YAML only: no Python tags (``safe_load`` rules), no anchors or aliases (they expand
+    without bound), at most ``MAX_DEPTH`` levels of nesting."""
     import yaml
 
+    from mediakit.ingest._yaml import YAMLRefused, load
+
     try:
-        # safe_load only: a "!!python/object" tag raises instead of running code
-        return yaml.safe_load(_read_text(path))
+        return load(_read_text(path))
+    except YAMLRefused as exc:
+        raise ValueError(f"lexicon file {path} {exc}.") from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"could not read {path} as YAML (only plain YAML is allowed): {exc}") from exc
+        raise ValueError(f"could not read {path} as YAML (only plain YAML is allowed): "
+                         f"{_short(exc)}") from None
 
 
 def read_json(path: Path) -> object:
     try:
         return json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
-        raise ValueError(f"could not read {path} as JSON: {exc}") from exc
+        raise ValueError(f"could not read {path} as JSON: {_short(exc)}") from None
+    except RecursionError:
+        raise ValueError(f"lexicon file {path} nests lists or objects too deeply; flatten "
+                         "it.") from None
 
 
 def from_mapping(data: dict) -> tuple[dict, list[tuple[str, str, object]]]:
@@ -72,21 +86,28 @@ def from_mapping(data: dict) -> tuple[dict, list[tuple[str, str, object]]]:
     return {}, list(_flatten(data, prefix=""))
 
 
-def _flatten(node: object, prefix: str):
+#: Deepest nesting of quanteda-style groups.
+MAX_GROUP_DEPTH = 32
+
+
+def _flatten(node: object, prefix: str, depth: int = 0):
     """Nested quanteda groups -> flat (name, "", terms); a list may mix terms and sub-groups."""
+    if depth > MAX_GROUP_DEPTH:
+        raise ValueError(f"lexicon groups nest more than {MAX_GROUP_DEPTH} levels deep (under "
+                         f"{prefix[:80]!r}); flatten them.")
     if not isinstance(node, dict):
         raise ValueError(f"expected a mapping of category -> terms, got {type(node).__name__}.")
     for key, value in node.items():
         name = f"{prefix}_{key}" if prefix else str(key)
         if isinstance(value, dict):
-            yield from _flatten(value, name)
+            yield from _flatten(value, name, depth + 1)
         elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
             terms = [v for v in value if not isinstance(v, dict)]
             if terms:
                 yield name, "", terms
             for sub in value:
                 if isinstance(sub, dict):
-                    yield from _flatten(sub, name)
+                    yield from _flatten(sub, name, depth + 1)
         else:
             yield name, "", value
 
@@ -130,4 +151,16 @@ def read_dic(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
             )
         for cid in ids:
             terms[names[cid]].append(term)
-    return {"name": path.stem}, [(name, "", t) for name, t in terms.items()]
+    empty = [name for name, t in terms.items() if not t]
+    if empty and len(empty) < len(terms):
+        # LIWC dictionaries are often cut down to a few categories, leaving the others' header
+        # lines: those categories are left out, not the whole dictionary
+        import warnings
+
+        from mediakit._errors import MediakitWarning
+
+        shown = ", ".join(map(repr, empty[:5])) + (" ..." if len(empty) > 5 else "")
+        warnings.warn(f"{path}: {len(empty)} categor{'y' if len(empty) == 1 else 'ies'} with no "
+                      f"terms left out ({shown}).", MediakitWarning, stacklevel=3)
+    return {"name": path.stem}, [(name, "", t) for name, t in terms.items() if t or not empty
+                                 or len(empty) == len(terms)]
