@@ -147,7 +147,8 @@ def test_article_page_body_without_page_furniture(server):
 
 def test_outlet_falls_back_to_the_host_and_no_date_is_invented(server):
     got = mk.fetch_articles([f"{server}/nosite", f"{server}/bare"])
-    assert got["outlet"].tolist() == ["news.example.org", "127.0.0.1"]  # canonical, served
+    # the served host, never the canonical link's: any page can name any host there
+    assert got["outlet"].tolist() == ["127.0.0.1", "127.0.0.1"]
     assert pd.isna(got["published"][1])
 
 
@@ -208,3 +209,91 @@ def test_bad_options():
         mk.fetch_articles("http://127.0.0.1:9/x", timeout=0)
     with pytest.raises(TypeError, match="strings"):
         mk.fetch_articles([42])
+
+
+# -- issue 18: truncated, compressed, mislabelled and slow-to-extract pages ------------------------
+
+_STORY = ("<!doctype html><html><head><title>Port Strike Talks Stall</title></head><body><article>"
+          + "<p>The port strike entered its third day as talks stalled again on Tuesday.</p>" * 8
+          + "</article></body></html>").encode()
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        import gzip as gz
+
+        self.send_response(200)
+        if self.path == "/truncated":
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(_STORY) + 5_000))
+            self.end_headers()
+            self.wfile.write(_STORY)
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if self.path == "/gzipped":
+            body = gz.compress(_STORY)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+        elif self.path == "/wrong-charset":
+            body = _STORY
+            self.send_header("Content-Type", "text/html; charset=utf-16")
+        elif self.path == "/spans":
+            body = (b"<!doctype html><html><body><article><p>"
+                    + b"".join(b"<span>Word %d is here.</span> " % i for i in range(25_000))
+                    + b"</p></article></body></html>")
+            self.send_header("Content-Type", "text/html")
+        else:
+            body = b""
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def hostile(server):  # server: brings the loopback up when needed
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    host, port = httpd.server_address[:2]
+    yield f"http://{host}:{port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_page_cut_off_before_its_content_length_is_skipped(hostile):
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.fetch_articles([f"{hostile}/truncated"], timeout=5)
+    assert len(got) == 0
+    assert "cut off mid-transfer" in got.attrs["skipped"][0]["reason"]
+
+
+def test_compressed_and_mislabelled_pages_are_read(hostile):
+    got = mk.fetch_articles([f"{hostile}/gzipped", f"{hostile}/wrong-charset"])
+    assert got["title"].tolist() == ["Port Strike Talks Stall"] * 2
+    assert all("third day" in t for t in got["text"])
+
+
+def test_timeout_bounds_the_extraction_too(hostile, monkeypatch):
+    from mediakit.ingest import fetch
+
+    def slow(html):
+        time.sleep(3)
+        return {}
+    monkeypatch.setattr(fetch, "extract_page", slow)
+    start = time.perf_counter()
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.fetch_articles([f"{hostile}/gzipped"], timeout=1)
+    assert time.perf_counter() - start < 2.5
+    assert "extracting" in got.attrs["skipped"][0]["reason"]
+
+
+def test_page_of_many_inline_tags_extracts_in_linear_time(hostile):
+    start = time.perf_counter()
+    got = mk.fetch_articles([f"{hostile}/spans"], timeout=20)  # was: minutes
+    assert time.perf_counter() - start < 20
+    assert got["text"][0].startswith("Word 0 is here. Word 1 is here.")
+    assert "Word 24999 is here." in got["text"][0]

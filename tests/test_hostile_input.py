@@ -353,3 +353,77 @@ def test_liwc_category_without_terms_is_left_out_with_a_warning(tmp_path):
     with pytest.warns(mk.MediakitWarning, match="anger"):
         lex = mk.load_lexicon(path)
     assert list(lex.categories) == ["posemo", "negemo"]
+
+
+# -- item 6: HTML extraction in linear time ---------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", ["span", "b", "a"])
+def test_inline_html_page_of_0_7_mb_extracts_within_20_s(tag, tmp_path):
+    result = run(f"""
+        import mediakit as mk
+        path = {str(tmp_path / "page.html")!r}
+        words = "".join(f"<{tag} href='/w{{i}}'>Word {{i}} is here.</{tag}> " for i in range(22_000))
+        page = ("<!doctype html><html><head><title>T</title></head><body><article>"
+                "<h1>A long page of inline tags</h1><p>" + words + "</p>"
+                "<p>The closing paragraph of the story has ordinary words in it.</p>"
+                "</article></body></html>")
+        open(path, "w").write(page)
+        start()
+        got = mk.read_articles(path, on_error="skip")
+        done(size=len(page), n=len(got), text=got["text"].str.len().tolist(),
+             tail="ordinary words" in (got["text"].iloc[0] if len(got) else ""))
+    """, seconds=20, gigabytes=2.5)
+    assert result["size"] > 700_000
+    assert result["n"] == 1 and result["tail"]
+    if tag != "a":  # a paragraph of 22,000 links is a link list, left out as page furniture
+        assert result["text"][0] > 300_000
+    print(f"0.7 MB page of <{tag}>: {result['seconds']} s, peak {result['peak_mb']} MB")
+
+
+# -- item 17: HTML nested hundreds of levels deep ---------------------------------------------------
+
+def test_deeply_nested_html_keeps_its_text_or_says_why(tmp_path):
+    story = "<p>The port strike entered its third day as talks stalled again on Tuesday.</p>"
+    for depth in (300, 5_000):
+        _write(tmp_path / f"deep{depth}.html", "<!doctype html><html><body><article>"
+               + "<div>" * depth + story + "</div>" * depth + "</article></body></html>")
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(tmp_path, on_error="skip")
+    assert got["article_id"].tolist() == ["deep300"]  # was: "has no text"
+    assert "third day" in got["text"][0]
+    [skip] = got.attrs["skipped"]
+    assert skip["source"].endswith("deep5000.html") and "nested too deeply" in skip["reason"]
+
+
+# -- item 14: the outlet of a page in an outlet folder ----------------------------------------------
+
+def test_a_page_cannot_claim_another_outlet_through_its_links(tmp_path):
+    story = ("<article><h1>Strike Talks Stall</h1><p>" + "The port strike entered its third day "
+             "as talks stalled again on Tuesday. " * 4 + "</p></article>")
+    heads = {"base": '<base href="https://www.bbc.co.uk/news/">',
+             "canonical": '<link rel="canonical" href="https://edition.cnn.com/x">',
+             "ogurl": '<meta property="og:url" content="https://www.foxnews.com/a">',
+             "declared": '<meta property="og:site_name" content="The Guardian">'}
+    (tmp_path / "guardian").mkdir()
+    for name, head in heads.items():
+        _write(tmp_path / "guardian" / f"{name}.html",
+               f"<!doctype html><html><head><title>Strike</title>{head}</head><body>{story}"
+               "</body></html>")
+    got = mk.read_articles(tmp_path).set_index("article_id")["outlet"]
+    assert got["guardian/base"] == got["guardian/canonical"] == got["guardian/ogurl"] == "guardian"
+    assert got["guardian/declared"] == "The Guardian"  # a declared site name is metadata
+
+
+@pytest.mark.slow
+def test_a_4_mb_page_of_paragraphs_is_refused_quickly_not_extracted_for_minutes(tmp_path):
+    paragraphs = "".join(f"<p>Sentence {i} has <b>bold</b> and <a href='/x{i}'>a link</a>.</p>"
+                         for i in range(60_000))
+    _write(tmp_path / "huge.html", f"<!doctype html><html><body><article>{paragraphs}"
+                                   "</article></body></html>")
+    assert (tmp_path / "huge.html").stat().st_size > 4_000_000
+    start = time.perf_counter()
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(tmp_path, on_error="skip", max_chars=2_000_000)
+    assert time.perf_counter() - start < 20  # was: about 14 minutes
+    assert "elements" in got.attrs["skipped"][0]["reason"]

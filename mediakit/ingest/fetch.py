@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import re
+import threading
+import time
 import urllib.error
 import urllib.request
 import warnings
@@ -22,7 +24,7 @@ from mediakit._validation import check_choice
 from mediakit.ingest._deadline import Deadline
 from mediakit.ingest._deadline import handlers as deadline_handlers
 from mediakit.ingest._html import extract_page
-from mediakit.ingest._text import TextProblem, decode_bytes
+from mediakit.ingest._text import _CONTROL, TextProblem, decode_bytes
 from mediakit.ingest.read import ON_ERROR, Skipped, read_articles
 
 SCHEMES = ("http", "https")
@@ -67,16 +69,19 @@ def fetch_articles(
         ``http://`` or ``https://`` URLs. Any other scheme (``file:``, ``ftp:``, ``data:``) or
         a URL without a host raises ``ValueError`` before anything is downloaded.
     timeout : float, default 20
-        Seconds allowed per page for the whole request: connecting, redirects, the TLS
-        handshake, the headers and the body together. A server still sending at the deadline
-        (even one byte at a time) is cut off and the page is skipped ("took more than
-        timeout=..."). Only the host-name lookup is outside this bound.
+        Seconds allowed per page for the whole request and the text extraction: connecting,
+        redirects, the TLS handshake, the headers, the body and extracting its article
+        together. A server still sending at the deadline (even one byte at a time) is cut off
+        and the page is skipped ("took more than timeout=..."); so is a page whose extraction
+        is still running then (it finishes in the background: its size is bounded, see
+        ``max_bytes``). Only the host-name lookup is outside this bound.
     max_bytes : int, default 5_000_000
         Largest page accepted, in bytes; bigger ones are not read to the end.
     user_agent : str
         The ``User-Agent`` header sent.
     on_error : {"skip", "raise"}, default "skip"
-        A page that fails (HTTP error, timeout, too big, not HTML, no article text) is skipped
+        A page that fails (HTTP error, timeout, too big, cut off before its announced
+        ``Content-Length``, not HTML, no article text) is skipped
         with a :class:`~mediakit.SkippedInputWarning` and listed in ``attrs["skipped"]``
         (``source`` = the URL, ``row`` = its position in ``urls``, ``reason``); the other pages
         are kept. ``"raise"`` stops at the first failure with an ``OSError`` naming the URL.
@@ -88,8 +93,8 @@ def fetch_articles(
     pandas.DataFrame
         The articles frame (see :func:`mediakit.read_articles`): ``url`` is the URL as given,
         ``source`` the URL finally served (after redirects), ``outlet`` the site name the page
-        declares, else the host of its canonical URL, else the host that served it (without
-        ``www.``), ``title`` and ``published`` from the page's metadata (NaT when it declares
+        declares (``og:site_name`` and the like), else the host that served it (without
+        ``www.``; never a host the page only names in a link, which any page could claim), ``title`` and ``published`` from the page's metadata (NaT when it declares
         no date; no date is guessed from copyright lines), ``article_id`` a hash of the URL,
         ``story_id`` ``"all"``.
     """
@@ -144,10 +149,12 @@ def _check_url(url: object) -> None:
 
 
 def _fetch_one(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> pd.DataFrame:
+    started = time.monotonic()
     body, final_url, charset = _download(url, timeout=timeout, max_bytes=max_bytes,
                                          user_agent=user_agent)
     # no url: trafilatura would name the site after the serving host (with its port)
-    page = extract_page(_decode(body, charset))
+    page = _extract_within(_decode(body, charset), timeout - (time.monotonic() - started),
+                           timeout)
     if not str(page["text"]).strip():
         raise FetchError("holds no article text that could be extracted")
     host = urlsplit(final_url).hostname or ""
@@ -161,6 +168,27 @@ def _fetch_one(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> 
         return read_articles([record])
     except ValueError as exc:  # the extracted text fails read_articles' checks
         raise FetchError(str(exc).removeprefix("row 0 ").split(" (or pass on_error")[0]) from exc
+
+
+def _extract_within(html: str, seconds: float, timeout: float) -> dict:
+    """``extract_page(html)``, given up (skipped) when not done within ``seconds``."""
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["page"] = extract_page(html)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="mediakit-extract", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if worker.is_alive():
+        raise FetchError(f"took more than timeout={timeout:g} s (downloading and extracting "
+                         "the article together)")
+    if "error" in box:
+        raise box["error"]
+    return box["page"]
 
 
 def _download(url: str, *, timeout: float, max_bytes: int,
@@ -196,7 +224,36 @@ def _read(opener, request, *, timeout: float, max_bytes: int) -> tuple[bytes, st
             if size > max_bytes:
                 raise FetchError(f"is more than max_bytes={max_bytes:,} bytes")
             chunks.append(chunk)
-        return b"".join(chunks), response.geturl(), response.headers.get_content_charset()
+        if length and length.isdigit() and size < int(length):
+            raise FetchError(f"was cut off mid-transfer: {size:,} of the {int(length):,} bytes "
+                             "its Content-Length announced arrived; try again later")
+        body = b"".join(chunks)
+        encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+        if encoding in ("gzip", "x-gzip", "deflate") or body.startswith(b"\x1f\x8b"):
+            body = _inflate(body, encoding, max_bytes)
+        elif encoding not in ("", "identity"):
+            raise FetchError(f"was sent with Content-Encoding {encoding!r}, which mediakit does "
+                             "not decode (none was asked for)")
+        return body, response.geturl(), response.headers.get_content_charset()
+
+
+def _inflate(body: bytes, encoding: str, max_bytes: int) -> bytes:
+    """A gzip- or deflate-compressed body (sent although not asked for), at most ``max_bytes``."""
+    import zlib
+
+    wbits = zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS  # 32: gzip or zlib
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(body, max_bytes + 1)
+    except zlib.error:
+        try:  # "deflate" is often raw deflate data
+            out = zlib.decompressobj(-zlib.MAX_WBITS).decompress(body, max_bytes + 1)
+        except zlib.error as exc:
+            raise FetchError(f"was sent compressed ({encoding or 'gzip'}) but does not "
+                             f"decompress ({exc})") from exc
+    if len(out) > max_bytes:
+        raise FetchError(f"decompresses to more than max_bytes={max_bytes:,} bytes")
+    return out
 
 
 def _failure(exc: BaseException, timeout: float) -> FetchError:
@@ -211,6 +268,8 @@ def _failure(exc: BaseException, timeout: float) -> FetchError:
         return FetchError(f"could not be reached ({exc.reason})")
     if isinstance(exc, TimeoutError):
         return FetchError(f"timed out after {timeout:g} s")
+    if isinstance(exc, http.client.IncompleteRead):
+        return FetchError(f"was cut off mid-transfer ({exc}); try again later")
     if isinstance(exc, http.client.HTTPException):  # e.g. more than 100 header lines
         return FetchError(f"sent a malformed HTTP response ({exc})")
     return FetchError(f"failed ({exc})")
@@ -224,7 +283,15 @@ def _decode(body: bytes, charset: str | None) -> str:
         declared = match.group(1).decode("ascii") if match else None
     if declared:
         try:
-            return body.decode(declared)
+            text = body.decode(declared)
         except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(body)[0]
+            text = None
+        # a wrong declaration (UTF-16 for UTF-8 bytes) decodes to garbage without markup
+        if text is not None and "<" in text[:4096] and not _CONTROL.search(text[:65536]):
+            return text
+    try:
+        return decode_bytes(body)[0]
+    except TextProblem as exc:  # its advice is about files: say what the page is instead
+        what = str(exc).split(";")[0].removeprefix("is ")
+        raise FetchError(f"sent a body that is not readable text ({what}; declared charset: "
+                         f"{declared or 'none'})") from exc
