@@ -427,3 +427,23 @@ def test_a_4_mb_page_of_paragraphs_is_refused_quickly_not_extracted_for_minutes(
         got = mk.read_articles(tmp_path, on_error="skip", max_chars=2_000_000)
     assert time.perf_counter() - start < 20  # was: about 14 minutes
     assert "elements" in got.attrs["skipped"][0]["reason"]
+
+
+# -- item 20: thousands of quotes in one sentence ---------------------------------------------------
+
+@pytest.mark.slow
+def test_two_thousand_quotes_in_one_sentence_within_20_s():
+    result = run("""
+        import mediakit as mk
+        mk.extract_quotes(mk.read_articles([{"text": 'She said "yes."', "outlet": "A"}]))
+        text = "The minister said " + ", ".join(f'"q{i}"' for i in range(2_000)) + " at the end."
+        arts = mk.read_articles([{"text": text, "outlet": "A", "article_id": "a"}])
+        start()  # the model is loaded: time the quotes only
+        quotes = mk.extract_quotes(arts)
+        done(n=len(quotes), first=quotes["quote"].iloc[0], last=quotes["quote"].iloc[-1],
+             cues=sorted(set(quotes["cue"].dropna())))
+    """, seconds=20, gigabytes=3)
+    assert result["n"] == 2_000
+    assert (result["first"], result["last"]) == ("q0", "q1999")
+    assert result["cues"] == ["said"]
+    print(f"2,000 quotes in one sentence: {result['seconds']} s, peak {result['peak_mb']} MB")
