@@ -18,7 +18,15 @@ scheduler (threads, processes or a ``dask.distributed`` cluster) supplies the pa
 
 Per-article results need all of an article's rows in one partition: ``split_sentences`` applied
 to a dask articles frame keeps each article's sentences in its article's partition. Sentences
-read from elsewhere can be regrouped with ``sentences.shuffle("article_id")``.
+read from elsewhere can be regrouped with ``sentences.shuffle("article_id")``. Both are checked
+when the lazy frame is built (this reads the ``article_id`` column once): a function making new
+rows per article (``split_sentences``) refuses an ``article_id`` found in two partitions (two
+articles would merge into one), and a per-article score (``whole_articles=``) refuses an
+article whose rows are spread over partitions (it would get one value per partition).
+
+Inputs a pandas function leaves out and lists in ``attrs["skipped"]`` (an article with empty
+text) cannot be listed on a dask frame, which has no ``attrs``: there the partition raises
+:class:`SkippedOnDask` naming them, so nothing is lost silently.
 
 dask is imported only when a dask object is passed, so ``import mediakit`` never imports it.
 """
@@ -31,6 +39,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+
+class SkippedOnDask(ValueError):
+    """A partition left inputs out; a dask frame has no ``attrs`` to list them on."""
+
 
 #: Keyword arguments overridden inside a partition (when the function takes them).
 PARTITION_OVERRIDES: dict[str, Any] = {"n_jobs": 1, "progress": False}
@@ -71,15 +84,62 @@ def _quiet(func: Callable, *args, **kwargs):
         return func(*args, **kwargs)
 
 
-def map_partitions(func: Callable, data, *args, new_rows: bool = False, **kwargs):
+def _unique_ids(ids):
+    """The distinct article ids of one partition (as text)."""
+    import pandas as pd
+
+    return pd.Series(pd.unique(ids.dropna().astype(str)), dtype=object)
+
+
+def check_whole_articles(data, *, what: str) -> None:
+    """Raise ``ValueError`` when an ``article_id`` occurs in more than one partition."""
+    if "article_id" not in data.columns or data.npartitions < 2:
+        return
+    ids = data["article_id"].map_partitions(_unique_ids, meta=("article_id", object)).compute()
+    repeated = ids[ids.duplicated()].unique()
+    if not len(repeated):
+        return
+    shown = ", ".join(map(repr, repeated[:5])) + (" ..." if len(repeated) > 5 else "")
+    if what == "articles":
+        raise ValueError(f"article_id values occur in more than one partition of the dask "
+                         f"articles frame ({shown}); ids must be unique, or two articles merge "
+                         "into one. Give each article its own id.")
+    raise ValueError(f"the rows of article(s) {shown} are in more than one partition; a "
+                     "per-article score needs each article in one partition (it would get one "
+                     "value per partition). Regroup first: data.shuffle('article_id').")
+
+
+def _listing_skips(partition, func: Callable, *args, **kwargs):
+    """``func`` on one partition; inputs it lists as skipped raise :class:`SkippedOnDask`."""
+    out = func(partition, *args, **kwargs)
+    skipped = out.attrs.get("skipped") if hasattr(out, "attrs") else None
+    if skipped:
+        shown = "; ".join(f"{s.get('article_id', s.get('source'))!r}: {s.get('reason')}"
+                          for s in skipped[:5])
+        raise SkippedOnDask(f"{len(skipped)} input(s) of a partition were left out ({shown}); a "
+                            "dask frame cannot list them, so remove them first (e.g. articles "
+                            "with empty text: data[data['text'].str.strip() != ''])")
+    return out
+
+
+def map_partitions(func: Callable, data, *args, new_rows: bool = False,
+                   whole_articles: bool = False, **kwargs):
     """Run the pandas function ``func(partition, *args, **kwargs)`` on every partition.
 
     ``meta`` is ``func`` applied to the empty frame ``data._meta``. ``new_rows=True`` for a
     function whose rows are not its input's rows (``split_sentences``): the divisions (the
-    index ranges of the partitions) are then unknown.
+    index ranges of the partitions) are then unknown, each article id must be in one partition
+    only, and inputs the function would list as skipped raise :class:`SkippedOnDask`.
+    ``whole_articles=True`` for a per-article score: each article's rows must be in one
+    partition.
     """
     kwargs = _partition_kwargs(func, kwargs)
     meta = _quiet(func, data._meta, *args, **kwargs)
+    if new_rows or whole_articles:
+        check_whole_articles(data, what="articles" if new_rows else "rows")
+    if new_rows:
+        return data.map_partitions(_listing_skips, func, *args, meta=meta, clear_divisions=True,
+                                   align_dataframes=False, **kwargs)
     return data.map_partitions(func, *args, meta=meta, clear_divisions=new_rows,
                                align_dataframes=False, **kwargs)
 
@@ -98,13 +158,16 @@ def reduce_partitions(rollup: Rollup, data, *args, **kwargs):
 
 
 def dask_aware(func: Callable | None = None, *, new_rows: bool = False,
-               rollup: Rollup | None = None):
+               rollup: Rollup | None = None,
+               whole_articles: Callable[[dict], bool] | None = None):
     """Decorate a public function whose first argument is a frame so it also accepts dask.
 
     With a pandas frame the function runs unchanged. With a dask frame, a row-wise function
     returns a lazy dask frame (see :func:`map_partitions`); a function given ``rollup`` returns
     its pandas result computed from per-partition partials (see :func:`reduce_partitions`).
     Use as ``@dask_aware``, ``@dask_aware(new_rows=True)`` or ``@dask_aware(rollup=Rollup(...))``.
+    ``whole_articles(kwargs)`` says whether a call scores per article (then each article's rows
+    must be in one partition, see :func:`check_whole_articles`).
     """
 
     def decorate(f: Callable) -> Callable:
@@ -115,7 +178,9 @@ def dask_aware(func: Callable | None = None, *, new_rows: bool = False,
                     return reduce_partitions(rollup, data, *args, **kwargs)
                 # the wrapper (the module's public name) runs per partition, so workers can
                 # unpickle it by reference; on a pandas partition it simply calls ``f``
-                return map_partitions(wrapper, data, *args, new_rows=new_rows, **kwargs)
+                per_article = whole_articles is not None and whole_articles(kwargs)
+                return map_partitions(wrapper, data, *args, new_rows=new_rows,
+                                      whole_articles=per_article, **kwargs)
             return f(data, *args, **kwargs)
 
         return wrapper

@@ -447,3 +447,82 @@ def test_two_thousand_quotes_in_one_sentence_within_20_s():
     assert (result["first"], result["last"]) == ("q0", "q1999")
     assert result["cues"] == ["said"]
     print(f"2,000 quotes in one sentence: {result['seconds']} s, peak {result['peak_mb']} MB")
+
+
+# -- item 15: dask partitions -------------------------------------------------------------------------
+
+def _dask_articles(ids, texts, npartitions):
+    dd = pytest.importorskip("dask.dataframe")
+    frame = mk.read_articles([{"article_id": f"row{i}", "outlet": "A", "text": t}
+                              for i, t in enumerate(texts)])
+    frame["article_id"] = ids
+    return dd.from_pandas(frame, npartitions=npartitions, sort=False)
+
+
+def test_dask_article_ids_repeated_across_partitions_are_refused():
+    import dask
+
+    texts = ["The first story is here. It has two sentences.", "A second story is here.",
+             "A third story is here.", "The fourth story is here."]
+    lazy = _dask_articles(["a", "b", "a", "c"], texts, npartitions=2)
+    with pytest.raises(ValueError, match="more than one partition.*'a'"):
+        mk.split_sentences(lazy)  # was: the two "a" articles merged silently
+    ok = _dask_articles(["a", "b", "c", "d"], texts, npartitions=2)
+    with dask.config.set(scheduler="sync"):
+        assert mk.split_sentences(ok).compute()["article_id"].nunique() == 4
+
+
+def test_dask_does_not_lose_the_skipped_list():
+    import dask
+
+    from mediakit._dask import SkippedOnDask
+
+    lazy = _dask_articles(["a", "b", "c", "d"], ["One story.", "Two story.", "Three story.",
+                                                 "Four story."], npartitions=2)
+    lazy = lazy.assign(text=lazy["text"].where(lazy["article_id"] != "c", "   "))
+    with dask.config.set(scheduler="sync"), pytest.raises(SkippedOnDask, match="'c'"):
+        mk.split_sentences(lazy).compute()  # was: "c" dropped, listed nowhere
+
+
+def test_dask_article_split_across_partitions_gets_an_error_not_two_readability_values():
+    dd = pytest.importorskip("dask.dataframe")
+    sentences = mk.split_sentences(mk.load_example("seeds"))
+    # rows of each article spread over partitions (as read from a file sorted by something else)
+    spread = sentences.sort_values(["sentence_id", "article_id"]).reset_index(drop=True)
+    lazy = dd.from_pandas(spread, npartitions=3, sort=False)
+    with pytest.raises(ValueError, match="shuffle"):
+        mk.score_readability(lazy)
+    mk.score_readability(lazy, level="sentence")  # per sentence: any partitioning is fine
+
+
+def test_mtld_does_not_depend_on_the_order_of_the_rows():
+    sentences = mk.split_sentences(mk.load_example("seeds"))
+    want = mk.score_readability(sentences, indices=["mtld"])
+    shuffled = sentences.sample(frac=1, random_state=18)
+    got = mk.score_readability(shuffled, indices=["mtld"]).loc[want.index]
+    pd.testing.assert_series_equal(got["readability_mtld"], want["readability_mtld"])
+
+
+# -- low items: ids and outlet names --------------------------------------------------------------
+
+def test_numeric_ids_are_read_as_the_text_of_the_number(tmp_path):
+    got = mk.read_articles([{"article_id": 1, "story_id": 7, "outlet": "A", "text": "One."},
+                            {"article_id": None, "outlet": "A", "text": "Two."},
+                            {"article_id": 3.0, "outlet": "A", "text": "Three."}])
+    assert got["article_id"][[0, 2]].tolist() == ["1", "3"]  # was: "1.0", "3.0"
+    assert got["story_id"][0] == "7"
+    frame = pd.DataFrame({"article_id": [1.0, 2.0], "outlet": "A", "text": ["One.", "Two."]})
+    frame.to_parquet(tmp_path / "a.parquet")
+    assert mk.read_articles(tmp_path / "a.parquet")["article_id"].tolist() == ["1", "2"]
+
+
+def test_look_alike_outlet_names_are_one_outlet_and_bidi_is_neutralised():
+    names = ["BBC", "B\u200bBC", "BBC\u0000", "\ufeffBBC", "ＢＢＣ", "B\u00adBC",
+             "\u202eCBB\u202c"]
+    got = mk.read_articles([{"outlet": n, "text": f"Story {i} is here."}
+                            for i, n in enumerate(names)])
+    assert got["outlet"].tolist()[:6] == ["BBC"] * 6
+    assert got["outlet"][6] == "CBB"  # the override is gone: drawn as stored
+    assert got["text"][0] == "Story 0 is here."
+    text = "He wrote \u202eevil\u202c and left."  # the article text itself is not touched
+    assert mk.read_articles([{"outlet": "A", "text": text}])["text"][0] == text

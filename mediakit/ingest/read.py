@@ -315,7 +315,7 @@ class _Reader:
         try:
             out = fld.finish_record(
                 rec, defaults or {}, has_title=has_title, markdown=markdown,
-                outlet_name=self.names["outlet"], encoding=self.encoding, max_chars=self.max_chars)
+                outlet_label=self.names["outlet"], encoding=self.encoding, max_chars=self.max_chars)
         except TextProblem as exc:
             self.fail(source, row, str(exc))
             return False

@@ -295,7 +295,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-@dask_aware
+@dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:
@@ -384,6 +384,12 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
             else:
                 codes = np.arange(len(rows))
             order = np.argsort(codes, kind="stable")
+            if level == "article" and "sentence_id" in data.columns:
+                # each article's words in reading order (MTLD depends on it), whatever the
+                # order of the rows
+                within = data["sentence_id"].to_numpy()[rows]
+                if np.issubdtype(within.dtype, np.number):
+                    order = np.lexsort((within, codes))
             units = np.bincount(codes)
             # the scoring input only: split_words maps curly quotes as QUOTE_MAP does
             texts = [v if v is not None else "" for v in values[rows[order]]]
