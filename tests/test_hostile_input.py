@@ -526,3 +526,26 @@ def test_look_alike_outlet_names_are_one_outlet_and_bidi_is_neutralised():
     assert got["text"][0] == "Story 0 is here."
     text = "He wrote \u202eevil\u202c and left."  # the article text itself is not touched
     assert mk.read_articles([{"outlet": "A", "text": text}])["text"][0] == text
+
+
+# -- item 16: ambiguous day/month dates ---------------------------------------------------------------
+
+def _dates(values):
+    return mk.read_articles([{"outlet": "A", "text": f"Story {i} is here.", "published": v}
+                             for i, v in enumerate(values)])["published"].dt.strftime(
+        "%Y-%m-%d").tolist()
+
+
+def test_one_date_convention_per_column(recwarn):
+    # was: 10/04 and 10.04 read month-first while 13/04 in the same column read day-first
+    assert _dates(["10/04/2025", "13/04/2025", "10.04.2025"]) == [
+        "2025-04-10", "2025-04-13", "2025-04-10"]
+    assert _dates(["04/10/2025", "04/13/2025"]) == ["2025-04-10", "2025-04-13"]
+    assert not [w for w in recwarn if issubclass(w.category, mk.MediakitWarning)]
+
+
+def test_ambiguous_or_mixed_date_conventions_warn():
+    with pytest.warns(mk.MediakitWarning, match="can be read day/month or month/day"):
+        assert _dates(["10/04/2025", "11/04/2025"]) == ["2025-10-04", "2025-11-04"]
+    with pytest.warns(mk.MediakitWarning, match="mix conventions"):
+        _dates(["13/04/2025", "04/13/2025", "10/04/2025"])

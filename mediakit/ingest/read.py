@@ -71,10 +71,15 @@ def read_articles(
         Windows-1252 / Latin-1, else charset-normalizer's guess.
     max_chars : int or None, default 1_000_000
         Longest accepted article in characters (news articles are far shorter; longer input is
-        usually several articles or not an article). None for no limit.
+        usually several articles or not an article). It also bounds every read: a line, CSV
+        record, Parquet row or decompressed text file of more than about ``4 * max_chars``
+        bytes is not held in memory but reported as a bad row (so a compression bomb costs one
+        row). None for no limit.
     on_error : {"raise", "skip"}
-        On a bad input (empty, binary, undecodable, too long, unknown type, unreadable,
-        duplicate id, missing field) raise an error naming it, or skip it: a
+        On a bad input (empty, binary, undecodable, too long, unknown type, unreadable, not a
+        regular file such as a FIFO or device, duplicate id, missing field, a CSV/TSV line
+        that does not fit the header, YAML front matter with aliases or deep nesting) raise an
+        error naming it, or skip it: a
         :class:`~mediakit.SkippedInputWarning` gives the count and ``attrs["skipped"]`` lists
         every skipped input with its reason (see :class:`Skipped`).
     progress : bool, optional
@@ -116,7 +121,18 @@ def read_articles(
     nothing. No line is removed but one that held only markup, so a headline stays the first
     line of its text.
 
-    Large JSONL, CSV and Parquet files are read line by line or in chunks.
+    Large JSONL, CSV and Parquet files are read line by line or in chunks, each bounded (see
+    ``max_chars``); Parquet text columns are sized from their dictionaries before any row is
+    decoded. Only regular files are read. CSV and TSV records are parsed strictly (RFC 4180
+    quoting): a line whose quotes do not parse is read as written, quote marks kept, and never
+    swallows the following lines; one that still does not match the header is a bad row. A
+    column name repeated in a file's header (or a JSON object) is an error.
+
+    ``outlet`` names are normalised (NFKC; zero-width, bidirectional-control and control
+    characters removed; white space collapsed); ids are text (``1.0`` reads as ``"1"``).
+    Numeric dates such as ``10/04/2025`` follow one day/month convention per column, set by the
+    dates that can only be read one way (``13/04/2025``); a
+    :class:`~mediakit.MediakitWarning` says when none decides or both conventions occur.
 
     Examples
     --------

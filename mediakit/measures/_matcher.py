@@ -12,8 +12,10 @@ Pattern syntax (the same for every lexicon format):
   "peace-keeping" and "Peace  Keeping", ``u.s.`` matches "U.S." and ``don't`` matches "don’t".
 
 How the text is matched: it is split into words once; each word is looked up in a dict (exact
-words) and in a table of literal prefixes (globs, e.g. ``militar`` for ``militar*``); phrases walk a
-word-sequence trie from each word. Within one category a word is counted at most once: at each
+words) and in a table of literal prefixes (globs, e.g. ``militar`` for ``militar*``) or, for globs
+starting with a wildcard, of their longest literal run (``ism`` for ``*ism``), so a word is tried
+only against globs it can match; a glob is matched piece by piece in linear time (no
+backtracking regex); phrases walk a word-sequence trie from each word. Within one category a word is counted at most once: at each
 position the longest match wins (then the most specific pattern, then lexicon order), and the next
 match of that category starts after it (leftmost-longest). A word can count in several categories.
 """

@@ -121,8 +121,11 @@ def load_lexicon(name_or_path: str | Path | Mapping | Lexicon) -> Lexicon:
     Raises
     ------
     ValueError
-        Unknown name or format, a category without terms, an invalid pattern, two categories
-        with the same name, or a YAML file with anything but plain data (``yaml.safe_load``).
+        Unknown name or format, a category without terms (in a LIWC ``.dic`` such a category is
+        left out with a warning instead), an invalid pattern, two categories with the same
+        name, or a YAML file with anything but plain data: Python tags, anchors and aliases
+        (they expand without bound), nesting deeper than 64 levels. The message is short and
+        names the file.
     FileNotFoundError
         A path that does not exist.
 
