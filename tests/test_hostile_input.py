@@ -140,6 +140,8 @@ def test_fifo_and_device_link_in_a_folder_are_listed_not_read(tmp_path):
     assert "FIFO" in reasons["pipe.txt"] and "device" in reasons["zero.txt"]
     with pytest.raises(ValueError, match="pipe.txt is a FIFO"):
         mk.read_articles(tmp_path / "pipe.txt")
+    with pytest.raises(ValueError, match="zero.txt is a character device"):
+        mk.read_articles(tmp_path / "zero.txt", max_chars=None)  # no limit: still not read
 
 
 # -- item 5: compression bombs ----------------------------------------------------------------------
@@ -235,6 +237,21 @@ def test_parquet_rows_are_decoded_in_bounded_slices(tmp_path, monkeypatch):
     frame.to_parquet(tmp_path / "a.parquet")
     got = mk.read_articles(tmp_path / "a.parquet")
     assert got["text"].tolist() == frame["text"].tolist()
+
+
+def test_parquet_row_group_too_big_to_read_lists_its_rows(tmp_path, monkeypatch):
+    from mediakit.ingest import _parquet
+
+    frame = pd.DataFrame({"text": [f"Story {i} about the port strike." for i in range(30)],
+                          "outlet": "A", "article_id": [f"a{i}" for i in range(30)]})
+    frame.to_parquet(tmp_path / "a.parquet", row_group_size=10)
+    monkeypatch.setattr(_parquet, "CHUNK_LIMIT", 1)  # every row group is "too big"
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(tmp_path / "a.parquet", on_error="skip")
+    assert len(got) == 0
+    skipped = got.attrs["skipped"]
+    assert [s["row"] for s in skipped] == list(range(30))
+    assert "row group 2" in skipped[-1]["reason"] and "row_group_size" in skipped[-1]["reason"]
 
 
 def test_gz_text_and_json_are_bounded_too(tmp_path):

@@ -62,7 +62,8 @@ def opened(path: Path, gz: bool = False) -> Iterator[IO[bytes]]:
             what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
             raise TextProblem(f"is {what}, not a regular file; only files are read, so move "
                               "it out of the input")
-        os.set_blocking(fd, True)
+        if hasattr(os, "set_blocking"):  # POSIX (opened without blocking, for a FIFO)
+            os.set_blocking(fd, True)
         raw = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
