@@ -348,11 +348,11 @@ def test_backtracking_glob_and_many_unanchored_globs_stay_linear():
     print(f"backtracking glob, 3,000 unanchored globs, 100k terms: {result['seconds']} s")
 
 
-def test_glob_matching_agrees_with_fnmatch():
+def test_glob_matching_agrees_with_fnmatch_and_the_glob_regex():
     import fnmatch
     import random
 
-    from mediakit.measures._matcher import _Glob
+    from mediakit.measures._matcher import _Glob, _glob_regex
 
     rng = random.Random(18)
     for _ in range(3_000):
@@ -360,7 +360,9 @@ def test_glob_matching_agrees_with_fnmatch():
         if not pattern.strip("*?"):
             continue
         word = "".join(rng.choice("ab") for _ in range(rng.randint(1, 9)))
-        assert _Glob(pattern).fullmatch(word) == fnmatch.fnmatchcase(word, pattern), (pattern, word)
+        want = fnmatch.fnmatchcase(word, pattern)
+        assert _Glob(pattern).fullmatch(word) == want, (pattern, word)
+        assert bool(_glob_regex(pattern).fullmatch(word)) == want, (pattern, word)
 
 
 # -- low item: a LIWC category without terms ----------------------------------------------------------
