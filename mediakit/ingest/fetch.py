@@ -113,6 +113,10 @@ def fetch_articles(
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
 
+    # the extractor's imports and first-use loading take a second or more: done here, so they
+    # are not charged to the first page's timeout
+    extract_page("<html><body><p>mediakit warms up its extractor here.</p></body></html>")
+
     frames: list[pd.DataFrame] = []
     skipped: list[Skipped] = []
     seen: dict[str, int] = {}
