@@ -105,8 +105,8 @@ def test_stop_words_min_count_and_bigrams(seeds_sentences):
     bigrams = mk.compare_terms(seeds_sentences, ngram_range=(1, 2), min_count=2)
     assert bigrams["term"].str.contains(" ").any()
     assert "contact group" in set(bigrams["term"])
-    # U.S. is one token, not "u" and "s"
-    assert "u.s." in set(default["term"]) and not default["term"].isin(["u", "s"]).any()
+    # U.S. is one token, not "u" and "s"; it and "US" are the acronym US, not the stop word
+    assert "US" in set(default["term"]) and not default["term"].isin(["u", "s", "u.s."]).any()
     # only content sentences are counted: the promo line's "chinese" is not a term
     assert "chinese" not in set(default["term"])
 
@@ -117,9 +117,10 @@ def test_contract(seeds_sentences):
     pd.testing.assert_frame_equal(seeds_sentences, before)
     empty = mk.compare_terms(seeds_sentences.iloc[:0])
     assert empty.empty
-    assert list(empty.columns) == ["outlet", "reference", "term", "n_target", "n_reference",
-                                   "total_target", "total_reference", "g2", "chi2", "p_value",
-                                   "log_ratio", "log_odds", "log_odds_z"]
+    assert list(empty.columns) == ["outlet", "reference", "term", "variants", "n_target",
+                                   "n_reference", "total_target", "total_reference",
+                                   "n_stories", "g2", "chi2", "p_value", "log_ratio",
+                                   "log_odds", "log_odds_z"]
     with pytest.raises(mk.SchemaError, match="outlet"):
         mk.compare_terms(seeds_sentences.drop(columns="outlet"))
     with pytest.raises(ValueError, match="Did you mean 'g2'"):
@@ -143,13 +144,22 @@ MESSY = [
 
 
 def _vectorizer_counts(texts, groups, stop_words):
-    """compare_terms' counts the plain way: CountVectorizer per sentence, summed per group."""
-    from sklearn.feature_extraction.text import CountVectorizer
+    """compare_terms' counts the plain way: CountVectorizer per sentence, summed per group,
+    each token found by the pattern, mapped to its term, stop words dropped."""
+    import re
 
-    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    vec = CountVectorizer(preprocessor=_preprocess, token_pattern=_TOKEN_PATTERN,
-                          stop_words=stop_words)
+    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess, normalize_term
+
+    stop = ENGLISH_STOP_WORDS if stop_words == "english" else stop_words
+    find = re.compile(_TOKEN_PATTERN).findall
+
+    def analyzer(doc):
+        words = [normalize_term(t) for t in find(_preprocess(doc))]
+        return [w for w in words if stop is None or w not in stop]
+
+    vec = CountVectorizer(analyzer=analyzer)
     x = vec.fit_transform(texts).toarray()
     frame = pd.DataFrame(x, columns=vec.get_feature_names_out()).groupby(list(groups)).sum()
     return frame.stack().loc[lambda s: s > 0]
@@ -160,20 +170,21 @@ def _vectorizer_counts(texts, groups, stop_words):
 def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate,
                                                      batch, monkeypatch):
     from mediakit.compare import _tokens
-    from mediakit.compare.terms import _preprocess, count_terms
+    from mediakit.compare.terms import count_terms
 
     if batch:  # texts split and counted a few at a time, pieces numbered across batches
         monkeypatch.setattr(_tokens, "_BATCH", batch)
+
+    from mediakit.compare.terms import user_stop_words
 
     texts = MESSY if surrogate else MESSY[:-1]
     texts = texts + seeds_sentences["text"].tolist()
     groups = ["A", "B"] * (len(texts) // 2) + ["A"] * (len(texts) % 2)
     stop = stop_words if not isinstance(stop_words, list) else sorted(
-        {_preprocess(w) for w in stop_words})
+        user_stop_words(stop_words))
     # a str Series (arrow) cannot hold a lone surrogate: a plain list then
     data = texts if surrogate else pd.Series(texts, dtype="str")
-    counts, uniques, vocab = count_terms(data, pd.Series(groups),
-                                         stop_words=stop)
+    counts, uniques, vocab, _ = count_terms(data, pd.Series(groups), stop_words=stop)
     assert list(vocab) == sorted(vocab)
     got = pd.DataFrame(counts.toarray(), index=list(uniques), columns=vocab).stack()
     want = _vectorizer_counts(texts, groups, stop)
