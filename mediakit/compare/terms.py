@@ -157,7 +157,8 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
         As quanteda's ``textstat_keyness(correction=)``: ``"yates"`` applies Yates' continuity
         correction to ``chi2`` and ``g2`` (cells moved 0.5 towards their expectation; for the
         stratified CMH statistic, 0.5 off ``|sum(a_k - E_k)|``); ``"williams"`` divides ``g2``
-        by Williams' (1976) factor ``q``. ``p_value`` follows the corrected statistic.
+        by Williams' (1976) factor ``q``. ``p_value`` follows the corrected statistic (pooled:
+        ``g2``; within stories: the CMH chi-square, which only Yates changes).
     prior_scale : float
         Multiplier of the pooled counts used as Dirichlet prior (> 0).
 
