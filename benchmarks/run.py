@@ -11,8 +11,8 @@ Each side runs in its own fresh Python process (so memory and caches are its own
 mediakit (read, split, sentiment, readability, frames, compare_groups, compare_terms,
 group_stories as dated and all on one day, coverage within stories), then ``naive.py`` on the
 same input. The naive scoring stages consume mediakit's sentences frame, so their outputs are
-compared one to one, and the run fails if any shared output differs. Data: ``../shared/corpora/allsides_bench``
-(or ``--data``, or ``$MEDIAKIT_DATA/allsides_bench``).
+compared one to one, and the run fails if any shared output differs. Data:
+``../shared/corpora/allsides_bench`` (or ``--data``, or ``$MEDIAKIT_DATA/allsides_bench``).
 """
 
 from __future__ import annotations
