@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import Stages  # noqa: E402
 
 GROUP_BY = "bias"
+ONE_DAY = pd.Timestamp("2020-01-01", tz="UTC")  # group_stories_one_window: all on one day
 N_BOOT = N_PERM = 2000
 PATHOLOGICAL_CASES = ("article_10mb", "line_1mb_no_punctuation", "articles_100k_one_line",
                       "bullets_50k")
@@ -76,9 +77,11 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
         groups = mk.compare_groups(scored, by=GROUP_BY, measures=measures, n_boot=N_BOOT,
                                    n_perm=N_PERM, progress=False)
     with st.stage("compare_terms", n_sentences=n):
-        terms = mk.compare_terms(scored, by=GROUP_BY)
+        terms = mk.compare_terms(scored, by=GROUP_BY, stratify=False)
     with st.stage("group_stories"):
         stories = mk.group_stories(articles, progress=False)
+    with st.stage("group_stories_one_window"):  # a busy day: every article in one window
+        one_day = mk.group_stories(articles.assign(published=ONE_DAY), progress=False)
     with st.stage("coverage", n_sentences=n):
         story = stories.set_index("article_id")["story_id"]
         in_stories = sentences.assign(story_id=sentences["article_id"].map(story))
@@ -106,6 +109,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     groups.to_parquet(out / "mk_groups.parquet")
     terms.to_parquet(out / "mk_terms.parquet")
     stories[["article_id", "story_id"]].to_parquet(out / "mk_stories.parquet")
+    one_day[["article_id", "story_id"]].to_parquet(out / "mk_stories_one_window.parquet")
     cov.alignment.to_parquet(out / "mk_coverage.parquet")
     (out / "measures.json").write_text(json.dumps(measures))
     result["input_hash"] = input_hash(out)
@@ -150,6 +154,8 @@ def naive_side(data: Path, out: Path, n_jobs: int) -> dict:
         terms = naive.compare_terms(sentences, by=GROUP_BY)
     with st.stage("group_stories"):
         labels = naive.group_stories(articles)
+    with st.stage("group_stories_one_window"):
+        one_day = naive.group_stories(articles.assign(published=ONE_DAY))
     with st.stage("coverage", n_sentences=n):
         cov = naive.coverage(sentences)
     result = st.close()
@@ -161,6 +167,8 @@ def naive_side(data: Path, out: Path, n_jobs: int) -> dict:
     terms.to_parquet(out / "nv_terms.parquet")
     pd.DataFrame({"article_id": articles["article_id"], "label": labels}).to_parquet(
         out / "nv_stories.parquet")
+    pd.DataFrame({"article_id": articles["article_id"], "label": one_day}).to_parquet(
+        out / "nv_stories_one_window.parquet")
     cov.to_parquet(out / "nv_coverage.parquet")
     return result
 

@@ -112,9 +112,13 @@ def check_terms(work: Path, by: str = "bias") -> dict:
                    f"{'equal' if same_counts else 'DIFFER'}; G2 max |difference| {worst:.1e}")
 
 
-def check_stories(work: Path) -> dict:
-    mk = pd.read_parquet(work / "mk_stories.parquet")
-    nv = pd.read_parquet(work / "nv_stories.parquet")
+def check_stories_one_window(work: Path) -> dict:
+    return check_stories(work, "_one_window")
+
+
+def check_stories(work: Path, suffix: str = "") -> dict:
+    mk = pd.read_parquet(work / f"mk_stories{suffix}.parquet")
+    nv = pd.read_parquet(work / f"nv_stories{suffix}.parquet")
     both = mk.merge(nv, on="article_id", validate="one_to_one")
     one_to_one = (both.groupby("story_id")["label"].nunique().max() == 1
                   and both.groupby("label")["story_id"].nunique().max() == 1)
@@ -146,6 +150,7 @@ def check_outputs(work: Path) -> dict:
     checks = {"sentiment": check_sentiment, "readability": check_readability,
               "frames": check_frames, "compare_groups": check_groups,
               "compare_terms": check_terms, "group_stories": check_stories,
+              "group_stories_one_window": check_stories_one_window,
               "coverage": check_coverage}
     out = {}
     for name, check in checks.items():

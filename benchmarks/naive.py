@@ -212,19 +212,23 @@ def _g2(a: int, b: int, c: int, d: int) -> float:
 def compare_terms(sentences: pd.DataFrame, by: str = "bias", min_count: int = 2) -> pd.DataFrame:
     """G2 keyness of every term, each group against the rest, from plain Counters.
 
-    Tokens follow mediakit's rule (its preprocessing, token pattern and scikit-learn's English
-    stop words), so the counts are the same; the counting and the statistic are plain Python.
+    Tokens follow mediakit's rule (its preprocessing, token pattern, each token mapped to its
+    term: acronyms kept, British spellings made American; then scikit-learn's English stop
+    words), so the counts are the same; the counting and the statistic are plain Python. The
+    comparison is the pooled one (``compare_terms(stratify=False)``; the benchmark's sentences
+    carry no story).
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess
+    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess, normalize_term
 
     token = re.compile(_TOKEN_PATTERN)
     content = sentences[_content(sentences) & sentences["text"].notna() & sentences[by].notna()]
     counters: dict[str, Counter] = {}
     for group, text in zip(content[by], content["text"], strict=True):
-        words = [w for w in token.findall(_preprocess(text)) if w not in ENGLISH_STOP_WORDS]
-        counters.setdefault(group, Counter()).update(words)
+        words = [normalize_term(w) for w in token.findall(_preprocess(text))]
+        counters.setdefault(group, Counter()).update(
+            w for w in words if w not in ENGLISH_STOP_WORDS)
     rows = []
     for target, a_counts in counters.items():
         b_counts = Counter()
@@ -244,9 +248,9 @@ def group_stories(articles: pd.DataFrame) -> np.ndarray:
     """Average linkage on the dense n x n cosine distance of every pair of articles.
 
     The same TF-IDF vectors (mediakit's own, so the partitions can be compared) and the same
-    options (mediakit's defaults: threshold, time window, lead), but the straightforward exact
-    way: one dense distance matrix and one linkage over the whole corpus, without mediakit's
-    sparse neighbour graph.
+    options (mediakit's defaults: time window, lead, and the threshold its rule picks from the
+    texts' median length), but the straightforward exact way: one dense distance matrix and
+    one linkage over the whole corpus, without mediakit's sparse neighbour graph.
     """
     import inspect
 
@@ -254,12 +258,13 @@ def group_stories(articles: pd.DataFrame) -> np.ndarray:
     from scipy.spatial.distance import squareform
 
     import mediakit as mk
-    from mediakit.compare.stories import _vectors
+    from mediakit.compare.stories import _vectors, default_threshold
 
     defaults = {k: p.default for k, p in inspect.signature(mk.group_stories).parameters.items()}
-    lead_chars, threshold = defaults["lead_chars"], defaults["threshold"]
+    lead_chars = defaults["lead_chars"]
     docs = (articles["title"].fillna("").astype(str) + "\n"
             + articles["text"].fillna("").astype(str).str.slice(0, lead_chars))
+    threshold, _ = default_threshold(float(docs.str.count(r"\S+").median()))
     x = _vectors(docs.tolist())
     dist = 1.0 - (x @ x.T).toarray().astype(np.float64)
     stamp = pd.to_datetime(articles["published"], errors="coerce", utc=True)

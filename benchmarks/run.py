@@ -9,10 +9,10 @@
 
 Each side runs in its own fresh Python process (so memory and caches are its own): first
 mediakit (read, split, sentiment, readability, frames, compare_groups, compare_terms,
-group_stories, coverage within stories), then ``naive.py`` on the same input. The naive
-scoring stages consume mediakit's sentences frame, so their outputs are compared one to one,
-and the run fails if any shared output differs. Data: ``../shared/corpora/allsides_bench``
-(or ``--data``, or ``$MEDIAKIT_DATA/allsides_bench``).
+group_stories as dated and all on one day, coverage within stories), then ``naive.py`` on the
+same input. The naive scoring stages consume mediakit's sentences frame, so their outputs are
+compared one to one, and the run fails if any shared output differs. Data:
+``../shared/corpora/allsides_bench`` (or ``--data``, or ``$MEDIAKIT_DATA/allsides_bench``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 STAGES = ("read", "split", "sentiment", "readability", "frames", "compare_groups",
-          "compare_terms", "group_stories", "coverage")
+          "compare_terms", "group_stories", "group_stories_one_window", "coverage")
 #: Stages whose outputs are compared (the others are timed only, see compare.py).
 SCALING_SIZES = (1000, 2000, 5000, 10000)
 GROUP_BY = "bias"

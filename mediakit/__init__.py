@@ -46,6 +46,8 @@ _PUBLIC = {
     "compare_groups": "mediakit.compare.groups",
     "frame_profile": "mediakit.compare.frames",
     "compare_terms": "mediakit.compare.terms",
+    "explain_terms": "mediakit.compare.kwic",
+    "compare_attention": "mediakit.compare.attention",
     "compare_coverage": "mediakit.compare.coverage",
     "Coverage": "mediakit.compare.coverage",
     "compare_actors": "mediakit.compare.actors",

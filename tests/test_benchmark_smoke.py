@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("read", "split", "sentiment", "readability", "frames", "compare_groups",
-          "compare_terms", "group_stories", "coverage")
+          "compare_terms", "group_stories", "group_stories_one_window", "coverage")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def report(corpora_dir):
 def test_shared_outputs_are_equal(report):
     checks = report["checks"]
     assert set(checks) >= {"sentiment", "readability", "frames", "compare_groups",
-                           "compare_terms", "group_stories"}
+                           "compare_terms", "group_stories", "group_stories_one_window"}
     failed = {k: c["detail"] for k, c in checks.items() if c["status"] == "FAIL"}
     assert failed == {}
     assert checks["sentiment"]["status"] == "ok"

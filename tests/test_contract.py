@@ -63,7 +63,8 @@ def test_score_missing_text_column(name, seeds_sentences):
         _quiet(getattr(mk, name), seeds_sentences.drop(columns=["text"]))
 
 
-COMPARERS = ["compare_groups", "compare_terms", "compare_coverage", "compare_actors"]
+COMPARERS = ["compare_groups", "compare_terms", "compare_coverage", "compare_actors",
+             "compare_attention"]
 
 
 def _compare_calls(scored):
@@ -72,6 +73,7 @@ def _compare_calls(scored):
         "compare_terms": lambda d: mk.compare_terms(d),
         "compare_coverage": lambda d: mk.compare_coverage(d),
         "compare_actors": lambda d: mk.compare_actors(d),
+        "compare_attention": lambda d: mk.compare_attention(d),
     }
 
 
@@ -95,5 +97,7 @@ def test_compare_missing_column(name, column, scored):
     call = _compare_calls(scored)[name]
     if name == "compare_groups" and column == "text":
         column = "sentiment_compound"
+    if name == "compare_attention" and column == "text":  # counts articles: needs no text
+        column = "published"
     with pytest.raises(SchemaError):
         _quiet(call, scored.drop(columns=[column]))

@@ -62,7 +62,7 @@ def test_vectors_equal_tfidf_vectorizer(triplets, n):
     docs += ["Sébastien’s “U.S.” visit\u00a0— İstanbul, ΟΔΟΣ, e-mail", "", "the and of"]
     small = len(docs) < 100
     want = TfidfVectorizer(preprocessor=_preprocess, stop_words="english", sublinear_tf=True,
-                           min_df=1 if small else 2, max_df=1.0 if small else 0.3,
+                           min_df=1 if small else 2,
                            dtype=np.float32, token_pattern=_TOKEN_PATTERN).fit_transform(docs)
     got = _vectors(docs)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -139,18 +139,91 @@ def test_seeds_one_story_and_contract(seeds_articles):
         mk.group_stories(seeds_articles.drop(columns="text"))
     with pytest.raises(ValueError, match="threshold"):
         mk.group_stories(seeds_articles, threshold=1.5)
+    with pytest.raises(ValueError, match="threshold"):
+        mk.group_stories(seeds_articles, threshold="high")
     with pytest.raises(TypeError):
         mk.group_stories("not a frame")
 
 
 @pytest.mark.corpora
-def test_sparse_fallback_for_giant_components_stays_close(triplets, monkeypatch):
-    """Components too large for a dense matrix use sparse average linkage; it stays close."""
+def test_headlines_as_text_recovered_with_dates(triplets):
+    """Headline-only input gets the short-text threshold and still finds the triplets."""
+    headlines = triplets.drop(columns=["story_id", "title"]).assign(text=triplets["title"])
+    grouped = mk.group_stories(headlines)
+    info = grouped.attrs["group_stories"]
+    assert info["threshold"] == pytest.approx(0.86) and info["median_words"] < 15
+    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
+
+
+@pytest.mark.corpora
+def test_condensed_distance_equals_the_dense_matrix(triplets, monkeypatch):
+    """Filled block by block, the condensed matrix is squareform of the dense one, exactly."""
+    from scipy.spatial.distance import squareform
+
     import mediakit.compare.stories as stories
 
-    mixed = triplets.drop(columns=["story_id", "published"])
-    exact = mk.group_stories(mixed)
-    monkeypatch.setattr(stories, "_MAX_DENSE", 2)
-    sparse = mk.group_stories(mixed)
-    assert adjusted_rand_score(exact["story_id"], sparse["story_id"]) >= 0.9
-    assert adjusted_rand_score(triplets["story_id"], sparse["story_id"]) >= 0.8
+    monkeypatch.setattr(stories, "_BLOCK", 37)  # many blocks, a short last one
+    docs = (triplets["title"] + "\n" + triplets["text"].str.slice(0, 3000)).tolist()
+    x = stories._vectors(docs)
+    stamp = pd.to_datetime(triplets["published"], utc=True)
+    times = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
+    times[::5] = np.iinfo(np.int64).min  # undated: compared with all
+    win = pd.Timedelta("3D")
+    dist = 1.0 - (x @ x.T).toarray().astype(np.float64)
+    dist[~stories._in_window(times[:, None], times[None, :], win)] = 1.0
+    np.fill_diagonal(dist, 0.0)
+    dist = np.clip((dist + dist.T) / 2, 0.0, 1.0)
+    got = stories._condensed_distance(x, times, win)
+    np.testing.assert_array_equal(got, squareform(dist, checks=False))
+    assert (got == 1.0).sum() > len(got) // 2  # the window bites
+
+
+def _one_event(n: int) -> pd.DataFrame:
+    """n articles on one flood, each five of ten sentences about it, within two days."""
+    facts = [
+        "Floods swept through the valley town of Riverton on Monday after days of heavy rain.",
+        "Hundreds of residents were forced from their homes as the Riverton river burst its "
+        "banks.",
+        "Rescue crews used boats to reach families trapped on rooftops in the flooded streets.",
+        "The mayor of Riverton declared a state of emergency and opened three shelters.",
+        "Forecasters warned that more rain was expected in the valley later in the week.",
+        "Power was cut to thousands of homes and the main bridge into Riverton was closed.",
+        "Officials said two people were missing and search teams worked through the night.",
+        "Farmers said the flood waters had destroyed crops across the valley.",
+        "The governor said state funds would help Riverton rebuild after the floods.",
+        "Volunteers filled sandbags outside the town hall as the water kept rising.",
+    ]
+    rng = np.random.default_rng(n)
+    rows = []
+    for i in range(n):
+        pick = rng.choice(len(facts), size=5, replace=False)
+        rows.append({"article_id": f"a{i}", "outlet": f"outlet {i % 40}",
+                     "title": facts[pick[0]].split(" after")[0],
+                     "text": " ".join(facts[k] for k in pick),
+                     "published": pd.Timestamp("2024-03-04", tz="UTC")
+                     + pd.Timedelta(hours=int(rng.integers(0, 48)))})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("n", [99, 150, 400])
+def test_one_event_corpus_stays_one_story(n):
+    """Words common to every article are the event's words: none is dropped for that (150
+    articles used to give 150 stories, 99 gave 1)."""
+    grouped = mk.group_stories(_one_event(n))
+    assert grouped["story_id"].nunique() <= 2
+
+
+def test_threshold_from_text_length_and_attrs(seeds_articles):
+    from mediakit.compare.stories import default_threshold
+
+    assert default_threshold(8)[0] == pytest.approx(0.86)
+    assert default_threshold(500)[0] == pytest.approx(0.77)
+    middle = default_threshold(30)[0]
+    assert 0.77 < middle < 0.86
+    grouped = mk.group_stories(seeds_articles)
+    info = grouped.attrs["group_stories"]
+    assert info["threshold"] == pytest.approx(0.77) and info["window"] == "3 days 00:00:00"
+    assert info["dated"] and info["n_stories"] == 1 and "median" in info["threshold_rule"]
+    given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
+    assert given["threshold"] == 0.5 and given["threshold_rule"] == "given"
+    assert given["window"] is None and not given["dated"]

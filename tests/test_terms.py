@@ -105,8 +105,8 @@ def test_stop_words_min_count_and_bigrams(seeds_sentences):
     bigrams = mk.compare_terms(seeds_sentences, ngram_range=(1, 2), min_count=2)
     assert bigrams["term"].str.contains(" ").any()
     assert "contact group" in set(bigrams["term"])
-    # U.S. is one token, not "u" and "s"
-    assert "u.s." in set(default["term"]) and not default["term"].isin(["u", "s"]).any()
+    # U.S. is one token, not "u" and "s"; it and "US" are the acronym US, not the stop word
+    assert "US" in set(default["term"]) and not default["term"].isin(["u", "s", "u.s."]).any()
     # only content sentences are counted: the promo line's "chinese" is not a term
     assert "chinese" not in set(default["term"])
 
@@ -117,9 +117,10 @@ def test_contract(seeds_sentences):
     pd.testing.assert_frame_equal(seeds_sentences, before)
     empty = mk.compare_terms(seeds_sentences.iloc[:0])
     assert empty.empty
-    assert list(empty.columns) == ["outlet", "reference", "term", "n_target", "n_reference",
-                                   "total_target", "total_reference", "g2", "chi2", "p_value",
-                                   "log_ratio", "log_odds", "log_odds_z"]
+    assert list(empty.columns) == ["outlet", "reference", "term", "variants", "n_target",
+                                   "n_reference", "total_target", "total_reference",
+                                   "n_stories", "g2", "chi2", "p_value", "log_ratio",
+                                   "log_odds", "log_odds_z"]
     with pytest.raises(mk.SchemaError, match="outlet"):
         mk.compare_terms(seeds_sentences.drop(columns="outlet"))
     with pytest.raises(ValueError, match="Did you mean 'g2'"):
@@ -143,13 +144,22 @@ MESSY = [
 
 
 def _vectorizer_counts(texts, groups, stop_words):
-    """compare_terms' counts the plain way: CountVectorizer per sentence, summed per group."""
-    from sklearn.feature_extraction.text import CountVectorizer
+    """compare_terms' counts the plain way: CountVectorizer per sentence, summed per group,
+    each token found by the pattern, mapped to its term, stop words dropped."""
+    import re
 
-    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    vec = CountVectorizer(preprocessor=_preprocess, token_pattern=_TOKEN_PATTERN,
-                          stop_words=stop_words)
+    from mediakit.compare.terms import _TOKEN_PATTERN, _preprocess, normalize_term
+
+    stop = ENGLISH_STOP_WORDS if stop_words == "english" else stop_words
+    find = re.compile(_TOKEN_PATTERN).findall
+
+    def analyzer(doc):
+        words = [normalize_term(t) for t in find(_preprocess(doc))]
+        return [w for w in words if stop is None or w not in stop]
+
+    vec = CountVectorizer(analyzer=analyzer)
     x = vec.fit_transform(texts).toarray()
     frame = pd.DataFrame(x, columns=vec.get_feature_names_out()).groupby(list(groups)).sum()
     return frame.stack().loc[lambda s: s > 0]
@@ -160,20 +170,21 @@ def _vectorizer_counts(texts, groups, stop_words):
 def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate,
                                                      batch, monkeypatch):
     from mediakit.compare import _tokens
-    from mediakit.compare.terms import _preprocess, count_terms
+    from mediakit.compare.terms import count_terms
 
     if batch:  # texts split and counted a few at a time, pieces numbered across batches
         monkeypatch.setattr(_tokens, "_BATCH", batch)
+
+    from mediakit.compare.terms import user_stop_words
 
     texts = MESSY if surrogate else MESSY[:-1]
     texts = texts + seeds_sentences["text"].tolist()
     groups = ["A", "B"] * (len(texts) // 2) + ["A"] * (len(texts) % 2)
     stop = stop_words if not isinstance(stop_words, list) else sorted(
-        {_preprocess(w) for w in stop_words})
+        user_stop_words(stop_words))
     # a str Series (arrow) cannot hold a lone surrogate: a plain list then
     data = texts if surrogate else pd.Series(texts, dtype="str")
-    counts, uniques, vocab = count_terms(data, pd.Series(groups),
-                                         stop_words=stop)
+    counts, uniques, vocab, _ = count_terms(data, pd.Series(groups), stop_words=stop)
     assert list(vocab) == sorted(vocab)
     got = pd.DataFrame(counts.toarray(), index=list(uniques), columns=vocab).stack()
     want = _vectorizer_counts(texts, groups, stop)
@@ -189,3 +200,117 @@ def test_fast_punctuation_folding_equals_normalize():
     every = "".join(map(chr, _PUNCT))
     for text in [every, "plain ASCII", *MESSY[:-1], f"a{every}b{every[::-1]}é"]:
         assert fold_punctuation(text) == reference(text)
+
+
+# ------------------------------------------------------------ terms, stories, corrections
+def test_seeds_acronyms_are_terms_and_spellings_fold(seeds_sentences):
+    keys = mk.compare_terms(seeds_sentences, min_count=1)
+    acronyms = keys[keys["term"].str.fullmatch(r"[A-Z]{2,}")]
+    assert {"US", "NATO", "UK"} <= set(acronyms["term"])
+    assert not (acronyms["p_value"] < 0.05).any()  # both outlets name the US: 5 : 5
+    us = _row(keys, "outlet A", "US")
+    assert (us["n_target"], us["n_reference"]) == (5, 5) and us["variants"] == "U.S.; US"
+    assert not keys["term"].isin(["us", "u.s.", "defence"]).any()
+    defense = _row(keys, "outlet A", "defense")
+    assert defense["variants"] == "defence; defense"
+    assert (defense["n_target"], defense["n_reference"]) == (8, 4)
+    assert defense["p_value"] > 0.05
+    apart = mk.compare_terms(seeds_sentences, min_count=1, fold_spelling=False)
+    assert _row(apart, "outlet A", "defence")["n_target"] == 8
+    assert _row(apart, "outlet A", "defense")["n_reference"] == 3
+    assert _row(apart, "outlet A", "defence")["p_value"] < 0.05  # the old, spurious finding
+
+
+def _two_stories():
+    """A covers story 1 eight times and story 2 once, B the reverse; same wording per story."""
+    s1 = "The minister announced new tariffs on steel imports from the neighbouring country."
+    s2 = "Flood waters rose across the valley and rescue crews evacuated hundreds of residents."
+    rows = [("A", "s1", s1)] * 8 + [("A", "s2", s2)] + [("B", "s2", s2)] * 8 + [("B", "s1", s1)]
+    return pd.DataFrame(rows, columns=["outlet", "story_id", "text"])
+
+
+def test_within_stories_by_default_pooled_on_request():
+    data = _two_stories()
+    within = mk.compare_terms(data)
+    info = within.attrs["compare_terms"]
+    assert info["stratified"] and "Mantel-Haenszel" in info["method"]
+    assert len(within) > 20 and not (within["p_value"] < 0.05).any()
+    assert (within["g2"].abs() < 1e-9).all() and (within["n_stories"] == 2).all()
+    pooled = mk.compare_terms(data, stratify=False)
+    assert not pooled.attrs["compare_terms"]["stratified"]
+    assert (pooled["p_value"] < 0.05).sum() >= 20  # every story word looks "distinctive"
+    row = _row(within, "A", "tariffs")
+    assert (row["n_target"], row["n_reference"]) == (8, 1)  # counts kept, summed over stories
+
+
+def test_cochran_mantel_haenszel_by_hand():
+    """Two stories with different word use: CMH, summed G2 and the MH rate ratio by hand."""
+    data = pd.DataFrame({
+        "outlet": ["A", "B", "A", "B"],
+        "story_id": ["s1", "s1", "s2", "s2"],
+        "text": ["tax tax tax cut", "tax cut cut cut cut", "tax vote vote", "vote vote tax tax"],
+    })
+    keys = mk.compare_terms(data, stop_words=None, min_count=1)
+    row = _row(keys, "A", "tax")
+    # story 1: a=3, b=1, c=4, d=5; story 2: a=1, b=2, c=3, d=4
+    tables = [(3, 1, 4, 5), (1, 2, 3, 4)]
+    dev = var = g2 = num = den = 0.0
+    for a, b, c, d in tables:
+        n, m = c + d, a + b
+        dev += a - m * c / n
+        var += m * (n - m) * c * d / (n * n * (n - 1))
+        observed = [a, b, c - a, d - b]
+        expected = [m * c / n, m * d / n, (n - m) * c / n, (n - m) * d / n]
+        g2 += 2 * sum(o * math.log(o / e) for o, e in zip(observed, expected, strict=True)
+                      if o > 0)
+        num += a * d / n
+        den += b * c / n
+    assert row["chi2"] == pytest.approx(math.copysign(dev * dev / var, dev))
+    from scipy.stats import chi2 as chi2_dist
+
+    assert row["p_value"] == pytest.approx(chi2_dist.sf(dev * dev / var, 1))
+    assert row["g2"] == pytest.approx(math.copysign(g2, dev))
+    assert row["log_ratio"] == pytest.approx(math.log2(num / den))
+    assert (row["n_target"], row["n_reference"], row["total_target"], row["n_stories"]) == \
+        (4, 3, 7, 2)
+    yates = _row(mk.compare_terms(data, stop_words=None, min_count=1, correction="yates"),
+                 "A", "tax")
+    assert abs(yates["chi2"]) == pytest.approx((abs(dev) - 0.5) ** 2 / var)
+
+
+def test_groups_without_a_shared_story_are_listed_not_dropped():
+    data = pd.DataFrame({
+        "outlet": ["A", "B", "A", "B", "C"],
+        "story_id": ["s1", "s1", "s2", "s2", "s3"],
+        "text": ["tariffs steel vote", "tariffs steel", "flood rescue", "flood rescue crews",
+                 "admissions harvard court"],
+    })
+    with pytest.warns(mk.MediakitWarning, match="not comparable.*C"):
+        keys = mk.compare_terms(data, min_count=1)
+    assert set(keys["outlet"]) == {"A", "B"}
+    assert keys.attrs["compare_terms"]["not_comparable"] == ["C"]
+    assert not keys["term"].isin(["harvard"]).any()  # C's story has no other outlet
+    pooled = mk.compare_terms(data, min_count=1, stratify=False)
+    assert "harvard" in set(pooled.loc[pooled["outlet"] == "C", "term"])
+
+
+def test_yates_and_williams_corrections(small):
+    from scipy.stats import chi2_contingency
+
+    a, b, c, d = 4, 1, 5, 6
+    table = [[a, b], [c - a, d - b]]
+    yates = _row(mk.compare_terms(small, stop_words=None, min_count=1, correction="yates"),
+                 "A", "apple")
+    assert yates["chi2"] == pytest.approx(chi2_contingency(table, correction=True)[0])
+    # G2 on the cells moved 0.5 towards their expectation (quanteda's "yates")
+    g2_yates = chi2_contingency(table, correction=True, lambda_="log-likelihood")[0]
+    assert yates["g2"] == pytest.approx(g2_yates)
+    plain = _row(mk.compare_terms(small, stop_words=None, min_count=1), "A", "apple")
+    williams = _row(mk.compare_terms(small, stop_words=None, min_count=1,
+                                     correction="williams"), "A", "apple")
+    n = c + d
+    q = 1 + (n / (a + b) + n / (n - a - b) - 1) * (n / c + n / d - 1) / (6 * n)
+    assert williams["g2"] == pytest.approx(plain["g2"] / q)
+    assert williams["p_value"] > plain["p_value"]
+    with pytest.raises(ValueError, match="correction"):
+        mk.compare_terms(small, correction="yate")

@@ -9,8 +9,9 @@ partition into a small table that adds up across partitions; ``*_finish`` turns 
   ``compare_groups`` on one row per article whose value is num / den (weighted by den when
   the rollup pools sentences or has weights), so the bootstrap and the test are the same code
   on the same article values, then restores the sentence counts and the statistic's name.
-- compare_terms: one row per (group, term) with its count; the finish sums them into the
-  group x term count matrix and computes keyness exactly as ``compare_terms`` does.
+- compare_terms: one row per (story, group, term) with its count (and the term's written
+  forms); the finish sums them into the (story, group) x term count matrix and computes
+  keyness with the same code as ``compare_terms`` (pooled or within stories).
 """
 
 from __future__ import annotations
@@ -130,63 +131,80 @@ GROUPS = Rollup(partial=groups_partial, finish=groups_finish)
 
 
 # -------------------------------------------------------------------------- compare_terms
+_STORY, _FORMS = "__story", "__forms"
+
+
 def _terms_setup(data, kwargs):
     from mediakit.compare import terms
 
     a = _arguments(terms.compare_terms, data, kwargs)
     stop_words = a["stop_words"]
     if stop_words is not None and not isinstance(stop_words, str):
-        stop_words = sorted({terms._preprocess(str(w)) for w in stop_words})
+        stop_words = sorted(terms.user_stop_words(stop_words,
+                                                  fold_spelling=a["fold_spelling"]))
     return terms, a, stop_words
 
 
 def terms_partial(data: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """Per (group, term): occurrences in this partition (a row with term "" per group seen)."""
+    """Per (story, group, term): occurrences in this partition, and the written forms of each
+    term (a row with term "" per (story, group) seen)."""
     terms, a, stop_words = _terms_setup(data, kwargs)
     check_frame(data, "sentences")
-    by, text = a["by"], a["text"]
+    by, text, story = a["by"], a["text"], a["story"]
     require_columns(data, [by, text], what="sentences")
     kinds_t = resolve_kinds(a["kinds"])
     rows = data[data["kind"].isin(kinds_t)] if "kind" in data.columns else data
     rows = rows[rows[text].notna() & rows[by].notna()]
-    groups = pd.unique(rows[by])
-    seen = pd.DataFrame({by: groups, "term": "", "count": np.zeros(len(groups), np.int64)})
+    has_story = story is not None and story in data.columns
+    if has_story:
+        rows = rows[rows[story].notna()]
+    story_values = rows[story].astype("str") if has_story else pd.Series("", index=rows.index)
+    seen = pd.DataFrame({_STORY: story_values, by: rows[by]}).drop_duplicates()
+    seen = seen.assign(term="", count=np.int64(0), **{_FORMS: ""})
     if rows.empty:
-        return seen.astype({"term": "str"})
-    counted = terms.count_terms(rows[text].astype("str"), rows[by],
-                                stop_words=stop_words, ngram_range=a["ngram_range"])
+        return seen.astype({"term": "str", _STORY: "str", _FORMS: "str"})
+    keys = pd.MultiIndex.from_arrays([story_values, rows[by]])
+    counted = terms.count_terms(rows[text].astype("str"), keys, stop_words=stop_words,
+                                ngram_range=a["ngram_range"], fold_spelling=a["fold_spelling"])
     if counted is None:  # nothing but stop words
-        return seen.astype({"term": "str"})
-    counts, uniques, vocab = counted
+        return seen.astype({"term": "str", _STORY: "str", _FORMS: "str"})
+    counts, uniques, vocab, variants = counted
     counts = counts.tocoo()
-    found = pd.DataFrame({by: uniques[counts.row], "term": vocab[counts.col],
-                          "count": counts.data.astype(np.int64)})
-    return pd.concat([seen, found], ignore_index=True).astype({"term": "str"})
+    found = pd.DataFrame({_STORY: uniques.get_level_values(0)[counts.row],
+                          by: uniques.get_level_values(1)[counts.row],
+                          "term": vocab[counts.col], "count": counts.data.astype(np.int64)})
+    found[_FORMS] = found["term"].map(variants).fillna("").astype("str")
+    return pd.concat([seen, found], ignore_index=True).astype(
+        {"term": "str", _STORY: "str", _FORMS: "str"})
 
 
 def terms_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """compare_terms' keyness table from the summed (group, term) counts."""
+    """compare_terms' keyness table from the summed (story, group, term) counts."""
     from scipy import sparse
 
     terms, a, _ = _terms_setup(partials, kwargs)
     by = a["by"]
     groups = pd.unique(partials[by])
-    targets, refs = terms._resolve_groups(groups, a["target"], a["reference"])
     found = partials[partials["term"] != ""]
-    empty = terms.compare_terms(pd.DataFrame({by: partials[by].iloc[:0],
-                                              a["text"]: pd.Series(dtype="str")}), by=by,
-                                text=a["text"])
-    if found.empty or not targets:
-        return empty
-    summed = found.groupby([by, "term"], sort=False)["count"].sum()
-    term_codes, vocab = pd.factorize(summed.index.get_level_values("term"), sort=True)
-    group_codes = pd.Index(groups).get_indexer(summed.index.get_level_values(0))
-    counts = sparse.csr_matrix((summed.to_numpy(dtype=float), (group_codes, term_codes)),
-                               shape=(len(groups), len(vocab)))
-    out = terms.keyness_table(counts, groups, np.asarray(vocab, dtype=object), targets, refs,
-                              by=by, reference=a["reference"], measure=a["measure"],
-                              min_count=a["min_count"], prior_scale=a["prior_scale"])
-    return empty if out is None else out
+    story = a["story"] if a["story"] is not None and (partials[_STORY] != "").any() else None
+    counted = None
+    if not found.empty:
+        summed = found.groupby([_STORY, by, "term"], sort=False)["count"].sum()
+        term_codes, vocab = pd.factorize(summed.index.get_level_values("term"), sort=True)
+        key_codes, keys = pd.factorize(summed.index.droplevel("term"))
+        counts = sparse.csr_matrix((summed.to_numpy(dtype=float), (key_codes, term_codes)),
+                                   shape=(len(keys), len(vocab)))
+        forms: dict[str, set[str]] = {}
+        for term, written in found.loc[found[_FORMS] != "", ["term", _FORMS]].drop_duplicates(
+                ).itertuples(index=False):
+            forms.setdefault(term, set()).update(written.split("; "))
+        variants = {t: "; ".join(sorted(f)) for t, f in forms.items()}
+        counted = (counts, keys, np.asarray(vocab, dtype=object), variants)
+    return terms.table_from_counts(
+        counted, groups, by=by, dtype=partials[by].dtype, target=a["target"],
+        reference=a["reference"], measure=a["measure"], story=story, stratify=a["stratify"],
+        min_count=a["min_count"], prior_scale=a["prior_scale"], correction=a["correction"],
+        fold_spelling=a["fold_spelling"])
 
 
 TERMS = Rollup(partial=terms_partial, finish=terms_finish)

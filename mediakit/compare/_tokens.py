@@ -107,7 +107,8 @@ def _tokens_of_pieces(pieces: list[str], preprocess, pattern: str):
 
 def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
                  preprocess: Callable[[str], str], token_pattern: str,
-                 stop_words: frozenset[str] | None):
+                 stop_words: frozenset[str] | None,
+                 normalize: Callable[[str], str] | None = None):
     """Token counts per row: ``(counts, vocabulary)``.
 
     ``texts`` is a list of str or a pandas string Series. ``counts`` is a CSR matrix
@@ -117,7 +118,10 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
     ``preprocess`` works within runs of non-space characters (maps characters, folds
     accents, lower-cases, or matches patterns that need no space) and the token pattern
     matches no white space and treats it as a non-word character: true of the
-    preprocessors and token patterns of compare_terms and group_stories.
+    preprocessors and token patterns of compare_terms and group_stories. ``normalize``
+    (optional) maps each distinct token to its term (e.g. spelling variants to one term)
+    before stop words are removed; the counts are then those of ``CountVectorizer`` with an
+    analyzer applying it to every token.
     """
     import pandas as pd
     from scipy import sparse
@@ -139,6 +143,10 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
     for part in parts:  # the first batch's numbers are its own: only later ones add up
         per_row = per_row + sparse.csr_matrix(part, shape=(n_rows, len(pieces)))
     piece_of, tokens = _tokens_of_pieces(pieces, preprocess, token_pattern)
+    if normalize is not None and len(tokens):
+        codes, distinct = pd.factorize(tokens)
+        mapped = np.array([normalize(t) for t in distinct], dtype=object)
+        tokens = pd.Series(mapped[codes], dtype=object)
     keep = np.ones(len(tokens), dtype=bool) if stop_words is None else ~tokens.isin(
         stop_words).to_numpy()
     term_of, vocab = pd.factorize(tokens[keep])

@@ -1,36 +1,77 @@
-"""Keyness: which words one outlet uses more than others (G2, chi-square, Log Ratio, log-odds)."""
+"""Keyness: which words one outlet uses more than others (G2, chi-square, Log Ratio, log-odds).
+
+With several stories the comparison is made within stories by default (stratified; see
+:func:`compare_terms` and :mod:`mediakit.compare._keyness`), so an outlet's terms describe how
+it wrote about the stories it covered, not which stories it chose.
+"""
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._errors import MediakitWarning
+from mediakit._normalize import americanize
 from mediakit._validation import check_choice, check_frame, require_columns, resolve_kinds
-from mediakit.compare import _rollups
+from mediakit.compare import _keyness, _rollups
 from mediakit.compare._tokens import count_tokens, fold_punctuation
 
 MEASURES = ("g2", "chi2", "log_ratio", "log_odds_z")
-# words of 2+ characters starting with a letter, and dotted abbreviations ("u.s.", "u.k.")
+CORRECTIONS = ("none", "yates", "williams")
+# words of 2+ characters starting with a letter, and dotted abbreviations ("U.S.", "U.K.")
 _TOKEN_PATTERN = r"(?u)(?:\b[^\W\d_]\.){2,}|\b[^\W\d_][\w'-]*[^\W_]\b"
-_POSSESSIVE = re.compile(r"'s\b")
+_POSSESSIVE = re.compile(r"'[sS]\b")
+_DOTTED = re.compile(r"(?:[^\W\d_]\.){2,}")
+_ACRONYM_ALIASES = {"USA": "US"}  # U.S.A. and USA name the country U.S. and US name
 
-COLUMNS = ("reference", "term", "n_target", "n_reference", "total_target", "total_reference",
-           "g2", "chi2", "p_value", "log_ratio", "log_odds", "log_odds_z")
+COLUMNS = ("reference", "term", "variants", "n_target", "n_reference", "total_target",
+           "total_reference", "n_stories", "g2", "chi2", "p_value", "log_ratio", "log_odds",
+           "log_odds_z")
 
 
 def _preprocess(text: str) -> str:
-    return _POSSESSIVE.sub("", fold_punctuation(text).lower())
+    """Punctuation folded and possessives removed; the case is kept (acronyms need it)."""
+    return _POSSESSIVE.sub("", fold_punctuation(text))
+
+
+def normalize_term(token: str, *, fold_spelling: bool = True) -> str:
+    """The term a token counts as.
+
+    Acronyms (dotted, "U.S.", "U.K.", "U.S.A.", or written in 2-5 capitals, "US", "NATO")
+    keep their capitals without dots, so "US" is not the stop word "us"; "USA" is "US". Other
+    words are lower-cased and, with ``fold_spelling``, British spellings made American
+    ("defence" -> "defense"), as coverage does (:func:`mediakit._normalize.americanize`).
+    """
+    if _DOTTED.fullmatch(token) or (2 <= len(token) <= 5 and token.isupper()
+                                    and token.isalpha()):
+        key = token.replace(".", "").upper()
+        return _ACRONYM_ALIASES.get(key, key)
+    low = token.lower()
+    return americanize(low) if fold_spelling else low
+
+
+def _stop_list(stop_words) -> frozenset[str] | None:
+    if stop_words is None:
+        return None
+    if isinstance(stop_words, str):
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(str(w).lower() for w in stop_words)
 
 
 @dask_aware(rollup=_rollups.TERMS)
 def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
                   reference: str | Sequence[str] = "rest", measure: str = "g2",
-                  text: str = "text", kinds=None, stop_words="english", min_count: int = 2,
-                  ngram_range: tuple[int, int] = (1, 1), prior_scale: float = 1.0) -> pd.DataFrame:
+                  text: str = "text", story: str | None = "story_id", stratify: bool | None = None,
+                  kinds=None, stop_words="english", min_count: int = 2,
+                  ngram_range: tuple[int, int] = (1, 1), fold_spelling: bool = True,
+                  correction: str = "none", prior_scale: float = 1.0) -> pd.DataFrame:
     """Keyness of terms for one group against a reference: what each outlet says more often.
 
     Counts every term once per occurrence in the content sentences (one sparse count matrix),
@@ -43,8 +84,7 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
       frequent in the target (``a / c > b / d``), negative when less. Under no difference it is
       chi-square distributed with 1 df; ``p_value`` is that tail (unsigned). Above 3.84 is
       p < 0.05, above 10.83 p < 0.001 (before any correction for the many terms tested).
-    - ``chi2``: Pearson's chi-square on the same table, no continuity correction, signed the
-      same way.
+    - ``chi2``: Pearson's chi-square on the same table, signed the same way.
     - ``log_ratio``: effect size, ``log2((a / c) / (b / d))`` (Hardie 2014); 1 = twice as
       frequent in the target; a zero count is replaced by 0.5 before the ratio.
     - ``log_odds`` and ``log_odds_z``: log-odds ratio with an informative Dirichlet prior
@@ -52,11 +92,40 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
       whole input (all groups) times ``prior_scale``, and its z-score; |z| > 1.96 is the usual
       cut-off.
 
+    **Within stories.** When the data has a ``story`` column with more than one story, each
+    story is a stratum: the target's counts in a story are compared with the reference groups'
+    counts *in the same story*, and the strata are combined (``stratify=True``, the default
+    then). An outlet that covered other stories than the rest is then not "distinctive" for the
+    words of those stories. The combined statistics:
+
+    - ``chi2`` and ``p_value``: the Cochran-Mantel-Haenszel test (Mantel & Haenszel 1959;
+      Agresti 2002, sec. 6.3), ``(sum(a_k - E_k))^2 / sum(Var_k)`` with the hypergeometric
+      mean and variance of each story's table; 1 df, signed by ``sum(a_k - E_k)``;
+    - ``g2``: the sum of the per-story G2 (each story's table as above), signed the same way;
+      a total of evidence with ``n_stories`` df, used for sorting, not for ``p_value``;
+    - ``log_ratio``: log2 of the Mantel-Haenszel rate ratio
+      ``sum(a_k d_k / N_k) / sum(b_k c_k / N_k)`` (Rothman, Greenland & Lash 2008, ch. 15);
+    - ``log_odds`` and ``log_odds_z``: the per-story Monroe et al. estimates (prior: the
+      story's pooled counts) combined by inverse variance (fixed effect).
+
+    Only stories in which both the target and its reference wrote are counted
+    (``n_target``, ``n_reference``, ``total_*`` are summed over them; ``n_stories`` says how
+    many). A target that shares no story with its reference is not comparable: it has no
+    rows, is listed in ``attrs["compare_terms"]["not_comparable"]`` and a warning names it.
+    ``stratify=False`` pools every story (the classic corpus comparison, the only one with one
+    story or no story column).
+
+    Terms: words of two or more letters and dotted abbreviations, possessive "'s" removed.
+    Acronyms keep their capitals ("U.S.", "U.S.A.", "US" and "USA" are the term ``US``, not
+    the stop word "us"); other words are lower-cased and, with ``fold_spelling``, British
+    spellings counted with the American ones (the term ``defense`` counts "defence" too;
+    ``variants`` lists the forms seen, e.g. ``"defence; defense"``).
+
     Parameters
     ----------
     sentences : DataFrame
-        From :func:`mediakit.split_sentences` (needs ``by`` and ``text``; ``kind`` is used when
-        present). Any frame with a text column works, e.g. articles.
+        From :func:`mediakit.split_sentences` (needs ``by`` and ``text``; ``kind`` and
+        ``story`` are used when present). Any frame with a text column works, e.g. articles.
     by : str
         Column naming the groups (outlets).
     target : str, sequence of str or None
@@ -68,14 +137,28 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
         Statistic the rows are sorted by (descending within each target); all are returned.
     text : str
         Column holding the text.
+    story : str or None
+        Column naming the story of each row; None (or a missing column) = one story.
+    stratify : bool or None
+        Compare within stories (True) or pool them (False); None = within stories when the
+        data has more than one story.
     kinds : str, sequence of str or None
         Sentence kinds counted; None = content (headline, body, bullet).
     stop_words : "english", iterable of str or None
         Words not counted: scikit-learn's English list, your own list, or None to keep all.
+        Acronyms in capitals are never stop words.
     min_count : int
         Keep terms occurring at least this often in target and reference together.
     ngram_range : (int, int)
         Word n-grams counted, e.g. ``(1, 2)`` for words and bigrams.
+    fold_spelling : bool
+        Count British and American spellings as one term (default), or keep them apart.
+    correction : {"none", "yates", "williams"}
+        As quanteda's ``textstat_keyness(correction=)``: ``"yates"`` applies Yates' continuity
+        correction to ``chi2`` and ``g2`` (cells moved 0.5 towards their expectation; for the
+        stratified CMH statistic, 0.5 off ``|sum(a_k - E_k)|``); ``"williams"`` divides ``g2``
+        by Williams' (1976) factor ``q``. ``p_value`` follows the corrected statistic (pooled:
+        ``g2``; within stories: the CMH chi-square, which only Yates changes).
     prior_scale : float
         Multiplier of the pooled counts used as Dirichlet prior (> 0).
 
@@ -83,9 +166,11 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     -------
     DataFrame
         One row per target and term: ``<by>`` (the target), ``reference``, ``term``,
-        ``n_target``, ``n_reference`` (counts of the term), ``total_target``,
-        ``total_reference`` (counts of all terms), ``g2``, ``chi2``, ``p_value``,
-        ``log_ratio``, ``log_odds``, ``log_odds_z``.
+        ``variants``, ``n_target``, ``n_reference`` (counts of the term), ``total_target``,
+        ``total_reference`` (counts of all terms), ``n_stories``, ``g2``, ``chi2``,
+        ``p_value``, ``log_ratio``, ``log_odds``, ``log_odds_z``. ``attrs["compare_terms"]``
+        records ``stratified``, ``method``, ``correction``, ``fold_spelling`` and
+        ``not_comparable``.
 
     Examples
     --------
@@ -99,6 +184,7 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     check_frame(sentences, "sentences")
     require_columns(sentences, [by, text], what="sentences")
     check_choice("measure", measure, MEASURES)
+    check_choice("correction", correction, CORRECTIONS)
     kinds_t = resolve_kinds(kinds)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}.")
@@ -111,72 +197,175 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     if isinstance(stop_words, str) and stop_words != "english":
         raise ValueError(f"stop_words={stop_words!r} is not valid; pass 'english', a list of "
                          "words, or None.")
+    if stratify is not None and not isinstance(stratify, bool):
+        raise TypeError(f"stratify must be True, False or None, got {stratify!r}.")
     if stop_words is not None and not isinstance(stop_words, str):
-        stop_words = sorted({_preprocess(str(w)) for w in stop_words})
+        stop_words = sorted(user_stop_words(stop_words, fold_spelling=fold_spelling))
 
     data = sentences
     if "kind" in data.columns:
         data = data[data["kind"].isin(kinds_t)]
     data = data[data[text].notna() & data[by].notna()]
-    groups = pd.unique(data[by])
+    has_story = story is not None and story in data.columns
+    if has_story:
+        data = data[data[story].notna()]
+    keys = pd.MultiIndex.from_arrays([data[story] if has_story else np.zeros(len(data)),
+                                      data[by]])
+    counted = count_terms(data[text].astype("str"), keys, stop_words=stop_words,
+                          ngram_range=ngram_range, fold_spelling=fold_spelling)
+    return table_from_counts(counted, pd.unique(data[by]), by=by, dtype=sentences[by].dtype,
+                             target=target, reference=reference, measure=measure,
+                             story=story if has_story else None, stratify=stratify,
+                             min_count=min_count, prior_scale=prior_scale,
+                             correction=correction, fold_spelling=fold_spelling)
+
+
+def table_from_counts(counted, groups, *, by: str, dtype, target, reference, measure: str,
+                      story: str | None, stratify: bool | None, min_count: int,
+                      prior_scale: float, correction: str, fold_spelling: bool):
+    """compare_terms' result from ``count_terms``' output on (story, group) keys.
+
+    ``groups`` are the groups present (in order of appearance); ``story`` is None when the data
+    has no story column (the keys' story level is then one placeholder). Shared by the pandas
+    path and the dask rollup, so both give the same table.
+    """
+    from scipy import sparse
+
     targets, refs = _resolve_groups(groups, target, reference)
-    empty = pd.DataFrame({by: pd.Series(dtype=sentences[by].dtype),
+    empty = empty_table(by, dtype)
+    if counted is None:
+        keys = pd.MultiIndex.from_arrays([[], []])
+    else:
+        counts, keys, vocab, variants = counted
+    n_stories = len(pd.unique(keys.get_level_values(0)))
+    stratified = bool(story is not None and (n_stories > 1 if stratify is None else stratify))
+    attrs = {"stratified": stratified, "story": story if stratified else None,
+             "method": _keyness.METHOD_STRATIFIED if stratified else _keyness.METHOD_POOLED,
+             "correction": correction, "fold_spelling": fold_spelling, "not_comparable": []}
+    empty.attrs["compare_terms"] = attrs
+    if counted is None or not targets:
+        return empty
+    if stratified:
+        out, not_comparable = _keyness.stratified_table(
+            counts, keys, vocab, targets, refs, by=by, reference=reference, measure=measure,
+            min_count=min_count, prior_scale=prior_scale, correction=correction)
+    else:  # sum each group's rows over the stories
+        codes, uniques = pd.factorize(keys.get_level_values(1))
+        member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                   shape=(len(uniques), len(codes)))
+        out = keyness_table((member @ counts).tocsr(), uniques, vocab, targets, refs, by=by,
+                            reference=reference, measure=measure, min_count=min_count,
+                            prior_scale=prior_scale, correction=correction)
+        not_comparable = []
+        if out is not None and story is not None:  # the stories each target wrote in
+            written = pd.Series(keys.get_level_values(0)).groupby(
+                np.asarray(keys.get_level_values(1))).nunique()
+            out["n_stories"] = out[by].map(written).astype("int64")
+    attrs["not_comparable"] = [str(g) for g in not_comparable]
+    if not_comparable:
+        warnings.warn(f"compare_terms: {len(not_comparable)} group(s) share no story with their "
+                      f"reference and are not comparable within stories: "
+                      f"{', '.join(map(str, not_comparable[:10]))}"
+                      f"{' ...' if len(not_comparable) > 10 else ''} (listed in "
+                      "attrs['compare_terms']['not_comparable']; stratify=False pools stories).",
+                      MediakitWarning, stacklevel=4)
+    if out is None:
+        return empty
+    out["variants"] = pd.array([variants.get(t, t) for t in out["term"]], dtype="str")
+    out.attrs["compare_terms"] = attrs
+    return out
+
+
+def empty_table(by: str, dtype) -> pd.DataFrame:
+    """compare_terms' columns with no row."""
+    empty = pd.DataFrame({by: pd.Series(dtype=dtype),
                           **{c: pd.Series(dtype="float64") for c in COLUMNS}})
-    empty = empty.astype({"reference": "str", "term": "str", "n_target": "int64",
-                          "n_reference": "int64", "total_target": "int64",
-                          "total_reference": "int64"})
-    if data.empty or not targets:
-        return empty
-
-    counted = count_terms(data[text].astype("str"), data[by], stop_words=stop_words,
-                          ngram_range=ngram_range)
-    if counted is None:  # nothing but stop words
-        return empty
-    counts, uniques, vocab = counted
-    out = keyness_table(counts, uniques, vocab, targets, refs, by=by, reference=reference,
-                        measure=measure, min_count=min_count, prior_scale=prior_scale)
-    return empty if out is None else out
+    return empty.astype({"reference": "str", "term": "str", "variants": "str",
+                         "n_target": "int64", "n_reference": "int64", "total_target": "int64",
+                         "total_reference": "int64", "n_stories": "int64"})
 
 
-def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1)):
-    """Term counts per group: ``(counts, groups, vocabulary)`` or None when no term is found.
+def user_stop_words(words, *, fold_spelling: bool = True) -> set[str]:
+    """A user's stop words as terms (and lower-cased, so "Ukraine" drops "ukraine")."""
+    out = set()
+    for w in words:
+        w = _preprocess(str(w))
+        out |= {w.lower(), normalize_term(w, fold_spelling=fold_spelling)}
+    return out
+
+
+def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1), fold_spelling: bool = True):
+    """Term counts per group: ``(counts, groups, vocabulary, variants)`` or None when no term.
 
     ``counts`` is a sparse groups x terms matrix (float64), groups in order of first
-    appearance, the vocabulary sorted. Words and stop words as ``CountVectorizer`` with
-    :func:`_preprocess` and ``_TOKEN_PATTERN``; single words are counted by
-    :func:`mediakit.compare._tokens.count_tokens` (same counts, several times faster).
+    appearance (``groups`` may be a MultiIndex, e.g. (story, outlet)), the vocabulary sorted;
+    ``variants`` maps a term to the forms counted as it ("defence; defense").
+    Tokens are ``_TOKEN_PATTERN`` matches of :func:`_preprocess`'d text, each mapped to its term
+    by :func:`normalize_term`; stop words are removed after. Single words are counted by
+    :func:`mediakit.compare._tokens.count_tokens` (the counts of ``CountVectorizer`` with that
+    analyzer, several times faster).
     """
     from scipy import sparse
 
     codes, uniques = pd.factorize(groups)
-    if tuple(ngram_range) == (1, 1):
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    stop = None if stop_words is None else (
+        _stop_list("english") if isinstance(stop_words, str) else frozenset(stop_words))
+    forms: dict[str, set[str]] = {}
 
-        stop = ENGLISH_STOP_WORDS if stop_words == "english" else (
-            None if stop_words is None else frozenset(stop_words))
+    def normalize(token: str) -> str:
+        term = normalize_term(token, fold_spelling=fold_spelling)
+        forms.setdefault(term, set()).add(token.lower() if term.islower() else token)
+        return term
+
+    if tuple(ngram_range) == (1, 1):
         counts, terms = count_tokens(texts, codes, len(uniques), preprocess=_preprocess,
-                                     token_pattern=_TOKEN_PATTERN, stop_words=stop)
+                                     token_pattern=_TOKEN_PATTERN, stop_words=stop,
+                                     normalize=normalize)
         if not terms:
             return None
         order = sorted(range(len(terms)), key=terms.__getitem__)
         vocab = np.array(terms, dtype=object)[order]
-        return counts[:, order].astype(np.float64).tocsr(), uniques, vocab
+        return (counts[:, order].astype(np.float64).tocsr(), uniques, vocab,
+                _variants(forms, vocab))
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vec = CountVectorizer(preprocessor=_preprocess, token_pattern=_TOKEN_PATTERN,
-                          stop_words=stop_words, ngram_range=tuple(ngram_range))
+    vec = CountVectorizer(analyzer=_analyzer(stop, tuple(ngram_range), normalize))
     try:
         x = vec.fit_transform(texts)
     except ValueError:  # empty vocabulary
         return None
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                                shape=(len(uniques), len(codes)))
-    return (member @ x).tocsr(), uniques, vec.get_feature_names_out()
+    vocab = vec.get_feature_names_out()
+    return (member @ x).tocsr(), uniques, vocab, _variants(forms, vocab)
+
+
+def _analyzer(stop, ngram_range, normalize):
+    """Word n-grams of the terms of one text, as ``CountVectorizer``'s word analyzer."""
+    find = re.compile(_TOKEN_PATTERN).findall
+    lo, hi = ngram_range
+
+    def analyze(doc: str) -> list[str]:
+        words = [normalize(t) for t in find(_preprocess(doc))]
+        if stop is not None:
+            words = [w for w in words if w not in stop]
+        out = []
+        for n in range(lo, hi + 1):
+            out += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+        return out
+
+    return analyze
+
+
+def _variants(forms: dict[str, set[str]], vocab) -> dict[str, str]:
+    """term -> its written forms counted, "form; form" (lower-cased except acronyms)."""
+    return {term: "; ".join(sorted(forms[term])) for term in vocab if term in forms}
 
 
 def keyness_table(counts, groups, vocab, targets, refs, *, by: str, reference, measure: str,
-                  min_count: int, prior_scale: float) -> pd.DataFrame | None:
-    """compare_terms' table from a sparse groups x terms count matrix (None if no row).
+                  min_count: int, prior_scale: float,
+                  correction: str = "none") -> pd.DataFrame | None:
+    """compare_terms' pooled table from a sparse groups x terms count matrix (None if no row).
 
     ``groups`` labels the rows of ``counts``; ``refs`` is None for "rest" (every other group)
     or the list of reference groups.
@@ -202,18 +391,26 @@ def keyness_table(counts, groups, vocab, targets, refs, *, by: str, reference, m
         if not keep.any():
             continue
         stats = keyness(a[keep], b[keep], a.sum(), b.sum(), prior=pooled[keep] * prior_scale,
-                        prior_total=pooled.sum() * prior_scale)
-        label = "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
-            map(str, ref_groups))
-        frame = pd.DataFrame({by: t, "reference": label, "term": vocab[keep], **stats})
+                        prior_total=pooled.sum() * prior_scale, correction=correction)
+        label = reference_label(reference, ref_groups)
+        frame = pd.DataFrame({by: t, "reference": label, "term": vocab[keep], "variants": "",
+                              **stats, "n_stories": np.int64(1)})
         frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
                                         kind="stable"))
+    return finish_frames(frames, by)
+
+
+def reference_label(reference, ref_groups) -> str:
+    return "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
+        map(str, ref_groups))
+
+
+def finish_frames(frames, by: str) -> pd.DataFrame | None:
     if not frames:
         return None
     out = pd.concat(frames, ignore_index=True)
-    out["reference"] = out["reference"].astype("str")
-    out["term"] = out["term"].astype("str")
-    return out
+    out = out[[by, *COLUMNS]]
+    return out.astype({"reference": "str", "term": "str", "variants": "str"})
 
 
 def _resolve_groups(groups, target, reference):
@@ -249,28 +446,16 @@ def _resolve_groups(groups, target, reference):
     return targets, refs
 
 
-def keyness(a, b, c, d, *, prior, prior_total) -> dict[str, np.ndarray]:
+def keyness(a, b, c, d, *, prior, prior_total, correction: str = "none") -> dict[str, np.ndarray]:
     """Vectorised keyness statistics for counts ``a`` (target) and ``b`` (reference).
 
     ``c`` and ``d`` are the target and reference totals, ``prior`` the Dirichlet pseudo-counts
     per term and ``prior_total`` their sum over the vocabulary. See :func:`compare_terms`.
     """
-    from scipy.special import chdtrc  # the chi-square survival function (scipy.stats.chi2.sf)
-
+    stats = _keyness.two_by_two(a, b, c, d, correction=correction)
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     c, d = float(c), float(d)
-    n = c + d
-    observed = np.stack([a, b, c - a, d - b])
-    row = np.stack([a + b, a + b, n - a - b, n - a - b])
-    col = np.array([c, d, c, d])[:, None]
-    expected = row * col / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
-        g2 = 2 * terms.sum(axis=0)
-        chi2 = np.where(expected > 0, (observed - expected) ** 2 / expected, 0.0).sum(axis=0)
-    sign = np.sign(a / c - b / d) if c > 0 and d > 0 else np.zeros_like(a)
-    g2 = np.maximum(g2, 0.0)
     a_adj = np.where(a > 0, a, 0.5)
     b_adj = np.where(b > 0, b, 0.5)
     log_ratio = np.log2((a_adj / c) / (b_adj / d)) if c > 0 and d > 0 else np.full_like(a, np.nan)
@@ -283,6 +468,6 @@ def keyness(a, b, c, d, *, prior, prior_total) -> dict[str, np.ndarray]:
         "n_target": a.astype(np.int64), "n_reference": b.astype(np.int64),
         "total_target": np.full(a.shape, int(c), dtype=np.int64),
         "total_reference": np.full(a.shape, int(d), dtype=np.int64),
-        "g2": sign * g2, "chi2": sign * chi2, "p_value": chdtrc(1, g2),
-        "log_ratio": log_ratio, "log_odds": log_odds, "log_odds_z": log_odds / np.sqrt(var),
+        **stats, "log_ratio": log_ratio, "log_odds": log_odds,
+        "log_odds_z": log_odds / np.sqrt(var),
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from mediakit.plots._style import LABELS, OKABE_ITO, display_label, outlet_colors
 from mediakit.plots.actors import plot_actors
+from mediakit.plots.attention import plot_attention
 from mediakit.plots.coverage import plot_coverage_map, plot_presence
 from mediakit.plots.estimates import plot_estimates, plot_readability
 from mediakit.plots.frames import plot_frames
@@ -26,6 +27,7 @@ __all__ = [
     "display_label",
     "outlet_colors",
     "plot_actors",
+    "plot_attention",
     "plot_coverage_map",
     "plot_estimates",
     "plot_frames",

@@ -49,6 +49,8 @@ LABELS: dict[str, str] = {
     "log_odds_z": "Log-odds z-score (informative Dirichlet prior)",
     "n_mentions": "Mentions",
     "n_quotes": "Quotes",
+    "n_articles": "Articles",
+    "n_sentences": "Content sentences",
 }
 
 
