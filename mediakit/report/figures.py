@@ -17,6 +17,7 @@ import pandas as pd
 
 from mediakit._validation import check_choice
 from mediakit.report._csv import write_csv
+from mediakit.report._output import safe_open
 
 #: Formats ``save_figure`` can write.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -48,7 +49,8 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
         The figure (for an Axes from a ``plot_*`` function, pass ``ax.figure``).
     path : str or Path
         Output path without extension (``figures/coverage``); an extension naming one of the
-        formats is dropped. Parent folders are created.
+        formats is dropped. Parent folders are created. Files are opened without following
+        symbolic links (a link in a file's place is refused).
     formats : sequence of {"png", "svg", "pdf"}
         Image formats to write. PNG is written at ``dpi``; SVG and PDF are vector and
         byte-identical across runs.
@@ -112,8 +114,9 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
                                 "pdf.fonttype": 42}):
         for fmt in formats:
             target = base.with_name(f"{base.name}.{fmt}")
-            fig.savefig(target, format=fmt, dpi=dpi if fmt == "png" else "figure",
-                        metadata=_METADATA[fmt], bbox_inches="tight")
+            with safe_open(target, "wb") as handle:
+                fig.savefig(handle, format=fmt, dpi=dpi if fmt == "png" else "figure",
+                            metadata=_METADATA[fmt], bbox_inches="tight")
             written.append(target)
     if data is not None:
         target = base.with_name(f"{base.name}.data.csv")
@@ -121,8 +124,8 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
     target = base.with_name(f"{base.name}.manifest.json")
     record = build_manifest(manifest, articles=articles,
                             files={p.name: _sha256_file(p) for p in written})
-    target.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",
-                      encoding="utf-8")
+    with safe_open(target, "w") as handle:
+        handle.write(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
     written.append(target)
     return written
 
