@@ -114,7 +114,8 @@ class Analysis:
                overwrite: bool = False) -> list[Path]:
         """Write the HTML report, every figure (``save_figure``) and every table (CSV, Parquet).
 
-        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` with
+        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` (PNG
+        at 200 dpi; SVG and PDF vector, text kept as text) with
         ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv`` and
         ``tables/<name>.parquet``; ``manifest.json`` (versions, parameters, lexicon, warnings,
         skipped inputs, SHA-256 of every input text, and the list of files written).

@@ -222,7 +222,7 @@ def levels(series: pd.Series, order: Sequence[object] | None = None) -> list[str
     """Group levels to draw: ``order`` if given (as str), else sorted unique non-missing values."""
     if order is not None:
         return [str(v) for v in order]
-    return sorted({str(v) for v in series if not _is_missing(v)})
+    return sorted(set(series.dropna().astype(str).unique()))
 
 
 def _is_missing(value: object) -> bool:

@@ -256,7 +256,7 @@ def _coverage_parts(data):
 
 
 def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
-    stories = sorted({str(s) for s in frame[column].dropna()})
+    stories = sorted(set(frame[column].dropna().astype(str).unique()))
     if story is None:
         if len(stories) == 1:
             return stories[0]

@@ -249,7 +249,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                     data, (max(6.0, 3.0 + 0.45 * n_frames), 2.8 + 0.24 * max(3, len(order)))))
     terms = tables.get("terms")
     if _has(terms, "term", "reference", "g2", by):
-        present = {str(t) for t in terms[by].dropna()}
+        present = set(terms[by].dropna().astype(str).unique())
         targets = [g for g in focus.groups if g in present]
         if len(present) == 2 and set(terms["reference"].astype(str)) == {"rest"}:
             targets = targets[:1]  # with two groups, A vs rest mirrors B vs rest
@@ -282,13 +282,15 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
     return out
 
 
-def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | None = None
-                     ) -> list[FigureItem]:
+def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | None = None,
+                     freeze: bool = False) -> list[FigureItem]:
     """One Figure per available part: what the report shows and ``Analysis.report`` saves.
 
     What is drawn follows ``focus`` (default :func:`choose_focus`: the ``max_stories`` stories
     covered by the most outlets, the groups with the most articles); captions name what was
-    left out, and the tables hold everything. Names may contain story ids: make them safe
+    left out, and the tables hold everything. ``freeze`` lays each figure out once (constrained
+    layout) and keeps it fixed, so saving it in several formats does not lay it out again.
+    Names may contain story ids: make them safe
     (``mediakit.report._paths.figure_stems``) before using them as paths.
     """
     import matplotlib.pyplot as plt
@@ -298,6 +300,9 @@ def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | Non
     for name, caption, draw, data, size in _panels(tables, focus, max_stories=max_stories):
         fig, ax = plt.subplots(figsize=size, layout="constrained")
         draw(ax)
+        if freeze:  # lay out once; every later save keeps these positions
+            fig.canvas.draw()
+            fig.set_layout_engine("none")
         items.append(FigureItem(name, caption, fig, data))
     return items
 
@@ -348,7 +353,7 @@ def _coverage_panels(coverage, palette, focus: Focus) -> list[tuple]:
     params = getattr(coverage, "params", {}) or {}
     story_col, by = params.get("story", "story_id"), params.get("by", "outlet")
     facts = coverage.facts
-    known = {str(s) for s in facts[story_col].dropna()}
+    known = set(facts[story_col].dropna().astype(str).unique())
     out = []
     for story in focus.stories:
         if story not in known or story in focus.single_outlet:
@@ -365,8 +370,8 @@ def _coverage_panels(coverage, palette, focus: Focus) -> list[tuple]:
                     "order; filled boxes match no sentence of another outlet, lines join aligned "
                     "sentences (solid shared, dashed partial)." + left_text,
                     lambda ax, s=story, o=outlets: plot_coverage_map(
-                        coverage, story=s, order=o, palette=palette, ax=ax),
-                    data, (1.0 + 3.0 * len(outlets), 1.8 + per_row * tallest)))
+                        coverage, story=s, order=o, palette=palette, max_chars=30, ax=ax),
+                    data, (1.0 + 3.2 * len(outlets), 1.8 + per_row * tallest)))
         pres = coverage.presence[coverage.presence[story_col].astype(str) == story]
         n_facts = min(30, pres["fact_id"].nunique())
         out.append((f"presence_{story}",

@@ -52,7 +52,7 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
                        what="data", hint="Pass the output of mk.compare_terms(...).")
     if isinstance(n_terms, bool) or not isinstance(n_terms, int) or n_terms < 1:
         raise ValueError(f"n_terms must be an integer >= 1, got {n_terms!r}.")
-    targets = sorted({str(t) for t in frame[by].dropna()})
+    targets = sorted(set(frame[by].dropna().astype(str).unique()))
     if not targets:
         raise ValueError("data has no rows to draw.")
     if target is None:

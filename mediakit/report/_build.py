@@ -12,6 +12,9 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
+#: Resolution of the report's PNG figures (screen and draft print; SVG and PDF are vector).
+REPORT_DPI = 200
+
 #: Figure and table file stems never hold a dot (``s`` and ``s.svg`` stay two figures).
 _STEM_CHARS = "."
 
@@ -82,21 +85,27 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
     root = folder.root
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = standard_figures(tables, max_stories=max_stories, focus=focus)
+        figures = standard_figures(tables, max_stories=max_stories, focus=focus, freeze=True)
     drawn = [f"{w.category.__name__}: {' '.join(str(w.message).split())}" for w in caught]
+    written: list[Path] = []
+    svgs: list[str | None] = []
     try:
-        page = write_report(tables, root, title=title, figures=figures, focus=focus,
-                            extra_warnings=drawn, _folder=folder)
-        written = [page]
         stems = figure_stems([item.name for item in figures])
         manifest = dict(result.manifest)
         for item in figures:
             base = folder.path(f"figures/{stems[item.name]}")
             folder.ensure_dir("figures")
             paths = save_figure(item.figure, base, formats=formats, data=item.data,
-                                manifest=manifest, articles=result.articles)
+                                manifest=manifest, articles=result.articles, tight=False,
+                                dpi=REPORT_DPI)
             folder.written += paths
             written += paths
+            svg = [p for p in paths if p.suffix == ".svg"]
+            svgs.append(svg[0].read_text(encoding="utf-8") if svg else None)
+        page = write_report(tables, root, title=title, figures=figures, focus=focus,
+                            extra_warnings=drawn, _folder=folder,
+                            _svgs=svgs if all(s is not None for s in svgs) else None)
+        written.insert(0, page)
     finally:
         for item in figures:
             plt.close(item.figure)

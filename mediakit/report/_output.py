@@ -105,7 +105,7 @@ class OutputFolder:
         if not overwrite:
             raise OutputFolderError(
                 f"{str(root)!r} holds a previous mediakit report; replace it with "
-                "overwrite=True (command line: --overwrite) or choose a new folder.")
+                "overwrite=True or choose a new folder.")
         for rel in sorted(entries, key=lambda e: -len(PurePosixPath(e).parts)):
             path = root / rel
             if path.is_symlink() or not path.is_dir():

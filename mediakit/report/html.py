@@ -38,7 +38,8 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def write_report(result, out_dir: str | Path, *, title: str | None = None,
                  filename: str = "index.html", max_rows: int = 40, max_stories: int = 10,
-                 figures=None, focus=None, extra_warnings=(), _folder=None) -> Path:
+                 figures=None, focus=None, extra_warnings=(), _folder=None,
+                 _svgs=None) -> Path:
     """Write one self-contained HTML page with the figures and tables of an analysis.
 
     The page holds, in order: a plain-language summary of the key differences with their
@@ -102,7 +103,8 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     if items:
         parts.append("<h2>Figures</h2>")
         for k, item in enumerate(items):
-            parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}"))
+            svg = _svgs[k] if _svgs is not None else None
+            parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}", svg=svg))
             if owned:
                 _close(item.figure)
     parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories,
@@ -127,18 +129,22 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     return target
 
 
-def figure_svg(fig, *, prefix: str) -> str:
+def figure_svg(fig, *, prefix: str, tight: bool = True) -> str:
     """The figure as an inline ``<svg>`` element, its ids prefixed so several can share a page."""
     import matplotlib
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "none"}), \
             warnings.catch_warnings():
-        # very long outlet names can defeat constrained layout; bbox_inches="tight" still fits
+        # labels are clipped (plots._style.literal), so constrained layout applies; just in case
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-        fig.savefig(buffer, format="svg", bbox_inches="tight",
+        fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
                     metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
+    return inline_svg(buffer.getvalue(), prefix=prefix)
+
+
+def inline_svg(svg: str, *, prefix: str) -> str:
+    """An SVG document as an inline ``<svg>`` element with ids prefixed (see ``figure_svg``)."""
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     # matplotlib repeats each drawn string in a comment (escaped); the page does not need it
@@ -149,8 +155,9 @@ def figure_svg(fig, *, prefix: str) -> str:
     return svg
 
 
-def _figure_html(fig, caption: str, *, prefix: str) -> str:
-    return (f"<figure>{figure_svg(fig, prefix=prefix)}"
+def _figure_html(fig, caption: str, *, prefix: str, svg: str | None = None) -> str:
+    inline = inline_svg(svg, prefix=prefix) if svg is not None else figure_svg(fig, prefix=prefix)
+    return (f"<figure>{inline}"
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
