@@ -53,9 +53,13 @@ def _defuse(value: object) -> object:
 
 
 def _is_plain(dtype) -> bool:
+    """Numbers, booleans and times: never text (an Arrow dictionary of strings is text)."""
     api = pd.api.types
-    return (api.is_bool_dtype(dtype) or api.is_numeric_dtype(dtype)
-            or api.is_datetime64_any_dtype(dtype) or api.is_timedelta64_dtype(dtype))
+    try:
+        return (api.is_bool_dtype(dtype) or api.is_numeric_dtype(dtype)
+                or api.is_datetime64_any_dtype(dtype) or api.is_timedelta64_dtype(dtype))
+    except TypeError:
+        return False
 
 
 def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -70,9 +74,11 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         if _is_plain(col.dtype) and not isinstance(col.dtype, pd.CategoricalDtype):
             continue
         values = col.astype(object)
-        new = values.map(_defuse)
-        if new.equals(values):
+        mask = values.map(is_formula).astype(bool)
+        if not mask.any():
             continue
+        new = values.copy()
+        new[mask] = "'" + values[mask].astype(str)
         if out is frame:
             out = frame.copy(deep=False)
         out.isetitem(i, new)
