@@ -60,8 +60,8 @@ def problems(fig, *, tolerance: float = 1.0) -> list[str]:
         if len(handles) > MAX_LEGEND:
             found.append(f"legend of {len(handles)} entries")
         colors = []
-        styles = [(getattr(h, "get_linestyle", lambda: None)(),
-                   getattr(h, "get_hatch", lambda: None)()) for h in handles]
+        styles = [(str(getattr(h, "get_linestyle", lambda: None)()),
+                   str(getattr(h, "get_hatch", lambda: None)())) for h in handles]
         for h in handles:
             getter = getattr(h, "get_facecolor", None) or getattr(h, "get_color", None)
             try:

@@ -84,7 +84,7 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
     labels = [f"{literal(t, 28)}  {int(a)} : {int(b)}" for t, a, b in
               zip(shown[term], shown["n_target"], shown["n_reference"], strict=True)]
     ax.set_yticks(ys, labels)
-    ax.set_ylim(len(ys) - 0.5, -0.5)
+    ax.set_ylim(max(len(ys), 1) - 0.5, -0.5)
     ax.set_xlim(-1.05 * span, 1.05 * span)
     ax.axvline(0, color="#333333", linewidth=0.8)
     t_name, r_name = literal(target, 30), literal(reference, 30)

@@ -97,7 +97,8 @@ class OutputFolder:
             raise OutputFolderError(
                 f"{str(root)!r} is not empty and holds no mediakit report: choose a new or empty "
                 "folder (mediakit never deletes files it did not write).")
-        extra = sorted(e for e in entries if e not in listed and not _is_parent(e, listed))
+        extra = sorted(e for e in entries
+                       if e not in listed and not _is_parent(root, e, listed))
         if extra:
             raise OutputFolderError(
                 f"{str(root)!r} holds a previous mediakit report plus {len(extra)} other "
@@ -164,6 +165,7 @@ def _all_entries(root: Path) -> set[str]:
     return out
 
 
-def _is_parent(entry: str, listed: set[str]) -> bool:
+def _is_parent(root: Path, entry: str, listed: set[str]) -> bool:
+    """A real folder (never a link) holding listed files."""
     prefix = entry.rstrip("/") + "/"
-    return any(f.startswith(prefix) for f in listed) and not (Path(entry).is_symlink())
+    return any(f.startswith(prefix) for f in listed) and not (root / entry).is_symlink()
