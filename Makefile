@@ -10,10 +10,10 @@ STAMP  := $(VENV)/.installed
 OUT    ?= report
 TORCH  ?= 2.13.0
 
-.PHONY: report test install lint gallery benchmark clean
+.PHONY: report test install lint gallery benchmark notebooks clean
 
 report: $(STAMP)
-	$(BIN)/mediakit report --example seeds --out $(OUT)
+	$(BIN)/mediakit report --example seeds --out $(OUT) --overwrite
 
 test: $(STAMP)
 	bash scripts/offline.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,6 +31,9 @@ $(STAMP): pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check mediakit tests benchmarks scripts
+
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/_build.py
 
 gallery: $(STAMP)
 	$(BIN)/python scripts/make_gallery.py

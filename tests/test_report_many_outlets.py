@@ -115,7 +115,7 @@ def test_every_warning_and_what_was_left_out_is_on_the_page(allsides):
     for w in ours:
         assert " ".join(str(w.message).split()) in flat, str(w.message)[:80]
     assert "Key differences" in page and "95% CI" in page
-    assert "Stories not drawn (" in page and "values not drawn" in page
+    assert "Stories not drawn (" in page and "Outlets not drawn in the per-group figures" in page
 
 
 @pytest.mark.corpora

@@ -81,17 +81,19 @@ def display_label(name: object) -> str:
 def palette_for(n: int) -> tuple[str, ...]:
     """A categorical palette with at least ``n`` distinct colours where possible, chosen by count.
 
-    Up to 8: Okabe & Ito (colour-blind safe). Up to 20: matplotlib's ``tab20`` (its ten
-    saturated colours first, then their light partners). Beyond: ``tab20``, ``tab20b`` and
-    ``tab20c`` (60 colours); past 60 colours repeat, and figures draw at most a dozen groups.
+    Up to 8: Okabe & Ito (colour-blind safe). Up to 18: matplotlib's ``tab20`` without its
+    greys (grey marks what belongs to no outlet), saturated colours first, then their light
+    partners. Beyond: ``tab20``, ``tab20b`` and ``tab20c`` without greys (52 colours); past that
+    colours repeat, and figures draw at most a dozen groups.
     """
     if n <= len(OKABE_ITO):
         return OKABE_ITO
     from matplotlib import colormaps
-    from matplotlib.colors import to_hex
+    from matplotlib.colors import rgb_to_hsv, to_hex
 
     def hexes(name: str) -> list[str]:
-        colors = [to_hex(c).upper() for c in colormaps[name].colors]
+        colors = [c for c in colormaps[name].colors if rgb_to_hsv(c[:3])[1] >= 0.15]
+        colors = [to_hex(c).upper() for c in colors]  # greys left out: grey means "no outlet"
         return colors[0::2] + colors[1::2]  # saturated first, then the light partners
 
     out = hexes("tab20")
@@ -105,7 +107,7 @@ def outlet_colors(outlets: Iterable[object]) -> dict[str, str]:
 
     Pass every outlet's occurrences (e.g. ``articles["outlet"]``): the outlets with the most
     articles get the first, most distinct colours of :func:`palette_for` (Okabe-Ito up to 8
-    outlets, ``tab20`` up to 20, 60 colours beyond). Pass the same, full list to every figure
+    outlets, ``tab20`` up to 18, 52 colours beyond). Pass the same, full list to every figure
     (``palette=outlet_colors(articles["outlet"])``) and an outlet keeps its colour everywhere.
 
     Parameters

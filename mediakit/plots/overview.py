@@ -154,10 +154,10 @@ def choose_focus(tables: Mapping[str, object], *, stories: Sequence[str] | None 
                                      + suggest(g, sorted(known)))
             ranked, _ = top_levels(articles[by], len(known))
             focus.groups, focus.groups_left = chosen, [g for g in ranked if g not in chosen]
-            reasons.append(f"{by} values as chosen")
+            reasons.append(f"{_plural(by)} as chosen")
         else:
             focus.groups, focus.groups_left = top_levels(articles[by], max_groups)
-            reasons.append(f"the {by} values with the most articles")
+            reasons.append(f"the {_plural(by)} with the most articles")
     focus.reason = " and ".join(reasons)
     return focus
 
@@ -168,6 +168,10 @@ def _left_out(items: Sequence[str], what: str, *, shown: int = 6) -> str:
     names = ", ".join(_short(i) for i in items[:shown])
     more = f" and {len(items) - shown} more" if len(items) > shown else ""
     return f" Not drawn ({len(items)} {what}): {names}{more}."
+
+
+def _plural(by: str) -> str:
+    return "outlets" if by == "outlet" else f"{by} values"
 
 
 def _short(text: object, n: int = 40) -> str:
@@ -191,7 +195,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
     coverage = tables.get("coverage")
     if coverage is not None and isinstance(getattr(coverage, "facts", None), pd.DataFrame):
         out += _coverage_panels(coverage, palette, focus)
-    groups_left = _left_out(focus.groups_left, f"{by} values with fewer articles")
+    groups_left = _left_out(focus.groups_left, f"{_plural(by)} with fewer articles")
     sentences = tables.get("sentences")
     if _has(sentences, "sentiment_compound", "position", by):
         cols = dict.fromkeys(["article_id", "sentence_id", by, "position", "sentiment_compound"])
@@ -219,7 +223,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
             out.append((f"estimates_{measure}",
                         f"{display_label(measure)} per {by}: estimate and 95% interval "
                         "(compare_groups); n = articles. The axis spans the scale's range (or "
-                        "includes zero)." + _left_out(ranked[MAX_ROWS:], f"{by} values"),
+                        "includes zero)." + _left_out(ranked[MAX_ROWS:], _plural(by)),
                         lambda ax, d=data, o=order: plots.plot_estimates(
                             d, y=by, order=o, palette=palette, ax=ax),
                         data, (6.5, 1.2 + 0.3 * max(2, len(order)))))
@@ -244,7 +248,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
         n_frames = data["measure"].astype(str).str.startswith("frame_").groupby(
             data["measure"]).any().sum()
         out.append(("frames", f"Frame profile: frame-term hits per sentence, per {by}."
-                    + _left_out(ranked[MAX_ROWS:], f"{by} values"),
+                    + _left_out(ranked[MAX_ROWS:], _plural(by)),
                     lambda ax, d=data, o=order: plots.plot_frames(d, y=by, order=o, ax=ax),
                     data, (max(6.0, 3.0 + 0.45 * n_frames), 2.8 + 0.24 * max(3, len(order)))))
     terms = tables.get("terms")
@@ -258,8 +262,8 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
         for target in targets:
             out.append((f"keyness_{target}",
                         f"Terms {target} uses more (right) and less (left) than the other "
-                        f"{by} values: signed G² with raw counts (compare_terms)."
-                        + _left_out(rest if len(present) > 2 else [], f"{by} values without "
+                        f"{_plural(by)}: signed G² with raw counts (compare_terms)."
+                        + _left_out(rest if len(present) > 2 else [], f"{_plural(by)} without "
                                     "a keyness figure (see tables/terms)"),
                         lambda ax, t=target: plots.plot_keyness(terms, target=t, by=by,
                                                                 palette=palette, ax=ax),

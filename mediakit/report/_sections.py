@@ -86,10 +86,10 @@ def _focus_html(focus) -> str:
         items.append(f"Stories covered by one outlet only, so no coverage map "
                      f"({len(focus.single_outlet)}): {esc(_names(focus.single_outlet))}.")
     if focus.groups:
-        items.append(f"{esc(focus.by)} values drawn in colour ({len(focus.groups)}): "
+        items.append(f"{_plural(focus.by).capitalize()} drawn in colour ({len(focus.groups)}): "
                      f"{esc(', '.join(focus.groups))}.")
     if focus.groups_left:
-        items.append(f"{esc(focus.by)} values not drawn in the per-group figures "
+        items.append(f"{_plural(focus.by).capitalize()} not drawn in the per-group figures "
                      f"({len(focus.groups_left)}; in the estimate figures and the tables): "
                      f"{esc(_names(focus.groups_left))}.")
     if not items:
@@ -97,6 +97,11 @@ def _focus_html(focus) -> str:
     reason = f" Chosen: {esc(focus.reason)}." if focus.reason else ""
     return (f'<p class="meta">Figures show a focus.{reason}</p><ul class="meta">'
             + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+
+
+def _plural(by: str) -> str:
+    """``outlets`` for the outlet column, ``<by> values`` for any other (escaped)."""
+    return "outlets" if by == "outlet" else f"{esc(by)} values"
 
 
 def _names(values, n: int = 15) -> str:
@@ -205,7 +210,7 @@ def key_differences(tables: dict, focus=None) -> str:
         elif diff is not None:
             text += "; " + diff
         if len(pool) < len(mine):
-            text += (f" (among the {len(pool)} {esc(by)} values with at least 2 articles; "
+            text += (f" (among the {len(pool)} {_plural(by)} with at least 2 articles; "
                      f"{len(mine) - len(pool)} with one article are descriptive only)")
         items.append(f"<li>{text}.</li>")
     if not items:
