@@ -46,10 +46,14 @@ _VOLATILE = [
 ]
 
 
+_LONG_NUMBER = re.compile(r"-?\d+\.\d{4,}")
+
+
 def _normal(text: str) -> str:
     for pattern, repl in _VOLATILE:
         text = pattern.sub(repl, text)
-    return text
+    # solver noise in the last digits (e.g. a linear SVM's weights): compare 3 decimals
+    return _LONG_NUMBER.sub(lambda m: f"{float(m.group()):.3f}", text)
 
 
 def _outputs(nb) -> list[list[tuple[str, str]]]:
@@ -127,7 +131,7 @@ def test_outlet_comparison_on_allsides_triplets_with_a_relative_path(corpora_dir
     text = _text(nb)
     assert "276 articles" in text and "92 stories" in text
     assert "'bias'" in text  # grouped by the outlets' rating
-    for number in ("-0.011", "-0.015", "-0.024", "13.09", "12.54"):  # the narrative's numbers
+    for number in ("-0.011", "-0.015", "-0.024", "13.091", "12.538"):  # the narrative's numbers
         assert number in text, number
     assert "Traceback" not in text and "TqdmWarning" not in text
 
