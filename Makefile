@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make report   runs the whole analysis on the bundled sample and writes report/ (HTML, figures, tables)
 #   make test     runs the whole test suite, offline (network cut off where the machine allows it)
+# and: make notebooks   regenerates notebooks/*.ipynb from notebooks/_build.py, executed with outputs
 # Both create the virtual environment .venv and install mediakit with its extras on first use.
 
 PYTHON ?= python3

@@ -217,8 +217,8 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
         labels = [f"fact {f}" for f in fact_ids]
     ax.set_yticks(range(len(fact_ids)), labels, fontsize=7)
     ax.set_ylabel("Fact (representative sentence)")
-    more = (f"; {n_hidden} more facts (carried by fewer outlets) not drawn" if n_hidden
-            else "")
+    more = (f"; {n_hidden} more facts not drawn (carried by as many or fewer outlets)"
+            if n_hidden else "")
     ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=18)
     ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
