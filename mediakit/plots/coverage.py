@@ -135,7 +135,7 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
                Line2D([], [], color="#444444", linestyle="--", label="partial")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=4,
               frameon=False, fontsize=7)
-    more = f"; {n_hidden} later sentences not drawn" if n_hidden else ""
+    more = f"\n{n_hidden} later sentences not drawn" if n_hidden else ""
     ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=24)
     return ax
 
@@ -217,8 +217,7 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
         labels = [f"fact {f}" for f in fact_ids]
     ax.set_yticks(range(len(fact_ids)), labels, fontsize=7)
     ax.set_ylabel("Fact (representative sentence)")
-    more = (f"; {n_hidden} more facts not drawn (carried by as many or fewer outlets)"
-            if n_hidden else "")
+    more = f"\n{n_hidden} more facts not drawn (as many or fewer outlets)" if n_hidden else ""
     ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=18)
     ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
