@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make report   runs the whole analysis on the bundled sample and writes report/ (HTML, figures, tables)
 #   make test     runs the whole test suite, offline (network cut off where the machine allows it)
+# and: make notebooks   regenerates notebooks/*.ipynb from notebooks/_build.py, executed with outputs
 # Both create the virtual environment .venv and install mediakit with its extras on first use.
 
 PYTHON ?= python3
@@ -10,10 +11,10 @@ STAMP  := $(VENV)/.installed
 OUT    ?= report
 TORCH  ?= 2.13.0
 
-.PHONY: report test install lint gallery benchmark clean
+.PHONY: report test install lint gallery benchmark notebooks clean
 
 report: $(STAMP)
-	$(BIN)/mediakit report --example seeds --out $(OUT)
+	$(BIN)/mediakit report --example seeds --out $(OUT) --overwrite
 
 test: $(STAMP)
 	bash scripts/offline.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,6 +32,9 @@ $(STAMP): pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check mediakit tests benchmarks scripts
+
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/_build.py
 
 gallery: $(STAMP)
 	$(BIN)/python scripts/make_gallery.py

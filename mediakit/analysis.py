@@ -52,8 +52,15 @@ class Analysis:
         The long tables behind ``actors``.
     notes : list of str
         What was skipped and why.
+    warnings : list of str
+        Every distinct warning raised while analysing (``"Category: message"``), in order; the
+        report shows each on its page.
+    skipped : list of dict
+        Inputs ``read_articles`` left out (``source``, ``row``, ``reason``; with
+        ``read_kws={"on_error": "skip"}``), recorded in the report and its manifest.
     params : dict
-        The options ``analyze`` was called with; ``manifest`` adds versions for reports.
+        The options ``analyze`` was called with (``by`` is the grouping column); ``manifest``
+        adds versions for reports.
     """
 
     articles: pd.DataFrame
@@ -67,6 +74,8 @@ class Analysis:
     entities: pd.DataFrame | None = None
     quotes: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     params: dict = field(default_factory=dict)
     lexicon: object | None = None
 
@@ -78,6 +87,10 @@ class Analysis:
             out["lexicons"] = [self.lexicon]
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.skipped:
+            out["skipped"] = [dict(s) for s in self.skipped]
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -97,55 +110,57 @@ class Analysis:
         return out
 
     def report(self, out_dir: str | Path, *, formats=("png", "svg", "pdf"),
-               title: str | None = None) -> list[Path]:
-        """Write the HTML report, every figure (``save_figure``) and every table (CSV).
+               title: str | None = None, stories=None, groups=None, max_stories: int = 3,
+               overwrite: bool = False) -> list[Path]:
+        """Write the HTML report, every figure (``save_figure``) and every table (CSV, Parquet).
 
-        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` with
-        ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv``;
-        ``manifest.json`` (versions, parameters, lexicon, SHA-256 of every input text). In the
-        CSV files a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-        return gets a leading ``'``, so a spreadsheet shows it instead of running it as a
-        formula (OWASP, CSV injection), and lines end with CRLF so a line break inside a cell
-        is always quoted; the frames in memory keep the text as it is.
+        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` (PNG
+        at 200 dpi; SVG and PDF vector, text kept as text) with
+        ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv`` and
+        ``tables/<name>.parquet``; ``manifest.json`` (versions, parameters, lexicon, warnings,
+        skipped inputs, SHA-256 of every input text, and the list of files written).
+
+        The folder must be new, empty, or hold a previous mediakit report (and nothing else):
+        that report is replaced wholly with ``overwrite=True``, so no stale file stays; anything
+        else raises ``OutputFolderError`` (a ``FileExistsError``). No symbolic link inside the
+        folder is followed.
+
+        Tables: the Parquet file is the exact table. The CSV is for spreadsheets and pandas:
+        a text cell that can run as a formula (starting with ``=``, ``@``, a tab or a carriage
+        return, or ``+``/``-`` unless followed by a space with no function call or ``|``) gets
+        a leading ``'`` (OWASP, CSV injection), so bullets such as ``- Officials said`` read
+        back exactly; lines end with CRLF so a line break inside a cell is always quoted.
+        ``tables/terms.csv`` keeps the 25 most distinctive terms on each side per group; the
+        full keyness table is ``tables/terms.parquet``. ``source`` paths are written relative
+        to the inputs' common folder. The frames in memory are not changed.
+
+        Parameters
+        ----------
+        out_dir : str or Path
+            Output folder.
+        formats : sequence of {"png", "svg", "pdf"}
+            Figure formats.
+        title : str, optional
+            Page title.
+        stories : sequence of str, optional
+            Stories drawn story by story (coverage, presence, actors); default the
+            ``max_stories`` stories covered by the most outlets. The page says what is left out.
+        groups : sequence of str, optional
+            Values of the analysis's ``by`` column drawn; default the 8 with the most articles.
+        max_stories : int
+            Stories (and keyness targets) drawn when ``stories`` is not given.
+        overwrite : bool
+            Replace a previous mediakit report in ``out_dir``.
 
         Returns
         -------
         list of Path
             Every file written, the HTML page first.
         """
-        import json
+        from mediakit.report._build import write_full_report
 
-        import matplotlib.pyplot as plt
-
-        from mediakit import save_figure, write_report
-        from mediakit.plots.overview import standard_figures
-        from mediakit.report._csv import write_csv
-        from mediakit.report._paths import inside, unique_filenames
-        from mediakit.report.figures import build_manifest
-
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        figures = standard_figures(self)
-        written = [write_report(self, out, title=title, figures=figures)]
-        names = unique_filenames([item.name for item in figures])
-        fig_dir = out / "figures"
-        for item in figures:
-            path = inside(fig_dir.resolve() if fig_dir.exists() else _mkdir(fig_dir),
-                          names[item.name])
-            written += save_figure(item.figure, path, formats=formats, data=item.data,
-                                   manifest=self.manifest, articles=self.articles)
-            plt.close(item.figure)
-        table_dir = _mkdir(out / "tables")
-        table_names = unique_filenames(self.tables())
-        for name, frame in self.tables().items():
-            path = inside(table_dir, table_names[name] + ".csv")
-            written.append(write_csv(frame, path))
-        record = build_manifest(self.manifest, articles=self.articles)
-        path = out / "manifest.json"
-        path.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",
-                        encoding="utf-8")
-        written.append(path)
-        return written
+        return write_full_report(self, out_dir, formats=formats, title=title, stories=stories,
+                                 groups=groups, max_stories=max_stories, overwrite=overwrite)
 
     def __repr__(self) -> str:
         n_out = self.articles["outlet"].nunique() if "outlet" in self.articles else 0
@@ -160,15 +175,21 @@ class Analysis:
         return text + "; .report(out_dir) writes everything)"
 
 
-def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: bool | None = None,
-            kinds=None, n_boot: int = 2000, n_jobs: int = 1, progress: bool | None = None,
-            read_kws: dict | None = None) -> Analysis:
+def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
+            stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,
+            n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None
+            ) -> Analysis:
     """Run the whole comparison on a corpus: read, split, score, compare.
 
     Parameters
     ----------
     source : path, glob, DataFrame or list of dicts
         Anything :func:`mediakit.read_articles` reads (e.g. ``mk.load_example("seeds")``).
+    by : str
+        Column the outlet-level comparisons group by (estimates, frames, keyness): ``"outlet"``
+        (default) or any article column, e.g. ``"bias"``. Coverage stays per outlet.
+    outlets : sequence of str, optional
+        Analyse only these outlets (the others are left out, with a note).
     lexicon : str, path, dict or Lexicon
         Frame lexicon for :func:`mediakit.score_frames` (default ``"policy_frames"``).
     stories : {"auto", "given", "group"}
@@ -195,6 +216,8 @@ def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: b
     -------
     Analysis
         The frames and tables; ``.report(out_dir)`` writes the HTML report, figures and CSVs.
+        Every distinct warning raised on the way is re-issued once (pointing at the caller) and
+        kept in ``Analysis.warnings``.
 
     Examples
     --------
@@ -207,6 +230,8 @@ def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: b
     >>> result.coverage is not None and result.groups is not None
     True
     """
+    import warnings
+
     from mediakit._validation import check_choice
 
     check_choice("stories", stories, STORY_MODES)
@@ -214,31 +239,76 @@ def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: b
         raise TypeError(f"actors must be True, False or None, got {actors!r}.")
     if read_kws is not None and not isinstance(read_kws, dict):
         raise TypeError(f"read_kws must be a dict or None, got {type(read_kws).__name__}.")
-    params = {"lexicon": lexicon if isinstance(lexicon, str) else getattr(lexicon, "name", "custom"),
+    if not isinstance(by, str) or not by:
+        raise TypeError(f"by must be a column name (str), got {by!r}.")
+    if isinstance(outlets, str):
+        outlets = [outlets]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _analyze(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+                          actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
+                          progress=progress, read_kws=read_kws)
+    seen: dict[str, warnings.WarningMessage] = {}
+    for w in caught:
+        seen.setdefault(f"{w.category.__name__}: {' '.join(str(w.message).split())}", w)
+    result.warnings = list(seen)
+    for w in seen.values():
+        warnings.warn(str(w.message), w.category, stacklevel=2)
+    return result
+
+
+def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs, progress,
+             read_kws) -> Analysis:
+    params = {"by": by, "outlets": list(outlets) if outlets is not None else None,
+              "lexicon": lexicon if isinstance(lexicon, str) else getattr(lexicon, "name", "custom"),
               "stories": stories, "actors": actors, "kinds": kinds, "n_boot": n_boot}
     notes: list[str] = []
     mk = importlib.import_module("mediakit")
 
     articles = mk.read_articles(source, progress=progress, **(read_kws or {}))
+    skipped = [dict(s) for s in articles.attrs.get("skipped", [])]
+    if by not in articles.columns:
+        from mediakit._errors import SchemaError
+        from mediakit._validation import suggest
+
+        cols = [str(c) for c in articles.columns if c != "text"]
+        raise SchemaError(f"by={by!r} is not a column of the articles (columns: "
+                          f"{', '.join(cols)})." + suggest(by, cols))
+    if outlets is not None:
+        from mediakit._validation import suggest
+
+        known = sorted({str(o) for o in articles["outlet"].dropna()})
+        wanted = [str(o) for o in outlets]
+        for name in wanted:
+            if name not in known:
+                raise ValueError(f"outlet {name!r} is not in the articles." + suggest(name, known))
+        left = [o for o in known if o not in wanted]
+        articles = articles[articles["outlet"].astype(str).isin(wanted)].reset_index(drop=True)
+        if left:
+            notes.append(f"Only the chosen outlets were analysed ({len(wanted)}); "
+                         f"{len(left)} left out: {', '.join(left[:10])}"
+                         + (f" and {len(left) - 10} more." if len(left) > 10 else "."))
     if _should_group(articles, stories):
         articles = mk.group_stories(articles, progress=progress)
         notes.append(f"Stories were grouped with group_stories: {articles['story_id'].nunique()} "
                      "stories.")
-    sentences = mk.split_sentences(articles, progress=progress)
+    carried = () if by in ("outlet", "story_id", "published") else (by,)
+    sentences = mk.split_sentences(articles, carry=carried, progress=progress)
     sentences = mk.score_sentiment(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
     lex = mk.load_lexicon(lexicon)
     sentences = mk.score_frames(sentences, lex, kinds=kinds, progress=progress)
     sentences = mk.score_readability(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
-    readability = _article_rows(sentences)
+    readability = _article_rows(sentences, by)
 
-    group_kws = {"kinds": kinds, "n_boot": n_boot, "n_perm": n_boot, "progress": progress}
+    group_kws = {"by": by, "kinds": kinds, "n_boot": n_boot, "n_perm": n_boot,
+                 "progress": progress}
     measures = [m for m in GROUP_MEASURES if m in sentences.columns]
     groups = mk.compare_groups(sentences, measures=measures, **group_kws)
     frame_cols = [c for c in sentences.columns
                   if str(c).startswith("frame_") and c != "frame_terms"]
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
     n_outlets = articles["outlet"].nunique()
-    terms = mk.compare_terms(sentences, kinds=kinds) if n_outlets > 1 else None
+    terms = mk.compare_terms(sentences, by=by, kinds=kinds) if articles[by].nunique() > 1 else None
     coverage = mk.compare_coverage(sentences, kinds=kinds, progress=progress)
     if n_outlets < 2:
         notes.append("Only one outlet: keyness and coverage have nothing to compare against.")
@@ -260,7 +330,9 @@ def analyze(source, *, lexicon="policy_frames", stories: str = "auto", actors: b
     return Analysis(articles=articles, sentences=sentences, readability=readability,
                     groups=groups, frames=frames, terms=terms, coverage=coverage,
                     actors=actor_table, entities=entities, quotes=quotes, notes=notes,
-                    params=params, lexicon=lex)
+                    skipped=skipped, params=params, lexicon=lex)
+
+
 
 
 def _should_group(articles: pd.DataFrame, stories: str) -> bool:
@@ -271,16 +343,11 @@ def _should_group(articles: pd.DataFrame, stories: str) -> bool:
     return none_given and bool(articles.groupby("outlet").size().gt(1).any())
 
 
-def _article_rows(sentences: pd.DataFrame) -> pd.DataFrame:
+def _article_rows(sentences: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
     cols = [c for c in sentences.columns if str(c).startswith("readability_")]
-    keep = [c for c in ("article_id", "outlet", "story_id") if c in sentences.columns] + cols
+    ids = dict.fromkeys(["article_id", "outlet", by, "story_id"])
+    keep = [c for c in ids if c in sentences.columns] + cols
     if not cols:
         return sentences[keep].iloc[0:0]
     rows = sentences[sentences[cols].notna().any(axis=1)]
     return rows[keep].drop_duplicates("article_id").reset_index(drop=True)
-
-
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
-

@@ -103,3 +103,27 @@ def test_script_in_article_text_does_not_run(chromium, tmp_path):
     assert not [a for _, a in parsed.tags if "data-pwned" in a or "onerror" in a]
     # the payload is on the page as text
     assert dom.count("&lt;script&gt;document.title='PWNED'&lt;/script&gt;") >= 3
+
+
+def test_full_report_page_renders_summary_warnings_and_figures(chromium, tmp_path):
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = mk.analyze(mk.load_example("seeds"), actors=False, n_boot=100)
+        written = result.report(tmp_path / "out", formats=("svg",))
+    page = written[0]
+    dom = _run(chromium, tmp_path, "--dump-dom", page.as_uri()).stdout
+    parser = _Elements()
+    parser.feed(dom)
+    tags = [t for t, _ in parser.tags]
+    assert tags.count("svg") >= 6  # the figures, inline
+    for heading in ("Key differences", "Warnings (1)", "What is compared", "Provenance"):
+        assert heading in dom, heading
+    assert "descriptive only" in dom and "WideIntervalWarning" in dom
+    shot = tmp_path / "top.png"
+    _run(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    with Image.open(shot) as image:
+        gray = image.convert("L")
+        dark = sum(gray.histogram()[:200]) / (gray.width * gray.height)
+    assert dark > 0.02

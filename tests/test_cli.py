@@ -6,6 +6,7 @@ import html
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import mediakit as mk
@@ -78,3 +79,83 @@ def test_help_and_module_entry_point():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "--example" in done.stdout and "exit codes" in done.stdout
+
+
+def test_report_help_lists_the_options():
+    done = subprocess.run([sys.executable, "-m", "mediakit", "report", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    for flag in ("--by", "--outlets", "--story", "--text", "--outlet", "--title", "--id",
+                 "--published", "--on-error", "--overwrite", "--report-title"):
+        assert flag in done.stdout, flag
+
+
+def _other_columns_csv(path, corpora_dir, n_stories=6):
+    articles = pd.read_json(corpora_dir / "allsides_triplets" / "articles.jsonl", lines=True)
+    keep = sorted(articles["story_id"].unique())[:n_stories]
+    articles = articles[articles["story_id"].isin(keep)]
+    frame = articles.rename(columns={"text": "body", "outlet": "source_name",
+                                     "article_id": "doc"})
+    frame.to_csv(path, index=False)
+    return frame
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(300)
+def test_csv_with_other_column_names_and_by_bias(tmp_path, corpora_dir, capsys):
+    frame = _other_columns_csv(tmp_path / "articles.csv", corpora_dir)
+    out = tmp_path / "out"
+    code = main(["report", str(tmp_path / "articles.csv"), "--text", "body", "--outlet",
+                 "source_name", "--id", "doc", "--by", "bias", "--out", str(out), "--no-actors",
+                 "--formats", "svg", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    page = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert "compared by <code>bias</code> (3 values)" in page
+    groups = pd.read_parquet(out / "tables" / "groups.parquet")
+    assert set(groups["bias"].dropna()) == set(frame["bias"])
+    articles = pd.read_parquet(out / "tables" / "articles.parquet")
+    assert sorted(articles["article_id"]) == sorted(frame["doc"].astype(str))
+    assert set(articles["outlet"]) == set(frame["source_name"])
+    # a second run into the same folder needs --overwrite, and says so with the flag
+    code = main(["report", str(tmp_path / "articles.csv"), "--text", "body", "--outlet",
+                 "source_name", "--id", "doc", "--out", str(out), "--no-actors", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and "--overwrite" in err and err.count("\n") == 1
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(300)
+def test_errors_suggest_flags_not_python(tmp_path, corpora_dir, capsys):
+    _other_columns_csv(tmp_path / "articles.csv", corpora_dir, n_stories=2)
+    code = main(["report", str(tmp_path / "articles.csv"), "--out", str(tmp_path / "o"),
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert "--text" in err and "text=" not in err
+    code = main(["report", str(tmp_path / "articles.csv"), "--text", "body", "--outlet",
+                 "source_name", "--id", "doc", "--by", "bais", "--out", str(tmp_path / "o"),
+                 "--quiet", "--no-actors"])
+    err = capsys.readouterr().err
+    assert code == 1 and "--by" in err and "bias" in err and "by=" not in err
+
+
+def test_outlets_and_story_choose_what_is_compared(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["report", "--example", "seeds", "--outlets", "outlet A,outlet B", "--story",
+                 "coalition-of-the-willing", "--out", str(out), "--formats", "svg", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    code = main(["report", "--example", "seeds", "--outlets", "outlet Z", "--out",
+                 str(tmp_path / "o2"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and "outlet Z" in err and err.count("\n") == 1
+
+
+def test_unexpected_errors_stay_one_line(tmp_path, capsys, monkeypatch):
+    import mediakit.analysis
+
+    def boom(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded\nwhile reading")
+
+    monkeypatch.setattr(mediakit.analysis, "_analyze", boom)
+    code = main(["report", "--example", "seeds", "--out", str(tmp_path / "o"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "RecursionError" in err

@@ -119,3 +119,66 @@ def test_import_changes_no_global_style():
     before = dict(mpl.rcParams)
     importlib.reload(importlib.import_module("mediakit.plots"))
     assert dict(mpl.rcParams) == before
+
+
+def test_palette_is_chosen_by_count_and_stays_distinct():
+    from mediakit.plots import outlet_colors
+
+    few = outlet_colors(["b", "a", "b"])
+    assert list(few) == ["b", "a"]  # most articles first
+    many = outlet_colors([f"outlet {i:02d}" for i in range(40)])
+    assert len(set(many.values())) == 40
+    assert "#7F7F7F" not in many.values()  # grey is kept for marks of no outlet
+
+
+def test_labels_from_data_are_literal_and_clipped():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from mediakit.plots._style import literal
+
+    table = pd.DataFrame({"comparison": "group", "outlet": ["$5 News$", "y" * 20_000],
+                          "measure": "sentiment_compound", "n": [3, 4],
+                          "estimate": [0.1, 0.2], "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]})
+    fig, ax = plt.subplots()
+    mk.plot_estimates(table, ax=ax)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(t._preprocess_math(t.get_text())[1] is False for t in ax.get_yticklabels())
+    assert max(len(label) for label in labels) < 60
+    assert literal("a  b\nc") == "a b c"
+    lo, hi = ax.get_xlim()
+    assert lo <= -1 and hi >= 1  # VADER's natural range, not the data's
+
+
+def test_sentiment_arc_draws_a_mean_per_group_beyond_twelve_articles():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    rows = [{"article_id": f"a{i}", "outlet": "AB"[i % 2], "position": p,
+             "sentiment_compound": float(rng.uniform(-1, 1))}
+            for i in range(30) for p in np.linspace(0, 1, 8)]
+    fig, ax = plt.subplots()
+    mk.plot_sentiment_arc(pd.DataFrame(rows), ax=ax)
+    assert len(ax.lines) == 2 + 1  # one mean line per outlet, plus the zero line
+    assert len(ax.collections) == 2  # one band per outlet
+    fig, ax = plt.subplots()
+    mk.plot_sentiment_arc(pd.DataFrame(rows), estimator="sentences", ax=ax)
+    assert len(ax.lines) == 30 + 1
+
+
+def test_presence_draws_at_most_max_facts_and_says_how_many_it_left_out(seeds_sentences):
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coverage = mk.compare_coverage(seeds_sentences)
+    n_facts = coverage.presence["fact_id"].nunique()
+    fig, ax = plt.subplots()
+    mk.plot_presence(coverage, max_facts=5, ax=ax)
+    assert len(ax.get_yticks()) == 5
+    assert f"{n_facts - 5} more facts" in ax.get_title(loc="left")

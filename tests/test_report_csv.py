@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import mediakit as mk
-from mediakit.report._csv import FORMULA_STARTS, defuse_formulas, write_csv
+from mediakit.report._csv import defuse_formulas, is_formula, write_csv, write_parquet
 
 matplotlib.use("Agg")
 
@@ -29,11 +29,11 @@ def _cells(path):
 
 
 def _formula_cells(path) -> list[str]:
-    """Cells a spreadsheet would run: starting with a formula character, and not a number."""
+    """Cells a spreadsheet could run as a formula (see ``is_formula``), and not a number."""
     found = []
     for row in _cells(path):
         for cell in row:
-            if cell.startswith(FORMULA_STARTS):
+            if is_formula(cell):
                 try:
                     float(cell)
                 except ValueError:
@@ -122,3 +122,72 @@ def test_report_tables_cannot_run_formulas(tmp_path):
     for name, frame in analysis.tables().items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
     assert analysis.articles["outlet"].tolist() == ["=Outlet A", "@Outlet B", "Outlet C"]
+
+
+def test_bullets_and_dashes_read_back_exactly_formulas_stay_defused(tmp_path):
+    # "- text" is the news bullet: no function call, no DDE: written as it is, so pandas gets
+    # back the text the offsets point into; anything that can run keeps OWASP's quote
+    text = ["- Officials said the plan (announced Monday) would start soon.", "+ 3 more",
+            "– an en dash", "-based on", "- =HYPERLINK(\"http://x\")", "- cmd|' /C calc'!A0",
+            "-2+3", "+SUM(1)"]
+    frame = pd.DataFrame({"text": text})
+    path = write_csv(frame, tmp_path / "t.csv")
+    back = pd.read_csv(path)["text"].tolist()
+    assert back[:3] == text[:3]
+    assert back[3:] == ["'" + t for t in text[3:]]
+    assert _formula_cells(path) == []
+
+
+def test_arrow_dictionary_and_string_columns_are_defused(tmp_path):
+    import pyarrow as pa
+
+    values = ['=HYPERLINK("http://evil.example","x")', "ok", "@SUM(1)"]
+    dictionary = pa.array(values).dictionary_encode()
+    frame = pd.DataFrame({
+        "dict": pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype)),
+        "arrow": pd.Series(values, dtype=pd.ArrowDtype(pa.string())),
+        "cat": pd.Categorical(values),
+        "string": pd.Series(values, dtype="string"),
+    })
+    path = write_csv(frame, tmp_path / "t.csv")
+    assert _formula_cells(path) == []
+    rows = _cells(path)
+    assert all(row[0].startswith("'=HYPERLINK") for row in rows[1:2])
+    # Parquet keeps every cell exactly
+    import pyarrow.parquet as pq
+
+    back = pq.read_table(write_parquet(frame, tmp_path / "t.parquet"))
+    for name in ("dict", "arrow", "cat", "string"):
+        assert back.column(name).to_pylist() == values
+
+
+def _check_round_trip(sentences, articles, tmp_path) -> int:
+    """Every sentence read back from CSV equals its offsets' slice (formula cells keep their
+    quote); from Parquet every cell is exact. Returns the number of rows starting with - or +."""
+    write_csv(sentences, tmp_path / "s.csv")
+    write_parquet(sentences, tmp_path / "s.parquet")
+    text = articles.set_index("article_id")["text"]
+    csv_back = pd.read_csv(tmp_path / "s.csv", keep_default_na=False, dtype={"article_id": str})
+    for r in csv_back.itertuples():
+        original = text[r.article_id][int(r.start):int(r.end)]
+        assert r.text == ("'" + original if is_formula(original) else original)
+    pq_back = pd.read_parquet(tmp_path / "s.parquet")
+    assert pq_back["text"].tolist() == sentences["text"].tolist()
+    assert [text[a][s:e] for a, s, e in zip(pq_back.article_id, pq_back.start, pq_back.end,
+                                            strict=True)] == pq_back["text"].tolist()
+    return int(sentences["text"].str.match(r"[-+]").sum())
+
+
+def test_seed_bullets_round_trip_through_csv(seeds_sentences, seeds_articles, tmp_path):
+    n_signed = _check_round_trip(seeds_sentences, seeds_articles, tmp_path)
+    assert n_signed >= 1  # the seeds' bullets start with "-"
+    # and none of them is defused: they are text, not formulas
+    bullets = seeds_sentences[seeds_sentences["text"].str.startswith("-")]
+    assert not any(is_formula(t) for t in bullets["text"])
+
+
+@pytest.mark.corpora
+@pytest.mark.timeout(300)
+def test_sentences_csv_and_parquet_round_trip_offsets_on_a_real_corpus(tmp_path, corpora_dir):
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl")
+    _check_round_trip(mk.split_sentences(articles), articles, tmp_path)

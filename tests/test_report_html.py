@@ -93,5 +93,5 @@ def test_report_limits_quoted_stories(tmp_path):
         setattr(cov, name, pd.concat([frame, frame.assign(story_id="s2")], ignore_index=True))
     page = mk.write_report(tables, tmp_path, max_stories=1).read_text(encoding="utf-8")
     section = page[page.index("What each outlet reported and left out"):]
-    assert "Showing the first 1 of 2 stories" in section
+    assert "Showing 1 of 2 stories" in section
     assert "story s1" in section and "story s2" not in section

@@ -323,7 +323,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
             f"Fewer than {MIN_ARTICLES} articles in group(s) {shown}: with so few articles the "
             "bootstrap interval is undefined (1 article) or far too unstable to trust, and "
             "differences cannot reach significance. Read the estimates as descriptive.",
-            WideIntervalWarning, stacklevel=2)
+            WideIntervalWarning, stacklevel=3)  # past the dask_aware wrapper: the caller's line
     table.attrs["compare_groups"] = {
         "by": by, "stat": stat, "threshold": cut, "unit": unit, "weights": weights,
         "kinds": list(kinds) if "kind" in data.columns else "all rows (no kind column)",

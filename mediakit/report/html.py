@@ -38,14 +38,19 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def write_report(result, out_dir: str | Path, *, title: str | None = None,
                  filename: str = "index.html", max_rows: int = 40, max_stories: int = 10,
-                 figures=None) -> Path:
+                 figures=None, focus=None, extra_warnings=(), _folder=None,
+                 _svgs=None) -> Path:
     """Write one self-contained HTML page with the figures and tables of an analysis.
 
-    The page holds: the articles compared; each figure as inline SVG (the same figures
-    :meth:`mediakit.Analysis.report` saves); for every story and outlet the facts only it
-    reported and the facts others reported that it left out, quoted with their sentences; the
-    comparison tables; and the provenance (versions, SHA-256 of every input text). It loads no
-    external resource, runs no script, and escapes all text from the articles and metadata.
+    The page holds, in order: a plain-language summary of the key differences with their
+    uncertainty; every warning of the run, the notes and the skipped inputs; what is compared
+    and what the figures leave out; the articles; each figure as inline SVG (the same figures
+    :meth:`mediakit.Analysis.report` saves); for each story drawn and each outlet the facts
+    only it reported and the facts others reported that it left out, quoted with their
+    sentences; the comparison tables (key columns first); and the provenance as a list
+    (versions, parameters, SHA-256 of every input text). Paths of input files are shown
+    relative to their common folder. It loads no external resource, runs no script, and
+    escapes all text from the articles and metadata.
 
     Parameters
     ----------
@@ -66,37 +71,45 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     figures : list, optional
         Figures already drawn for this result (``mediakit.plots.overview.standard_figures``);
         by default they are drawn here and closed after use. Given figures are left open.
+    focus : Focus, optional
+        What the figures draw (``mediakit.plots.overview.choose_focus``); default chosen by
+        coverage.
+    extra_warnings : sequence of str
+        Warnings raised after the analysis (e.g. while drawing), shown with the others.
 
     Returns
     -------
     Path
         The HTML file written.
     """
-    from mediakit.plots.overview import standard_figures, tables_of
+    from mediakit.plots.overview import choose_focus, standard_figures, tables_of
+    from mediakit.report._output import safe_open
 
-    tables = tables_of(result)
+    tables = dict(tables_of(result))
     check_positive_int("max_rows", max_rows)  # head(-1) would silently drop the last row
     check_positive_int("max_stories", max_stories)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     target = inside(out, safe_filename(filename, default="index.html"))
     page_title = title or "mediakit report"
+    focus = focus or choose_focus(tables, max_stories=min(max_stories, 3))
+    tables = _sections.relative_paths(tables)
+    tables["extra_warnings"] = list(extra_warnings)
 
-    parts = [f"<h1>{_e(page_title)}</h1>", _sections.summary(tables)]
-    notes = tables.get("notes") or []
-    if notes:
-        parts.append('<div class="note"><p><strong>Notes</strong></p><ul>'
-                     + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul></div>")
+    parts = [f"<h1>{_e(page_title)}</h1>", _sections.key_differences(tables, focus),
+             _sections.warnings_box(tables), _sections.summary(tables, focus)]
     owned = figures is None
-    items = standard_figures(tables) if owned else list(figures)
+    items = standard_figures(tables, focus=focus) if owned else list(figures)
     if items:
         parts.append("<h2>Figures</h2>")
         for k, item in enumerate(items):
-            parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}"))
+            svg = _svgs[k] if _svgs is not None else None
+            parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}", svg=svg))
             if owned:
                 _close(item.figure)
-    parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories))
-    parts.append(_sections.tables_section(tables, max_rows=max_rows))
+    parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories,
+                                            stories=focus.stories))
+    parts.append(_sections.tables_section(tables, max_rows=max_rows, by=focus.by))
     parts.append(_sections.provenance(tables))
 
     body = "\n".join(p for p in parts if p)
@@ -107,22 +120,31 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
         f"<title>{_e(page_title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"{body}\n</body>\n</html>\n"
     )
-    target.write_text(page, encoding="utf-8")
+    if _folder is not None:
+        with _folder.open(target.name, "w") as handle:
+            handle.write(page)
+    else:
+        with safe_open(target, "w") as handle:
+            handle.write(page)
     return target
 
 
-def figure_svg(fig, *, prefix: str) -> str:
+def figure_svg(fig, *, prefix: str, tight: bool = True) -> str:
     """The figure as an inline ``<svg>`` element, its ids prefixed so several can share a page."""
     import matplotlib
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "mediakit", "svg.fonttype": "none"}), \
             warnings.catch_warnings():
-        # very long outlet names can defeat constrained layout; bbox_inches="tight" still fits
+        # labels are clipped (plots._style.literal), so constrained layout applies; just in case
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-        fig.savefig(buffer, format="svg", bbox_inches="tight",
+        fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
                     metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
+    return inline_svg(buffer.getvalue(), prefix=prefix)
+
+
+def inline_svg(svg: str, *, prefix: str) -> str:
+    """An SVG document as an inline ``<svg>`` element with ids prefixed (see ``figure_svg``)."""
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     # matplotlib repeats each drawn string in a comment (escaped); the page does not need it
@@ -133,8 +155,9 @@ def figure_svg(fig, *, prefix: str) -> str:
     return svg
 
 
-def _figure_html(fig, caption: str, *, prefix: str) -> str:
-    return (f"<figure>{figure_svg(fig, prefix=prefix)}"
+def _figure_html(fig, caption: str, *, prefix: str, svg: str | None = None) -> str:
+    inline = inline_svg(svg, prefix=prefix) if svg is not None else figure_svg(fig, prefix=prefix)
+    return (f"<figure>{inline}"
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
