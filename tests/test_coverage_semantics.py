@@ -129,7 +129,10 @@ def test_seeds_headline_pair_is_not_one_fact(seeds_sentences, seeds_cov):
     putin = s[s["text"].str.startswith("Therefore, we must intensify our pressure on Putin")]
     assert len(head) == 1 and len(putin) == 1
     facts = seeds_cov.facts.set_index(["article_id", "sentence_id"])["fact_id"]
-    key = (lambda r: (r["article_id"].iloc[0], int(r["sentence_id"].iloc[0])))
+
+    def key(rows):
+        return rows["article_id"].iloc[0], int(rows["sentence_id"].iloc[0])
+
     assert facts[key(head)] != facts[key(putin)]
     row = seeds_cov.alignment.set_index(["article_id", "sentence_id"]).loc[key(head)]
     assert row["status"] != "shared" and row["similarity"] < seeds_cov.params["shared"]

@@ -189,16 +189,17 @@ def _coverage_panels(coverage, palette, *, max_stories: int) -> list[tuple]:
         data = facts[facts[story_col].astype(str) == story]
         out.append((f"coverage_map_{story}",
                     f"Coverage map of story {story}: each outlet's content sentences in reading "
-                    "order; filled boxes match no sentence of another outlet, lines join aligned "
-                    "sentences (solid shared, dashed partial).",
+                    "order; filled boxes are facts no other outlet carries, solid lines join "
+                    "sentences of one fact, dashed lines related sentences (not carried), each "
+                    "with its similarity.",
                     lambda ax, s=story: plot_coverage_map(coverage, story=s, palette=palette,
                                                           ax=ax),
                     data, coverage_figure_size(coverage, story)))
         pres = coverage.presence[coverage.presence[story_col].astype(str) == story]
         n_facts = pres["fact_id"].nunique()
         out.append((f"presence_{story}",
-                    f"Facts of story {story} and the outlets that carry them (grey outline: "
-                    "not reported).",
+                    f"Facts of story {story} and the outlets that carry them (outlined: "
+                    "related, not carried; grey: absent).",
                     lambda ax, s=story: plot_presence(coverage, story=s, palette=palette, ax=ax),
                     pres, (7.5, 1.4 + 0.26 * n_facts)))
     return out
