@@ -200,7 +200,8 @@ def _ones(rows: np.ndarray, cols: np.ndarray, n: int, width: int):
     """n x width CSR matrix with 1 at each distinct (row, col)."""
     from scipy import sparse
 
-    out = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, width))
+    out = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                            shape=(n, width))
     out.sum_duplicates()
     out.data[:] = 1.0
     return out

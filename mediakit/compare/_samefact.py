@@ -71,18 +71,22 @@ class StoryFeatures(NamedTuple):
 def story_features(feats, rows=None, *, xw=None, xc=None) -> StoryFeatures:
     """:class:`StoryFeatures` of rows ``rows`` (default all) of a
     :class:`~mediakit.compare._features.SentenceFeatures`; ``xw``, ``xc`` when already made."""
-    pick = (lambda m: m) if rows is None else (lambda m: m[rows])
-    sets = [compact(pick(m)) for m in (feats.content, feats.names, feats.numbers, feats.tokens,
-                                        feats.bigrams, feats.trigrams)]
+    # every row at once: the columns are numbered densely already, no copy needed
+    pick = (lambda m: m) if rows is None else (lambda m: compact(m[rows]))
+    sets = [pick(m) for m in (feats.content, feats.names, feats.numbers, feats.tokens,
+                              feats.bigrams, feats.trigrams)]
     sizes = [np.diff(m.indptr).astype(np.float64) for m in sets]
-    return StoryFeatures(unit_rows(pick(feats.words)) if xw is None else xw,
-                         unit_rows(pick(feats.chars)) if xc is None else xc,
-                         *sets, *sizes, pick(feats.n_tokens).astype(np.float64))
+    tokens = feats.n_tokens if rows is None else feats.n_tokens[rows]
+    return StoryFeatures(unit_rows(feats.words if rows is None else feats.words[rows])
+                         if xw is None else xw,
+                         unit_rows(feats.chars if rows is None else feats.chars[rows])
+                         if xc is None else xc,
+                         *sets, *sizes, tokens.astype(np.float64))
 
 
 def _row_dots(x, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     both = x[rows].multiply(x[cols]).tocsr()
-    return np.asarray(both.sum(axis=1)).ravel()
+    return np.asarray(both.sum(axis=1, dtype=np.float64)).ravel()
 
 
 def shared_counts(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -264,6 +264,7 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     aligned = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
     feats = sentence_features(sent["_text"].to_numpy()[aligned].tolist())
     xw, xc = unit_rows(feats.words), unit_rows(feats.chars)
+    feats = feats._replace(words=None, chars=None)  # xw, xc replace them: free the memory
     parts = []
     start = 0
     for idx in _progress(groups, enabled=progress, desc="aligning stories"):
