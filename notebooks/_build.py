@@ -74,11 +74,14 @@ mk.plot_sentiment_arc(scored, ax=ax);
     md("""
 ## 3. What each outlet reported, and left out
 
-`compare_coverage` aligns the sentences of the two outlets. In the coverage map each column is an
-outlet's article in reading order; filled boxes are sentences that match nothing in the other
-outlet, lines join sentences that say the same thing (solid: shared wording, dashed: partial
-overlap). The presence matrix and the omissions table work on facts: aligned sentences grouped
-together, at most one sentence per article.
+`compare_coverage` aligns the sentences of the two outlets and groups sentences that state the
+same fact (at most one per article). `presence` says, for every fact and outlet, whether the
+outlet *carries* it (one of its sentences is part of it), is *related* to it (a sentence resembles
+it below the same-fact level: a hint, not carrying) or lacks it (*absent*); the summary, the
+omissions, the figures and the report are all read from it. In the coverage map each column is an
+outlet's article in reading order; filled boxes are facts no other outlet carries, solid lines
+join sentences of one fact, dashed lines related ones, each labelled with its similarity (the
+calibrated probability that the two state the same fact).
 """),
     code("""
 coverage = mk.compare_coverage(sentences)
@@ -89,10 +92,12 @@ fig, ax = plt.subplots(figsize=(8, 7), layout="constrained")
 mk.plot_coverage_map(coverage, ax=ax);
 """),
     md("""
-The omissions table lists, for each outlet, the facts another outlet carries and it does not.
+The omissions table lists, for each outlet, the facts another outlet carries and it does not;
+when the outlet has a related sentence, both sentences are there with their similarity.
 """),
     code("""
-coverage.omissions[["outlet", "text", "carried_by"]]
+coverage.omissions[["outlet", "status", "similarity", "fact_sentence", "related_sentence",
+                    "carried_by"]]
 """),
     md("""
 ## 4. Words each outlet uses more
@@ -220,7 +225,9 @@ mk.plot_keyness(terms, target=first, by=GROUP, ax=ax);
 ## Coverage of one story
 
 Coverage is compared story by story, between outlets. We draw the story whose articles share the
-largest part of their sentences (among articles short enough to read in one figure).
+largest part of their facts (among articles short enough to read in one figure); the presence
+matrix shows each outlet's status for every fact (filled: carried, outlined: related, grey:
+absent).
 """),
     code("""
 coverage = mk.compare_coverage(sentences)

@@ -18,12 +18,13 @@ STORY = "s1"
 
 
 def _coverage():
-    """Outlet A: headline + 2 body; outlet B: 3 body. A1~B0 shared, A2~B2 partial."""
+    """Outlet A: headline + 3 body; outlet B: 3 body. A1~B0 one fact; A2~B2 related only."""
     facts = pd.DataFrame({
         "story_id": STORY,
-        "fact_id": [0, 1, 1, 2, 3, 4, 4],
-        "text": ["Head A", "Shared fact", "Shared fact", "Only A", "Only B", "Partly", "Partly"],
-        "n_outlets": [1, 2, 2, 1, 1, 2, 2],
+        "fact_id": [0, 1, 1, 2, 3, 4, 5],
+        "text": ["Head A", "Shared fact", "Shared fact", "Only A", "Only B", "Partly A",
+                 "Partly B"],
+        "n_outlets": [1, 2, 2, 1, 1, 1, 1],
         "outlet": ["A", "A", "B", "A", "B", "A", "B"],
         "article_id": ["a", "a", "b", "a", "b", "a", "b"],
         "sentence_id": [0, 1, 0, 3, 1, 2, 2],
@@ -44,19 +45,37 @@ def _coverage():
         "similarity": [0.8, 0.3, 0.1, 0.8, 0.1, 0.3],
         "status": ["shared", "partial", "unique", "shared", "unique", "partial"],
     })
+    na = pd.NA
     presence = pd.DataFrame({
-        "story_id": STORY, "fact_id": [0, 0, 1, 1, 2, 2, 3, 3, 4, 4],
-        "outlet": ["A", "B"] * 5,
-        "present": [True, False, True, True, True, False, False, True, True, True],
-        "first_position": [0.0, np.nan, 0.0, 0.0, 1.0, np.nan, np.nan, 0.5, 0.5, 1.0],
+        "story_id": STORY, "fact_id": [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+        "outlet": ["A", "B"] * 6,
+        "status": ["carried", "absent", "carried", "carried", "carried", "absent", "absent",
+                   "carried", "carried", "related", "related", "carried"],
+        "similarity": [np.nan, np.nan, 0.8, 0.8, np.nan, np.nan, np.nan, np.nan, np.nan, 0.3,
+                       0.3, np.nan],
+        "n_sentences": [1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1],
+        "first_rank": pd.array([1, na, 2, 1, 4, na, na, 2, 3, na, na, 3], dtype="Int64"),
+        "first_position": [0.0, np.nan, 0.0, 0.0, 1.0, np.nan, np.nan, 0.5, 0.5, np.nan,
+                           np.nan, 1.0],
+        "article_id": ["a", na, "a", "b", "a", na, na, "b", "a", "b", "a", "b"],
+        "sentence_id": pd.array([0, na, 1, 0, 3, na, na, 1, 2, 2, 2, 2], dtype="Int64"),
+        "fact_article_id": [na, na, "b", "a", na, na, na, na, na, "a", "b", na],
+        "fact_sentence_id": pd.array([na, na, 0, 1, na, na, na, na, na, 2, 2, na],
+                                     dtype="Int64"),
     })
     omissions = pd.DataFrame({
-        "story_id": STORY, "outlet": ["A", "B", "B"], "fact_id": [3, 0, 2],
-        "text": ["Only B", "Head A", "Only A"], "n_outlets": 1, "carried_by": ["B", "A", "A"],
-        "first_position": [0.5, 0.0, 1.0],
+        "story_id": STORY, "outlet": ["A", "A", "B", "B", "B"], "fact_id": [5, 3, 4, 0, 2],
+        "text": ["Partly B", "Only B", "Partly A", "Head A", "Only A"], "n_outlets": 1,
+        "carried_by": ["B", "B", "A", "A", "A"], "first_position": [1.0, 0.5, 0.5, 0.0, 1.0],
+        "status": ["related", "absent", "related", "absent", "absent"],
+        "similarity": [0.3, np.nan, 0.3, np.nan, np.nan],
+        "related_article_id": ["a", na, "b", na, na],
+        "related_sentence_id": pd.array([2, na, 2, na, na], dtype="Int64"),
+        "related_sentence": ["Partly A", na, "Partly B", na, na],
+        "fact_sentence": ["Partly B", na, "Partly A", na, na],
     })
     return SimpleNamespace(facts=facts, alignment=al, presence=presence, omissions=omissions,
-                           params={"by": "outlet", "story": "story_id"})
+                           params={"by": "outlet", "story": "story_id", "partial": 0.1})
 
 
 def test_coverage_map_one_box_per_sentence_unique_filled():
@@ -67,22 +86,20 @@ def test_coverage_map_one_box_per_sentence_unique_filled():
     colors = outlet_colors(["A", "B"])
     # drawn outlet by outlet, in reading order (rank)
     ordered = cov.facts.sort_values(["outlet", "article_id", "rank"])
-    al = cov.alignment
-    matched = set(zip(al.article_id[al.status != "unique"], al.sentence_id[al.status != "unique"],
-                      strict=True))
     n_filled = 0
     for box, rec in zip(boxes, ordered.itertuples(), strict=True):
-        if (rec.article_id, rec.sentence_id) not in matched:  # no match in any other outlet
+        if rec.n_outlets == 1:  # no other outlet carries its fact (presence)
             n_filled += 1
             assert box.get_facecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
         else:
             assert box.get_facecolor()[:3] == pytest.approx((1.0, 1.0, 1.0))
         assert box.get_edgecolor()[:3] == pytest.approx(to_rgba(colors[rec.outlet])[:3])
-    assert n_filled == 3  # A's headline, "Only A says", "Only B says"
-    # one line per aligned pair (symmetric rows drawn once), dashed for partial
+    assert n_filled == 5  # all but the shared fact's two sentences
+    # one solid line for the fact both carry, one dashed for the related pair (drawn once)
     styles = sorted(line.get_linestyle() for line in ax.lines)
     assert styles == ["-", "--"]
     labels = [t.get_text() for t in ax.texts]
+    assert "0.80" in labels and "0.30" in labels  # each line shows its similarity
     assert any(t.startswith("HEADLINE Head A") for t in labels)
     assert any(t.startswith("LEDE Shared fact in A") for t in labels)
     assert any(t.startswith("LEDE Shared fact in B") for t in labels)
@@ -100,14 +117,15 @@ def test_coverage_map_story_choice_and_type_errors():
 def test_presence_marks_equal_presence_table():
     cov = _coverage()
     ax = mk.plot_presence(cov)
-    present = cov.presence[cov.presence.present]
+    pres = cov.presence
     filled = [c for c in ax.collections if c.get_label() in {"A", "B"}]
     assert [c.get_label() for c in filled] == ["A", "B"]
-    assert [len(c.get_offsets()) for c in filled] == [
-        int((present.outlet == "A").sum()), int((present.outlet == "B").sum())]
+    for status, size in (("carried", 70), ("related", 46), ("absent", 18)):
+        drawn = sum(len(c.get_offsets()) for c in ax.collections
+                    if len(c.get_sizes()) and c.get_sizes()[0] == size)
+        assert drawn == int((pres.status == status).sum()), status
     # facts carried by both outlets come first
-    first_two = {t.get_text() for t in ax.get_yticklabels()[:2]}
-    assert first_two == {"Shared fact", "Partly"}
+    assert ax.get_yticklabels()[0].get_text() == "Shared fact"
     # a bare presence table works too (labelled by fact id)
     ax2 = mk.plot_presence(cov.presence, ax=plt.figure().gca())
     assert len(ax2.get_yticklabels()) == cov.presence.fact_id.nunique()
@@ -152,13 +170,17 @@ def test_seeds_coverage_map_draws_every_content_sentence(seeds_sentences):
     ax = mk.plot_coverage_map(cov)
     content = seeds_sentences[seeds_sentences.kind.isin(["headline", "body", "bullet"])]
     assert len([p for p in ax.patches if isinstance(p, Rectangle)]) == len(content)
-    linked = cov.alignment[cov.alignment.status.isin(["shared", "partial"])]
-    pairs = {frozenset([(r.article_id, r.sentence_id), (r.other_article_id, r.other_sentence_id)])
+    # one line per pair of sentences given as evidence in presence (carried or related)
+    linked = cov.presence[cov.presence.fact_sentence_id.notna()]
+    pairs = {frozenset([(r.article_id, r.sentence_id), (r.fact_article_id, r.fact_sentence_id)])
              for r in linked.itertuples()}
     assert len(ax.lines) == len(pairs) > 0
+    styles = {line.get_linestyle() for line in ax.lines}
+    assert styles == ({"-"} if (linked.status == "carried").any() else set()) | (
+        {"--"} if (linked.status == "related").any() else set())
     assert any(t.get_text().startswith("HEADLINE Allies Forge Ahead") for t in ax.texts)
-    # a filled box (no match in the other outlet) never has a line
-    ends = {(round(x, 6), round(y, 6)) for line in ax.lines
+    # a filled box (its fact has no other carrier) never has a solid line
+    ends = {(round(x, 6), round(y, 6)) for line in ax.lines if line.get_linestyle() == "-"
             for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
     for box in ax.patches:
         if isinstance(box, Rectangle) and box.get_facecolor()[:3] != (1.0, 1.0, 1.0):

@@ -74,9 +74,11 @@ def test_report_quotes_unique_and_omitted_facts_per_outlet(tmp_path):
     page = mk.write_report(_tables(), tmp_path).read_text(encoding="utf-8")
     section = page[page.index("What each outlet reported and left out"):]
     a_part = section[:section.index("<h3>B&lt;script")]
-    # A alone carries its headline and "Only A says"; it lacks "Only B says"
+    # A alone carries its headline and "Only A says"; it lacks "Only B says" and "Partly B",
+    # to which its "Partly A" is related: both sentences shown, with the similarity
     assert "Only A says &lt;script&gt;" in a_part and "Head A &lt;b&gt;" in a_part
-    assert "Reported by others, not by A (1)" in a_part and "Only B says" in a_part
+    assert "Reported by others, not by A (2)" in a_part and "Only B says" in a_part
+    assert "Partly B" in a_part and "A: related, not the same fact — similarity 0.30" in a_part
 
 
 def test_report_filename_cannot_escape(tmp_path):

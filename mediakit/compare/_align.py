@@ -1,4 +1,4 @@
-"""Sentence similarity within one story: candidates, TF-IDF over words and characters.
+"""Sentence similarity within one story: candidates, cosines over words and characters.
 
 Private helpers of :func:`mediakit.compare_coverage`. Everything here works on one story at a
 time, and each sentence is compared with a bounded number of candidates
@@ -18,18 +18,16 @@ from mediakit.compare._features import (  # noqa: F401  (matching_key, word_toke
 )
 
 
-def _tfidf(counts):
-    """Sublinear TF-IDF with smoothed idf fitted on these rows only, rows L2-normalised.
+def unit_rows(counts):
+    """Sublinear term frequency (1 + log tf), rows L2-normalised; no idf.
 
-    Same weights as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` fitted on the rows.
+    Every row is weighted on its own, so a pair of rows gets the same cosine whatever the
+    other rows (``TfidfVectorizer(use_idf=False, sublinear_tf=True)`` on each row alone).
     """
     x = compact(counts)
     if x.nnz == 0:
         return x
-    inverse = x.indices
-    df = np.bincount(inverse, minlength=x.shape[1])
-    idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
-    x.data = (1 + np.log(x.data)) * idf[inverse]
+    x.data = 1 + np.log(x.data)
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1
     x.data /= np.repeat(norms, np.diff(x.indptr))
@@ -39,17 +37,20 @@ def _tfidf(counts):
 class StorySimilarity:
     """Cosine similarity (0-1) of one story's rows of :func:`sentence_features`, on demand.
 
-    The mean, weighted by ``word_weight``, of two TF-IDF cosines whose idf is fitted on the
-    story's sentences: words (stop words removed, names and numbers counted twice) and
-    character 3-5-grams within word boundaries (``char_wb``), which match inflections and
-    spelling slips. Computed for blocks of rows (:meth:`rows`) or for pairs (:meth:`pairs`),
+    The mean, weighted by ``word_weight``, of two cosines of sublinear term frequencies
+    (:func:`unit_rows`, no idf: a pair's value never depends on the rest of the story): words
+    (stop words removed, names and numbers counted twice) and character 3-5-grams within word
+    boundaries (``char_wb``), which match inflections and spelling slips. It ranks the
+    candidates; whether two sentences state one fact is decided by
+    :func:`mediakit.compare._samefact.same_fact_probability`. Computed for blocks of rows (:meth:`rows`) or for pairs (:meth:`pairs`),
     so a story of m sentences never needs an m x m matrix at once.
     """
 
-    def __init__(self, words, chars, *, word_weight: float = 0.5):
+    def __init__(self, words, chars, *, word_weight: float = 0.5, unit: bool = False):
         self.word_weight = word_weight
-        self.xw = _tfidf(words)  # also what candidates are drawn from
-        self.xc = _tfidf(chars) if word_weight < 1 else None
+        # also what candidates are drawn from; ``unit``: the rows are unit_rows already
+        self.xw = words if unit else unit_rows(words)
+        self.xc = chars if unit else unit_rows(chars)
         self.n = words.shape[0]
 
     def rows(self, index: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
@@ -118,7 +119,7 @@ def candidate_pairs(xw, groups: np.ndarray, *, max_sentences: int = MAX_WORD_SEN
 
     A row's candidates in another group are the rows sharing at least one content word with
     it among the words found in at most ``max_sentences`` rows (the others are too common to
-    tell sentences apart), at most ``per_group`` of them: those with the highest word TF-IDF
+    tell sentences apart), at most ``per_group`` of them: those with the highest word
     cosine over these words (ties: the earliest). Drawing them costs at most
     ``max_sentences`` products per word of a row, so the work grows linearly with the story.
     """

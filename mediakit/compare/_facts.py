@@ -116,56 +116,95 @@ def _empty(sent, cols, *, by, story):
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in cols})
 
 
+PRESENCE_STATUSES = ("carried", "related", "absent")
+
+
 def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFrame, *,
                    by: str, story: str) -> pd.DataFrame:
-    """Every outlet of a story x every fact of that story: present, how often, how prominently.
+    """Every outlet of a story x every fact of that story: ``status`` and its evidence.
 
-    An outlet carries a fact when one of its sentences belongs to it; it also has the fact
-    (``present``) when a sentence of the fact has a shared or partial match among the outlet's
-    sentences (a fact holds one sentence per article, so a second, weaker match of the same
-    outlet is counted here rather than lost).
+    ``carried``: a sentence of the outlet is part of the fact. ``related``: none is, but one of
+    its sentences and one of the fact's are each other's closest match at the ``partial``
+    level or above (a hint beside an omission, never counted as carrying). ``absent``: neither.
+    ``similarity`` is that pair's (for ``carried``: the closest pair of its sentence in the fact
+    and another outlet's sentence in it, NA when no other outlet carries the fact; NA when
+    ``absent``); ``article_id, sentence_id`` name the outlet's sentence and
+    ``fact_article_id, fact_sentence_id`` the fact's sentence it was compared with.
     """
-    cols = [story, "fact_id", by, "present", "carried", "n_sentences", "first_rank",
-            "first_position"]
+    cols = [story, "fact_id", by, "status", "similarity", "n_sentences", "first_rank",
+            "first_position", "article_id", "sentence_id", "fact_article_id",
+            "fact_sentence_id"]
+    dtypes = {"fact_id": "int64", "status": "str", "similarity": "float64",
+              "n_sentences": "int64", "first_rank": "Int64", "first_position": "float64",
+              "article_id": "str", "sentence_id": "Int64", "fact_article_id": "str",
+              "fact_sentence_id": "Int64"}
     if facts.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
-            {"fact_id": "int64", "present": "bool", "carried": "bool", "n_sentences": "int64",
-             "first_rank": "Int64", "first_position": "float64"})
-    key = [story, "article_id", "sentence_id"]
-    carried = facts[["fact_id", by, "rank", "position"]].assign(_carried=1)
-    hit = alignment[alignment["status"] != "unique"]
-    fact_of = facts[[*key, "fact_id"]]
-    place = sent[[*key, "rank", "position"]].rename(
-        columns={"article_id": "other_article_id", "sentence_id": "other_sentence_id"})
-    place = place.astype({"other_sentence_id": "Int64"})
-    matched = (hit[[*key, f"other_{by}", "other_article_id", "other_sentence_id"]]
-               .merge(fact_of, on=key, how="inner")
-               .merge(place, on=[story, "other_article_id", "other_sentence_id"], how="inner")
-               .rename(columns={f"other_{by}": by})[["fact_id", by, "rank", "position"]]
-               .assign(_carried=0))
-    both = pd.concat([carried, matched], ignore_index=True)
-    agg = (both.groupby(["fact_id", by], sort=False)
-           .agg(n_sentences=("_carried", "sum"), first_rank=("rank", "min"),
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in cols})
+    key = ["article_id", "sentence_id"]
+    fact_of = facts[[story, *key, "fact_id"]]
+    hit = alignment[alignment["other_sentence_id"].notna()]
+    one = pd.DataFrame({story: hit[story].to_numpy(), "o_by": hit[by].to_numpy(),
+                        "o_art": hit["article_id"].to_numpy(),
+                        "o_sent": hit["sentence_id"].to_numpy(),
+                        "f_art": hit["other_article_id"].to_numpy(dtype=object),
+                        "f_sent": hit["other_sentence_id"].astype("int64").to_numpy(),
+                        "sim": hit["similarity"].to_numpy()})
+    other = one.rename(columns={"o_art": "f_art", "o_sent": "f_sent", "f_art": "o_art",
+                                "f_sent": "o_sent"})
+    other["o_by"] = hit[f"other_{by}"].to_numpy()
+    pairs = pd.concat([one, other], ignore_index=True)
+    pairs = pairs.merge(fact_of.rename(columns={"article_id": "f_art", "sentence_id": "f_sent"}),
+                        on=[story, "f_art", "f_sent"], how="inner")
+    mine = fact_of.rename(columns={"article_id": "o_art", "sentence_id": "o_sent",
+                                   "fact_id": "o_fact"})
+    pairs = pairs.merge(mine, on=[story, "o_art", "o_sent"], how="left")
+    # a carrier's evidence is a pair inside the fact; a non-carrier's, any pair to the fact
+    carriers = set(zip(facts["fact_id"].to_numpy(), facts[by].to_numpy(), strict=True))
+    carries = np.fromiter(((f, o) in carriers for f, o in zip(
+        pairs["fact_id"].to_numpy(), pairs["o_by"].to_numpy(), strict=True)), dtype=bool,
+        count=len(pairs))
+    inside = (pairs["o_fact"] == pairs["fact_id"]).to_numpy()
+    pairs = pairs[inside | ~carries]
+    best = (pairs.sort_values(["sim", "o_art", "o_sent"], ascending=[False, True, True],
+                              kind="stable")
+            .drop_duplicates(["fact_id", "o_by"]).rename(columns={"o_by": by}))
+    agg = (facts.groupby(["fact_id", by], sort=False)
+           .agg(n_sentences=("sentence_id", "size"), first_rank=("rank", "min"),
                 first_position=("position", "min")).reset_index())
+    first_of = (facts.sort_values(["rank"], kind="stable").drop_duplicates(["fact_id", by])
+                [["fact_id", by, "article_id", "sentence_id"]])
     outlets = sent[[story, by]].drop_duplicates()
     grid = facts[[story, "fact_id"]].drop_duplicates().merge(outlets, on=story, how="inner")
-    out = grid.merge(agg, on=["fact_id", by], how="left")
-    out["present"] = out["first_position"].notna() | out["first_rank"].notna()
-    out["n_sentences"] = out["n_sentences"].fillna(0).astype("int64")
-    out["carried"] = out["n_sentences"] > 0
-    out["first_rank"] = out["first_rank"].astype("Int64")
+    out = (grid.merge(agg, on=["fact_id", by], how="left")
+           .merge(first_of, on=["fact_id", by], how="left")
+           .merge(best[["fact_id", by, "o_art", "o_sent", "f_art", "f_sent", "sim"]],
+                  on=["fact_id", by], how="left"))
+    carried = out["n_sentences"].notna().to_numpy()
+    related = ~carried & out["sim"].notna().to_numpy()
+    out["status"] = np.where(carried, "carried", np.where(related, "related", "absent"))
+    out["similarity"] = out["sim"].astype("float64")
+    out["article_id"] = out["article_id"].where(carried, out["o_art"])
+    out["sentence_id"] = out["sentence_id"].where(carried, out["o_sent"])
+    out["fact_article_id"] = out["f_art"]
+    out["fact_sentence_id"] = out["f_sent"]
+    out["n_sentences"] = out["n_sentences"].fillna(0)
     out = out.sort_values(["fact_id", by], kind="stable")
-    return out[cols].reset_index(drop=True)
+    return out[cols].astype(dtypes).reset_index(drop=True)
 
 
-def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, *, by: str,
-                   story: str) -> pd.DataFrame:
-    """Per outlet, the facts of its stories that other outlets carry and it does not."""
-    cols = [story, by, "fact_id", "text", "n_outlets", "carried_by", "first_position"]
-    missing = presence.loc[~presence["present"].astype(bool), [story, by, "fact_id"]]
+def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, sent: pd.DataFrame, *,
+                   by: str, story: str) -> pd.DataFrame:
+    """The presence rows not ``carried`` (every fact has a carrier, so another outlet carries
+    each), with the fact, who carries it and, when ``related``, both sentences."""
+    cols = [story, by, "fact_id", "text", "n_outlets", "carried_by", "first_position",
+            "status", "similarity", "related_article_id", "related_sentence_id",
+            "related_sentence", "fact_sentence"]
+    missing = presence.loc[presence["status"] != "carried"]
     if missing.empty:
-        return pd.DataFrame({c: pd.Series(dtype=facts[c].dtype if c in facts else "str")
-                             for c in cols})
+        dtypes = {c: facts[c].dtype for c in cols if c in facts} | {
+            "similarity": "float64", "related_sentence_id": "Int64", story: presence[story].dtype,
+            by: presence[by].dtype}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in cols})
     facts = facts[facts["fact_id"].isin(missing["fact_id"].unique())]
     per_fact = (facts.groupby("fact_id", sort=False)
                 .agg(text=("text", "first"), n_outlets=("n_outlets", "first"),
@@ -175,17 +214,38 @@ def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, *, by: str,
         carriers.setdefault(fact, set()).add(str(outlet))
     per_fact["carried_by"] = pd.array(
         ["; ".join(sorted(carriers[f])) for f in per_fact["fact_id"].to_numpy()], dtype="str")
-    out = missing.merge(per_fact, on="fact_id", how="left")
+    text_of = sent.set_index([story, "article_id", "sentence_id"])["_text"]
+    out = missing.drop(columns=["n_sentences", "first_rank", "first_position"]).merge(
+        per_fact, on="fact_id", how="left")
+    out = out.rename(columns={"article_id": "related_article_id",
+                              "sentence_id": "related_sentence_id"})
+    out["related_sentence"] = _texts(text_of, out[story], out["related_article_id"],
+                                     out["related_sentence_id"])
+    out["fact_sentence"] = _texts(text_of, out[story], out["fact_article_id"],
+                                  out["fact_sentence_id"])
     out = out.sort_values([by, story, "n_outlets", "first_position"],
                           ascending=[True, True, False, True], kind="stable")
     return out[cols].reset_index(drop=True)
 
 
+def _texts(text_of: pd.Series, stories, articles, sentences) -> pd.arrays.StringArray:
+    """Text of each (story, article, sentence); NA where the sentence is NA."""
+    have = sentences.notna().to_numpy()
+    out = np.full(len(have), None, dtype=object)
+    if have.any():
+        keys = pd.MultiIndex.from_arrays([stories.to_numpy()[have],
+                                          articles.to_numpy(dtype=object)[have],
+                                          sentences.to_numpy(dtype=object)[have].astype("int64")])
+        out[have] = text_of.reindex(keys).to_numpy()
+    return pd.array(out, dtype="str")
+
+
 def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str,
                  text: str) -> pd.DataFrame:
-    """Amounts per sentence with what they count; flags amounts other outlets give differently."""
+    """Amounts per sentence with what they count; flags amounts other outlets give differently
+    (same story or fact, same unit and counted noun, same ordinal-ness)."""
     cols = [story, by, "article_id", "sentence_id", "start", "end", "phrase", "amount",
-            "ordinal", "qualifier", "counted", "fact_id", "disagreement", "other_amounts",
+            "unit", "ordinal", "qualifier", "counted", "fact_id", "disagreement", "other_amounts",
             "fact_disagreement"]
     fact_of = (facts.set_index([story, "article_id", "sentence_id"])["fact_id"] if len(facts)
                else None)
@@ -213,14 +273,16 @@ def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str
         "amount": np.array([a["amount"] for _, a in rows], dtype="float64"),
         "ordinal": np.array([a["ordinal"] for _, a in rows], dtype=bool),
         "qualifier": pd.array([a["qualifier"] for _, a in rows], dtype="str"),
+        "unit": pd.array([a["unit"] for _, a in rows], dtype="str"),
         "counted": pd.array([a["counted"] for _, a in rows], dtype="str"),
     })
     keys = pd.MultiIndex.from_arrays([out[story], out["article_id"], out["sentence_id"]])
     out["fact_id"] = (pd.array(fact_of.reindex(keys).to_numpy(), dtype="Int64")
                       if fact_of is not None else pd.NA)
-    flags, others = _disagreements(out, [story, "counted", "ordinal"], by=by)
+    flags, others = _disagreements(out, [story, "unit", "counted", "ordinal"], by=by)
     fact_flags, _ = _disagreements(out.dropna(subset=["fact_id"]),
-                                   [story, "fact_id", "counted", "ordinal"], by=by, n=len(out))
+                                   [story, "fact_id", "unit", "counted", "ordinal"], by=by,
+                                   n=len(out))
     out["disagreement"] = flags
     out["other_amounts"] = pd.array(others, dtype="str")
     out["fact_disagreement"] = fact_flags

@@ -3,7 +3,9 @@ character n-gram counts.
 
 Private helpers of :func:`mediakit.compare_coverage` (via :mod:`mediakit.compare._align`).
 Computed once for every sentence of the stories that are aligned, in vectorised passes: each
-distinct word is tokenised and hashed once, whatever the number of sentences it occurs in.
+distinct word is tokenised and hashed once, whatever the number of sentences it occurs in. No
+value depends on the other sentences of a story, so a pair of sentences is scored the same in a
+story of two sentences or of thousands.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,6 +29,7 @@ from mediakit._normalize import (
 # Abbreviations written several ways; mapped to one token that is not a stop word. The third
 # item is a quick test every match passes (a letter it must hold), so most texts skip the regex.
 _ALIASES = [
+    (re.compile(r"\bUS\$|\$US(?=\s?\d)|\bUSD\s?(?=\d)"), "$", lambda key: "US" in key),
     (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?|\bUSA\b|\bUS\b|\bUnited States(?: of America)?\b"),
      "USA", lambda key: "U" in key),
     (re.compile(r"\bU\.\s?K\.|\bUK\b|\bUnited Kingdom\b"), "UK", lambda key: "U" in key),
@@ -89,13 +93,33 @@ def _token_weight(tok: str, *, first: bool, name_weight: int) -> tuple[str, int]
     return low, name_weight if heavy else 1
 
 
-def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
-                      name_weight: int = 2):
-    """Raw count matrices (words, character n-grams) of every text, hashed, in one pass.
+class SentenceFeatures(NamedTuple):
+    """What the aligner knows of each sentence (one row per text, sparse matrices).
 
-    Hashing keeps the cost linear in the corpus with no vocabulary to hold; the TF-IDF weights
-    are computed later per story by :class:`~mediakit.compare._align.StorySimilarity`. The
-    counts are those of scikit-learn's ``HashingVectorizer`` (``analyzer=word_tokens``;
+    ``words``: counts of :func:`word_tokens` (names and numbers counted twice), hashed;
+    ``chars``: counts of character 3-5-grams within words (``char_wb``), hashed; ``content``,
+    ``names``, ``numbers``: 1 for each distinct content word, name and number; ``tokens``,
+    ``bigrams``, ``trigrams``: 1 for each distinct token, pair and triple of adjacent tokens,
+    stop words included (word order); ``n_tokens``: tokens per text. Every value depends on the text alone, never on the other texts.
+    """
+
+    words: object
+    chars: object
+    content: object
+    names: object
+    numbers: object
+    tokens: object
+    bigrams: object
+    trigrams: object
+    n_tokens: np.ndarray
+
+
+def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
+                      name_weight: int = 2) -> SentenceFeatures:
+    """:class:`SentenceFeatures` of every text, in one vectorised pass.
+
+    Hashing keeps the cost linear in the corpus with no vocabulary to hold. ``words`` and
+    ``chars`` are the counts of scikit-learn's ``HashingVectorizer`` (``analyzer=word_tokens``;
     ``analyzer="char_wb"``, lower case), with the hashed columns numbered as :func:`compact`
     does (in hash order, only those used). Each distinct token is weighed and hashed once, and
     a text's character n-grams are the sum of its words' (``char_wb`` never spans two words).
@@ -106,12 +130,12 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
 
     if not texts:
         empty = sparse.csr_matrix((0, 1), dtype=np.float64)
-        return empty, empty.copy()
+        return SentenceFeatures(*(empty.copy() for _ in range(8)), np.zeros(0, dtype=np.int64))
     keys = matching_keys(texts)
     hashing = {"n_features": _N_FEATURES, "alternate_sign": False, "norm": None,
                "dtype": np.float64}
-    words = _word_counts(keys, HashingVectorizer(analyzer=_one_feature, **hashing),
-                         name_weight=name_weight)
+    words, sets, n_tokens = _word_counts(
+        keys, HashingVectorizer(analyzer=_one_feature, **hashing), name_weight=name_weight)
     chars_of = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=False,
                                  **hashing)
     docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
@@ -119,7 +143,7 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     codes, uniques = pd.factorize(
         np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()))
     chars = _summed(codes, uniques, lengths, None, chars_of)
-    return words, chars
+    return SentenceFeatures(words, chars, *sets, n_tokens)
 
 
 def _one_feature(token: str) -> list[str]:
@@ -127,7 +151,9 @@ def _one_feature(token: str) -> list[str]:
 
 
 def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
-    """Counts of :func:`word_tokens` per key: each distinct token weighed and hashed once."""
+    """Counts of :func:`word_tokens` per key (each distinct token weighed and hashed once),
+    the 0/1 matrices (content words, names, numbers, tokens, runs of two and three tokens)
+    and the number of tokens per key."""
     import pandas as pd
 
     tokens = [_TOKEN.findall(k) for k in keys]
@@ -141,7 +167,44 @@ def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
     weights = np.array([[a[1], b[1]] for a, b in weighed], dtype=np.float64).reshape(-1, 2)
     low_codes, lows = pd.factorize(np.array([a[0] for a, _ in weighed], dtype=object))
     weight = weights[codes, np.where(first, 0, 1)] if len(codes) else np.zeros(0)
-    return _summed(low_codes[codes], lows, lengths, weight, vectorizer)
+    counts = _summed(low_codes[codes], lows, lengths, weight, vectorizer)
+    # 0/1 sets, numbered by the lower-case token (exact, no hashing needed)
+    n = len(keys)
+    rows = np.repeat(np.arange(n), lengths)
+    low = low_codes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    digit = np.array([t[:1].isdigit() for t in lows], dtype=bool)[low] if len(low) else \
+        np.zeros(0, dtype=bool)
+    content = weight > 0
+    names = content & (weight >= name_weight) & ~digit if name_weight > 1 else \
+        np.zeros(len(low), dtype=bool)
+    width = max(len(lows), 1)
+    sets = [_ones(rows[m], low[m], n, width) for m in (content, names, content & digit)]
+    # all tokens, and runs of two and three adjacent tokens, stop words included (word order)
+    sets.append(_ones(rows, low, n, width))
+    low = low.astype(np.int64)
+    two = np.zeros(0, dtype=bool) if len(rows) < 2 else rows[1:] == rows[:-1]
+    code2, uniques2 = pd.factorize(low[:-1][two] * width + low[1:][two]) if len(two) else \
+        (np.zeros(0, dtype=np.int64), [])
+    sets.append(_ones(rows[:-1][two] if len(two) else rows[:0], code2, n, max(len(uniques2), 1)))
+    at2 = np.full(max(len(rows) - 1, 0), -1, dtype=np.int64)
+    at2[np.flatnonzero(two)] = code2
+    three = np.zeros(0, dtype=bool) if len(rows) < 3 else rows[2:] == rows[:-2]
+    code3, uniques3 = pd.factorize(at2[:-1][three] * width + low[2:][three]) if len(three) \
+        else (np.zeros(0, dtype=np.int64), [])
+    sets.append(_ones(rows[:-2][three] if len(three) else rows[:0], code3, n,
+                      max(len(uniques3), 1)))
+    return counts, sets, lengths
+
+
+def _ones(rows: np.ndarray, cols: np.ndarray, n: int, width: int):
+    """n x width CSR matrix with 1 at each distinct (row, col)."""
+    from scipy import sparse
+
+    out = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                            shape=(n, width))
+    out.sum_duplicates()
+    out.data[:] = 1.0
+    return out
 
 
 def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray | None,

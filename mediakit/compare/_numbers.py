@@ -2,7 +2,8 @@
 
 Private helper of :func:`mediakit.compare_coverage`. An amount is a run of digits or number words
 (``"30"``, ``"1.5 million"``, ``"twenty-seven"``, ``"27th"``, ``"four"``), optionally preceded by
-a qualifier (``"about"``, ``"more than"``) or a currency sign, and followed by what it counts:
+a qualifier (``"about"``, ``"more than"``) or a currency ($, US$, $US, USD, €, EUR, £, GBP; bn,
+mn, m and k after it scale it), and followed by what it counts:
 the first plural word among the next three words for cardinals ("four primary *objectives*"), the
 next word for ordinals and singulars ("27th *meeting*"), ``percent`` for ``%``. Years
 (1900-2100 written in digits with nothing counted after them), clock times and dates are skipped.
@@ -32,20 +33,31 @@ _NUM_TOKEN = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?"
     rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?"
 )
+#: Currency written before the amount ("US$", "$US", "USD ", "€"), and the unit it stands for.
+_CUR_BEFORE = r"us\$|\$us|\busd\s?|\beur\s?|\bgbp\s?|[$£€]"
+_UNITS = {"$": "USD", "us$": "USD", "$us": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
+          "£": "GBP", "gbp": "GBP"}
+#: Currency nouns after an amount ("5 million dollars"), as a unit.
+_UNIT_NOUNS = {"dollar": "USD", "euro": "EUR", "pound": "GBP"}
+_SCALE_OF = {"bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3}
 _AMOUNT = re.compile(
     rf"(?P<qual>\b{word_alternation(_QUALIFIERS)}\s+)?"
-    r"(?P<cur>[$£€])?"
-    rf"(?P<num>\b(?:{_NUM_TOKEN})\b(?:\s+(?:and\s+)?(?:{_NUMWORD})\b)*)"
+    rf"(?P<cur>{_CUR_BEFORE})?"
+    r"(?P<num>(?:\b|(?<=\$us)|(?<=usd)|(?<=eur)|(?<=gbp))"
+    rf"(?:{_NUM_TOKEN})(?:\b|(?=(?:bn|mn|m|k)\b))(?:\s+(?:and\s+)?(?:{_NUMWORD})\b)*)"
+    r"(?P<scale>\s?(?:bn|mn)\b|(?:m|k)\b)?"
+    r"(?P<code>\s?(?:usd|eur|gbp)\b)?"
     r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?",
     re.IGNORECASE,
 )
 #: Where the number of an amount may start: every match of _AMOUNT holds one.
-_ANCHOR = re.compile(rf"\b(?:\d|{_NUMWORD})", re.IGNORECASE)
+_ANCHOR = re.compile(rf"\b(?:\d|{_NUMWORD})|(?:(?<=\$us)|(?<=usd)|(?<=eur)|(?<=gbp))\d",
+                     re.IGNORECASE)
 # for lower-case ASCII text (every literal above is lower case)
 _AMOUNT_LOWER = re.compile(_AMOUNT.pattern)
 _ANCHOR_LOWER = re.compile(_ANCHOR.pattern)
 _BACK = re.compile(r"(?:\s*\S*){4}")  # four tokens back, on the reversed text
-_QUAL_FIRST = frozenset("".join(q[0] + q[0].upper() for q in _QUALIFIERS))
+_QUAL_FIRST = frozenset("".join(q[0] + q[0].upper() for q in _QUALIFIERS) + "uUeEgG")
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
 _SPACES = re.compile(r"\s+")
 _TIME_BEFORE = re.compile(r"\d[:/.]$")
@@ -60,7 +72,6 @@ _MONTHS = frozenset("""january february march april may june july august septemb
 november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 _TIME_WORDS = frozenset({"am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "est", "edt"})
 _ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ern", "ual", "ish")
-_CURRENCY = {"$": "dollars", "£": "pounds", "€": "euros"}
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman",
               "lives": "life", "wives": "wife", "police": "police", "news": "news",
               "series": "series", "species": "species", "percent": "percent"}
@@ -112,7 +123,9 @@ def extract_amounts(text: str) -> list[dict]:
     """Every amount in one sentence, with what it counts and its offsets in ``text``.
 
     Returns dicts with ``start``, ``end`` (character offsets into ``text`` covering qualifier,
-    amount and counted words), ``amount`` (float), ``ordinal`` (bool), ``qualifier`` (str or ""),
+    amount and counted words), ``amount`` (float; "US$1.2bn" = 1.2e9), ``unit`` (``USD``,
+    ``EUR``, ``GBP`` from $, US$, $US, USD, €, EUR, £, GBP or a currency noun; ``percent`` from
+    %, per cent, percent; else ""), ``ordinal`` (bool), ``qualifier`` (str or ""),
     ``counted`` (singular, American spelling, lower case; "" when nothing follows) and ``phrase``
     (the text as written).
     """
@@ -135,25 +148,34 @@ def extract_amounts(text: str) -> list[dict]:
         last = before.split()[-1:]
         if (last and last[0] in _MONTHS) or after[:1] in (":", "/"):
             continue
+        cur = (m.group("cur") or m.group("code") or "").strip().lower()
+        unit = _UNITS.get(cur, "")
+        scale = (m.group("scale") or "").strip().lower()
+        if scale in ("m", "k") and not unit:
+            continue  # "100m" without a currency may be metres
+        amount *= _SCALE_OF.get(scale, 1.0)
         if m.group("pct"):
-            counted, phrase = "percent", ""
+            counted, phrase, unit = "percent", "", "percent"
             of = _PERCENT_OF.match(after)
             if of:
                 counted = "percent of " + singular(of.group(1))
                 phrase = after[: of.end()]
             end = m.end() + len(phrase)
-        elif m.group("cur"):
-            counted, phrase, end = _CURRENCY[m.group("cur")], "", m.end()
+        elif unit:
+            counted, phrase, end = unit, "", m.end()
         else:
             counted, phrase = _counted(after, ordinal=ordinal, amount=amount)
             end = m.end() + (after.find(phrase) + len(phrase) if phrase else 0)
+            unit = _UNIT_NOUNS.get(counted, "")
+            counted = unit or counted
         is_year = (not ordinal and amount.is_integer() and 1900 <= amount <= 2100
                    and m.group("num").isdigit() and (not counted or not _is_plural(phrase)))
-        if is_year or (not counted and not m.group("qual")):
+        if (is_year and not unit) or (not counted and not m.group("qual")):
             continue
         qual = _SPACES.sub(" ", (m.group("qual") or "").strip().lower())
         out.append({"start": m.start(), "end": end, "amount": amount, "ordinal": ordinal,
-                    "qualifier": qual, "counted": counted, "phrase": text[m.start():end]})
+                    "qualifier": qual, "counted": counted, "unit": unit,
+                    "phrase": text[m.start():end]})
     return out
 
 

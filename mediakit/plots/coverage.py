@@ -1,6 +1,7 @@
-"""Coverage map (each outlet's sentences side by side, aligned ones joined) and presence matrix.
+"""Coverage map (each outlet's sentences side by side, facts joined) and presence matrix.
 
-Both draw the tables of :func:`mediakit.compare_coverage` as they are.
+Both draw the tables of :func:`mediakit.compare_coverage` as they are, reading
+``presence.status`` (carried, related, absent): the one definition of who carries what.
 """
 
 from __future__ import annotations
@@ -11,32 +12,31 @@ import pandas as pd
 
 from mediakit.plots._style import NEUTRAL, get_ax, levels, literal, resolve_palette
 
-#: Box fill alpha of a sentence only its outlet carries.
+#: Box fill alpha of a sentence whose fact only its outlet carries.
 _UNIQUE_ALPHA = 0.85
-_STYLES = {"shared": "-", "partial": "--"}
+_STYLES = {"carried": "-", "related": "--"}
 
 
 def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | None = None,
                       palette: Mapping[str, str] | Sequence[str] | None = None,
                       max_chars: int = 48, fontsize: float = 6.5, max_sentences: int = 80,
                       ax=None, **kwargs):
-    """Draw each outlet's sentences in reading order, side by side, with aligned ones joined.
+    """Draw each outlet's sentences in reading order, side by side, with facts joined.
 
     Each outlet is a column of boxes, one per content sentence, top to bottom in reading order
     (an outlet with several articles on the story has them one after another). A box filled in
-    the outlet's colour is a sentence that matches no sentence of any other outlet (its
-    ``alignment`` status is ``unique`` against every other outlet); an outlined box matches at
-    least one. Lines join aligned sentences (each sentence's best match in each other outlet):
-    solid when ``shared`` (same fact, close wording), dashed when ``partial`` (overlapping
-    content). So a filled box never has a line. Facts, which group aligned sentences with at
-    most one sentence per article, are drawn by :func:`plot_presence`. The headline and
-    the lede (first content sentence after the headline) are labelled; each box shows the start
-    of its sentence.
+    the outlet's colour is a sentence whose fact no other outlet carries; an outlined box is
+    part of a fact another outlet carries too. Lines are the evidence of ``presence``: solid
+    between an outlet's sentence in a fact and the other outlet's sentence it matched
+    (``carried``), dashed between an outlet's sentence and a fact it does not carry but
+    resembles (``related``: not counted as carrying), each labelled with its ``similarity``.
+    So a filled box has no solid line. The headline and the lede (first content sentence after
+    the headline) are labelled; each box shows the start of its sentence.
 
     Parameters
     ----------
     data : Coverage
-        The result of :func:`mediakit.compare_coverage` (its ``facts`` and ``alignment``).
+        The result of :func:`mediakit.compare_coverage` (its ``facts`` and ``presence``).
     story : str, optional
         Story to draw; optional when the result holds one story.
     order : sequence of str, optional
@@ -61,19 +61,18 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
-    facts, alignment, by, story_col = _coverage_parts(data)
+    facts, presence, by, story_col = _coverage_parts(data)
     story = _pick_story(facts, story_col, story)
     rows = facts[facts[story_col].astype(str) == story]
     outlets = levels(rows[by], order)
     colors = resolve_palette(outlets, palette)
-    in_story = alignment[alignment[story_col].astype(str) == story]
-    matched = in_story[in_story["status"].isin(list(_STYLES))]
-    has_match = {(str(a), int(i)) for a, i in zip(matched["article_id"], matched["sentence_id"],
-                                                  strict=True)}
+    links = presence[(presence[story_col].astype(str) == story)
+                     & presence["fact_sentence_id"].notna()
+                     & presence["status"].isin(list(_STYLES))]
     ax = get_ax(ax)
 
     width, gap = 1.0, 0.8
-    place: dict[tuple[str, str, int], tuple[float, float]] = {}
+    place: dict[tuple[str, int], tuple[float, float]] = {}
     n_max, n_hidden = 1.0, 0
     for col, outlet in enumerate(outlets):
         x0 = col * (width + gap)
@@ -85,11 +84,11 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
             y += 0.6 if k else 0.0
             lede_done = False
             for rec in art.itertuples(index=False):
-                unique = (str(article), int(rec.sentence_id)) not in has_match
+                only = int(rec.n_outlets) <= 1
                 box = Rectangle((x0, y + 0.06), width, 0.88, linewidth=1.0,
                                 edgecolor=colors[outlet],
-                                facecolor=colors[outlet] if unique else "white",
-                                alpha=_UNIQUE_ALPHA if unique else 1.0, zorder=2)
+                                facecolor=colors[outlet] if only else "white",
+                                alpha=_UNIQUE_ALPHA if only else 1.0, zorder=2)
                 ax.add_patch(box)
                 tag = ""
                 if rec.kind == "headline":
@@ -102,21 +101,26 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
                     ax.text(x0 + 0.03, y + 0.5, tag + _clip(rec.sentence, max(room, 0)),
                             fontsize=fontsize, va="center", ha="left", zorder=3, clip_on=True,
                             fontweight="bold" if tag else "normal")
-                place[(outlet, str(article), int(rec.sentence_id))] = (x0, y + 0.5)
+                place[(str(article), int(rec.sentence_id))] = (x0, y + 0.5)
                 y += 1.0
         n_max = max(n_max, y)
 
     seen: set[frozenset] = set()
     line_kw = {"color": "#444444", "linewidth": 0.9, "alpha": 0.8, "zorder": 1} | kwargs
-    for rec in matched.itertuples(index=False):
-        a = (str(getattr(rec, by)), str(rec.article_id), int(rec.sentence_id))
-        b = (str(rec.other_outlet), str(rec.other_article_id), int(rec.other_sentence_id))
+    for rec in links.itertuples(index=False):
+        a = (str(rec.article_id), int(rec.sentence_id))
+        b = (str(rec.fact_article_id), int(rec.fact_sentence_id))
         pair = frozenset((a, b))
-        if a not in place or b not in place or pair in seen:
+        if a not in place or b not in place or pair in seen or place[a][0] == place[b][0]:
             continue
         seen.add(pair)
         (xa, ya), (xb, yb) = sorted((place[a], place[b]))
         ax.plot([xa + width, xb], [ya, yb], linestyle=_STYLES[rec.status], **line_kw)
+        if not pd.isna(rec.similarity):
+            ax.text((xa + width + xb) / 2, (ya + yb) / 2, f"{float(rec.similarity):.2f}",
+                    fontsize=max(fontsize - 1, 4), ha="center", va="center", zorder=4,
+                    color="#444444", bbox={"facecolor": "white", "edgecolor": "none",
+                                           "pad": 0.3})
 
     ax.set_xlim(-0.1, len(outlets) * (width + gap) - gap + 0.1)
     ax.set_ylim(n_max + 0.2, -0.2)
@@ -129,11 +133,12 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     ax.tick_params(axis="x", length=0)
     ax.set_ylabel("Reading order (content sentences)")
     handles = [Patch(facecolor=NEUTRAL, edgecolor=NEUTRAL, alpha=_UNIQUE_ALPHA,
-                     label="matches no other outlet"),
-               Patch(facecolor="white", edgecolor=NEUTRAL, label="matches another outlet"),
-               Line2D([], [], color="#444444", linestyle="-", label="shared"),
-               Line2D([], [], color="#444444", linestyle="--", label="partial")]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=4,
+                     label="fact no other outlet carries"),
+               Patch(facecolor="white", edgecolor=NEUTRAL, label="fact carried by 2+ outlets"),
+               Line2D([], [], color="#444444", linestyle="-", label="same fact (similarity)"),
+               Line2D([], [], color="#444444", linestyle="--",
+                      label="related, not carried (similarity)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2,
               frameon=False, fontsize=7)
     more = f"\n{n_hidden} later sentences not drawn" if n_hidden else ""
     ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=24)
@@ -145,11 +150,12 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
                   max_chars: int = 60, max_facts: int = 30, ax=None, **kwargs):
     """Draw which outlet carries which fact: one row per fact, one column per outlet.
 
-    A square in the outlet's colour means the outlet carries the fact; a small grey outline,
-    that it does not (an omission if others do). Facts carried by the most outlets come first,
-    then by their first place in any article; at most ``max_facts`` are drawn (so facts
-    carried by two or more outlets come before single-outlet ones) and the title says how many
-    were left out.
+    Reads ``presence.status``: a filled square in the outlet's colour means ``carried``; an
+    empty square outlined in its colour, ``related`` (a sentence resembles the fact without
+    being part of it: still an omission); a small grey outline, ``absent``. Facts carried by
+    the most outlets come first, then by their first place in any article; at most
+    ``max_facts`` are drawn (so facts carried by two or more outlets come before single-outlet
+    ones) and the title says how many were left out.
 
     Parameters
     ----------
@@ -175,22 +181,25 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     -------
     matplotlib Axes
     """
+    from matplotlib.lines import Line2D
+
     from mediakit.plots._checks import frame_with
 
     if isinstance(data, pd.DataFrame):
         presence, labels_from, by, story_col = data, None, "outlet", "story_id"
     else:
-        facts, _al, by, story_col = _coverage_parts(data)
+        facts, _pres, by, story_col = _coverage_parts(data)
         presence, labels_from = data.presence, facts
-    presence = frame_with(presence, [story_col, "fact_id", by, "present"], what="presence")
+    presence = frame_with(presence, [story_col, "fact_id", by, "status"], what="presence")
     story = _pick_story(presence, story_col, story)
     rows = presence[presence[story_col].astype(str) == story]
     outlets = levels(rows[by], order)
     colors = resolve_palette(outlets, palette)
-    counts = rows.groupby("fact_id")["present"].sum()
+    counts = (rows["status"] == "carried").groupby(rows["fact_id"]).sum()
     first = rows.groupby("fact_id")["first_position"].min() if "first_position" in rows else None
-    fact_ids = sorted(counts.index, key=lambda f: (-int(counts[f]),
-                                                  float(first[f]) if first is not None else 0.0, f))
+    fact_ids = sorted(counts.index, key=lambda f: (-int(counts[f]), float(first[f])
+                                                  if first is not None and not pd.isna(first[f])
+                                                  else 0.0, f))
     n_hidden = max(len(fact_ids) - max_facts, 0)
     fact_ids = fact_ids[:max_facts]
     rows = rows[rows["fact_id"].isin(fact_ids)]
@@ -199,10 +208,13 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     style = {"marker": "s", "s": 70, "zorder": 3} | kwargs
     for col, outlet in enumerate(outlets):
         mine = rows[rows[by].astype(str) == outlet]
-        has = mine[mine["present"].astype(bool)]
+        has = mine[mine["status"] == "carried"]
         ax.scatter([col] * len(has), [ypos[f] for f in has["fact_id"]], color=colors[outlet],
                    label=outlet, **style)
-        lacks = mine[~mine["present"].astype(bool)]
+        near = mine[mine["status"] == "related"]
+        ax.scatter([col] * len(near), [ypos[f] for f in near["fact_id"]], marker="s", s=46,
+                   facecolor="white", edgecolor=colors[outlet], linewidth=1.2, zorder=3)
+        lacks = mine[mine["status"] == "absent"]
         ax.scatter([col] * len(lacks), [ypos[f] for f in lacks["fact_id"]], marker="s", s=18,
                    facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=2)
     ax.set_xticks(range(len(outlets)), [literal(o, 30) for o in outlets],
@@ -221,12 +233,19 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     ax.set_title(f"Story: {literal(story, 60)}{more}", fontsize=9, loc="left", pad=18)
     ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
+    key = [Line2D([], [], marker="s", linestyle="none", color=NEUTRAL, label="carried"),
+           Line2D([], [], marker="s", linestyle="none", markerfacecolor="white",
+                  markeredgecolor=NEUTRAL, label="related (not carried)"),
+           Line2D([], [], marker="s", linestyle="none", markersize=4, markerfacecolor="none",
+                  markeredgecolor="#bbbbbb", label="absent")]
+    ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3,
+              frameon=False, fontsize=7)
     return ax
 
 
 def coverage_figure_size(data, story: str) -> tuple[float, float]:
     """A figure size that fits the coverage map of ``story`` (inches)."""
-    facts, _al, by, story_col = _coverage_parts(data)
+    facts, _pres, by, story_col = _coverage_parts(data)
     rows = facts[facts[story_col].astype(str) == story]
     n_out = max(1, rows[by].nunique())
     tallest = float(rows.groupby(by).size().max()) if len(rows) else 1.0
@@ -239,8 +258,8 @@ def _coverage_parts(data):
     from mediakit.plots._checks import frame_with
 
     facts = getattr(data, "facts", None)
-    alignment = getattr(data, "alignment", None)
-    if not isinstance(facts, pd.DataFrame) or not isinstance(alignment, pd.DataFrame):
+    presence = getattr(data, "presence", None)
+    if not isinstance(facts, pd.DataFrame) or not isinstance(presence, pd.DataFrame):
         raise TypeError(
             f"data must be the result of mk.compare_coverage(...), got {type(data).__name__}."
         )
@@ -248,10 +267,10 @@ def _coverage_parts(data):
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     frame_with(facts, [story_col, by, "article_id", "sentence_id", "kind", "rank", "n_outlets",
                        "sentence", "fact_id", "text"], what="coverage.facts")
-    frame_with(alignment, [story_col, by, "article_id", "sentence_id", "other_outlet",
-                           "other_article_id", "other_sentence_id", "status"],
-               what="coverage.alignment")
-    return facts, alignment, by, story_col
+    frame_with(presence, [story_col, by, "fact_id", "status", "similarity", "article_id",
+                          "sentence_id", "fact_article_id", "fact_sentence_id"],
+               what="coverage.presence")
+    return facts, presence, by, story_col
 
 
 def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:

@@ -371,16 +371,18 @@ def _coverage_panels(coverage, palette, focus: Focus) -> list[tuple]:
         per_row = min(0.3, max(0.14, 40.0 / max(tallest, 1)))
         out.append((f"coverage_map_{story}",
                     f"Coverage map of story {story}: each outlet's content sentences in reading "
-                    "order; filled boxes match no sentence of another outlet, lines join aligned "
-                    "sentences (solid shared, dashed partial)." + left_text,
+                    "order; filled boxes are facts no other outlet carries, solid lines join "
+                    "sentences of one fact, dashed lines related sentences (not carried), each "
+                    "with its similarity." + left_text,
                     lambda ax, s=story, o=outlets: plot_coverage_map(
                         coverage, story=s, order=o, palette=palette, max_chars=30, ax=ax),
                     data, (1.0 + 3.2 * len(outlets), 1.8 + per_row * tallest)))
         pres = coverage.presence[coverage.presence[story_col].astype(str) == story]
         n_facts = min(30, pres["fact_id"].nunique())
         out.append((f"presence_{story}",
-                    f"Facts of story {story} and the outlets that carry them (grey outline: "
-                    "not reported); facts most outlets carry first, at most 30." + left_text,
+                    f"Facts of story {story} and the outlets that carry them (outlined: "
+                    "related, not carried; grey: absent); facts most outlets carry first, at "
+                    "most 30." + left_text,
                     lambda ax, s=story, o=outlets: plot_presence(
                         coverage, story=s, order=o, palette=palette, ax=ax),
                     pres, (3.5 + 0.5 * len(outlets) + 4.0, 2.2 + 0.26 * n_facts)))

@@ -272,27 +272,47 @@ def swatches(tables: dict, focus=None) -> str:
 
 def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10,
                      stories=None) -> str:
-    """Per story and outlet: facts only this outlet carries, facts others carry that it lacks."""
+    """Per story and outlet: facts only this outlet carries, facts others carry that it lacks.
+
+    Every count and list is read from ``presence.status`` (through ``facts.n_outlets`` and
+    ``omissions``, which are derived from it); two sentences shown as one fact or as related
+    are both quoted, with their similarity and status.
+    """
     coverage = tables.get("coverage")
     if coverage is None or not isinstance(getattr(coverage, "facts", None), pd.DataFrame):
         return ""
-    story_col = (getattr(coverage, "params", {}) or {}).get("story", "story_id")
+    params = getattr(coverage, "params", {}) or {}
+    by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     chosen = stories
     stories = sorted({str(s) for s in coverage.facts[story_col].dropna()})
     shown = set(stories[:max_stories]) if chosen is None else set(chosen) & set(stories)
 
-    blocks = ["<h2>What each outlet reported and left out</h2>"]
+    blocks = ["<h2>What each outlet reported and left out</h2>",
+              '<p class="meta">A fact is a group of sentences, at most one per article, that '
+              "state the same thing (similarity: the calibrated probability that two sentences "
+              "state the same fact). <em>Carried</em>: the outlet has a sentence in the fact; "
+              "<em>related</em>: one of its sentences resembles the fact below the same-fact "
+              "level, which does not count as carrying it.</p>"]
     if len(stories) > len(shown):
         blocks.append(f'<p class="meta">Showing {len(shown)} of {len(stories)} stories (those '
                       "drawn above); every story is in the coverage tables (CSV).</p>")
-    blocks += shared_facts(coverage, max_rows=max_rows, stories=shown)
-    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=shown,
+    presence = _in_stories(coverage.presence, story_col, shown)
+    outlets_of = {str(k): sorted(str(o) for o in v.unique())
+                  for k, v in presence.groupby(presence[story_col].astype(str))[by]}
+    single = sorted(k for k, v in outlets_of.items() if len(v) == 1)
+    for story_id in single:
+        blocks.append(f"<h3>Story {esc(story_id)}</h3><p>Only one {esc(by)} "
+                      f"({esc(outlets_of[story_id][0])}) covers this story: nothing to "
+                      "compare.</p>")
+    compared = shown - set(single)
+    blocks += shared_facts(coverage, max_rows=max_rows, stories=compared)
+    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=compared,
                                                           max_facts=max_rows):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
-        blocks.append(_quote_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
-        blocks.append(_quote_list(f"Reported by others, not by {outlet} ({len(omitted)})",
-                                  omitted, max_rows))
-    return "\n".join(blocks) if len(blocks) > 1 else ""
+        blocks.append(_fact_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
+        blocks.append(_fact_list(f"Reported by others, not by {outlet} ({len(omitted)})",
+                                 omitted, max_rows))
+    return "\n".join(blocks) if len(blocks) > 2 else ""
 
 
 def _in_stories(frame: pd.DataFrame, column: str, stories) -> pd.DataFrame:
@@ -301,12 +321,20 @@ def _in_stories(frame: pd.DataFrame, column: str, stories) -> pd.DataFrame:
     return frame[frame[column].astype(str).isin(set(stories))]
 
 
+def _similarity(value) -> str:
+    return "" if value is None or pd.isna(value) else f"similarity {float(value):.2f}"
+
+
 def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
-    """Per story: facts several outlets carry, each quoted in every outlet's words."""
+    """Per story: facts several outlets carry, each quoted in every outlet's words, with the
+    similarity of each outlet's sentence to the one it matched in the fact."""
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     facts = _in_stories(coverage.facts, story_col, stories)
     facts = facts[facts["n_outlets"] > 1]
+    pres = coverage.presence
+    sim_of = {(f, str(o)): v for f, o, v in zip(pres["fact_id"], pres[by], pres["similarity"],
+                                                 strict=True)}
     blocks = []
     for story, rows in sorted(facts.groupby(facts[story_col].astype(str), sort=False)):
         fact_ids = list(pd.unique(rows.sort_values("position", kind="stable")["fact_id"]))
@@ -316,7 +344,10 @@ def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
             carriers = by_fact[fact_id].sort_values([by, "rank"])
             quotes = "".join(
                 f"<blockquote>{esc(r.sentence)}<br><span class=\"meta\">"
-                f"{esc(_where(r, with_outlet=True, by=by))}</span></blockquote>"
+                + esc(", ".join(filter(None, [
+                    _where(r, with_outlet=True, by=by) + " — carried",
+                    _similarity(sim_of.get((fact_id, str(getattr(r, by)))))])))
+                + "</span></blockquote>"
                 for r in carriers.itertuples())
             items.append(f"<li>{quotes}</li>")
         more = (f'<p class="meta">and {len(fact_ids) - max_rows} more (see the CSV tables).</p>'
@@ -328,32 +359,61 @@ def shared_facts(coverage, *, max_rows: int = 40, stories=None) -> list[str]:
 
 
 def outlet_facts(coverage, *, stories=None, max_facts: int | None = None):
-    """Yield ``(story, outlet, unique, omitted)``; each a list of ``(sentence, where)`` pairs.
+    """Yield ``(story, outlet, unique, omitted)``; each a list of facts, a fact being a list of
+    ``(sentence, where)`` pairs (the first is the fact, the others its evidence).
 
-    ``unique``: the outlet's sentences whose fact no other outlet carries, in reading order.
-    ``omitted``: facts other outlets carry and this one lacks (at most ``max_facts``), each
-    quoted with the carrying sentences (outlet, kind, position).
+    ``unique``: facts whose only carrier is the outlet (``presence``), in reading order, each
+    with the related sentences of other outlets. ``omitted``: its rows of ``omissions`` (at
+    most ``max_facts``), each quoted with the carrying sentences and, when ``related``, the
+    outlet's related sentence with its similarity.
     """
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     facts = _in_stories(coverage.facts, story_col, stories)
     omissions = _in_stories(coverage.omissions, story_col, stories)
+    pres = _in_stories(coverage.presence, story_col, stories)
+    related = pres[pres["status"] == "related"]
     lacking = {key: rows for key, rows in omissions.groupby(
         [omissions[story_col].astype(str), omissions[by].astype(str)], sort=False)}
     for story, in_story in sorted(facts.groupby(facts[story_col].astype(str), sort=False)):
         by_fact = dict(tuple(in_story.groupby("fact_id", sort=False)))
+        near_of = dict(tuple(related[related[story_col].astype(str) == story]
+                             .groupby("fact_id", sort=False)))
+        text_of = in_story.set_index(["article_id", "sentence_id"])["sentence"]
         for outlet, mine in sorted(in_story.groupby(in_story[by].astype(str), sort=False)):
-            mine = mine[mine["n_outlets"] <= 1].sort_values(["article_id", "rank"])
-            unique = [(r.sentence, _where(r, with_outlet=False)) for r in mine.itertuples()]
+            mine = mine[mine["n_outlets"] == 1].sort_values(["article_id", "rank"])
+            unique = []
+            for r in mine.itertuples():
+                item = [(r.sentence, _where(r, with_outlet=False))]
+                near = near_of.get(r.fact_id)
+                if near is not None:
+                    item += [(_text(text_of, n.article_id, n.sentence_id),
+                              f"{getattr(n, by)}: related, not the same fact — "
+                              f"{_similarity(n.similarity)}")
+                             for n in near.sort_values("similarity", ascending=False)
+                             .itertuples()]
+                unique.append(item)
             lacks = lacking.get((story, outlet))
             omitted = []
-            fact_ids = [] if lacks is None else list(lacks["fact_id"])[:max_facts]
-            for fact_id in fact_ids:
-                carriers = by_fact.get(fact_id)
-                if carriers is not None:
-                    omitted += [(r.sentence, _where(r, with_outlet=True, by=by))
-                                for r in carriers.sort_values([by, "rank"]).itertuples()]
+            rows = [] if lacks is None else list(lacks.itertuples())[:max_facts]
+            for om in rows:
+                carriers = by_fact.get(om.fact_id)
+                item = [] if carriers is None else [
+                    (r.sentence, _where(r, with_outlet=True, by=by) + " — carried")
+                    for r in carriers.sort_values([by, "rank"]).itertuples()]
+                if om.status == "related":
+                    item.append((om.related_sentence,
+                                 f"{outlet}: related, not the same fact — "
+                                 f"{_similarity(om.similarity)}"))
+                omitted.append(item)
             yield story, outlet, unique, omitted
+
+
+def _text(text_of: pd.Series, article_id, sentence_id) -> str:
+    try:
+        return str(text_of.loc[(article_id, int(sentence_id))])
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 def _where(rec, *, with_outlet: bool, by: str = "outlet") -> str:
@@ -366,16 +426,17 @@ def _where(rec, *, with_outlet: bool, by: str = "outlet") -> str:
     return " — ".join(parts)
 
 
-def _quote_list(heading: str, items: list[tuple[str, str]], max_rows: int) -> str:
+def _fact_list(heading: str, items: list[list[tuple[str, str]]], max_rows: int) -> str:
     if not items:
         return f"<h4>{esc(heading)}</h4><p class=\"meta\">None.</p>"
-    quotes = "".join(
-        f"<blockquote>{esc(text)}<br><span class=\"meta\">{esc(where)}</span></blockquote>"
-        for text, where in items[:max_rows]
+    facts = "".join(
+        "<li>" + "".join(f"<blockquote>{esc(text)}<br><span class=\"meta\">{esc(where)}"
+                         "</span></blockquote>" for text, where in item) + "</li>"
+        for item in items[:max_rows]
     )
     more = (f'<p class="meta">and {len(items) - max_rows} more (see the CSV tables).</p>'
             if len(items) > max_rows else "")
-    return f"<h4>{esc(heading)}</h4>{quotes}{more}"
+    return f"<h4>{esc(heading)}</h4><ol>{facts}</ol>{more}"
 
 
 _TABLE_TITLES = {
