@@ -29,7 +29,8 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     part of a fact another outlet carries too. Lines are the evidence of ``presence``: solid
     between an outlet's sentence in a fact and the other outlet's sentence it matched
     (``carried``), dashed between an outlet's sentence and a fact it does not carry but
-    resembles (``related``: not counted as carrying), each labelled with its ``similarity``.
+    resembles (``related``: not counted as carrying), each labelled with its ``similarity`` in
+    the gap beside its left box (a label that would touch another one there is left out).
     So a filled box has no solid line. The headline and the lede (first content sentence after
     the headline) are labelled; each box shows the start of its sentence.
 
@@ -107,6 +108,12 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
 
     seen: set[frozenset] = set()
     line_kw = {"color": "#444444", "linewidth": 0.9, "alpha": 0.8, "zorder": 1} | kwargs
+    label_size = max(fontsize - 1, 4)
+    # A label sits in the gap right of the line's left box (never over a sentence), and is left
+    # out when it would touch another label there: its height in data units, from the Axes' size.
+    per_unit = ax.bbox.height / max(n_max + 0.4, 1.0)
+    label_h = 1.5 * label_size * ax.figure.dpi / 72 / max(per_unit, 1e-9)
+    taken: dict[float, list[float]] = {}
     for rec in links.itertuples(index=False):
         a = (str(rec.article_id), int(rec.sentence_id))
         b = (str(rec.fact_article_id), int(rec.fact_sentence_id))
@@ -116,11 +123,17 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
         seen.add(pair)
         (xa, ya), (xb, yb) = sorted((place[a], place[b]))
         ax.plot([xa + width, xb], [ya, yb], linestyle=_STYLES[rec.status], **line_kw)
-        if not pd.isna(rec.similarity):
-            ax.text((xa + width + xb) / 2, (ya + yb) / 2, f"{float(rec.similarity):.2f}",
-                    fontsize=max(fontsize - 1, 4), ha="center", va="center", zorder=4,
-                    color="#444444", bbox={"facecolor": "white", "edgecolor": "none",
-                                           "pad": 0.3})
+        if pd.isna(rec.similarity):
+            continue
+        x = xa + width + gap / 2
+        y = ya + (yb - ya) * (gap / 2) / max(xb - xa - width, 1e-9)
+        column = taken.setdefault(round(x, 3), [])
+        if any(abs(y - other) < label_h for other in column):
+            continue
+        column.append(y)
+        ax.text(x, y, f"{float(rec.similarity):.2f}", fontsize=label_size, ha="center",
+                va="center", zorder=4, color="#444444",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
 
     ax.set_xlim(-0.1, len(outlets) * (width + gap) - gap + 0.1)
     ax.set_ylim(n_max + 0.2, -0.2)
@@ -234,10 +247,10 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
     key = [Line2D([], [], marker="s", linestyle="none", color=NEUTRAL, label="carried"),
-           Line2D([], [], marker="s", linestyle="none", markerfacecolor="white",
-                  markeredgecolor=NEUTRAL, label="related (not carried)"),
-           Line2D([], [], marker="s", linestyle="none", markersize=4, markerfacecolor="none",
-                  markeredgecolor="#bbbbbb", label="absent")]
+           Line2D([], [], marker="s", linestyle="none", color="#555555",
+                  markerfacecolor="white", label="related (not carried)"),
+           Line2D([], [], marker="s", linestyle="none", markersize=4, color="#bbbbbb",
+                  markerfacecolor="none", label="absent")]
     ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3,
               frameon=False, fontsize=7)
     return ax
