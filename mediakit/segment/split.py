@@ -20,7 +20,7 @@ from mediakit._validation import (
     check_positive_int,
     require_columns,
 )
-from mediakit.segment import _lines
+from mediakit.segment import _boundaries, _lines
 from mediakit.segment._tokenizer import tokenizer
 from mediakit.segment.quotes import quote_spans, quoted_share
 
@@ -31,10 +31,8 @@ _CONTENT = frozenset(CONTENT_KINDS)
 
 def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]``: every non-space character in exactly one span."""
-    chunk = text[start:end]
-    if "\n" in chunk or "\r" in chunk:  # a hard-wrapped block: same length, no line breaks
-        chunk = chunk.replace("\r", " ").replace("\n", " ")
-    cuts = [s for s, _ in tok.span_tokenize(chunk)][1:]
+    chunk = _lines.BREAKS.sub(" ", text[start:end])  # a joined block: same length, no breaks
+    cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
     out = []
     prev = 0
     for cut in (*cuts, len(chunk)):
@@ -49,9 +47,9 @@ def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]
     return out
 
 
-def _split_text(text: str, title: str | None, tok) -> tuple[list, list, list, list]:
+def _split_text(text: str, title: str | None, tok,
+                bounds: list[tuple[int, int]]) -> tuple[list, list, list, list]:
     """Rows of one article: (paragraph_ids, kinds, starts, ends)."""
-    bounds = _lines.blocks(text)
     kinds = _lines.classify(text, bounds, title)
     pids, out_kinds, starts, ends = [], [], [], []
     body_seen = False
@@ -86,8 +84,9 @@ def _split_many(texts: Sequence[str], titles: Sequence[str | None],
     tok = tokenizer(abbreviations)
     out = []
     for text, title in zip(texts, titles, strict=True):
-        pids, kinds, starts, ends = _split_text(text, title, tok)
-        in_quote = quoted_share(starts, ends, quote_spans(text, _lines.blocks(text)))
+        bounds = _lines.blocks(text)
+        pids, kinds, starts, ends = _split_text(text, title, tok, bounds)
+        in_quote = quoted_share(starts, ends, quote_spans(text, bounds))
         n_words = [len(_WORDS.findall(text, a, b)) for a, b in zip(starts, ends, strict=True)]
         out.append((pids, kinds, starts, ends, in_quote, n_words))
     return out
