@@ -62,7 +62,8 @@ _STAMP = re.compile(  # a time stamp alone: "Updated at 5:02 p.m. ET", "Publishe
 _CAPTION_START = re.compile(
     r"^\W*(?:enlarge this image|toggle caption|hide caption|show caption|image caption"
     r"|media caption|media playback is unsupported|image copyright|image (?:source|credit)\s*:?"
-    r"|(?:photo|picture|image|video)\s+(?:credit|courtesy)\b|photo(?:graph)?s? by\b|photo\s*:"
+    r"|(?:photo|picture|image|video)\s+(?:credit|courtesy)\b"
+    r"|(?:photo(?:graph)?s?|animation|illustration|graphic|graphics|video|map|chart) by\b|photo\s*:"
     r"|photograph\s*:|photo illustration\b|file photo\s*:|file\s*[-–—]\s*in this\b"
     r"|(?:cover|top|main|lead|header) (?:photo|image|picture)\s*:|cover\s*:|caption\s*:"
     r"|credit\s*:|foto\s*:|bild\s*:|crédit\s*:)",
@@ -80,12 +81,20 @@ _CAPTION_PHOTO_OF = re.compile(  # AP: "In this March 24, 2019 photo, ...", "In 
 )
 _CAPTION_ALONE = re.compile(r"^\W*(?:photo|photos|image|picture|caption|video still)\W*$", _I)
 _CREDIT_PAREN = re.compile(  # "(Photo: Andy Wong/AP)", "(Matt McClain/The Washington Post)"
-    r"\((?:(?i:\s*(?:photo|photograph|image|picture|foto|credit|video)s?\s*(?::|by))[^()]{1,120}"
+    r"\((?:(?i:\s*(?:\w+\s)?(?:photo|photograph|image|picture|foto|credit|video)s?\s*(?::|by))[^()]{1,120}"
     r"|\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*/\s*[A-Z][^()/]{0,40})\)\W{0,3}(?:More)?\s*$"
 )
 _CREDIT_SLASH = re.compile(  # "... in Detroit. Scott Olson/Getty Images", "REUTERS/Tom Westbrook"
     r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*/\s*"
     r"(?:[A-Z][\w'’&-]*\.?(?:\s+(?:via\s+)?[A-Z][\w'’&-]*\.?){0,4}\s*/?\s*){1,3}\W{0,3}$"
+)
+
+
+_CREDIT_PIPE = re.compile(  # Politico: "... rally in Portland. | AP Photo", "| Getty", "| Name/AP Photo"
+    r"\s\|\s*[^|]{0,60}\b(?:Photos?|Getty(?: Images)?|AP|Reuters|AFP|EPA|Images|Shutterstock)\W{0,3}$"
+)
+_CREDIT_LABEL = re.compile(  # "... Photo : Steve Helber ( AP )", "... Credit: Name/Agency"
+    r"(?:^|\s)(?i:photo(?:graph)?s?|image|credit|foto)\s*:\s*[^.:]{2,80}$"
 )
 
 
@@ -96,7 +105,13 @@ def _credit_at_end(line: str) -> bool:
         return True
     if ")" in tail[-8:] and _CREDIT_PAREN.search(tail):
         return True
-    return "/" in tail[-70:] and _CREDIT_SLASH.search(tail[-90:]) is not None
+    if "|" in tail and _CREDIT_PIPE.search(tail):
+        return True
+    if ":" in tail[-90:] and _CREDIT_LABEL.search(tail[-100:]):
+        return True
+    # "Name/Agency" without a final full stop: "... in Detroit. Scott Olson/Getty Images"
+    return (not tail.endswith(".") and "/" in tail[-70:]
+            and _CREDIT_SLASH.search(tail[-90:]) is not None)
 
 
 # -- promos ------------------------------------------------------------------------------------
@@ -108,7 +123,7 @@ _VIDEO_START = re.compile(
     _I,
 )
 _VIDEO = re.compile(
-    r"(?-i:\bJUST WATCHED\b|\bMUST WATCH\b|\bReplay More Videos\b)"
+    r"(?-i:\bJUST WATCHED\b.*\bMUST WATCH\b|\bReplay More Videos\b)"
     r"|\bcan'?t see the (?:video|graphic|image)\b|\bshare this article\b"
     r"|\bmedia playback is unsupported\b",
     _I,
@@ -118,19 +133,23 @@ _GALLERY = re.compile(  # "Photos: Terror attacks in Brussels", "( PHOTOS: Senat
     _I,
 )
 _SIGNUP_START = re.compile(
-    r"^\W*(?:sign up|signup|subscribe|register|join us|follow us|follow @|follow \S+ on"
+    r"^\W*(?:sign up|signup|subscribe|suscr[ií]bete|abonnez-vous|abonnieren|iscriviti"
+    r"|register (?:to|for|now|here|today)|join us|follow us|follow @|follow \S+ on"
     r"|download (?:the|our)|get (?:the|our) [\w\s'’]{1,40}\bapp|click here|tap here"
     r"|get [\w\s'’]{1,40}\bin your inbox|newsletter|visit [\w\s'’]{1,40}homepage"
-    r"|read or share this story)\b|^\W*support [\w'’]+ [\w\s'’]{0,30}journalism\W*$"
+    r"|read or share this story|send (?:us )?(?:your )?(?:news )?tips)\b|^\W*support [\w'’]+ [\w\s'’]{0,30}journalism\W*$"
     r"|^\W*(?:facebook|twitter|pinterest|linkedin|email|whatsapp|reddit)"
-    r"(?:\s+(?:facebook|twitter|pinterest|linkedin|email|whatsapp|reddit|share|tweet|post)){2,}\b",
+    r"(?:\s+(?:facebook|twitter|pinterest|linkedin|email|whatsapp|reddit|share|tweet|post)){2,}\b"
+    r"(?!.*\bphotograph:)",
     _I,
 )
 _SIGNUP = re.compile(
     r"\bnewsletters?\W+(?:email\W+)?sign up\b|\bsign up (?:here|today|now)\b"
     r"|\bsign up (?:for|to receive|to get) (?:[\w'’#-]+\s+){0,6}(?:newsletters?|briefing|alerts?"
     r"|emails?|inbox)\b|\bdelivered to your inbox\b|\bby signing up,? you agree\b"
-    r"|\bjoin us on (?:twitter|facebook)\b|\bfollow (?:us|@\w+) on\b",
+    r"|\bjoin us on (?:twitter|facebook)\b|\bfollow (?:us|@\w+) on\b"
+    r"|\bdownload (?:the|our) (?:free )?[\w\s'’]{0,40}\bapp\b|\b(?:make|making) a (?:tax-deductible )?"
+    r"donation\b|\bdonate (?:now|today|here)\b|\bsupport (?:us|our (?:work|journalism|reporting))\b",
     _I,
 )
 _CONTINUED = re.compile(
@@ -139,13 +158,14 @@ _CONTINUED = re.compile(
     _I,
 )
 _RELATED = re.compile(  # related-link labels that start a line
-    r"^\W*(?:more\s*:|(?:more on this|read more|read also|also read|also see|see also"
+    r"^\W*(?:more\s*:|read\s*[\"“‘']|(?:more on this|read more|read also|also read|also see|see also"
     r"|read the full (?:story|article|report)|find out more|you may also like)\b)",
     _I,
 )
 _RELATED_STRICT = re.compile(  # labels that are promo only with a colon or alone on the line
     r"^\W*(?:related(?: articles?| stories| coverage| content| links?)?|recommended(?: reading)?"
     r"|most read|most popular|trending(?: now)?|top stories|full coverage|editor'?s picks"
+    r"|(?:recent|latest|more|related|popular) (?:stories|news|articles|headlines|videos)"
     r"|more from [\w\s'’]{1,30}|more on [\w\s'’]{1,40}|urgent poll|vote here|also on \w+)\W*(?::|$)",
     _I,
 )
@@ -155,7 +175,8 @@ _RELATED_STRICT = re.compile(  # labels that are promo only with a colon or alon
 _KEYS = ("reserv", "vorbehalten", "may not be", "reprint", "without charge", "rush transcript",
          "final form", "is more than", "expressed", "just watched", "must watch", "replay",
          "see the", "share this", "playback", "caption", "photograph:", "reuters/", "sign up",
-         "signing up", "inbox", "join us on", "follow us", "follow @")
+         "signing up", "inbox", "join us on", "follow us", "follow @", "download", "donat",
+         "support us", "support our")
 _COUNTER_KEYS = ("image ", "photo ", "slide ")
 
 
@@ -184,7 +205,9 @@ _START_WORDS = frozenset("""
     slideshow gallery watch raw story article text continue sign signup subscribe register join
     follow download get click tap newsletter visit read support facebook twitter pinterest
     linkedin email whatsapp reddit more also see find you related recommended most trending
-    full editor editors urgent vote
+    full editor editors urgent vote animation illustration graphic graphics map chart recent
+    latest popular send an commentary column analysis opinion essay report review suscríbete
+    suscribete abonnez abonnieren iscriviti
 """.split())
 _LEAD = re.compile(r"[^\w©]*(©|[^\W_]+)")
 
@@ -196,7 +219,7 @@ def _by_start(line: str, n_words: int, terminal: bool) -> str | None:
         return "promo"
     if _CAPTION_START.match(line) or _CAPTION_PHOTO_OF.match(line) or _CAPTION_ALONE.match(line):
         return "caption"
-    if (_GALLERY.match(line) and (n_words <= 16 or not terminal)) or _CONTINUED.match(line):
+    if (_GALLERY.match(line) and n_words <= 16) or _CONTINUED.match(line):
         return "promo"
     if n_words <= 60 and _SIGNUP_START.match(line):
         return "promo"
@@ -249,16 +272,29 @@ _PARTICLE = r"(?:de|da|del|della|der|den|di|du|dos|la|le|van|von|bin|ibn|al|el)"
 _NAME = (rf"{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN}){{1,3}}"
          r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?")
 _NAMES = rf"{_NAME}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_NAME}){{0,4}}"
-_AFFIL = (rf"(?:[{_UP}0-9(][\w.&'’()/-]*|of|for|the|and|at|to|in|special)"
-          rf"(?:\s+(?:[{_UP}0-9(][\w.&'’()/-]*|of|for|the|and|at|to|in|special)){{0,6}}")
+_ROLE = (r"(?i:contributor|columnist|correspondent|reporter|writer|editor|staff|special|opinion"
+         r"|bureau|chief|senior|political|national|contributing|guest|staff writer)")
+_AFFIL = (rf"(?:[{_UP}0-9(][\w.&'’()/-]*|of|for|the|and|at|to|in|{_ROLE})"
+          rf"(?:\s+(?:[{_UP}0-9(][\w.&'’()/-]*|of|for|the|and|at|to|in|{_ROLE})){{0,6}}")
 _NAME_LINE = re.compile(rf"^\W{{0,2}}{_NAMES}(?:\s*[,|]\s*{_AFFIL})?\s*$")
+_ONE_NAME_AFFIL = re.compile(rf"^\W{{0,2}}{_NAME}\s*,\s*{_AFFIL}\s*$")
+#: Words that do not occur in a person's name: a line holding one is a headline or a mention.
+_NOT_NAME = frozenset("""
+    is on in to if not so far after both for of the a an at by with from as are was were be has
+    have had will would its it this that all no new more most how why what who when where our
+    your my his her their than over under into out up down off vs president ambassador senator
+    sen gov governor rep secretary judge justice gen general mayor chairman speaker dr mr mrs ms
+    prof rev vice former inc corp co ltd llc group
+""".split())
 _SIGNATURE = re.compile(rf"^\s*[-–—]+\s*{_NAMES}(?:\s*,\s*{_AFFIL})?\s*$")
 _BY = re.compile(
-    r"^\W*(?i:by|written by|reporting by|words by|story by|text by|additional reporting by"
-    rf"|compiled by|edited by|por|von|par)\s+[{_UP}][^\n]{{0,120}}$"
+    r"(?:^\W*(?i:(?:an? )?(?:commentary|column|analysis|opinion|essay|story|report|review) by|by"
+    r"|written by|reporting by|words by|story by|text by|additional reporting by"
+    r"|compiled by|edited by|por|von|par)\s+"
+    rf"|^\W*(?i:contributing|contributors?)\s*:\s*)[{_UP}][^\n]{{0,120}}$"
 )
 _CONTRIBUTED = re.compile(
-    r"^[^.!?]{2,160}\b(?:contributed|contributes)(?: reporting)?(?: to)? (?:this|the) "
+    r"^(?:[^.!?]|(?<=\b[A-Z])\.){2,160}\b(?:contributed|contributes)(?: reporting)?(?: to)? (?:this|the) "
     r"(?:report|story|article)\b[^.!?]{0,40}[.!?]?\s*$",
     _I,
 )
@@ -266,18 +302,33 @@ _AFFIL_LINE = re.compile(rf"^\W{{0,2}}(?:{_AFFIL}|[\w.-]+\.(?:com|org|net))\W{{0
 
 
 def byline_anywhere(line: str, n_words: int) -> bool:
-    """A byline in any position: "By X", "- Name" signing off an item, "X contributed to this report"."""
-    if _BY.match(line) and n_words <= 30 and not line.rstrip().endswith((".", "!", "?"))\
-            or _BY.match(line) and n_words <= 8:
+    """A byline in any position: "By X", "X contributed to this report"."""
+    if _BY.match(line) and (n_words <= 8 or (
+            n_words <= 30 and not line.rstrip().endswith((".", "!", "?")))):
         return True
-    return bool(_SIGNATURE.match(line) or (
-        n_words <= 40 and "contribut" in line.lower() and _CONTRIBUTED.match(line)))
+    return n_words <= 40 and "contribut" in line.lower() and _CONTRIBUTED.match(line) is not None
 
 
-def is_name_line(line: str) -> bool:
+def is_signature(line: str) -> bool:
+    """A dash and names signing off an item ("- Nicholas Wu"); the caller checks it is not one
+    of a list of bulleted names."""
+    return _SIGNATURE.match(line) is not None and not _has_non_name_word(line)
+
+
+def _has_non_name_word(line: str) -> bool:
+    return any(w.lower().strip(".,") in _NOT_NAME for w in line.split(",")[0].split())
+
+
+def is_name_line(line: str, *, above_story: bool) -> bool:
     """Names only ("Eliza Collins", "David Jackson and Deirdre Shesgreen", "Susan Davis, USA
-    TODAY", "Kyle Smith, National Review"): a byline when it sits above the story."""
-    return bool(_NAME_LINE.match(line))
+    TODAY"): a byline above the story. Further down only one name with its outlet or role
+    ("Kyle Smith, National Review") counts: a list of names there is a mention."""
+    if _has_non_name_word(line):
+        return False
+    if above_story:
+        return _NAME_LINE.match(line) is not None
+    return " and " not in line and _ONE_NAME_AFFIL.match(line) is not None and not re.search(
+        r",\s*(?:Inc|Corp|Co|Ltd|LLC|Jr|Sr)\b", line)
 
 
 def is_affiliation(line: str, n_words: int) -> bool:

@@ -117,8 +117,13 @@ def _is_wrap(text: str, cur: tuple[int, int], nxt: tuple[int, int], width: int) 
     nxt_line = text[nxt[0]:nxt[1]]
     if _BULLET.match(nxt_line) or _MARKUP.match(nxt_line):
         return False
+    if nxt_line[:1].islower():
+        return True
     first_word = nxt_line.split(None, 1)[0]
-    return (cur[1] - cur[0]) + 1 + len(first_word) > width - 2 or nxt_line[:1].islower()
+    if (cur[1] - cur[0]) + 1 + len(first_word) <= width - 2:
+        return False
+    # a capitalised line that is furniture on its own ("Enlarge this image ...") starts anew
+    return _furniture.furniture_kind(nxt_line, len(_WORDS.findall(nxt_line)), False) is None
 
 
 def _continues(text: str, prev: tuple[int, int], nxt: tuple[int, int]) -> bool:
@@ -172,13 +177,14 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return joined
 
 
-def classify(text: str, bounds: list[tuple[int, int]], title: str | None) -> list[str]:
+def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
+             outlet: str | None = None) -> list[str]:
     """Provisional kind of each block, in reading order.
 
     ``markup`` (leftover tags); page furniture (``caption``, ``promo``, ``boilerplate``: see
     ``_furniture``); ``promo`` also for link lines and the link headlines after them;
     ``byline`` ("By X", "- Name", "X contributed to this report" anywhere; a line of names,
-    and the credit line under it, above the story); ``bullet``, ``heading``, ``headline`` (the
+    the credit line under it, or the outlet's own name, above the story); ``bullet``, ``heading``, ``headline`` (the
     first content line when it is the title or reads as one) and ``body``. Datelines are split
     off body blocks later.
     """
@@ -188,6 +194,7 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None) -> lis
     above_story = True  # no body or bullet line yet: where bylines sit
     link_label = False  # the line is a related-links label: link headlines may follow
     title_norm = " ".join(title.split()) if title else None
+    outlet_norm = " ".join(outlet.lower().split()) if outlet and outlet.strip() else None
     for i, (s, e) in enumerate(bounds):
         line = text[s:e]
         n_words = len(_WORDS.findall(line))
@@ -203,13 +210,20 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None) -> lis
         elif _PROMO.match(line) and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3):
             kind = "promo"
             link_label = True
-        elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line):
+        elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line) and not (
+                _furniture.byline_anywhere(line, n_words)):
             kind = "promo"  # a related-article headline under a promo label
         elif _furniture.byline_anywhere(line, n_words) or (
-            not is_title and n_words <= 16 and _furniture.is_name_line(line)
-            and (above_story or "," in line)
-        ) or (above_story and kinds and kinds[-1] == "byline" and not terminal
-              and _furniture.is_affiliation(line, n_words)):
+            not is_title and n_words <= 16
+            and _furniture.is_name_line(line, above_story=above_story)
+        ) or (above_story and not terminal and n_words <= 6 and (
+            (kinds and kinds[-1] == "byline" and _furniture.is_affiliation(line, n_words))
+            or (outlet_norm is not None and " ".join(line.lower().split()) == outlet_norm))
+        ) or (
+            n_words <= 16 and _furniture.is_signature(line)
+            and not (kinds and kinds[-1] == "bullet")
+            and not (i + 1 < len(bounds) and _BULLET.match(text[bounds[i + 1][0]:bounds[i + 1][1]]))
+        ):
             kind = "byline"
         elif _BULLET.match(line):
             kind = "bullet"
