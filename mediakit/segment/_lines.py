@@ -177,6 +177,24 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return joined
 
 
+def _names_above_story(text: str, bounds: list[tuple[int, int]], i: int, line: str,
+                       title_norm: str | None, outlet_norm: str | None) -> bool:
+    """Whether a line of names above the story is its byline rather than a title-case headline
+    ("Eliza Collins" over "USA TODAY", but not "Senate Passes Budget Deal" opening a text).
+
+    The first line of a text without a title could be either: it is a byline only with two
+    names ("X and Y"), a credit after a comma, or a credit line under it.
+    """
+    if i > 0 or title_norm is not None or " and " in line or "," in line:
+        return True
+    if i + 1 >= len(bounds):
+        return False
+    nxt = text[bounds[i + 1][0]:bounds[i + 1][1]]
+    n_words = len(_WORDS.findall(nxt))
+    return (not _TERMINAL.search(nxt) and _furniture.is_affiliation(nxt, n_words)) or (
+        outlet_norm is not None and " ".join(nxt.lower().split()) == outlet_norm)
+
+
 def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
              outlet: str | None = None) -> list[str]:
     """Provisional kind of each block, in reading order.
@@ -216,6 +234,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         elif _furniture.byline_anywhere(line, n_words) or (
             not is_title and n_words <= 16
             and _furniture.is_name_line(line, above_story=above_story)
+            and (not above_story or _names_above_story(text, bounds, i, line, title_norm,
+                                                        outlet_norm))
         ) or (above_story and not terminal and n_words <= 6 and (
             (kinds and kinds[-1] == "byline" and _furniture.is_affiliation(line, n_words))
             or (outlet_norm is not None and " ".join(line.lower().split()) == outlet_norm))

@@ -313,13 +313,13 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
             "looks like this): measures and comparisons leave them out. Their rows are kept; "
             "see sentences.attrs['no_content'].",
             SkippedInputWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if skipped:
         warnings.warn(
             f"{len(skipped)} article(s) gave no sentences (empty text); "
             "see sentences.attrs['skipped'].",
             SkippedInputWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return out
