@@ -62,8 +62,7 @@ _STOP_BEFORE_CAPITAL = re.compile(
 #: Abbreviations that never end a sentence before a capitalised word.
 _NON_ENDING = frozenset("vs v e.g i.e cf viz approx ca incl et al fig figs vol vols pp p art sec ch".split())
 _NUMBER_ABBREV = re.compile(r"(?i:\b(?:no|nos|n°|nº|art|vol|fig|pp?|ch|sec))\.\s*$")
-_INITIALISM_END = re.compile(r"(?:^|[\s/(\"“-])(?:[A-Za-z]\.){2,}[\"'”’)]*$")
-_WORD_BEFORE_DOT = re.compile(r"([\w'’-]+)\.[\"'”’)]*$")
+_INITIALISM = re.compile(r"(?:^|[/(\"“-])(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘(]*([^\W\d_][\w'’]*)")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _FOUR_DOTS = re.compile(r"(?<=\w\.)\s+(?=\.\s\.\s\.\s+[A-Z])")
@@ -76,14 +75,6 @@ _LIST_MARKER = re.compile(
 def _next_word(chunk: str, pos: int) -> str:
     m = _NEXT_WORD.match(chunk, pos)
     return m.group(1) if m else ""
-
-
-def _ends_with_title(piece: str) -> bool:
-    m = _WORD_BEFORE_DOT.search(piece)
-    if not m:
-        return False
-    word = m.group(1).lower().rsplit("-", 1)[-1]  # "then-Gov." -> "gov"
-    return word in TITLES
 
 
 def _bare_opener(piece: str) -> bool:
@@ -125,33 +116,38 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
         starts = {0, *listed}
         ends = [m.end() for m in _LIST_MARKER.finditer(chunk) if m.start() in starts]
         cuts = sorted({c for c in cuts if not any(e <= c <= e + 2 for e in ends)} | set(listed))
-    bounds = [0, *cuts, len(chunk)]
+    # every test below looks at the few characters around a cut only: linear in the text
     out: list[int] = []
-    for i, cut in enumerate(cuts):
-        prev_start = out[-1] if out else 0
-        piece = chunk[prev_start:cut].rstrip()
-        nxt = chunk[cut:bounds[i + 2]].lstrip()
+    for cut in cuts:
+        piece = chunk[max(out[-1] if out else 0, cut - 48):cut].rstrip()
+        nxt = chunk[cut:cut + 48].lstrip()
         first = nxt[:1]
         if first in ",;:)]" or nxt.startswith("''"):
             continue  # a cut before closing punctuation ("InternationalCo.'', includes")
-        if piece.endswith(("!", "?", "!\"", "?\"", "!”", "?”")) and first.islower():
+        last = piece[-1:]
+        if last in "!?\"”" and first.islower() and piece.rstrip("\"”")[-1:] in ("!", "?"):
             continue  # "Yahoo! in the ..."
-        if first.isupper() and _ends_with_title(piece):
-            continue  # "Sens. John Kerry"
-        if (first.isupper() and _INITIALISM_END.search(piece)
-                and _next_word(nxt, 0).lower() not in STARTERS):
-            continue  # "U.S. Secretary of State", "PeopleSoft/J.D. Edwards"
+        if first.isupper() and "." in piece[-4:]:
+            token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
+            if token.endswith(".") and (
+                    token[:-1].lower().rsplit("-", 1)[-1] in TITLES  # "Sens. John Kerry"
+                    or (_INITIALISM.search(token) is not None  # "U.S. Secretary of State"
+                        and _next_word(nxt, 0).lower() not in STARTERS)):
+                continue
         out.append(cut)
     # add cuts nupunkt missed: a full stop before a capitalised word that opens sentences
     # ("U.S. Analysts"), and one after a plain lower-case word before any capitalised word
     # ("ago. Joe"): nupunkt's default model counts many plain words as abbreviations
+    seen = set(cuts)
     extra = []
     for m in _STOP_BEFORE_CAPITAL.finditer(chunk):
+        start = m.end("gap")
+        if start in seen:
+            continue  # nupunkt's own cut, kept or dropped above
         dot = m.start()
         tok_start = chunk.rfind(" ", 0, dot) + 1
         token = chunk[tok_start:dot].lstrip("\"'“‘([")
-        word = m.group("next")
-        lw = word.lower()
+        lw = m.group("next").lower()
         low_tok = token.lower()
         if not token or low_tok.rsplit("-", 1)[-1] in TITLES or low_tok in _NON_ENDING:
             continue
@@ -162,17 +158,16 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
             continue  # a number ("No. 5. The") is nupunkt's call
         elif lw not in STARTERS and not (token.isalpha() and token.islower() and len(token) > 1):
             continue
-        start = m.end("gap")
         i = bisect.bisect_left(out, start)
         piece_start = out[i - 1] if i else 0
-        if _bare_opener(chunk[piece_start:dot + 1]):
+        if dot + 1 - piece_start < 48 and _bare_opener(chunk[piece_start:dot + 1]):
             continue
         extra.append(start)
     # a number abbreviation before a number is no boundary ("N°. 1026", "No. 5")
     out = [c for c in out if not (chunk[c:c + 1].isdigit() and _NUMBER_ABBREV.search(
         chunk, max(0, c - 8), c))]
     # four dots: the sentence ends at the first one
-    for m in _FOUR_DOTS.finditer(chunk):
+    for m in (_FOUR_DOTS.finditer(chunk) if ". . ." in chunk else ()):
         ell = m.end()
         after = ell + 5  # ". . ." then the next word
         out = [c for c in out if not ell < c <= after + 2]

@@ -243,7 +243,8 @@ def furniture_kind(line: str, n_words: int, terminal: bool) -> str | None:
             return kind
     # Searches anywhere in a line run only when a cheap substring test says they could match:
     # a regex search over every line of a long article is the cost that matters here.
-    if _keyed(line.lower()):
+    low = line.lower()
+    if (_keyed(low) if n_words <= 60 else ("caption" in low or "reserv" in low)):
         if _COPYRIGHT.search(line) or _NOTICE.search(line):
             return "boilerplate"
         if _VIDEO.search(line):

@@ -215,7 +215,10 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
     outlet_norm = " ".join(outlet.lower().split()) if outlet and outlet.strip() else None
     for i, (s, e) in enumerate(bounds):
         line = text[s:e]
-        n_words = len(_WORDS.findall(line))
+        # every rule below compares the word count with 60 or less: a long paragraph's spaces
+        # tell enough without counting its words
+        spaces = line.count(" ")
+        n_words = spaces if spaces > 90 else len(_WORDS.findall(line))
         terminal = bool(_TERMINAL.search(line))
         furniture = None if _MARKUP.match(line) else _furniture.furniture_kind(line, n_words, terminal)
         is_title = (not seen_content and title_norm is not None
