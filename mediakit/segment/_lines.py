@@ -169,8 +169,8 @@ def blocks(text: str) -> list[tuple[int, int]]:
     if len(out) < 2:
         return out
     joined = [out[0]]
-    for nxt in out[1:]:
-        if _continues(text, joined[-1], nxt):
+    for prev, nxt in zip(out, out[1:], strict=False):  # the line before, not the joined block:
+        if _continues(text, prev, nxt):                # linear however many lines join
             joined[-1] = (joined[-1][0], nxt[1])
         else:
             joined.append(nxt)
