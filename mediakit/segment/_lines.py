@@ -196,7 +196,7 @@ def _names_above_story(text: str, bounds: list[tuple[int, int]], i: int, line: s
 
 
 def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
-             outlet: str | None = None) -> list[str]:
+             outlet: str | None = None, counts: list[int] | None = None) -> list[str]:
     """Provisional kind of each block, in reading order.
 
     ``markup`` (leftover tags); page furniture (``caption``, ``promo``, ``boilerplate``: see
@@ -219,6 +219,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         # tell enough without counting its words
         spaces = line.count(" ")
         n_words = spaces if spaces > 90 else len(_WORDS.findall(line))
+        if counts is not None:  # the exact word count, for the caller to reuse (-1: not counted)
+            counts.append(-1 if spaces > 90 else n_words)
         terminal = bool(_TERMINAL.search(line))
         furniture = None if _MARKUP.match(line) else _furniture.furniture_kind(line, n_words, terminal)
         is_title = (not seen_content and title_norm is not None

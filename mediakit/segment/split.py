@@ -31,7 +31,9 @@ _CONTENT = frozenset(CONTENT_KINDS)
 
 def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]``: every non-space character in exactly one span."""
-    chunk = _lines.BREAKS.sub(" ", text[start:end])  # a joined block: same length, no breaks
+    chunk = text[start:end]
+    if "\n" in chunk or "\r" in chunk:  # a joined block: same length, no line breaks
+        chunk = _lines.BREAKS.sub(" ", chunk)
     cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
     out = []
     prev = 0
@@ -48,10 +50,11 @@ def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]
 
 
 def _split_text(text: str, title: str | None, tok, bounds: list[tuple[int, int]],
-                outlet: str | None = None) -> tuple[list, list, list, list]:
-    """Rows of one article: (paragraph_ids, kinds, starts, ends)."""
-    kinds = _lines.classify(text, bounds, title, outlet)
-    pids, out_kinds, starts, ends = [], [], [], []
+                outlet: str | None = None) -> tuple[list, list, list, list, list]:
+    """Rows of one article: (paragraph_ids, kinds, starts, ends, word counts or -1)."""
+    counts: list[int] = []
+    kinds = _lines.classify(text, bounds, title, outlet, counts)
+    pids, out_kinds, starts, ends, known = [], [], [], [], []
     body_seen = False
     for pid, ((s, e), kind) in enumerate(zip(bounds, kinds, strict=True)):
         spans: list[tuple[int, int]]
@@ -63,6 +66,7 @@ def _split_text(text: str, title: str | None, tok, bounds: list[tuple[int, int]]
                 out_kinds.append("dateline")
                 starts.append(s)
                 ends.append(s + dl)
+                known.append(-1)
                 s += dl
                 while s < e and text[s].isspace():
                     s += 1
@@ -70,12 +74,14 @@ def _split_text(text: str, title: str | None, tok, bounds: list[tuple[int, int]]
             spans = _sentence_cuts(text, s, e, tok)
         else:
             spans = [(s, e)]
+        whole = bounds[pid]
         for a, b in spans:
             pids.append(pid)
             out_kinds.append(kind)
             starts.append(a)
             ends.append(b)
-    return pids, out_kinds, starts, ends
+            known.append(counts[pid] if (a, b) == whole else -1)  # the line's own count
+    return pids, out_kinds, starts, ends, known
 
 
 def _split_many(texts: Sequence[str], titles: Sequence[str | None],
@@ -88,9 +94,10 @@ def _split_many(texts: Sequence[str], titles: Sequence[str | None],
         outlets = [None] * len(texts)
     for text, title, outlet in zip(texts, titles, outlets, strict=True):
         bounds = _lines.blocks(text)
-        pids, kinds, starts, ends = _split_text(text, title, tok, bounds, outlet)
+        pids, kinds, starts, ends, known = _split_text(text, title, tok, bounds, outlet)
         in_quote = quoted_share(starts, ends, quote_spans(text, bounds))
-        n_words = [len(_WORDS.findall(text, a, b)) for a, b in zip(starts, ends, strict=True)]
+        n_words = [k if k >= 0 else len(_WORDS.findall(text, a, b))
+                   for a, b, k in zip(starts, ends, known, strict=True)]
         out.append((pids, kinds, starts, ends, in_quote, n_words))
     return out
 
