@@ -230,13 +230,14 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         elif furniture is not None:
             kind = furniture
             link_label = furniture == "promo" and _furniture.is_link_label(line)
+        elif _furniture.byline_anywhere(line, n_words):
+            kind = "byline"  # "Analysis by Jane Doe" credits, it does not link
         elif _PROMO.match(line) and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3):
             kind = "promo"
             link_label = True
-        elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line) and not (
-                _furniture.byline_anywhere(line, n_words)):
+        elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line):
             kind = "promo"  # a related-article headline under a promo label
-        elif _furniture.byline_anywhere(line, n_words) or (
+        elif (
             not is_title and n_words <= 16
             and _furniture.is_name_line(line, above_story=above_story)
             and (not above_story or _names_above_story(text, bounds, i, line, title_norm,
