@@ -131,8 +131,8 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
             token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
             if token.endswith(".") and (
                     token[:-1].lower().rsplit("-", 1)[-1] in TITLES  # "Sens. John Kerry"
-                    or (_INITIALISM.search(token) is not None  # "U.S. Secretary of State"
-                        and _next_word(nxt, 0).lower() not in STARTERS)):
+                    or (token.count(".") >= 2 and _INITIALISM.search(token) is not None
+                        and _next_word(nxt, 0).lower() not in STARTERS)):  # "U.S. Secretary"
                 continue
         out.append(cut)
     # add cuts nupunkt missed: a full stop before a capitalised word that opens sentences

@@ -178,21 +178,26 @@ _KEYS = ("reserv", "vorbehalten", "may not be", "reprint", "without charge", "ru
          "signing up", "inbox", "join us on", "follow us", "follow @", "download", "donat",
          "support us", "support our")
 _COUNTER_KEYS = ("image ", "photo ", "slide ")
+_LONG_KEYS = ("reserv", "without charge", "rush transcript", "caption", "inbox", "sign up", "expressed",
+              "donat", "download", "may not be")
 
 
-def _keyed(low: str) -> bool:
-    for key in _KEYS:
+def _keyed(low: str, keys: tuple[str, ...] = _KEYS) -> bool:
+    for key in keys:
         if key in low:
             return True
-    if " of " in low:
+    if keys is _KEYS and " of " in low:
         for key in _COUNTER_KEYS:
             if key in low:
                 return True
     return False
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _has_words(line: str) -> bool:
-    return any(c.isalnum() for c in line)
+    return line[:1].isalnum() or _ALNUM.search(line) is not None
 
 
 #: First words of every furniture shape anchored at the start of a line (the patterns above):
@@ -244,7 +249,12 @@ def furniture_kind(line: str, n_words: int, terminal: bool) -> str | None:
     # Searches anywhere in a line run only when a cheap substring test says they could match:
     # a regex search over every line of a long article is the cost that matters here.
     low = line.lower()
-    if (_keyed(low) if n_words <= 60 else ("caption" in low or "reserv" in low)):
+    if n_words <= 25 or not terminal:
+        keyed = _keyed(low)
+    else:  # a long sentence: only the notices and prompts that come as long sentences
+        keyed = _keyed(low, _LONG_KEYS) if n_words <= 60 else (
+            "caption" in low or "reserv" in low)
+    if keyed:
         if _COPYRIGHT.search(line) or _NOTICE.search(line):
             return "boilerplate"
         if _VIDEO.search(line):
@@ -307,7 +317,7 @@ def byline_anywhere(line: str, n_words: int) -> bool:
     if _BY.match(line) and (n_words <= 8 or (
             n_words <= 30 and not line.rstrip().endswith((".", "!", "?")))):
         return True
-    return n_words <= 40 and "contribut" in line.lower() and _CONTRIBUTED.match(line) is not None
+    return n_words <= 40 and "ontribut" in line and _CONTRIBUTED.match(line) is not None
 
 
 def is_signature(line: str) -> bool:

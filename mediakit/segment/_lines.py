@@ -57,7 +57,7 @@ class Block:
 #: or a Unicode line separator between a headline and the story is a line break too).
 BREAKS = re.compile(r"[\n\r\f\v\x1c-\x1e\x85\u2028\u2029]")
 _BREAK_CHARS = "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029"
-_NEEDS_SCAN = re.compile(r"[\f\v\x1c-\x1e\x85\u2028\u2029]|\r(?!\n)")
+_RARE_BREAK_CHARS = "\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _line_bounds(text: str) -> list[tuple[int, int]]:
@@ -65,7 +65,9 @@ def _line_bounds(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     n = len(text)
-    scan = _NEEDS_SCAN.search(text) is not None  # rare line breaks other than "\n"
+    # rare line breaks other than "\n" ("\r\n" is found by "\n" and trimmed as white space)
+    scan = any(c in text for c in _RARE_BREAK_CHARS) or (
+        "\r" in text and text.count("\r") != text.count("\r\n"))
     while pos < n:
         if scan:
             m = BREAKS.search(text, pos)
@@ -222,10 +224,11 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         if counts is not None:  # the exact word count, for the caller to reuse (-1: not counted)
             counts.append(-1 if spaces > 90 else n_words)
         terminal = bool(_TERMINAL.search(line))
-        furniture = None if _MARKUP.match(line) else _furniture.furniture_kind(line, n_words, terminal)
+        markup = _MARKUP.match(line) is not None
+        furniture = None if markup else _furniture.furniture_kind(line, n_words, terminal)
         is_title = (not seen_content and title_norm is not None
                     and " ".join(line.split()) == title_norm)
-        if _MARKUP.match(line):
+        if markup:
             kind = "markup"
         elif furniture is not None:
             kind = furniture
