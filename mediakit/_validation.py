@@ -15,10 +15,16 @@ from mediakit._errors import SchemaError
 #: Kinds of sentence that carry the story; measures and comparisons use these by default.
 CONTENT_KINDS: tuple[str, ...] = ("headline", "body", "bullet")
 
-#: Every value of the sentences frame's ``kind`` column.
+#: Every value of the sentences frame's ``kind`` column (see ``split_sentences``): the content
+#: kinds, the article's structure (``dateline``, ``heading``) and page furniture (``promo``,
+#: ``caption``, ``byline``, ``boilerplate``, ``markup``).
 ALL_KINDS: tuple[str, ...] = (
-    "headline", "dateline", "body", "heading", "bullet", "promo", "byline", "markup",
+    "headline", "dateline", "body", "heading", "bullet", "promo", "caption", "byline",
+    "boilerplate", "markup",
 )
+
+#: Kinds that are page furniture rather than the story or its structure.
+FURNITURE_KINDS: tuple[str, ...] = ("promo", "caption", "byline", "boilerplate", "markup")
 
 
 def suggest(value: object, allowed: Iterable[str]) -> str:

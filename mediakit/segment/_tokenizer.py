@@ -17,7 +17,7 @@ NEWS_ABBREVIATIONS: tuple[str, ...] = (
     "ltd", "co", "bros", "dept", "univ", "assn", "govt", "natl",
     # time and counting
     "a.m", "p.m", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thurs", "fri", "no", "nos", "vs", "approx", "est", "etc",
+    "tue", "tues", "wed", "thu", "thurs", "fri", "no", "nos", "n°", "nº", "vs", "approx", "est", "etc",
     "e.g", "i.e", "ft", "mph", "km", "oz", "lb", "lbs",
 )
 

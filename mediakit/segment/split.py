@@ -20,7 +20,7 @@ from mediakit._validation import (
     check_positive_int,
     require_columns,
 )
-from mediakit.segment import _lines
+from mediakit.segment import _boundaries, _lines
 from mediakit.segment._tokenizer import tokenizer
 from mediakit.segment.quotes import quote_spans, quoted_share
 
@@ -32,9 +32,9 @@ _CONTENT = frozenset(CONTENT_KINDS)
 def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]``: every non-space character in exactly one span."""
     chunk = text[start:end]
-    if "\n" in chunk or "\r" in chunk:  # a hard-wrapped block: same length, no line breaks
-        chunk = chunk.replace("\r", " ").replace("\n", " ")
-    cuts = [s for s, _ in tok.span_tokenize(chunk)][1:]
+    if "\n" in chunk or "\r" in chunk:  # a joined block: same length, no line breaks
+        chunk = _lines.BREAKS.sub(" ", chunk)
+    cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
     out = []
     prev = 0
     for cut in (*cuts, len(chunk)):
@@ -49,11 +49,12 @@ def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]
     return out
 
 
-def _split_text(text: str, title: str | None, tok) -> tuple[list, list, list, list]:
-    """Rows of one article: (paragraph_ids, kinds, starts, ends)."""
-    bounds = _lines.blocks(text)
-    kinds = _lines.classify(text, bounds, title)
-    pids, out_kinds, starts, ends = [], [], [], []
+def _split_text(text: str, title: str | None, tok, bounds: list[tuple[int, int]],
+                outlet: str | None = None) -> tuple[list, list, list, list, list]:
+    """Rows of one article: (paragraph_ids, kinds, starts, ends, word counts or -1)."""
+    counts: list[int] = []
+    kinds = _lines.classify(text, bounds, title, outlet, counts)
+    pids, out_kinds, starts, ends, known = [], [], [], [], []
     body_seen = False
     for pid, ((s, e), kind) in enumerate(zip(bounds, kinds, strict=True)):
         spans: list[tuple[int, int]]
@@ -65,6 +66,7 @@ def _split_text(text: str, title: str | None, tok) -> tuple[list, list, list, li
                 out_kinds.append("dateline")
                 starts.append(s)
                 ends.append(s + dl)
+                known.append(-1)
                 s += dl
                 while s < e and text[s].isspace():
                     s += 1
@@ -72,23 +74,30 @@ def _split_text(text: str, title: str | None, tok) -> tuple[list, list, list, li
             spans = _sentence_cuts(text, s, e, tok)
         else:
             spans = [(s, e)]
+        whole = bounds[pid]
         for a, b in spans:
             pids.append(pid)
             out_kinds.append(kind)
             starts.append(a)
             ends.append(b)
-    return pids, out_kinds, starts, ends
+            known.append(counts[pid] if (a, b) == whole else -1)  # the line's own count
+    return pids, out_kinds, starts, ends, known
 
 
 def _split_many(texts: Sequence[str], titles: Sequence[str | None],
-                abbreviations: tuple[str, ...]) -> list[tuple]:
+                abbreviations: tuple[str, ...],
+                outlets: Sequence[str | None] | None = None) -> list[tuple]:
     """Split several articles; a top-level function so worker processes can run it."""
     tok = tokenizer(abbreviations)
     out = []
-    for text, title in zip(texts, titles, strict=True):
-        pids, kinds, starts, ends = _split_text(text, title, tok)
-        in_quote = quoted_share(starts, ends, quote_spans(text, _lines.blocks(text)))
-        n_words = [len(_WORDS.findall(text, a, b)) for a, b in zip(starts, ends, strict=True)]
+    if outlets is None:
+        outlets = [None] * len(texts)
+    for text, title, outlet in zip(texts, titles, outlets, strict=True):
+        bounds = _lines.blocks(text)
+        pids, kinds, starts, ends, known = _split_text(text, title, tok, bounds, outlet)
+        in_quote = quoted_share(starts, ends, quote_spans(text, bounds))
+        n_words = [k if k >= 0 else len(_WORDS.findall(text, a, b))
+                   for a, b, k in zip(starts, ends, known, strict=True)]
         out.append((pids, kinds, starts, ends, in_quote, n_words))
     return out
 
@@ -120,10 +129,37 @@ def split_sentences(
 
     Lines come first: every line (paragraph) is a unit, and hard-wrapped text (wire copy or
     e-mail broken every ~70 characters) has its wrapped lines joined back first, so a sentence is
-    never cut at a line break that only wraps it. Each line block gets a ``kind``; ``body`` and
-    ``bullet`` blocks are then split into sentences by nupunkt (a private tokenizer with news
-    abbreviations such as ``Lt.``, ``Col.``, ``Gen.`` added). Every non-space character of the
+    never cut at a line break that only wraps it; a line that ends mid-sentence is joined to a
+    next line that continues it in lower case ("would pass" / "without changes"), unless either
+    is structure or furniture. A form feed or a Unicode line separator breaks lines like "\n".
+    Each line block gets a ``kind``; ``body`` and ``bullet`` blocks are then split into sentences
+    by nupunkt (a private tokenizer with news abbreviations such as ``Lt.``, ``Col.``, ``Gen.``
+    added), with its cuts corrected for news copy: "in the U.S. Analysts expect" and "at 6 p.m.
+    Officials left" are two sentences, "Sens. John Kerry", "Pfc. Jessica Lynch" and "then-Gov.
+    Walter J. Hickel" one. A dateline is a place (and agency) opening the first paragraph
+    ("WASHINGTON (AP) —", "Brussels –"), never a subject set off by dashes ("The World Health
+    Organization — another Lilly partner — has declared ..."). Every non-space character of the
     text lies in exactly one row, and ``articles.text[start:end] == sentences.text``.
+
+    Kinds (nothing is deleted: page furniture is a row with its kind):
+
+    - ``headline``, ``body``, ``bullet``: the content; measures and comparisons use these.
+    - ``dateline`` ("WASHINGTON (AP) —"), ``heading`` ("Key Points:").
+    - ``byline``: "By Jane Doe", a line of names above the story ("Eliza Collins", "David
+      Jackson and Deirdre Shesgreen") and the credit under it ("USA TODAY"), "Kyle Smith,
+      National Review", "- Nicholas Wu" signing off an item, "The Associated Press contributed
+      to this report."
+    - ``caption``: photo captions and credits ("Enlarge this image toggle caption John
+      Moore/Getty Images", "Hide Caption 3 of 47", "... in Beijing. (Photo: Andy Wong/AP)",
+      "FILE PHOTO: ... REUTERS/Jim Bourg", "Image copyright Reuters").
+    - ``promo``: video and gallery promos ("JUST WATCHED ... Replay More Videos ... MUST WATCH",
+      "Slideshow (9 Images)"), newsletter, subscription and social prompts ("Sign up for Daily
+      Newsletters", "Follow @politico"), "Story Continued Below", related links ("Read more:
+      ...", "More On This...", and the linked headlines under such a label).
+    - ``boilerplate``: copyright and rights lines ("Copyright 2019 The Associated Press. All
+      rights reserved."), advertisement markers ("Advertisement"), publisher notices ("This is
+      a rush transcript ...", "Updated at 5:02 p.m. ET") and separators ("___").
+    - ``markup``: leftover tags.
 
     Parameters
     ----------
@@ -145,13 +181,15 @@ def split_sentences(
     DataFrame
         Columns ``article_id, sentence_id, outlet, story_id, published, paragraph_id, kind,
         start, end, position, in_quote, n_words, text``. ``kind`` is one of ``headline``,
-        ``dateline``, ``body``, ``heading``, ``bullet``, ``promo``, ``byline`` or ``markup``.
-        ``position`` runs from 0 (lede) to 1 over content sentences (headline, body, bullet) and
+        ``dateline``, ``body``, ``heading``, ``bullet``, ``promo``, ``caption``, ``byline``,
+        ``boilerplate`` or ``markup`` (see above). ``position`` runs from 0 (lede) to 1 over content sentences (headline, body, bullet) and
         is NaN for the other kinds. ``in_quote`` is the share of the sentence's characters
         inside quotation marks (curly or straight; a quote left open at the end of a paragraph
         runs to its end, as in multi-paragraph quotes). Articles that yield no sentence (empty
         text) are listed in ``.attrs["skipped"]`` with the reason, and a
-        ``SkippedInputWarning`` says how many.
+        ``SkippedInputWarning`` says how many. Articles whose rows hold no content sentence
+        (all furniture: a page that failed to scrape, a byline alone) keep their rows and are
+        listed in ``.attrs["no_content"]``, with a ``SkippedInputWarning``.
 
     Raises
     ------
@@ -205,7 +243,11 @@ def split_sentences(
     else:
         titles = [None] * len(texts)
 
-    jobs = [(texts[r.start:r.stop], titles[r.start:r.stop], abbreviations)
+    if "outlet" in articles.columns:  # the outlet's own name above the story is its credit line
+        outlets = [o if isinstance(o, str) else None for o in articles["outlet"].tolist()]
+    else:
+        outlets = [None] * len(texts)
+    jobs = [(texts[r.start:r.stop], titles[r.start:r.stop], abbreviations, outlets[r.start:r.stop])
             for r in _parallel.chunk(range(len(texts)), n_jobs)]
     if progress is None:  # a bar (over chunks) for long work
         progress = len(texts) >= MIN_ITEMS_FOR_BAR
@@ -224,10 +266,15 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
                              "in_quote": [], "n_words": [], "position": [], "sentence_id": [],
                              "text": []}
     skipped = []
+    no_content = []
     for i, (pids, kinds, starts, ends, in_quote, n_words) in enumerate(results):
         if not pids:
             skipped.append({"article_id": ids.iloc[i], "reason": "text is empty or whitespace"})
             continue
+        if not _CONTENT.intersection(kinds):
+            found = sorted(set(kinds), key=kinds.index)
+            no_content.append({"article_id": ids.iloc[i],
+                               "reason": f"no content sentence, only {', '.join(found)}"})
         text = texts[i]
         cols["paragraph_id"].extend(pids)
         cols["kind"].extend(kinds)
@@ -265,11 +312,21 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     for col in carry:
         out[col] = articles[col].array.take(owner)
     out.attrs["skipped"] = skipped
+    out.attrs["no_content"] = no_content
+    if no_content:
+        warnings.warn(
+            f"{len(no_content)} article(s) have no content sentence (only page furniture or "
+            "structure: captions, promos, bylines, headings ...; a page that failed to scrape "
+            "looks like this): measures and comparisons leave them out. Their rows are kept; "
+            "see sentences.attrs['no_content'].",
+            SkippedInputWarning,
+            stacklevel=4,
+        )
     if skipped:
         warnings.warn(
             f"{len(skipped)} article(s) gave no sentences (empty text); "
             "see sentences.attrs['skipped'].",
             SkippedInputWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return out
