@@ -158,7 +158,8 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
         ``threshold``, ``n`` (articles with a value), ``n_sentences`` (rows that entered the
         rollup), ``n_other``, ``n_sentences_other``, ``estimate`` (the group's value, or the
         difference group minus other), ``ci_low``, ``ci_high`` (95% bootstrap interval; NaN when
-        a group has fewer than 2 articles), ``p_value`` (permutation test) and ``effect_size``
+        a group has fewer than 2 articles), ``p_value`` (permutation test; NaN with one article on each side,
+        where no test is possible) and ``effect_size``
         (Hedges' g on article values; NaN with fewer than 4 articles in the pair).
         ``result.attrs["compare_groups"]`` records the settings and methods.
 
@@ -298,7 +299,9 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
                    "measure": m, "n": len(i1), "n_sentences": int(n_sent[i1, j].sum()),
                    "n_other": len(i2), "n_sentences_other": int(n_sent[i2, j].sum())}
             if len(i1) and len(i2):
-                row.update(estimate=estimates[g1] - estimates[g2], p_value=tests[g1, g2, j],
+                # one article each: every split is the observed one or its mirror, no test
+                p_value = tests[g1, g2, j] if len(i1) + len(i2) > 2 else math.nan
+                row.update(estimate=estimates[g1] - estimates[g2], p_value=p_value,
                            effect_size=_resample.hedges_g(num[i1, j] / den[i1, j],
                                                           num[i2, j] / den[i2, j]))
                 if (g1, j) in boots and (g2, j) in boots:
