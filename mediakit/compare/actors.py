@@ -267,6 +267,8 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
         distinct = ments.drop_duplicates([*keys, "article_id", "sentence_id"])
         mention = mention.join(distinct.groupby(keys)["sentiment_compound"].mean()
                                .rename("mean_sentiment"))
+    if "target_sentiment" in ments.columns and not ments.empty:
+        mention = mention.join(_tone(ments, keys, n_boot, random_state))
     q = quotes.loc[quotes["speaker"].notna(), ["article_id", "quote", "speaker", "cue", "kind"]]
     q = q.merge(art, on="article_id", how="inner")
     q = q.rename(columns={"speaker": "canonical"})
