@@ -62,7 +62,7 @@ def main(argv=None) -> int:
         mk.score_target_sentiment(mentions.iloc[:1], sentences, model=model)  # coefficients
         loaded = time.perf_counter() - t0
         t0, c0 = time.perf_counter(), time.process_time()
-        scored = mk.score_target_sentiment(mentions, sentences, model=model)
+        scored = mk.score_target_sentiment(mentions, sentences, model=model, progress=False)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         probs = scored[["target_neg", "target_neu", "target_pos"]].sum(axis=1)
         ok &= bool(scored["target_sentiment"].notna().all() and (probs - 1).abs().max() < 1e-6)
