@@ -176,6 +176,7 @@ def test_actor_tone_computed_when_missing_and_switchable(seeds_sentences, seeds_
     here = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, n_boot=200)
     pd.testing.assert_frame_equal(here, seeds_actors)
     assert here.attrs["compare_actors"]["tone"] == "minilm"
+    assert seeds_actors.attrs["compare_actors"]["tone"] == "minilm"  # recorded by the scorer
     off = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone=False)
     assert off["negative_share"].isna().all()
     assert list(off.columns) == list(here.columns)

@@ -175,8 +175,8 @@ def compare_actors(
             entities = entities.merge(keys, on=["article_id", "sentence_id"], how="inner")
             entities = score_target_sentiment(entities, data)
             method = entities.attrs.get("target_sentiment", {}).get("model")
-        else:
-            method = "given"
+        else:  # scored by the caller: the model it recorded, if the attrs survived
+            method = entities.attrs.get("target_sentiment", {}).get("model", "given")
     else:
         entities = entities.drop(columns=["target_sentiment"], errors="ignore")
     out = _tables(data, entities, quotes, by, n_boot=n_boot, random_state=random_state)
