@@ -42,6 +42,7 @@ _PUBLIC = {
     "FrameClassifier": "mediakit.measures.classifier",
     "extract_entities": "mediakit.measures.entities",
     "extract_quotes": "mediakit.measures.quotes",
+    "score_target_sentiment": "mediakit.measures.target_sentiment",
     # compare
     "compare_groups": "mediakit.compare.groups",
     "frame_profile": "mediakit.compare.frames",

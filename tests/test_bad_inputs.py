@@ -59,6 +59,13 @@ def _fig():
 
 
 SchemaError = mk.SchemaError
+
+
+def _mentions(d):
+    """Two mentions (the first word of two sentences) in extract_entities' shape."""
+    first = d.sentences.iloc[:2]
+    return first[["article_id", "sentence_id", "start"]].assign(end=first["start"] + 3)
+
 _NO_FRAME = "must be a pandas DataFrame"
 
 # (public name, call on _Data, exception type, message fragment (regex))
@@ -192,6 +199,20 @@ CATALOGUE = [
      "aliases must be a dict"),
     ("extract_entities", lambda d: mk.extract_entities(d.sentences, batch_size=0), ValueError,
      "batch_size must be an integer >= 1"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment("x", d.sentences),
+     TypeError, "mentions must be a pandas DataFrame"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment(
+        _mentions(d).drop(columns="end"), d.sentences), SchemaError,
+     "mentions is missing column\\(s\\) 'end'"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment(
+        _mentions(d), d.sentences.drop(columns="start")), SchemaError,
+     "sentences is missing column\\(s\\) 'start'"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment(
+        _mentions(d).assign(start="0"), d.sentences), TypeError, "must hold integers"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment(
+        _mentions(d).assign(end=10**6), d.sentences), ValueError, "lies outside its sentence"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment(
+        _mentions(d), d.sentences, model="bert"), ValueError, "model='bert' is not valid"),
     ("extract_quotes", lambda d: mk.extract_quotes("x"), TypeError, _NO_FRAME),
     ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, entities=d.sentences),
      SchemaError, "entities is missing column"),

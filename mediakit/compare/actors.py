@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from mediakit._validation import check_frame, require_columns
+from mediakit._validation import check_frame, check_positive_int, require_columns
 
 #: Columns of the result, in order (``outlet`` is the ``by`` column's name).
 ACTOR_COLUMNS: tuple[str, ...] = (
     "story_id", "outlet", "canonical", "label", "n_articles", "n_mentions", "first_position",
     "first_article_id", "first_sentence_id", "n_quotes", "n_direct", "n_partial", "n_indirect",
-    "n_quote_words", "cue_verbs", "mean_sentiment", "n_outlets_mentioning", "n_outlets_quoting",
+    "n_quote_words", "cue_verbs", "mean_sentiment",
+    "negative_share", "negative_share_ci_low", "negative_share_ci_high",
+    "neutral_share", "neutral_share_ci_low", "neutral_share_ci_high",
+    "positive_share", "positive_share_ci_low", "positive_share_ci_high",
+    "n_outlets_mentioning", "n_outlets_quoting",
     "mentioned_not_quoted", "mentioned_only_here", "quoted_only_here",
 )
+#: The tone columns: share of the actor's mentions per class of ``score_target_sentiment``.
+TONE_SHARES: tuple[str, ...] = ("negative_share", "neutral_share", "positive_share")
+#: Level of the tone shares' intervals (percentile bootstrap over articles).
+CI_LEVEL = 0.95
 
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
@@ -31,6 +40,9 @@ def compare_actors(
     complete: bool = True,
     aliases: Mapping[str, str] | pd.DataFrame | None = None,
     kinds: str | Iterable[str] | None = None,
+    tone: bool = True,
+    n_boot: int = 1000,
+    random_state: int = 0,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Who each outlet names, who it quotes, and in which words, story by story.
@@ -44,7 +56,9 @@ def compare_actors(
         ``sentiment_compound`` (``mk.score_sentiment``) gives ``mean_sentiment`` when present.
     entities, quotes : DataFrame, optional
         ``mk.extract_entities`` / ``mk.extract_quotes`` output for these sentences; computed
-        when omitted (spaCy, the ``nlp`` extra).
+        when omitted (spaCy, the ``nlp`` extra). ``entities`` already scored by
+        ``mk.score_target_sentiment`` (a ``target_sentiment`` column) gives the tone shares
+        as they are; otherwise they are scored here when ``tone`` is True.
     by : str
         Column naming the outlet (the grouping compared within each story).
     labels : iterable of str, optional
@@ -57,6 +71,13 @@ def compare_actors(
         Name variants for ``extract_entities`` when run here.
     kinds : str or iterable of str, optional
         Sentence kinds read by the extraction; default the content kinds.
+    tone : bool
+        Score the tone toward each mention with :func:`mediakit.score_target_sentiment` (needs
+        ``start`` and ``text`` in ``data``) and give the tone shares; False leaves them NaN.
+    n_boot : int
+        Bootstrap replicates of the tone shares' intervals.
+    random_state : int
+        Seed of the bootstrap (the same seed gives the same intervals).
     progress : bool, optional
         Show progress bars during extraction.
 
@@ -81,6 +102,13 @@ def compare_actors(
           first ("said, stated");
         - ``mean_sentiment``: mean VADER compound (-1 to 1) of the distinct sentences mentioning
           the actor (NaN without ``sentiment_compound`` or without mentions);
+        - ``negative_share``, ``neutral_share``, ``positive_share``: the share of the actor's
+          mentions whose sentence speaks of it negatively / neutrally / positively
+          (``target_sentiment`` of :func:`mediakit.score_target_sentiment`; the three add up
+          to 1), pooled over the outlet's articles, and each with ``_ci_low`` / ``_ci_high``:
+          a 95% percentile bootstrap interval resampling the outlet's articles (mentions in
+          one article are not independent), NaN with fewer than 2 articles mentioning the
+          actor. NaN without mentions or with ``tone=False``;
         - ``n_outlets_mentioning`` / ``n_outlets_quoting``: outlets of the story that mention /
           quote the actor; ``mentioned_not_quoted``: this outlet names the actor but never
           quotes it; ``mentioned_only_here`` / ``quoted_only_here``: this outlet is the only
@@ -104,9 +132,17 @@ def compare_actors(
     outlet B           1         1
     """
     check_frame(data)
+    if not isinstance(tone, bool):
+        raise TypeError(f"tone must be True or False, got {tone!r}.")
+    check_positive_int("n_boot", n_boot)
+    if isinstance(random_state, bool) or not isinstance(random_state, int):
+        raise TypeError(f"random_state must be an integer, got {random_state!r}.")
     need = ["article_id", "sentence_id", "story_id", by]
     if entities is None or quotes is None:
         need.append("text")
+    if tone and (entities is None or "target_sentiment" not in entities.columns):
+        need += ["start", "text"]
+    need = list(dict.fromkeys(need))
     require_columns(data, need, what="sentences",
                     hint="Build it with mk.split_sentences(articles).")
     if data.empty:
@@ -129,9 +165,28 @@ def compare_actors(
     if labels is not None:
         entities = entities.loc[entities["label"].isin(list(labels))]
         quotes = quotes.loc[quotes["speaker"].isin(set(entities["canonical"]))]
-    out = _tables(data, entities, quotes, by)
+    method = None
+    if tone:
+        if "target_sentiment" not in entities.columns:
+            from mediakit.measures.target_sentiment import score_target_sentiment
+
+            # only the mentions counted here: those of the given sentences
+            keys = data[["article_id", "sentence_id"]].drop_duplicates()
+            entities = entities.merge(keys, on=["article_id", "sentence_id"], how="inner")
+            entities = score_target_sentiment(entities, data)
+            method = entities.attrs.get("target_sentiment", {}).get("model")
+        else:  # scored by the caller: the model it recorded, if the attrs survived
+            method = entities.attrs.get("target_sentiment", {}).get("model", "given")
+    else:
+        entities = entities.drop(columns=["target_sentiment"], errors="ignore")
+    out = _tables(data, entities, quotes, by, n_boot=n_boot, random_state=random_state)
     if not complete:
         out = out.loc[(out["n_mentions"] > 0) | (out["n_quotes"] > 0)].reset_index(drop=True)
+    out.attrs["compare_actors"] = {
+        "by": by, "tone": method if tone else None,
+        "tone_interval": f"{CI_LEVEL:.0%} percentile bootstrap, the outlet's articles "
+                         f"resampled ({n_boot} replicates, random_state={random_state})",
+    }
     return out
 
 
@@ -141,6 +196,7 @@ def _empty(by: str) -> pd.DataFrame:
     ints = ["n_articles", "n_mentions", "n_quotes", "n_direct", "n_partial", "n_indirect",
             "n_quote_words", "n_outlets_mentioning", "n_outlets_quoting", "first_sentence_id"]
     types = {c: "int64" for c in ints if c != "first_sentence_id"}
+    types.update({c: "float64" for c in _tone_columns()})
     types.update({"first_position": "float64", "mean_sentiment": "float64",
                   "first_sentence_id": "Int64", "mentioned_not_quoted": "bool",
                   "mentioned_only_here": "bool", "quoted_only_here": "bool"})
@@ -149,14 +205,54 @@ def _empty(by: str) -> pd.DataFrame:
     return frame.astype(types)
 
 
+def _tone_columns() -> list[str]:
+    return [f"{s}{e}" for s in TONE_SHARES for e in ("", "_ci_low", "_ci_high")]
+
+
+def _seed(random_state: int, *labels: object) -> np.random.Generator:
+    keys = [zlib.crc32(repr(label).encode("utf-8")) for label in labels]
+    return np.random.default_rng([random_state, *keys])
+
+
+def _tone(ments: pd.DataFrame, keys: list[str], n_boot: int, random_state: int) -> pd.DataFrame:
+    """Tone shares per (story, outlet, actor), pooled over mentions, intervals over articles."""
+    from mediakit.compare import _resample
+
+    classes = ments["target_sentiment"].astype("str")
+    counts = pd.DataFrame({
+        "negative": (classes == "negative").to_numpy(dtype=float),
+        "neutral": (classes == "neutral").to_numpy(dtype=float),
+        "positive": (classes == "positive").to_numpy(dtype=float),
+        "n": np.ones(len(ments))})
+    per_article = counts.groupby([ments[k] for k in [*keys, "article_id"]], sort=True).sum()
+    rows = []
+    for cell, part in per_article.groupby(level=list(range(len(keys))), sort=False):
+        num = part[["negative", "neutral", "positive"]].to_numpy()
+        den = np.repeat(part[["n"]].to_numpy(), 3, axis=1)
+        row = dict(zip(keys, cell, strict=True))
+        share = num.sum(axis=0) / den[:, 0].sum()
+        bounds = np.full((3, 2), np.nan)
+        if len(part) >= 2:
+            reps = _resample.bootstrap(num, den, "sentence", n_boot, _seed(random_state, *cell))
+            bounds = np.array([_resample.percentile_interval(reps[:, j], CI_LEVEL)
+                               for j in range(3)])
+        for j, name in enumerate(TONE_SHARES):
+            row[name] = share[j]
+            row[f"{name}_ci_low"], row[f"{name}_ci_high"] = bounds[j]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, *_tone_columns()]).set_index(keys)
+
+
 def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
-            by: str) -> pd.DataFrame:
+            by: str, *, n_boot: int = 1000, random_state: int = 0) -> pd.DataFrame:
     art = data.drop_duplicates("article_id")[list(dict.fromkeys(["article_id", "story_id", by]))]
     n_articles = art.groupby(["story_id", by], sort=False).size().rename("n_articles")
     sent_cols = ["article_id", "sentence_id", "story_id", by]
     sent_cols += [c for c in ("position", "sentiment_compound") if c in data.columns]
     sent_cols = list(dict.fromkeys(sent_cols))
-    ments = entities[["article_id", "sentence_id", "label", "canonical"]].merge(
+    ent_cols = ["article_id", "sentence_id", "label", "canonical"]
+    ent_cols += ["target_sentiment"] if "target_sentiment" in entities.columns else []
+    ments = entities[ent_cols].merge(
         data[sent_cols], on=["article_id", "sentence_id"], how="inner")
     keys = ["story_id", by, "canonical"]
     mention = ments.groupby(keys, sort=False).size().rename("n_mentions").to_frame()
@@ -171,6 +267,8 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
         distinct = ments.drop_duplicates([*keys, "article_id", "sentence_id"])
         mention = mention.join(distinct.groupby(keys)["sentiment_compound"].mean()
                                .rename("mean_sentiment"))
+    if "target_sentiment" in ments.columns and not ments.empty:
+        mention = mention.join(_tone(ments, keys, n_boot, random_state))
     q = quotes.loc[quotes["speaker"].notna(), ["article_id", "quote", "speaker", "cue", "kind"]]
     q = q.merge(art, on="article_id", how="inner")
     q = q.rename(columns={"speaker": "canonical"})
@@ -200,7 +298,7 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
     out = out.reset_index()
     for c in ("n_mentions", "n_quotes", "n_direct", "n_partial", "n_indirect", "n_quote_words"):
         out[c] = out[c].fillna(0).astype("int64") if c in out.columns else 0
-    for c in ("first_position", "mean_sentiment"):
+    for c in ("first_position", "mean_sentiment", *_tone_columns()):
         if c not in out.columns:
             out[c] = np.nan
         out[c] = out[c].astype("float64")

@@ -12,6 +12,7 @@ Outlets keep one colour in every figure: pass ``palette=outlet_colors(articles["
 from __future__ import annotations
 
 from mediakit.plots._style import LABELS, OKABE_ITO, display_label, outlet_colors
+from mediakit.plots.actor_tone import plot_actor_tone
 from mediakit.plots.actors import plot_actors
 from mediakit.plots.attention import plot_attention
 from mediakit.plots.coverage import plot_coverage_map, plot_presence
@@ -26,6 +27,7 @@ __all__ = [
     "OKABE_ITO",
     "display_label",
     "outlet_colors",
+    "plot_actor_tone",
     "plot_actors",
     "plot_attention",
     "plot_coverage_map",

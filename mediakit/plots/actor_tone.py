@@ -1,0 +1,138 @@
+"""Tone toward each actor per outlet (the tone shares of ``compare_actors``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mediakit.plots._checks import frame_with
+from mediakit.plots._style import get_ax, levels
+
+#: Colours of the three classes: red, grey, blue (distinct for red-green colour blindness).
+TONE_COLORS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#0072B2"}
+_SHARES = ("negative_share", "neutral_share", "positive_share")
+
+
+def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "outlet",
+                    actor: str = "canonical", labels: Iterable[str] | None = None,
+                    n_actors: int = 8, min_mentions: int = 1,
+                    order: Sequence[str] | None = None, ax=None, **kwargs):
+    """Draw the tone of each outlet's mentions of each actor: negative, neutral, positive.
+
+    One stacked bar per actor and outlet (rows "actor · outlet", the outlets of an actor
+    together): the red part is the share of the actor's mentions in the outlet whose sentence
+    speaks of the actor negatively (``negative_share``), the grey part neutral, the blue part
+    positive; the three add up to 1. Black whiskers show the 95% intervals (article bootstrap)
+    of the negative share (at the red/grey edge) and of the positive share (at the grey/blue
+    edge, which sits at 1 - positive share); none are drawn for an outlet with one article.
+    The bar's label on the right gives the number of mentions. Actors drawn: the most mentioned
+    across the story's outlets, ``n_actors`` of them.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A :func:`mediakit.compare_actors` table: ``story_id``, ``by``, ``actor``,
+        ``n_mentions`` and the ``negative_share`` / ``neutral_share`` / ``positive_share``
+        columns with their ``_ci_low`` / ``_ci_high`` (and ``label`` when ``labels`` is given).
+    story : str, optional
+        Story to draw; optional when the table holds one.
+    by : str
+        Outlet column.
+    actor : str
+        Actor name column (default ``"canonical"``).
+    labels : iterable of str, optional
+        Entity labels kept, e.g. ``["PERSON"]``; default all.
+    n_actors : int
+        Most actors drawn.
+    min_mentions : int
+        Outlets with fewer mentions of an actor get no bar for it.
+    order : sequence of str, optional
+        Outlets, top to bottom within each actor; default sorted.
+    ax : matplotlib Axes, optional
+        Where to draw; default ``plt.gca()``.
+    **kwargs
+        Passed to the bars (``Axes.barh``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    bounds = [f"{s}{e}" for s in _SHARES for e in ("_ci_low", "_ci_high")]
+    need = ["story_id", by, actor, "n_mentions", *_SHARES, *bounds]
+    need += ["label"] if labels is not None else []
+    frame = frame_with(data, need, what="data", hint="Pass the output of mk.compare_actors(...).")
+    for name, value in (("n_actors", n_actors), ("min_mentions", min_mentions)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+    stories = sorted({str(s) for s in frame["story_id"].dropna()})
+    if story is None:
+        if len(stories) > 1:
+            raise ValueError(f"data holds {len(stories)} stories; choose one with story=... "
+                             f"(e.g. {stories[0]!r}).")
+        story = stories[0] if stories else None
+    elif str(story) not in stories:
+        from mediakit._validation import suggest
+
+        raise ValueError(f"story={story!r} is not in data." + suggest(story, stories))
+    rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
+    if labels is not None:
+        rows = rows[rows["label"].isin(list(labels))]
+    rows = rows[(rows["n_mentions"] >= min_mentions) & rows["negative_share"].notna()]
+    totals = rows.groupby(actor, sort=False)["n_mentions"].sum()
+    actors = sorted(totals.index, key=lambda a: (-float(totals[a]), str(a)))[:n_actors]
+    outlets = levels(rows[by], order)
+    ax = get_ax(ax)
+    ticks, names, y = [], [], 0.0
+    bars = {c: [] for c in _SHARES}
+    whiskers = {"negative": [], "positive": []}
+    counts = []
+    for a in actors:
+        mine = rows[rows[actor] == a]
+        mine = mine.assign(_outlet=mine[by].astype(str)).drop_duplicates("_outlet")
+        mine = mine.set_index("_outlet")
+        for outlet in outlets:
+            if outlet not in mine.index:
+                continue
+            r = mine.loc[outlet]
+            ticks.append(y)
+            names.append(f"{a} · {outlet}")
+            for c in _SHARES:
+                bars[c].append(float(r[c]))
+            whiskers["negative"].append((float(r["negative_share_ci_low"]),
+                                         float(r["negative_share_ci_high"])))
+            whiskers["positive"].append((1 - float(r["positive_share_ci_high"]),
+                                         1 - float(r["positive_share_ci_low"])))
+            counts.append(int(r["n_mentions"]))
+            y += 1
+        y += 0.5  # a gap between actors
+    ys = np.array(ticks)
+    left = np.zeros(len(ys))
+    style = {"height": 0.8} | kwargs
+    for c in _SHARES:
+        kind = c.removesuffix("_share")
+        widths = np.array(bars[c])
+        ax.barh(ys, widths, left=left, color=TONE_COLORS[kind], label=kind, **style)
+        left = left + widths
+    for kind, edge in (("negative", np.array(bars["negative_share"])),
+                       ("positive", 1 - np.array(bars["positive_share"]))):
+        spans = np.array(whiskers[kind]).reshape(-1, 2)
+        drawn = ~np.isnan(spans).any(axis=1)
+        if drawn.any():
+            err = np.vstack([edge[drawn] - spans[drawn, 0], spans[drawn, 1] - edge[drawn]])
+            ax.errorbar(edge[drawn], ys[drawn], xerr=np.clip(err, 0, None), fmt="none",
+                        ecolor="#111111", elinewidth=0.9, capsize=2.5, label=f"_{kind} interval")
+    for yy, n in zip(ys, counts, strict=True):
+        ax.annotate(f"{n}", (1.0, yy), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=7, color="#444444", annotation_clip=False)
+    ax.set_yticks(ys, names)
+    ax.set_ylim((ys.max() + 0.5) if len(ys) else 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share of mentions by tone toward the actor (whiskers: 95% interval); "
+                  "right: mentions")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=3)
+    if story is not None:
+        ax.set_title(f"Story: {story}", fontsize=9, loc="left")
+    return ax
