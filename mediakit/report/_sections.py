@@ -306,8 +306,8 @@ def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10,
                       "compare.</p>")
     compared = shown - set(single)
     blocks += shared_facts(coverage, max_rows=max_rows, stories=compared)
-    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=compared,
-                                                          max_facts=max_rows):
+    # every omission is counted in the heading; _fact_list quotes the first max_rows
+    for story_id, outlet, unique, omitted in outlet_facts(coverage, stories=compared):
         blocks.append(f"<h3>{esc(outlet)} <span class=\"meta\">story {esc(story_id)}</span></h3>")
         blocks.append(_fact_list(f"Only {outlet} reported ({len(unique)})", unique, max_rows))
         blocks.append(_fact_list(f"Reported by others, not by {outlet} ({len(omitted)})",

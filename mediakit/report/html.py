@@ -108,7 +108,7 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
             if owned:
                 _close(item.figure)
     parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories,
-                                            stories=focus.stories))
+                                            stories=focus.stories or None))
     parts.append(_sections.tables_section(tables, max_rows=max_rows, by=focus.by))
     parts.append(_sections.provenance(tables))
 
