@@ -114,3 +114,29 @@ def test_every_report_figure_uses_one_outlet_palette(seeds_analysis):
                     color = color[0] if getattr(color, "ndim", 1) == 2 else color
                     seen[label].add(to_hex(color))
     assert seen == {o: {c.lower()} for o, c in palette.items()}
+
+
+def test_report_shows_tone_toward_actors(tmp_path):
+    """With actors, the report draws the actor-tone figure from compare_actors' shares, legibly."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _legibility import problems
+
+    from mediakit.plots.overview import standard_figures
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = mk.analyze(mk.load_example("seeds"), actors=True, n_boot=50)
+    items = {i.name: i for i in standard_figures(r)}
+    name = "actor_tone_coalition-of-the-willing"
+    assert name in items, sorted(items)
+    assert problems(items[name].figure) == []
+    # the figure draws the table's shares: one stacked bar of three parts per actor and outlet
+    bars = [p for p in items[name].figure.axes[0].patches if p.get_width() > 0]
+    shares = r.actors[["negative_share", "neutral_share", "positive_share"]].to_numpy().ravel()
+    widths = sorted(round(p.get_width(), 6) for p in bars)
+    assert set(widths) <= {round(float(v), 6) for v in shares if v > 0}
+    page = r.report(tmp_path / "rep")[0].read_text(encoding="utf-8")
+    assert "Tone toward each actor" in page

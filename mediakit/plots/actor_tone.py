@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit.plots._checks import frame_with
-from mediakit.plots._style import get_ax, levels
+from mediakit.plots._style import get_ax, levels, literal
 
 #: Colours of the three classes: red, grey, blue (distinct for red-green colour blindness).
 TONE_COLORS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#0072B2"}
@@ -97,7 +97,7 @@ def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "
                 continue
             r = mine.loc[outlet]
             ticks.append(y)
-            names.append(f"{a} · {outlet}")
+            names.append(f"{literal(a, 28)} · {literal(outlet, 24)}")
             for c in _SHARES:
                 bars[c].append(float(r[c]))
             whiskers["negative"].append((float(r["negative_share_ci_low"]),
@@ -129,10 +129,13 @@ def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "
     ax.set_yticks(ys, names)
     ax.set_ylim((ys.max() + 0.5) if len(ys) else 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share of mentions by tone toward the actor (whiskers: 95% interval); "
-                  "right: mentions")
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+    ax.set_xlabel("Share of mentions by tone toward the actor\n"
+                  "(whiskers: 95% interval; right: number of mentions)")
+    # below the two-line axis label whatever the Axes' height: an offset in points
+    from matplotlib.transforms import offset_copy
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-48, units="points"),
               ncol=3)
     if story is not None:
-        ax.set_title(f"Story: {story}", fontsize=9, loc="left")
+        ax.set_title(f"Story: {literal(story, 60)}", fontsize=9, loc="left")
     return ax

@@ -283,6 +283,18 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                         lambda ax, d=data, o=outlets: plots.plot_actors(
                             d, labels=("PERSON", "ORG"), order=o, palette=palette, ax=ax),
                         data, (7.5, 1.2 + 0.22 * n_rows * max(2, len(outlets)))))
+            if _has(data, "negative_share", "neutral_share", "positive_share"):
+                tone = (actors.attrs.get("compare_actors", {}) or {}).get("tone", "")
+                n_bars = min(len(data), 8 * max(len(outlets), 1))
+                out.append((f"actor_tone_{story}",
+                            f"Tone toward each actor in story {story}: share of each outlet's "
+                            "mentions whose sentence speaks of the actor negatively (red), "
+                            "neutrally (grey) or positively (blue), with 95% intervals that "
+                            "resample articles (none for one article); model: "
+                            f"{tone or 'unknown'} (score_target_sentiment, compare_actors).",
+                            lambda ax, d=data, o=outlets: plots.plot_actor_tone(
+                                d[d["outlet"].astype(str).isin(o)], story=None, ax=ax),
+                            data, (7.5, 1.4 + 0.22 * n_bars)))
     return out
 
 
