@@ -17,13 +17,26 @@ score in a story of two sentences or of thousands):
 - ``token_overlap``, ``bigram_overlap``, ``trigram_overlap`` (``_min`` / ``_max``): share of
   each side's distinct tokens, pairs and triples of adjacent tokens (stop words included: word
   order) found on the other side;
-- ``length_ratio``: tokens of the shorter over the longer.
+- ``length_ratio``: tokens of the shorter over the longer;
+- ``quadgram_overlap`` (``_min`` / ``_max``): the same for runs of four tokens;
+- ``weighted_overlap`` and ``weighted_unmatched`` (``_min`` / ``_max``): the token overlap and
+  the tokens left unmatched (``log(1 + weight)``), each token weighed by its rarity: a fixed
+  inverse document frequency counted once on mrpc_train
+  (:data:`mediakit.compare._samefact_model.IDF`), so sharing "Weddington" counts more than
+  sharing "said", and a pair still scores the same in any story;
+- ``stem_overlap`` and ``stems_unmatched`` (``_min`` / ``_max``): content words cut to their
+  first five letters ("announced" / "announces"), shared and left unmatched;
+- ``negation_mismatch``: 1 when only one side holds a negation ("not", "never", "n't"...);
+- ``content_difference``, ``length_difference``: the difference in content words, and
+  ``log(1 + |difference in tokens|)``.
+
+Every feature is symmetric: a pair scores exactly the same either way round.
 
 A logistic regression on these (:data:`mediakit.compare._samefact_model.LEXICAL`) gives the
 probability that people would judge the two sentences to carry the same information. It was
 fitted on the Microsoft Research Paraphrase Corpus training split (news sentence pairs from
 different outlets, labelled by two judges) by ``scripts/fit_samefact.py``, deterministically;
-the script prints the cross-validated accuracy. With ``semantic=True`` a second model
+the script prints the cross-validated accuracy (word rarity counted on the training folds only). With ``semantic=True`` a second model
 (:data:`~mediakit.compare._samefact_model.SEMANTIC`) adds the cosine of the two sentences'
 all-MiniLM-L6-v2 embeddings (the ``semantic`` extra).
 """
