@@ -299,8 +299,9 @@ def test_mrpc_one_fact_agrees_with_people(mrpc):
     one = one.reindex([f"p{i}" for i in range(len(mrpc))]).to_numpy()
     agreement = float((one == (mrpc["label"] == 1).to_numpy()).mean())
     majority = float((mrpc["label"] == 1).mean())
-    assert agreement >= 0.75 > majority + 0.07
+    assert agreement >= 0.76 > majority + 0.08
     assert abs(agreement - FIT["lexical_fit_accuracy"]) < 0.005  # the shipped model, as fitted
+    assert FIT["lexical_cv_accuracy"] >= 0.76  # held-out folds, word rarity from training folds
 
 
 @pytest.fixture(scope="module")

@@ -99,8 +99,12 @@ class SentenceFeatures(NamedTuple):
     ``words``: counts of :func:`word_tokens` (names and numbers counted twice), hashed;
     ``chars``: counts of character 3-5-grams within words (``char_wb``), hashed; ``content``,
     ``names``, ``numbers``: 1 for each distinct content word, name and number; ``tokens``,
-    ``bigrams``, ``trigrams``: 1 for each distinct token, pair and triple of adjacent tokens,
-    stop words included (word order); ``n_tokens``: tokens per text. Every value depends on the text alone, never on the other texts.
+    ``bigrams``, ``trigrams``, ``quadgrams``: 1 for each distinct token and run of two, three
+    and four adjacent tokens, stop words included (word order); ``weighted_tokens``: the same
+    tokens weighed by their fixed rarity (``idf``); ``stems``: 1 for each distinct content word
+    cut to its first five letters ("announced" / "announces"); ``n_negations``: negation words
+    ("not", "never", "n't"...); ``n_tokens``: tokens per text. Every value depends on the text
+    alone (and the fixed ``idf``), never on the other texts.
     """
 
     words: object
@@ -111,11 +115,21 @@ class SentenceFeatures(NamedTuple):
     tokens: object
     bigrams: object
     trigrams: object
+    quadgrams: object
+    weighted_tokens: object
+    stems: object
+    n_negations: np.ndarray
     n_tokens: np.ndarray
 
 
+#: Negation words (a lone "t" is what remains of "n't" once tokens are split at apostrophes).
+NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "nobody", "nothing", "neither",
+                       "nowhere", "without", "cannot", "t"})
+
+
 def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5),
-                      name_weight: int = 2) -> SentenceFeatures:
+                      name_weight: int = 2, idf: tuple[dict, float] | None = None
+                      ) -> SentenceFeatures:
     """:class:`SentenceFeatures` of every text, in one vectorised pass.
 
     Hashing keeps the cost linear in the corpus with no vocabulary to hold. ``words`` and
@@ -123,6 +137,8 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     ``analyzer="char_wb"``, lower case), with the hashed columns numbered as :func:`compact`
     does (in hash order, only those used). Each distinct token is weighed and hashed once, and
     a text's character n-grams are the sum of its words' (``char_wb`` never spans two words).
+    ``idf``: (weight of each lower-case token, weight of the others), by default the fixed
+    table fitted on mrpc_train (:data:`mediakit.compare._samefact_model.IDF`).
     """
     import pandas as pd
     from scipy import sparse
@@ -130,12 +146,17 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
 
     if not texts:
         empty = sparse.csr_matrix((0, 1), dtype=np.float64)
-        return SentenceFeatures(*(empty.copy() for _ in range(8)), np.zeros(0, dtype=np.int64))
+        return SentenceFeatures(*(empty.copy() for _ in range(11)), np.zeros(0, dtype=np.int64),
+                                np.zeros(0, dtype=np.int64))
+    if idf is None:
+        from mediakit.compare._samefact_model import IDF, IDF_OTHER
+
+        idf = (IDF, IDF_OTHER)
     keys = matching_keys(texts)
     hashing = {"n_features": _N_FEATURES, "alternate_sign": False, "norm": None,
                "dtype": np.float64}
     words, sets, n_tokens = _word_counts(
-        keys, HashingVectorizer(analyzer=_one_feature, **hashing), name_weight=name_weight)
+        keys, HashingVectorizer(analyzer=_one_feature, **hashing), name_weight=name_weight, idf=idf)
     chars_of = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=False,
                                  **hashing)
     docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
@@ -150,10 +171,11 @@ def _one_feature(token: str) -> list[str]:
     return [token]
 
 
-def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
+def _word_counts(keys: list[str], vectorizer, *, name_weight: int, idf: tuple[dict, float]):
     """Counts of :func:`word_tokens` per key (each distinct token weighed and hashed once),
-    the 0/1 matrices (content words, names, numbers, tokens, runs of two and three tokens)
-    and the number of tokens per key."""
+    the 0/1 matrices (content words, names, numbers, tokens, runs of two, three and four
+    tokens), the tokens weighed by ``idf``, the stems of content words, the negations and the
+    number of tokens per key."""
     import pandas as pd
 
     tokens = [_TOKEN.findall(k) for k in keys]
@@ -193,6 +215,29 @@ def _word_counts(keys: list[str], vectorizer, *, name_weight: int):
         else (np.zeros(0, dtype=np.int64), [])
     sets.append(_ones(rows[:-2][three] if len(three) else rows[:0], code3, n,
                       max(len(uniques3), 1)))
+    at3 = np.full(max(len(rows) - 2, 0), -1, dtype=np.int64)
+    at3[np.flatnonzero(three)] = code3
+    four = np.zeros(0, dtype=bool) if len(rows) < 4 else rows[3:] == rows[:-3]
+    code4, uniques4 = pd.factorize(at3[:-1][four] * width + low[3:][four]) if len(four) \
+        else (np.zeros(0, dtype=np.int64), [])
+    sets.append(_ones(rows[:-3][four] if len(four) else rows[:0], code4, n,
+                      max(len(uniques4), 1)))
+    # the tokens weighed by their fixed rarity (same columns as ``tokens``), in thousandths:
+    # whole numbers, so sums are exact and a pair scores the same either way round
+    table, other = idf
+    weighted = sets[3].copy()
+    if len(lows):
+        rarity = np.rint(1000 * np.array([table.get(t, other) for t in lows]))
+        weighted.data = rarity.astype(np.float32)[weighted.indices]
+    sets.append(weighted)
+    # content words cut to five letters, and negations
+    stem_codes, stems = pd.factorize(np.array([t[:5] for t in lows], dtype=object)) if len(lows) \
+        else (np.zeros(0, dtype=np.int64), [])
+    sets.append(_ones(rows[content], stem_codes[low[content]] if len(low) else low[:0], n,
+                      max(len(stems), 1)))
+    negation = np.array([t in NEGATIONS for t in lows], dtype=bool)[low] if len(low) else \
+        np.zeros(0, dtype=bool)
+    sets.append(np.bincount(rows[negation], minlength=n))
     return counts, sets, lengths
 
 

@@ -17,13 +17,26 @@ score in a story of two sentences or of thousands):
 - ``token_overlap``, ``bigram_overlap``, ``trigram_overlap`` (``_min`` / ``_max``): share of
   each side's distinct tokens, pairs and triples of adjacent tokens (stop words included: word
   order) found on the other side;
-- ``length_ratio``: tokens of the shorter over the longer.
+- ``length_ratio``: tokens of the shorter over the longer;
+- ``quadgram_overlap`` (``_min`` / ``_max``): the same for runs of four tokens;
+- ``weighted_overlap`` and ``weighted_unmatched`` (``_min`` / ``_max``): the token overlap and
+  the tokens left unmatched (``log(1 + weight)``), each token weighed by its rarity: a fixed
+  inverse document frequency counted once on mrpc_train
+  (:data:`mediakit.compare._samefact_model.IDF`), so sharing "Weddington" counts more than
+  sharing "said", and a pair still scores the same in any story;
+- ``stem_overlap`` and ``stems_unmatched`` (``_min`` / ``_max``): content words cut to their
+  first five letters ("announced" / "announces"), shared and left unmatched;
+- ``negation_mismatch``: 1 when only one side holds a negation ("not", "never", "n't"...);
+- ``content_difference``, ``length_difference``: the difference in content words, and
+  ``log(1 + |difference in tokens|)``.
+
+Every feature is symmetric: a pair scores exactly the same either way round.
 
 A logistic regression on these (:data:`mediakit.compare._samefact_model.LEXICAL`) gives the
 probability that people would judge the two sentences to carry the same information. It was
 fitted on the Microsoft Research Paraphrase Corpus training split (news sentence pairs from
 different outlets, labelled by two judges) by ``scripts/fit_samefact.py``, deterministically;
-the script prints the cross-validated accuracy. With ``semantic=True`` a second model
+the script prints the cross-validated accuracy (word rarity counted on the training folds only). With ``semantic=True`` a second model
 (:data:`~mediakit.compare._samefact_model.SEMANTIC`) adds the cosine of the two sentences'
 all-MiniLM-L6-v2 embeddings (the ``semantic`` extra).
 """
@@ -40,7 +53,11 @@ from mediakit.compare._features import compact
 FEATURES = ("word_cosine", "char_cosine", "unmatched_share_min", "unmatched_share_max",
             "unmatched_min", "unmatched_max", "name_mismatch", "number_disagreement",
             "numbers_unmatched", "token_overlap_min", "token_overlap_max", "bigram_overlap_min",
-            "bigram_overlap_max", "trigram_overlap_min", "trigram_overlap_max", "length_ratio")
+            "bigram_overlap_max", "trigram_overlap_min", "trigram_overlap_max", "length_ratio",
+            "quadgram_overlap_min", "quadgram_overlap_max", "weighted_overlap_min",
+            "weighted_overlap_max", "weighted_unmatched_min", "weighted_unmatched_max",
+            "stem_overlap_min", "stem_overlap_max", "stems_unmatched_min", "stems_unmatched_max",
+            "negation_mismatch", "content_difference", "length_difference")
 SEMANTIC_FEATURES = (*FEATURES, "embedding_cosine")
 #: Pairs scored at least this by the word model get an embedding with ``semantic=True``; the
 #: others share too little to be one fact (the semantic model agrees: see the fitting script).
@@ -59,12 +76,19 @@ class StoryFeatures(NamedTuple):
     tokens: object
     bigrams: object
     trigrams: object
+    quadgrams: object
+    weighted_tokens: object
+    stems: object
     n_content: np.ndarray
     n_names: np.ndarray
     n_numbers: np.ndarray
     n_distinct: np.ndarray
     n_bigrams: np.ndarray
     n_trigrams: np.ndarray
+    n_quadgrams: np.ndarray
+    weight_tokens: np.ndarray
+    n_stems: np.ndarray
+    n_negations: np.ndarray
     n_tokens: np.ndarray
 
 
@@ -73,20 +97,33 @@ def story_features(feats, rows=None, *, xw=None, xc=None) -> StoryFeatures:
     :class:`~mediakit.compare._features.SentenceFeatures`; ``xw``, ``xc`` when already made."""
     # every row at once: the columns are numbered densely already, no copy needed
     pick = (lambda m: m) if rows is None else (lambda m: compact(m[rows]))
+    if xw is None:
+        xw = unit_rows(feats.words if rows is None else feats.words[rows])
+    if xc is None:
+        xc = unit_rows(feats.chars if rows is None else feats.chars[rows])
     sets = [pick(m) for m in (feats.content, feats.names, feats.numbers, feats.tokens,
-                              feats.bigrams, feats.trigrams)]
+                              feats.bigrams, feats.trigrams, feats.quadgrams,
+                              feats.weighted_tokens, feats.stems)]
     sizes = [np.diff(m.indptr).astype(np.float64) for m in sets]
+    sizes[7] = np.asarray(sets[7].sum(axis=1, dtype=np.float64)).ravel()  # summed weights
+    negations = feats.n_negations if rows is None else feats.n_negations[rows]
     tokens = feats.n_tokens if rows is None else feats.n_tokens[rows]
-    return StoryFeatures(unit_rows(feats.words if rows is None else feats.words[rows])
-                         if xw is None else xw,
-                         unit_rows(feats.chars if rows is None else feats.chars[rows])
-                         if xc is None else xc,
-                         *sets, *sizes, tokens.astype(np.float64))
+    return StoryFeatures(xw, xc, *sets, *sizes, negations.astype(np.float64),
+                         tokens.astype(np.float64))
 
 
 def _row_dots(x, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     both = x[rows].multiply(x[cols]).tocsr()
     return np.asarray(both.sum(axis=1, dtype=np.float64)).ravel()
+
+
+def _row_dots_of(x, y, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    both = x[rows].multiply(y[cols]).tocsr()
+    return np.asarray(both.sum(axis=1, dtype=np.float64)).ravel()
+
+
+def _min_max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.c_[np.minimum(a, b), np.maximum(a, b)]
 
 
 def shared_counts(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -130,6 +167,21 @@ def pair_features(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> n
         lo = np.minimum(story.n_tokens[r], story.n_tokens[c])
         hi = np.maximum(story.n_tokens[r], story.n_tokens[c])
         part[:, 15] = lo / np.maximum(hi, 1)
+        both = _row_dots(story.quadgrams, r, c)
+        part[:, 16:18] = _min_max(both / np.maximum(story.n_quadgrams[r], 1),
+                                  both / np.maximum(story.n_quadgrams[c], 1))
+        # shared rare words count more than shared common ones (fixed weights)
+        both = _row_dots_of(story.weighted_tokens, story.tokens, r, c)
+        w_r, w_c = story.weight_tokens[r], story.weight_tokens[c]
+        part[:, 18:20] = _min_max(both / np.maximum(w_r, 1e-9), both / np.maximum(w_c, 1e-9))
+        part[:, 20:22] = np.log1p(_min_max(w_r - both, w_c - both) / 1000)  # thousandths
+        both = _row_dots(story.stems, r, c)
+        part[:, 22:24] = _min_max(both / np.maximum(story.n_stems[r], 1),
+                                  both / np.maximum(story.n_stems[c], 1))
+        part[:, 24:26] = np.log1p(_min_max(story.n_stems[r] - both, story.n_stems[c] - both))
+        part[:, 26] = (story.n_negations[r] > 0) != (story.n_negations[c] > 0)
+        part[:, 27] = np.abs(story.n_content[r] - story.n_content[c])
+        part[:, 28] = np.log1p(np.abs(story.n_tokens[r] - story.n_tokens[c]))
     return out
 
 
@@ -138,17 +190,20 @@ def probability(features: np.ndarray, model: dict) -> np.ndarray:
     if len(features) == 0:
         return np.zeros(0)
     z = (features - np.asarray(model["mean"])) / np.asarray(model["scale"])
-    logit = z @ np.asarray(model["coef"]) + model["intercept"]
+    # row by row, the same sum whatever the row's place (a matrix product may round a row
+    # differently by where it sits: a pair and its reverse must score exactly the same)
+    logit = (z * np.asarray(model["coef"])).sum(axis=1) + model["intercept"]
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def text_pair_features(texts_a: list[str], texts_b: list[str]) -> np.ndarray:
+def text_pair_features(texts_a: list[str], texts_b: list[str], *, idf=None) -> np.ndarray:
     """:func:`pair_features` of (``texts_a[k]``, ``texts_b[k]``): what compare_coverage computes
-    for that pair (the fitting script and the tests use it)."""
+    for that pair (the fitting script and the tests use it); ``idf`` as in
+    :func:`~mediakit.compare._features.sentence_features`."""
     from mediakit.compare._features import sentence_features
 
     n = len(texts_a)
-    story = story_features(sentence_features(list(texts_a) + list(texts_b)))
+    story = story_features(sentence_features(list(texts_a) + list(texts_b), idf=idf))
     return pair_features(story, np.arange(n), np.arange(n, 2 * n))
 
 

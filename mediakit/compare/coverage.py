@@ -175,8 +175,9 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
 
     Whether a sentence and its match state the same fact is then decided by a small model, not
     by one cosine: a logistic regression on the two cosines, the content words left unmatched
-    on each side (an extra clause is new information), word-pair overlap (order), length and
-    the agreement of names and numbers, fitted on news sentence pairs from different outlets
+    on each side (an extra clause is new information), overlap of words and of runs of two to
+    four words (order), the same weighed by a fixed word rarity, word stems, length, negation
+    and the agreement of names and numbers, fitted on news sentence pairs from different outlets
     judged by people (the Microsoft Research Paraphrase Corpus training split; fitted and
     cross-validated by ``scripts/fit_samefact.py``). Its output, ``similarity``, is the
     probability that the two state the same fact; it depends on the two sentences only, never
