@@ -254,10 +254,11 @@ Read the estimates table with its intervals: a difference counts only when the i
 groups do not overlap (or `compare_groups`' pairwise difference excludes 0). On the bundled
 sample every group is one article, so nothing here goes beyond describing two articles. On the
 AllSides triplets (`CORPUS` above; 92 stories, each rating 92 articles) the mean tone is
--0.011 (left), -0.015 (center) and -0.024 (right) on VADER's -1 to 1 scale, with overlapping
+-0.008 (left), -0.021 (center) and -0.027 (right) on VADER's -1 to 1 scale, with overlapping
 95% intervals: no clear difference in tone between left-, center- and right-rated outlets
-covering the same stories. Center-rated articles read slightly harder (Flesch-Kincaid grade 13.1
-vs 12.5 for left), but that difference's interval includes 0 (permutation p = 0.09). The keyness bars and the coverage of
+covering the same stories. Center-rated articles read slightly harder (Flesch-Kincaid grade 13.3
+vs 12.6 for left); that difference's interval only just excludes 0 (permutation p = 0.048), one
+of six comparisons, so read it as a hint, not a finding. The keyness bars and the coverage of
 one story show *what* differs; check the raw counts on each bar before reading much into a
 word, and the presence matrix before calling a fact an omission.
 
