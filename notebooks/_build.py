@@ -134,9 +134,11 @@ result.groups[result.groups["comparison"] == "group"][
     md("""
 ## What we can conclude
 
-- **Coverage.** The two articles share only a handful of facts (the coverage summary and the
-  lines in the map); most sentences of each outlet match nothing in the other. The omissions
-  table names what each left out: read those rows before saying one outlet "ignored" a point.
+- **Coverage.** By the calibrated same-fact decision the two articles share no fact (`n_shared`
+  is 0 in the coverage summary): the dashed lines in the map join *related* sentences, which
+  share wording but each state something the other lacks (read both, with their similarity).
+  The omissions table names what each left out, with the related sentence when there is one:
+  read those rows before saying one outlet "ignored" a point.
 - **Tone.** outlet B's sentences are more positive on average than outlet A's (VADER compound
   0.49 vs 0.21 in the table above), but each outlet is one article: there is no interval, so this
   describes two articles, not two outlets.
