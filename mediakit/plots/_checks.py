@@ -43,3 +43,22 @@ def pick_measure(data: pd.DataFrame, measure: str | None, *, column: str = "meas
             + suggest(measure, values)
         )
     return measure
+
+
+def pick_story(frame: pd.DataFrame, column: str, story, *, what: str = "data") -> str | None:
+    """The story to draw: ``story`` checked against ``frame[column]``, or the only one there.
+
+    None when the frame holds no story and none was asked for; a ``ValueError`` naming the
+    choices (and the nearest) when several are there or the asked one is not.
+    """
+    stories = sorted({str(s) for s in frame[column].dropna()})
+    if story is None:
+        if len(stories) > 1:
+            raise ValueError(f"{what} holds {len(stories)} stories; choose one with story=... "
+                             f"(e.g. {stories[0]!r}).")
+        return stories[0] if stories else None
+    if str(story) not in stories:
+        from mediakit._validation import suggest
+
+        raise ValueError(f"story={story!r} is not in {what}." + suggest(story, stories))
+    return str(story)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with
+from mediakit.plots._checks import frame_with, pick_story
 from mediakit.plots._style import get_ax, levels, literal
 
 #: Colours of the three classes: red, grey, blue (distinct for red-green colour blindness).
@@ -66,16 +66,7 @@ def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "
     for name, value in (("n_actors", n_actors), ("min_mentions", min_mentions)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
-    stories = sorted({str(s) for s in frame["story_id"].dropna()})
-    if story is None:
-        if len(stories) > 1:
-            raise ValueError(f"data holds {len(stories)} stories; choose one with story=... "
-                             f"(e.g. {stories[0]!r}).")
-        story = stories[0] if stories else None
-    elif str(story) not in stories:
-        from mediakit._validation import suggest
-
-        raise ValueError(f"story={story!r} is not in data." + suggest(story, stories))
+    story = pick_story(frame, "story_id", story)
     rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
     if labels is not None:
         rows = rows[rows["label"].isin(list(labels))]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with
+from mediakit.plots._checks import frame_with, pick_story
 from mediakit.plots._style import get_ax, levels, literal, resolve_palette
 
 
@@ -60,16 +60,7 @@ def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outl
     frame = frame_with(data, need, what="data", hint="Pass the output of mk.compare_actors(...).")
     if isinstance(n_actors, bool) or not isinstance(n_actors, int) or n_actors < 1:
         raise ValueError(f"n_actors must be an integer >= 1, got {n_actors!r}.")
-    stories = sorted({str(s) for s in frame["story_id"].dropna()})
-    if story is None:
-        if len(stories) > 1:
-            raise ValueError(f"data holds {len(stories)} stories; choose one with story=... "
-                             f"(e.g. {stories[0]!r}).")
-        story = stories[0] if stories else None
-    elif str(story) not in stories:
-        from mediakit._validation import suggest
-
-        raise ValueError(f"story={story!r} is not in data." + suggest(story, stories))
+    story = pick_story(frame, "story_id", story)
     rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
     if labels is not None:
         rows = rows[rows["label"].isin(list(labels))]

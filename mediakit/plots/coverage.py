@@ -287,21 +287,12 @@ def _coverage_parts(data):
 
 
 def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
-    stories = sorted(set(frame[column].dropna().astype(str).unique()))
-    if story is None:
-        if len(stories) == 1:
-            return stories[0]
-        if not stories:
-            raise ValueError("the coverage result holds no story to draw.")
-        raise ValueError(
-            f"the coverage result holds {len(stories)} stories; choose one with story=... "
-            f"(e.g. {stories[0]!r})."
-        )
-    if str(story) not in stories:
-        from mediakit._validation import suggest
+    from mediakit.plots._checks import pick_story
 
-        raise ValueError(f"story={story!r} is not in the coverage result." + suggest(story, stories))
-    return str(story)
+    chosen = pick_story(frame, column, story, what="the coverage result")
+    if chosen is None:
+        raise ValueError("the coverage result holds no story to draw.")
+    return chosen
 
 
 def _clip(text: object, n: int) -> str:
