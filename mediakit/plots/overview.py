@@ -307,7 +307,7 @@ def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | Non
     left out, and the tables hold everything. ``freeze`` lays each figure out once (constrained
     layout) and keeps it fixed, so saving it in several formats does not lay it out again.
     Names may contain story ids: make them safe
-    (``mediakit.report._paths.figure_stems``) before using them as paths.
+    (``mediakit.report._build.figure_stems``) before using them as paths.
     """
     import matplotlib.pyplot as plt
 

@@ -23,19 +23,7 @@ def figure_stems(names) -> dict[str, str]:
     """Map each figure / table name to a unique safe file stem without dots."""
     from mediakit.report._paths import unique_filenames
 
-    cleaned = {str(n): str(n).replace(_STEM_CHARS, "_") for n in names}
-    stems = unique_filenames(cleaned.values())
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name, clean in cleaned.items():
-        stem, i = stems[clean], 1
-        candidate = stem
-        while candidate.lower() in used:
-            i += 1
-            candidate = f"{stem}-{i}"
-        used.add(candidate.lower())
-        out[name] = candidate
-    return out
+    return unique_filenames(names, clean=lambda name: name.replace(_STEM_CHARS, "_"))
 
 
 def relative_sources(values: pd.Series) -> pd.Series:

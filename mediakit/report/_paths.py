@@ -66,11 +66,12 @@ def safe_filename(name: object, *, default: str = "untitled", max_length: int = 
     return text
 
 
-def unique_filenames(names: Iterable[object], **kwargs) -> dict[str, str]:
+def unique_filenames(names: Iterable[object], *, clean=None, **kwargs) -> dict[str, str]:
     """Map each distinct name to a safe file name, adding ``-2``, ``-3``... on collisions.
 
     Names are taken in the order given; comparison of file names ignores case (as Windows and
-    macOS file systems do).
+    macOS file systems do). ``clean``, if given, rewrites each name before it is made safe
+    (names it makes equal still get distinct files).
     """
     out: dict[str, str] = {}
     used: set[str] = set()
@@ -78,7 +79,7 @@ def unique_filenames(names: Iterable[object], **kwargs) -> dict[str, str]:
         key = str(name)
         if key in out:
             continue
-        base = safe_filename(key, **kwargs)
+        base = safe_filename(clean(key) if clean is not None else key, **kwargs)
         candidate, i = base, 1
         while candidate.lower() in used:
             i += 1
