@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 
+from mediakit._errors import InvalidParameterError as InvalidParameterError
 from mediakit._errors import LanguageWarning as LanguageWarning
 from mediakit._errors import MediakitWarning as MediakitWarning
 from mediakit._errors import NotFittedError as NotFittedError
@@ -53,8 +54,19 @@ _PUBLIC = {
     "Coverage": "mediakit.compare.coverage",
     "compare_actors": "mediakit.compare.actors",
     "group_stories": "mediakit.compare.stories",
-    # plots (every plot_* is resolved from mediakit.plots below)
-    "outlet_colors": "mediakit.plots",
+    # plots (each defined in its own module; mediakit.plots re-exports them)
+    "outlet_colors": "mediakit.plots._style",
+    "plot_actor_tone": "mediakit.plots.actor_tone",
+    "plot_actors": "mediakit.plots.actors",
+    "plot_attention": "mediakit.plots.attention",
+    "plot_coverage_map": "mediakit.plots.coverage",
+    "plot_estimates": "mediakit.plots.estimates",
+    "plot_frames": "mediakit.plots.frames",
+    "plot_keyness": "mediakit.plots.terms",
+    "plot_overview": "mediakit.plots.overview",
+    "plot_presence": "mediakit.plots.coverage",
+    "plot_readability": "mediakit.plots.estimates",
+    "plot_sentiment_arc": "mediakit.plots.sentiment",
     # report
     "save_figure": "mediakit.report.figures",
     "write_report": "mediakit.report.html",
@@ -64,24 +76,16 @@ _PUBLIC = {
 }
 
 __all__ = sorted(
-    [*_PUBLIC, "LanguageWarning", "MediakitWarning", "NotFittedError", "ResourceMissingError",
-     "SchemaError", "SkippedInputWarning", "TruncatedInputWarning", "WideIntervalWarning",
-     "__version__"]
+    [*_PUBLIC, "InvalidParameterError", "LanguageWarning", "MediakitWarning", "NotFittedError",
+     "ResourceMissingError", "SchemaError", "SkippedInputWarning", "TruncatedInputWarning",
+     "WideIntervalWarning", "__version__"]
 )
 
 
 def __getattr__(name: str):
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-    elif name.startswith("plot_"):
-        # every plot_* function is defined in (and exported by) mediakit.plots
-        plots = importlib.import_module("mediakit.plots")
-        try:
-            value = getattr(plots, name)
-        except AttributeError:
-            raise AttributeError(f"module 'mediakit' has no attribute {name!r}") from None
-    else:
+    if name not in _PUBLIC:
         raise AttributeError(f"module 'mediakit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
     globals()[name] = value
     return value
 

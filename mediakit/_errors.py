@@ -7,6 +7,15 @@ class SchemaError(ValueError):
     """A frame lacks a column the function needs, or a column has the wrong type."""
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """An argument has the wrong type or value. Both ``except ValueError`` and ``except TypeError``
+    catch it; ``param`` names the parameter (``None`` when the call itself does not bind)."""
+
+    def __init__(self, message: str, *, param: str | None = None):
+        super().__init__(message)
+        self.param = param
+
+
 class NotFittedError(ValueError, AttributeError):
     """A learned model was used before ``fit``."""
 
