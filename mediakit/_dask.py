@@ -1,8 +1,8 @@
-"""Dask DataFrames in, Dask DataFrames out: one mechanism for every public function.
+"""Dask DataFrames in: the pandas functions run per partition.
 
 A corpus too large for one machine lives in a ``dask.dataframe.DataFrame`` (e.g. Parquet on shared
 storage, read with ``dd.read_parquet``). mediakit's functions are written for pandas; this module
-lets each of them accept a dask frame with a one-line decorator, in two shapes:
+lets each of them accept a dask frame, in two shapes:
 
 * **row-wise** (``split_sentences``, ``score_*``): :func:`dask_aware` runs the pandas function on
   each partition with ``map_partitions`` and returns a lazy dask frame. Its ``meta`` (column
