@@ -1,17 +1,21 @@
-"""Dask DataFrames in, Dask DataFrames out: one mechanism for every public function.
+"""Dask DataFrames in: the pandas functions run per partition.
 
 A corpus too large for one machine lives in a ``dask.dataframe.DataFrame`` (e.g. Parquet on shared
 storage, read with ``dd.read_parquet``). mediakit's functions are written for pandas; this module
-lets each of them accept a dask frame with a one-line decorator, in two shapes:
+lets each of them accept a dask frame, in two shapes:
 
 * **row-wise** (``split_sentences``, ``score_*``): :func:`dask_aware` runs the pandas function on
   each partition with ``map_partitions`` and returns a lazy dask frame. Its ``meta`` (column
   names and dtypes) comes from calling the same function on the empty frame ``data._meta``, so
   validation errors (a missing column, a bad option) are raised at once, before any work.
-* **aggregations** (``compare_groups``, ``compare_terms``): ``dask_aware(rollup=...)`` takes a
-  :class:`Rollup`, a pair of functions: ``partial`` turns one pandas partition into a small
-  table of sums and counts, and ``finish`` turns the concatenated partials (one pandas frame,
-  small) into the pandas result. The result is a pandas object: it is small.
+* **aggregations** (``compare_groups``, ``compare_terms``): sums then finish. The function
+  is written as two steps, ``sums(frame, plan)``, which reduces one frame to partial sums that
+  add up (per article, per (story, group) and term), and ``finish(partials, plan)``, which adds
+  the partials up and makes the result table. :func:`sums_then_finish` runs ``sums`` once on a
+  pandas frame (one partition) or once per partition of a dask frame, then ``finish``: the same
+  two functions either way, so the results are the same. The result is a pandas object: it is
+  small. Options are validated before any work, on :func:`schema` (a dask frame's empty
+  ``_meta``).
 
 Inside a partition the function runs with ``n_jobs=1`` and ``progress=False``: the dask
 scheduler (threads, processes or a ``dask.distributed`` cluster) supplies the parallelism.
@@ -37,7 +41,6 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 
@@ -56,20 +59,6 @@ def is_dask_frame(obj: object) -> bool:
     import dask.dataframe as dd
 
     return isinstance(obj, dd.DataFrame)
-
-
-@dataclass(frozen=True)
-class Rollup:
-    """How an aggregation runs on a dask frame: per-partition partials, then a pandas finish.
-
-    ``partial(pdf, *args, **kwargs)`` returns a small pandas DataFrame for one partition
-    (sums and counts that add up across partitions: rows for the same key may come from several
-    partitions); ``finish(partials, *args, **kwargs)`` gets all partials concatenated (one
-    pandas DataFrame) and returns the function's result.
-    """
-
-    partial: Callable[..., Any]
-    finish: Callable[..., Any]
 
 
 def _partition_kwargs(func: Callable, kwargs: dict) -> dict:
@@ -144,28 +133,35 @@ def map_partitions(func: Callable, data, *args, new_rows: bool = False,
                                align_dataframes=False, **kwargs)
 
 
-def reduce_partitions(rollup: Rollup, data, *args, **kwargs):
-    """Compute ``rollup.partial`` on every partition, concatenate, and ``rollup.finish`` it."""
-    import pandas as pd
+def schema(data):
+    """The frame whose columns and dtypes describe ``data``: a dask frame's empty ``_meta``,
+    anything else unchanged (so options are checked before any partition is computed)."""
+    return data._meta if is_dask_frame(data) else data
 
-    kwargs = _partition_kwargs(rollup.partial, kwargs)
-    meta = _quiet(rollup.partial, data._meta, *args, **kwargs)
-    partials = data.map_partitions(rollup.partial, *args, meta=meta, clear_divisions=True,
-                                   align_dataframes=False, **kwargs).compute()
-    if not isinstance(partials, pd.DataFrame):  # pragma: no cover - partial returns frames
-        partials = pd.DataFrame(partials)
-    return rollup.finish(partials.reset_index(drop=True), *args, **kwargs)
+
+def sums_then_finish(data, sums: Callable, finish: Callable, plan):
+    """``finish([sums(p, plan) for p in partitions], plan)``: an aggregation in two steps.
+
+    A pandas frame is one partition. On a dask frame ``sums`` runs per partition (in parallel,
+    on the current scheduler) and returns small partial sums; ``finish`` runs here on the list
+    of partials, in partition order. ``plan`` holds the checked options (it travels to the
+    workers, so it must pickle).
+    """
+    if not is_dask_frame(data):
+        return finish([sums(data, plan)], plan)
+    import dask
+
+    partials = dask.compute(*[dask.delayed(sums)(part, plan) for part in data.to_delayed()])
+    return finish(list(partials), plan)
 
 
 def dask_aware(func: Callable | None = None, *, new_rows: bool = False,
-               rollup: Rollup | None = None,
                whole_articles: Callable[[dict], bool] | None = None):
     """Decorate a public function whose first argument is a frame so it also accepts dask.
 
-    With a pandas frame the function runs unchanged. With a dask frame, a row-wise function
-    returns a lazy dask frame (see :func:`map_partitions`); a function given ``rollup`` returns
-    its pandas result computed from per-partition partials (see :func:`reduce_partitions`).
-    Use as ``@dask_aware``, ``@dask_aware(new_rows=True)`` or ``@dask_aware(rollup=Rollup(...))``.
+    With a pandas frame the function runs unchanged. With a dask frame it returns a lazy dask
+    frame (see :func:`map_partitions`). Use as ``@dask_aware`` or ``@dask_aware(new_rows=True)``;
+    aggregations use :func:`sums_then_finish` instead.
     ``whole_articles(kwargs)`` says whether a call scores per article (then each article's rows
     must be in one partition, see :func:`check_whole_articles`).
     """
@@ -174,8 +170,6 @@ def dask_aware(func: Callable | None = None, *, new_rows: bool = False,
         @functools.wraps(f)
         def wrapper(data, *args, **kwargs):
             if is_dask_frame(data):
-                if rollup is not None:
-                    return reduce_partitions(rollup, data, *args, **kwargs)
                 # the wrapper (the module's public name) runs per partition, so workers can
                 # unpickle it by reference; on a pandas partition it simply calls ``f``
                 per_article = whole_articles is not None and whole_articles(kwargs)

@@ -65,6 +65,27 @@ def two_by_two(a, b, c, d, *, correction: str = "none") -> dict[str, np.ndarray]
     return {"g2": sign * g2, "chi2": sign * chi2, "p_value": chdtrc(1, g2)}
 
 
+#: compare_terms' columns after the ``by`` column.
+COLUMNS = ("reference", "term", "variants", "n_target", "n_reference", "total_target",
+           "total_reference", "n_stories", "g2", "chi2", "p_value", "log_ratio", "log_odds",
+           "log_odds_z")
+
+
+def reference_label(reference, ref_groups) -> str:
+    """The ``reference`` column: "rest", or the reference groups joined by "; "."""
+    return "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
+        map(str, ref_groups))
+
+
+def finish_frames(frames, by: str) -> pd.DataFrame | None:
+    """The targets' frames as one table in compare_terms' column order (None if no frame)."""
+    if not frames:
+        return None
+    out = pd.concat(frames, ignore_index=True)
+    out = out[[by, *COLUMNS]]
+    return out.astype({"reference": "str", "term": "str", "variants": "str"})
+
+
 def stratified_table(counts, keys, vocab, targets, refs, *, by: str, reference, measure: str,
                      min_count: int, prior_scale: float, correction: str = "none"):
     """compare_terms' within-story table: ``(frame or None, targets not comparable)``.
@@ -74,8 +95,6 @@ def stratified_table(counts, keys, vocab, targets, refs, *, by: str, reference, 
     """
     from scipy import sparse
     from scipy.special import chdtrc
-
-    from mediakit.compare.terms import finish_frames, reference_label
 
     counts = sparse.csr_matrix(counts, dtype=np.float64)
     story_of = np.asarray(keys.get_level_values(0))

@@ -3,6 +3,12 @@
 Sentences of one article are not independent, so the article is the unit of resampling: the
 interval is a bootstrap that resamples articles within each group, and the test permutes group
 labels across articles.
+
+:func:`compare_groups` is sums then finish (:func:`mediakit._dask.sums_then_finish`):
+:func:`_article_sums` reduces a frame (a pandas frame, or one partition of a dask frame) to
+each article's summed numerator, denominator and rows per measure, and :func:`_finish` adds
+those up and resamples the articles. Stages: options checked (:func:`_plan`), article sums,
+sums added (:func:`_add_sums`), groups and pairs, resampling, rows, table.
 """
 
 from __future__ import annotations
@@ -10,12 +16,13 @@ from __future__ import annotations
 import math
 import warnings
 import zlib
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
-from mediakit._dask import dask_aware
+from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import WideIntervalWarning
 from mediakit._progress import progress as _progress
 from mediakit._validation import (
@@ -25,7 +32,7 @@ from mediakit._validation import (
     require_columns,
     resolve_kinds,
 )
-from mediakit.compare import _resample, _rollups
+from mediakit.compare import _resample
 
 STATS: tuple[str, ...] = ("mean", "share_above", "share_below", "share_nonzero",
                           "per_1000_words")
@@ -93,7 +100,274 @@ def _seed(random_state: int, *labels: object) -> np.random.Generator:
     return np.random.default_rng([random_state, *keys])
 
 
-@dask_aware(rollup=_rollups.GROUPS)
+@dataclass(frozen=True)
+class _Plan:
+    """compare_groups' options, checked, and what they select of the frame's columns."""
+
+    by: list[str]
+    names: list[str]  # the measure columns
+    stat: str
+    cut: float  # the threshold (NaN when the statistic has none)
+    unit: str
+    weights: str | None
+    kinds: tuple[str, ...]
+    has_kind: bool
+    needed: list[str]
+    pairs: object
+    n_boot: int
+    n_perm: int
+    random_state: int
+    progress: bool | None
+    integer_by: tuple[str, ...]  # by columns of integer dtype (kept integer in the table)
+
+
+def _plan(data, *, by, measures, stat, threshold, unit, weights, kinds, pairs, n_boot, n_perm,
+          random_state, progress) -> _Plan:
+    """Check the options against the frame's columns (a dask frame's empty meta will do)."""
+    check_frame(data)
+    by = [by] if isinstance(by, str) else list(by)
+    if not by:
+        raise ValueError("by=[] gives no groups; name a column such as 'outlet'.")
+    stat = check_choice("stat", stat, STATS)
+    unit = check_choice("unit", unit, UNITS)
+    check_positive_int("n_boot", n_boot)
+    check_positive_int("n_perm", n_perm)
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        raise TypeError(f"random_state must be an int, got {type(random_state).__name__}.")
+    if threshold is not None and stat not in DEFAULT_THRESHOLDS:
+        raise ValueError(f"threshold= is used by stat='share_above' or 'share_below', not "
+                         f"stat={stat!r}; drop it or change stat.")
+    cut = float(DEFAULT_THRESHOLDS.get(stat, math.nan) if threshold is None else threshold)
+    kinds = resolve_kinds(kinds)
+    needed = ["article_id", *by] + ([weights] if weights else [])
+    needed += ["n_words"] if stat == "per_1000_words" else []
+    require_columns(data, needed)
+    names = _resolve_measures(data, measures)
+    if not (isinstance(pairs, str) and pairs in ("all", "none")) and not isinstance(
+            pairs, tuple | list):
+        pairs = (pairs,)  # one label of a single grouping column
+    return _Plan(by=by, names=names, stat=stat, cut=cut, unit=unit, weights=weights, kinds=kinds,
+                 has_kind="kind" in data.columns, needed=needed, pairs=pairs, n_boot=n_boot,
+                 n_perm=n_perm, random_state=int(random_state), progress=progress,
+                 integer_by=tuple(b for b in by if pd.api.types.is_integer_dtype(data[b])))
+
+
+@dataclass(frozen=True)
+class _ArticleSums:
+    """Per article (rows of ``keys``: ``article_id`` and the by columns) and measure (columns):
+    summed numerator, denominator and rows that entered the rollup. Adds up across frames."""
+
+    keys: pd.DataFrame
+    num: np.ndarray
+    den: np.ndarray
+    rows: np.ndarray
+
+
+def _not_constant(by: list[str]) -> ValueError:
+    return ValueError(f"by={by!r} is not constant within each article; compare groups of "
+                      "articles (e.g. by='outlet'), not of sentences.")
+
+
+def _article_sums(data: pd.DataFrame, plan: _Plan) -> _ArticleSums:
+    """Sums: one frame's rows rolled up into its articles (the by columns checked constant)."""
+    by = plan.by
+    rows = data[list(dict.fromkeys([*plan.needed, *plan.names]))]  # not the text
+    if plan.has_kind:
+        rows = rows[data["kind"].isin(plan.kinds).to_numpy()]
+    article, _ = pd.factorize(rows["article_id"], use_na_sentinel=False)
+    n_articles = int(article.max()) + 1 if len(article) else 0
+    # rows with a missing group label belong to no group and are left out
+    label_index = pd.MultiIndex.from_frame(rows[by].dropna().drop_duplicates())
+    group_of_row = label_index.get_indexer(pd.MultiIndex.from_frame(rows[by]))
+    group = np.full(n_articles, -1)
+    np.maximum.at(group, article, group_of_row)
+    if len(article) and np.any(group[article] != group_of_row):
+        raise _not_constant(by)
+    w = (rows[plan.weights].to_numpy(dtype=float, na_value=np.nan) if plan.weights
+         else np.ones(len(rows)))
+    if plan.weights and np.nanmin(w, initial=0.0) < 0:
+        raise ValueError(f"weights column {plan.weights!r} has negative values; weights must "
+                         "be >= 0.")
+    w = np.nan_to_num(w, nan=0.0)
+    words = (rows["n_words"].to_numpy(dtype=float, na_value=np.nan)
+             if plan.stat == "per_1000_words" else None)
+    shape = (n_articles, len(plan.names))
+    num, den, n_rows = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=np.int64)
+    for j, m in enumerate(plan.names):
+        x = rows[m].to_numpy(dtype=float, na_value=np.nan)
+        num_r, den_r, valid = _row_terms(x, w, words, plan.stat, plan.cut)
+        num[:, j] = np.bincount(article, weights=num_r, minlength=n_articles)
+        den[:, j] = np.bincount(article, weights=den_r, minlength=n_articles)
+        n_rows[:, j] = np.bincount(article, weights=valid, minlength=n_articles)
+    first = pd.Series(article).drop_duplicates().index.to_numpy()  # in article order
+    keys = rows[["article_id", *by]].iloc[first].reset_index(drop=True)
+    return _ArticleSums(keys=keys, num=num, den=den, rows=n_rows)
+
+
+def _add_sums(parts: list[_ArticleSums], by: list[str]) -> _ArticleSums:
+    """The partial sums of several frames added up per article (in order of first appearance);
+    an article's group must be the same in every frame."""
+    if len(parts) == 1:
+        return parts[0]
+    keys = pd.concat([p.keys for p in parts], ignore_index=True)
+    num, den, n_rows = (np.concatenate([getattr(p, a) for p in parts]) for a in
+                        ("num", "den", "rows"))
+    article, _ = pd.factorize(keys["article_id"], use_na_sentinel=False)
+    first = pd.Series(article).drop_duplicates().index.to_numpy()
+    if len(first) == len(keys):
+        return _ArticleSums(keys=keys, num=num, den=den, rows=n_rows)
+    mine, firsts = keys[by], keys[by].iloc[first[article]].reset_index(drop=True)
+    if not ((mine == firsts) | (mine.isna() & firsts.isna())).all(axis=None):
+        raise _not_constant(by)
+
+    def add(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.bincount(article, weights=x[:, j], minlength=len(first))
+                                for j in range(x.shape[1])]).reshape(len(first), x.shape[1])
+
+    return _ArticleSums(keys=keys.iloc[first].reset_index(drop=True), num=add(num),
+                        den=add(den), rows=add(n_rows).astype(np.int64))
+
+
+def _groups(keys: pd.DataFrame, plan: _Plan) -> tuple[list[tuple], np.ndarray, list]:
+    """The groups (sorted labels), each article's group (-1: none) and the pairs to compare."""
+    labels = keys[plan.by].dropna().drop_duplicates().sort_values(plan.by)
+    label_index = pd.MultiIndex.from_frame(labels)
+    group = label_index.get_indexer(pd.MultiIndex.from_frame(keys[plan.by]))
+    group_labels = [tuple(t) for t in label_index]
+    if plan.pairs == "all":
+        pair_list = list(combinations(range(len(group_labels)), 2))
+    elif plan.pairs == "none":
+        pair_list = []
+    else:
+        ref = tuple(plan.pairs)
+        if ref not in group_labels:
+            raise ValueError(f"pairs={plan.pairs!r} is not a group; groups are "
+                             f"{', '.join(map(repr, group_labels[:10]))}.")
+        r = group_labels.index(ref)
+        pair_list = [(g, r) for g in range(len(group_labels)) if g != r]
+    return group_labels, group, pair_list
+
+
+def _resample_groups(sums: _ArticleSums, members, group_labels, pair_list, plan: _Plan):
+    """Bootstrap replicates per (group, measure) and permutation p-values per (pair, measure).
+
+    The measures of a group with the same articles share one set of resamples (of a pair, one
+    set of shuffles); each set is seeded by the group (pair) labels alone.
+    """
+    num, den = sums.num, sums.den
+    tasks = [("boot", g) for g in range(len(group_labels))] + [("perm", p) for p in pair_list]
+    boots: dict[tuple[int, int], np.ndarray] = {}
+    tests: dict[tuple[int, int, int], float] = {}
+    for kind, task in _progress(tasks, enabled=plan.progress, desc="compare_groups"):
+        if kind == "boot":
+            g = task
+            for cols in _same_articles(members[g]):
+                idx = members[g][cols[0]]
+                if len(idx) >= 2:
+                    reps = _resample.bootstrap(num[idx][:, cols], den[idx][:, cols], plan.unit,
+                                               plan.n_boot,
+                                               _seed(plan.random_state, group_labels[g]))
+                    boots.update({(g, j): reps[:, c] for c, j in enumerate(cols)})
+            continue
+        g1, g2 = task
+        pairs_of = [np.concatenate([members[g1][j], [-1], members[g2][j]])
+                    for j in range(len(plan.names))]
+        for cols in _same_articles(pairs_of):
+            i1, i2 = members[g1][cols[0]], members[g2][cols[0]]
+            if len(i1) and len(i2):
+                _, p = _resample.permutation_test(
+                    num[i1][:, cols], den[i1][:, cols], num[i2][:, cols], den[i2][:, cols],
+                    plan.unit, plan.n_perm,
+                    _seed(plan.random_state, group_labels[g1], group_labels[g2]))
+                tests.update({(g1, g2, j): float(p[c]) for c, j in enumerate(cols)})
+    return boots, tests
+
+
+def _result_rows(sums: _ArticleSums, members, group_labels, pair_list, boots, tests,
+                 plan: _Plan) -> tuple[list[dict], set[tuple]]:
+    """One row per group and measure, then per pair; and the groups with few articles."""
+    num, den, n_sent, by = sums.num, sums.den, sums.rows, plan.by
+    out: list[dict] = []
+    few: set[tuple] = set()
+    for j, m in enumerate(plan.names):
+        estimates = []
+        for g, label in enumerate(group_labels):
+            idx = members[g][j]
+            n = len(idx)
+            est = float(_resample.statistic(num[idx, j], den[idx, j], np.arange(n)[None, :],
+                                            plan.unit)[0]) if n else math.nan
+            boot = boots.get((g, j))
+            low, high = (_resample.percentile_interval(boot, CI_LEVEL) if boot is not None
+                         else (math.nan, math.nan))
+            if n < MIN_ARTICLES:
+                few.add(label)
+            estimates.append(est)
+            out.append({"comparison": "group", **dict(zip(by, label, strict=True)), "measure": m,
+                        "n": n, "n_sentences": int(n_sent[idx, j].sum()), "estimate": est,
+                        "ci_low": low, "ci_high": high})
+        for g1, g2 in pair_list:
+            i1, i2 = members[g1][j], members[g2][j]
+            row = {"comparison": "difference", **dict(zip(by, group_labels[g1], strict=True)),
+                   **{f"other_{b}": v for b, v in zip(by, group_labels[g2], strict=True)},
+                   "measure": m, "n": len(i1), "n_sentences": int(n_sent[i1, j].sum()),
+                   "n_other": len(i2), "n_sentences_other": int(n_sent[i2, j].sum())}
+            if len(i1) and len(i2):
+                # one article each: every split is the observed one or its mirror, no test
+                p_value = tests[g1, g2, j] if len(i1) + len(i2) > 2 else math.nan
+                row.update(estimate=estimates[g1] - estimates[g2], p_value=p_value,
+                           effect_size=_resample.hedges_g(num[i1, j] / den[i1, j],
+                                                          num[i2, j] / den[i2, j]))
+                if (g1, j) in boots and (g2, j) in boots:
+                    row["ci_low"], row["ci_high"] = _resample.percentile_interval(
+                        boots[g1, j] - boots[g2, j], CI_LEVEL)
+            out.append(row)
+    return out, few
+
+
+def _table(out: list[dict], plan: _Plan) -> pd.DataFrame:
+    """The rows as the documented table: column order, dtypes and ``attrs``."""
+    by = plan.by
+    table = pd.DataFrame(out, columns=_columns(by))
+    for b in plan.integer_by:  # integer labels stay integers beside the NA of group rows
+        table[b] = table[b].astype("Int64")
+        table[f"other_{b}"] = table[f"other_{b}"].astype("Int64")
+    table["stat"] = plan.stat
+    table["threshold"] = plan.cut
+    for c in ("n", "n_sentences", "n_other", "n_sentences_other"):
+        table[c] = table[c].astype("Int64")
+    for c in _TEST_COLUMNS:
+        table[c] = table[c].astype(float)
+    table.attrs["compare_groups"] = {
+        "by": by, "stat": plan.stat, "threshold": plan.cut, "unit": plan.unit,
+        "weights": plan.weights,
+        "kinds": list(plan.kinds) if plan.has_kind else "all rows (no kind column)",
+        "interval": f"{CI_LEVEL:.0%} percentile bootstrap, articles resampled within each group",
+        "test": "two-sided permutation test of group labels across articles",
+        "effect_size": "Hedges' g on article values (exact small-sample correction)",
+        "n_boot": plan.n_boot, "n_perm": plan.n_perm, "random_state": plan.random_state,
+    }
+    return table
+
+
+def _finish(partials: list[_ArticleSums], plan: _Plan) -> pd.DataFrame:
+    """Finish: the partial sums added up, the groups resampled, the table made."""
+    sums = _add_sums(partials, plan.by)
+    group_labels, group, pair_list = _groups(sums.keys, plan)
+    ok = (sums.den > 0) & (sums.rows > 0)
+    members = [[np.flatnonzero(ok[:, j] & (group == g)) for j in range(len(plan.names))]
+               for g in range(len(group_labels))]
+    boots, tests = _resample_groups(sums, members, group_labels, pair_list, plan)
+    out, few = _result_rows(sums, members, group_labels, pair_list, boots, tests, plan)
+    if few:
+        shown = ", ".join(repr(lab[0] if len(lab) == 1 else lab) for lab in sorted(few, key=repr))
+        warnings.warn(
+            f"Fewer than {MIN_ARTICLES} articles in group(s) {shown}: with so few articles the "
+            "bootstrap interval is undefined (1 article) or far too unstable to trust, and "
+            "differences cannot reach significance. Read the estimates as descriptive.",
+            WideIntervalWarning, stacklevel=4)  # _finish, sums_then_finish, compare_groups
+    return _table(out, plan)
+
+
 def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str = "mean",
                    threshold: float | None = None, unit: str = "article",
                    weights: str | None = None, kinds=None, pairs="all", n_boot: int = 2000,
@@ -180,159 +454,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     >>> sorted(table["comparison"].unique())
     ['difference', 'group']
     """
-    check_frame(data)
-    by = [by] if isinstance(by, str) else list(by)
-    if not by:
-        raise ValueError("by=[] gives no groups; name a column such as 'outlet'.")
-    stat = check_choice("stat", stat, STATS)
-    unit = check_choice("unit", unit, UNITS)
-    check_positive_int("n_boot", n_boot)
-    check_positive_int("n_perm", n_perm)
-    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise TypeError(f"random_state must be an int, got {type(random_state).__name__}.")
-    if threshold is not None and stat not in DEFAULT_THRESHOLDS:
-        raise ValueError(f"threshold= is used by stat='share_above' or 'share_below', not "
-                         f"stat={stat!r}; drop it or change stat.")
-    cut = float(DEFAULT_THRESHOLDS.get(stat, math.nan) if threshold is None else threshold)
-    kinds = resolve_kinds(kinds)
-    needed = ["article_id", *by] + ([weights] if weights else [])
-    needed += ["n_words"] if stat == "per_1000_words" else []
-    require_columns(data, needed)
-    names = _resolve_measures(data, measures)
-    if not (isinstance(pairs, str) and pairs in ("all", "none")) and not isinstance(
-            pairs, tuple | list):
-        pairs = (pairs,)  # one label of a single grouping column
-
-    rows = data[list(dict.fromkeys([*needed, *names]))]  # not the text: filtering copies
-    if "kind" in data.columns:
-        rows = rows[data["kind"].isin(kinds).to_numpy()]
-    article, _ = pd.factorize(rows["article_id"], use_na_sentinel=False)
-    n_articles = int(article.max()) + 1 if len(article) else 0
-    # rows with a missing group label belong to no group and are left out
-    labels = rows[by].dropna().drop_duplicates().sort_values(by)
-    label_index = pd.MultiIndex.from_frame(labels)
-    group_of_row = label_index.get_indexer(pd.MultiIndex.from_frame(rows[by]))
-    group = np.full(n_articles, -1)
-    np.maximum.at(group, article, group_of_row)
-    if len(article) and np.any(group[article] != group_of_row):
-        raise ValueError(f"by={by!r} is not constant within each article; compare groups of "
-                         "articles (e.g. by='outlet'), not of sentences.")
-    w = (rows[weights].to_numpy(dtype=float, na_value=np.nan) if weights
-         else np.ones(len(rows)))
-    if weights and np.nanmin(w, initial=0.0) < 0:
-        raise ValueError(f"weights column {weights!r} has negative values; weights must be >= 0.")
-    w = np.nan_to_num(w, nan=0.0)
-    words = (rows["n_words"].to_numpy(dtype=float, na_value=np.nan)
-             if stat == "per_1000_words" else None)
-    group_labels = [tuple(t) for t in label_index]
-    if pairs == "all":
-        pair_list = list(combinations(range(len(group_labels)), 2))
-    elif pairs == "none":
-        pair_list = []
-    else:
-        ref = tuple(pairs)
-        if ref not in group_labels:
-            raise ValueError(f"pairs={pairs!r} is not a group; groups are "
-                             f"{', '.join(map(repr, group_labels[:10]))}.")
-        r = group_labels.index(ref)
-        pair_list = [(g, r) for g in range(len(group_labels)) if g != r]
-
-    # per article and measure: summed numerator, denominator and rows that entered the rollup
-    num = np.zeros((n_articles, len(names)))
-    den = np.zeros((n_articles, len(names)))
-    n_sent = np.zeros((n_articles, len(names)), dtype=np.int64)
-    for j, m in enumerate(names):
-        x = rows[m].to_numpy(dtype=float, na_value=np.nan)
-        num_r, den_r, valid = _row_terms(x, w, words, stat, cut)
-        num[:, j] = np.bincount(article, weights=num_r, minlength=n_articles)
-        den[:, j] = np.bincount(article, weights=den_r, minlength=n_articles)
-        n_sent[:, j] = np.bincount(article, weights=valid, minlength=n_articles)
-    ok = (den > 0) & (n_sent > 0)
-    members = [[np.flatnonzero(ok[:, j] & (group == g)) for j in range(len(names))]
-               for g in range(len(group_labels))]
-    tasks = [("boot", g) for g in range(len(group_labels))] + [("perm", p) for p in pair_list]
-    boots: dict[tuple[int, int], np.ndarray] = {}
-    tests: dict[tuple[int, int, int], float] = {}
-    for kind, task in _progress(tasks, enabled=progress, desc="compare_groups"):
-        if kind == "boot":  # one resample per group and set of articles serves every measure
-            g = task
-            for cols in _same_articles(members[g]):
-                idx = members[g][cols[0]]
-                if len(idx) >= 2:
-                    reps = _resample.bootstrap(num[idx][:, cols], den[idx][:, cols], unit,
-                                               n_boot, _seed(random_state, group_labels[g]))
-                    boots.update({(g, j): reps[:, c] for c, j in enumerate(cols)})
-            continue
-        g1, g2 = task
-        pairs_of = [np.concatenate([members[g1][j], [-1], members[g2][j]])
-                    for j in range(len(names))]
-        for cols in _same_articles(pairs_of):
-            i1, i2 = members[g1][cols[0]], members[g2][cols[0]]
-            if len(i1) and len(i2):
-                _, p = _resample.permutation_test(
-                    num[i1][:, cols], den[i1][:, cols], num[i2][:, cols], den[i2][:, cols],
-                    unit, n_perm, _seed(random_state, group_labels[g1], group_labels[g2]))
-                tests.update({(g1, g2, j): float(p[c]) for c, j in enumerate(cols)})
-
-    out: list[dict] = []
-    few: set[tuple] = set()
-    for j, m in enumerate(names):
-        estimates = []
-        for g, label in enumerate(group_labels):
-            idx = members[g][j]
-            n = len(idx)
-            est = float(_resample.statistic(num[idx, j], den[idx, j], np.arange(n)[None, :],
-                                            unit)[0]) if n else math.nan
-            boot = boots.get((g, j))
-            low, high = (_resample.percentile_interval(boot, CI_LEVEL) if boot is not None
-                         else (math.nan, math.nan))
-            if n < MIN_ARTICLES:
-                few.add(label)
-            estimates.append(est)
-            out.append({"comparison": "group", **dict(zip(by, label, strict=True)), "measure": m,
-                        "n": n, "n_sentences": int(n_sent[idx, j].sum()), "estimate": est,
-                        "ci_low": low, "ci_high": high})
-        for g1, g2 in pair_list:
-            i1, i2 = members[g1][j], members[g2][j]
-            row = {"comparison": "difference", **dict(zip(by, group_labels[g1], strict=True)),
-                   **{f"other_{b}": v for b, v in zip(by, group_labels[g2], strict=True)},
-                   "measure": m, "n": len(i1), "n_sentences": int(n_sent[i1, j].sum()),
-                   "n_other": len(i2), "n_sentences_other": int(n_sent[i2, j].sum())}
-            if len(i1) and len(i2):
-                # one article each: every split is the observed one or its mirror, no test
-                p_value = tests[g1, g2, j] if len(i1) + len(i2) > 2 else math.nan
-                row.update(estimate=estimates[g1] - estimates[g2], p_value=p_value,
-                           effect_size=_resample.hedges_g(num[i1, j] / den[i1, j],
-                                                          num[i2, j] / den[i2, j]))
-                if (g1, j) in boots and (g2, j) in boots:
-                    row["ci_low"], row["ci_high"] = _resample.percentile_interval(
-                        boots[g1, j] - boots[g2, j], CI_LEVEL)
-            out.append(row)
-
-    table = pd.DataFrame(out, columns=_columns(by))
-    for b in by:  # integer labels stay integers beside the NA of group rows
-        if pd.api.types.is_integer_dtype(data[b]):
-            table[b] = table[b].astype("Int64")
-            table[f"other_{b}"] = table[f"other_{b}"].astype("Int64")
-    table["stat"] = stat
-    table["threshold"] = cut
-    for c in ("n", "n_sentences", "n_other", "n_sentences_other"):
-        table[c] = table[c].astype("Int64")
-    for c in _TEST_COLUMNS:
-        table[c] = table[c].astype(float)
-    if few:
-        shown = ", ".join(repr(lab[0] if len(lab) == 1 else lab) for lab in sorted(few, key=repr))
-        warnings.warn(
-            f"Fewer than {MIN_ARTICLES} articles in group(s) {shown}: with so few articles the "
-            "bootstrap interval is undefined (1 article) or far too unstable to trust, and "
-            "differences cannot reach significance. Read the estimates as descriptive.",
-            WideIntervalWarning, stacklevel=3)  # past the dask_aware wrapper: the caller's line
-    table.attrs["compare_groups"] = {
-        "by": by, "stat": stat, "threshold": cut, "unit": unit, "weights": weights,
-        "kinds": list(kinds) if "kind" in data.columns else "all rows (no kind column)",
-        "interval": f"{CI_LEVEL:.0%} percentile bootstrap, articles resampled within each group",
-        "test": "two-sided permutation test of group labels across articles",
-        "effect_size": "Hedges' g on article values (exact small-sample correction)",
-        "n_boot": n_boot, "n_perm": n_perm, "random_state": int(random_state),
-    }
-    return table
+    plan = _plan(schema(data), by=by, measures=measures, stat=stat, threshold=threshold,
+                 unit=unit, weights=weights, kinds=kinds, pairs=pairs, n_boot=n_boot,
+                 n_perm=n_perm, random_state=random_state, progress=progress)
+    return sums_then_finish(data, _article_sums, _finish, plan)

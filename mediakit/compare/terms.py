@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from mediakit._dask import dask_aware
+from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import MediakitWarning
 from mediakit._normalize import americanize
 from mediakit._validation import check_choice, check_frame, require_columns, resolve_kinds
-from mediakit.compare import _keyness, _rollups
+from mediakit.compare import _keyness
+from mediakit.compare._keyness import COLUMNS, finish_frames, reference_label
 from mediakit.compare._tokens import count_tokens, fold_punctuation
 
 MEASURES = ("g2", "chi2", "log_ratio", "log_odds_z")
@@ -29,9 +31,6 @@ _POSSESSIVE = re.compile(r"'[sS]\b")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.){2,}")
 _ACRONYM_ALIASES = {"USA": "US"}  # U.S.A. and USA name the country U.S. and US name
 
-COLUMNS = ("reference", "term", "variants", "n_target", "n_reference", "total_target",
-           "total_reference", "n_stories", "g2", "chi2", "p_value", "log_ratio", "log_odds",
-           "log_odds_z")
 
 
 def _preprocess(text: str) -> str:
@@ -65,7 +64,6 @@ def _stop_list(stop_words) -> frozenset[str] | None:
     return frozenset(str(w).lower() for w in stop_words)
 
 
-@dask_aware(rollup=_rollups.TERMS)
 def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
                   reference: str | Sequence[str] = "rest", measure: str = "g2",
                   text: str = "text", story: str | None = "story_id", stratify: bool | None = None,
@@ -181,6 +179,38 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     >>> bool((keys["n_target"] + keys["n_reference"] >= 1).all())
     True
     """
+    plan = _plan(schema(sentences), by=by, target=target, reference=reference,
+                 measure=measure, text=text, story=story, stratify=stratify, kinds=kinds,
+                 stop_words=stop_words, min_count=min_count, ngram_range=ngram_range,
+                 fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale)
+    return sums_then_finish(sentences, _term_counts, _finish, plan)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """compare_terms' options, checked, and what they select of the frame's columns."""
+
+    by: str
+    text: str
+    story: str | None  # None: no story column (one story)
+    kinds: tuple[str, ...]
+    has_kind: bool
+    stop_words: object  # "english", a sorted list of terms, or None
+    ngram_range: tuple[int, int]
+    fold_spelling: bool
+    dtype: object  # of the by column (for the empty table)
+    target: object
+    reference: object
+    measure: str
+    stratify: bool | None
+    min_count: int
+    prior_scale: float
+    correction: str
+
+
+def _plan(sentences, *, by, target, reference, measure, text, story, stratify, kinds,
+          stop_words, min_count, ngram_range, fold_spelling, correction, prior_scale) -> _Plan:
+    """Check the options against the frame's columns (a dask frame's empty meta will do)."""
     check_frame(sentences, "sentences")
     require_columns(sentences, [by, text], what="sentences")
     check_choice("measure", measure, MEASURES)
@@ -201,23 +231,77 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
         raise TypeError(f"stratify must be True, False or None, got {stratify!r}.")
     if stop_words is not None and not isinstance(stop_words, str):
         stop_words = sorted(user_stop_words(stop_words, fold_spelling=fold_spelling))
+    return _Plan(by=by, text=text,
+                 story=story if story is not None and story in sentences.columns else None,
+                 kinds=kinds_t, has_kind="kind" in sentences.columns, stop_words=stop_words,
+                 ngram_range=tuple(ngram_range), fold_spelling=fold_spelling,
+                 dtype=sentences[by].dtype, target=target, reference=reference,
+                 measure=measure, stratify=stratify, min_count=min_count,
+                 prior_scale=prior_scale, correction=correction)
 
+
+@dataclass(frozen=True)
+class _TermCounts:
+    """One frame's term counts per (story, group) key: the groups present (in order of
+    appearance) and :func:`count_terms`' output (None when no term). Adds up across frames."""
+
+    groups: np.ndarray
+    counted: tuple | None
+
+
+def _term_counts(sentences: pd.DataFrame, plan: _Plan) -> _TermCounts:
+    """Sums: the term counts of one frame's content rows per (story, group)."""
     data = sentences
-    if "kind" in data.columns:
-        data = data[data["kind"].isin(kinds_t)]
-    data = data[data[text].notna() & data[by].notna()]
-    has_story = story is not None and story in data.columns
-    if has_story:
-        data = data[data[story].notna()]
-    keys = pd.MultiIndex.from_arrays([data[story] if has_story else np.zeros(len(data)),
-                                      data[by]])
-    counted = count_terms(data[text].astype("str"), keys, stop_words=stop_words,
-                          ngram_range=ngram_range, fold_spelling=fold_spelling)
-    return table_from_counts(counted, pd.unique(data[by]), by=by, dtype=sentences[by].dtype,
-                             target=target, reference=reference, measure=measure,
-                             story=story if has_story else None, stratify=stratify,
-                             min_count=min_count, prior_scale=prior_scale,
-                             correction=correction, fold_spelling=fold_spelling)
+    if plan.has_kind:
+        data = data[data["kind"].isin(plan.kinds)]
+    data = data[data[plan.text].notna() & data[plan.by].notna()]
+    if plan.story is not None:
+        data = data[data[plan.story].notna()]
+    keys = pd.MultiIndex.from_arrays([data[plan.story] if plan.story is not None
+                                      else np.zeros(len(data)), data[plan.by]])
+    counted = count_terms(data[plan.text].astype("str"), keys, stop_words=plan.stop_words,
+                          ngram_range=plan.ngram_range, fold_spelling=plan.fold_spelling)
+    return _TermCounts(groups=pd.unique(data[plan.by]), counted=counted)
+
+
+def _add_counts(parts: list[_TermCounts]) -> _TermCounts:
+    """Several frames' counts added up: keys and groups in order of first appearance, the
+    vocabulary sorted, the written forms of each term merged."""
+    from scipy import sparse
+
+    if len(parts) == 1:
+        return parts[0]
+    groups = pd.unique(np.concatenate([np.asarray(p.groups, dtype=object) for p in parts]))
+    counted = [p.counted for p in parts if p.counted is not None]
+    if not counted:
+        return _TermCounts(groups=groups, counted=None)
+    vocab = np.unique(np.concatenate([c[2] for c in counted]).astype(object))
+    key_codes, keys = pd.factorize(counted[0][1].append([c[1] for c in counted[1:]]))
+    rows, cols, values, start = [], [], [], 0
+    for counts, part_keys, part_vocab, _ in counted:
+        coo = counts.tocoo()
+        rows.append(key_codes[start + coo.row])
+        cols.append(np.searchsorted(vocab, part_vocab)[coo.col])
+        values.append(coo.data)
+        start += len(part_keys)
+    counts = sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows),
+                                                          np.concatenate(cols))),
+                               shape=(len(keys), len(vocab)), dtype=np.float64)
+    forms: dict[str, set[str]] = {}
+    for *_, variants in counted:
+        for term, written in variants.items():
+            forms.setdefault(term, set()).update(written.split("; "))
+    return _TermCounts(groups=groups, counted=(counts, keys, vocab, _variants(forms, vocab)))
+
+
+def _finish(parts: list[_TermCounts], plan: _Plan) -> pd.DataFrame:
+    """Finish: the counts added up, keyness computed (pooled or within stories)."""
+    total = _add_counts(parts)
+    return table_from_counts(
+        total.counted, total.groups, by=plan.by, dtype=plan.dtype, target=plan.target,
+        reference=plan.reference, measure=plan.measure, story=plan.story,
+        stratify=plan.stratify, min_count=plan.min_count, prior_scale=plan.prior_scale,
+        correction=plan.correction, fold_spelling=plan.fold_spelling)
 
 
 def table_from_counts(counted, groups, *, by: str, dtype, target, reference, measure: str,
@@ -226,8 +310,7 @@ def table_from_counts(counted, groups, *, by: str, dtype, target, reference, mea
     """compare_terms' result from ``count_terms``' output on (story, group) keys.
 
     ``groups`` are the groups present (in order of appearance); ``story`` is None when the data
-    has no story column (the keys' story level is then one placeholder). Shared by the pandas
-    path and the dask rollup, so both give the same table.
+    has no story column (the keys' story level is then one placeholder).
     """
     from scipy import sparse
 
@@ -268,7 +351,7 @@ def table_from_counts(counted, groups, *, by: str, dtype, target, reference, mea
                       f"{', '.join(map(str, not_comparable[:10]))}"
                       f"{' ...' if len(not_comparable) > 10 else ''} (listed in "
                       "attrs['compare_terms']['not_comparable']; stratify=False pools stories).",
-                      MediakitWarning, stacklevel=4)
+                      MediakitWarning, stacklevel=5)  # via _finish, sums_then_finish, compare_terms
     if out is None:
         return empty
     out["variants"] = pd.array([variants.get(t, t) for t in out["term"]], dtype="str")
@@ -398,19 +481,6 @@ def keyness_table(counts, groups, vocab, targets, refs, *, by: str, reference, m
         frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
                                         kind="stable"))
     return finish_frames(frames, by)
-
-
-def reference_label(reference, ref_groups) -> str:
-    return "rest" if isinstance(reference, str) and reference == "rest" else "; ".join(
-        map(str, ref_groups))
-
-
-def finish_frames(frames, by: str) -> pd.DataFrame | None:
-    if not frames:
-        return None
-    out = pd.concat(frames, ignore_index=True)
-    out = out[[by, *COLUMNS]]
-    return out.astype({"reference": "str", "term": "str", "variants": "str"})
 
 
 def _resolve_groups(groups, target, reference):

@@ -186,7 +186,12 @@ def _in(frame: pd.DataFrame, column: str, values: Sequence[str]) -> pd.DataFrame
 def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_stories: int = 3
             ) -> list[tuple[str, str, Callable, pd.DataFrame, tuple]]:
     """(name, caption, draw(ax), data, size) for every part present, in reading order."""
-    from mediakit import plots
+    from mediakit.plots.actor_tone import plot_actor_tone
+    from mediakit.plots.actors import plot_actors
+    from mediakit.plots.estimates import plot_estimates, plot_readability
+    from mediakit.plots.frames import plot_frames
+    from mediakit.plots.sentiment import MAX_ARTICLES_DRAWN, plot_sentiment_arc
+    from mediakit.plots.terms import plot_keyness
 
     palette = tables["palette"]
     focus = focus or choose_focus(tables, max_stories=max_stories)
@@ -200,13 +205,13 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
     if _has(sentences, "sentiment_compound", "position", by):
         cols = dict.fromkeys(["article_id", "sentence_id", by, "position", "sentiment_compound"])
         data = _in(sentences[[c for c in cols if c in sentences.columns]], by, focus.groups)
-        mean = data["article_id"].nunique() > plots.sentiment.MAX_ARTICLES_DRAWN
+        mean = data["article_id"].nunique() > MAX_ARTICLES_DRAWN
         how = ("mean of articles' sentence scores in each tenth of the article, with a 95% band "
                "over articles" if mean else "each content sentence; one line per article")
         out.append(("sentiment_arc",
                     f"Sentiment along the article (0 = lede, 1 = end) per {by}: {how}."
                     + groups_left,
-                    lambda ax, d=data: plots.plot_sentiment_arc(
+                    lambda ax, d=data: plot_sentiment_arc(
                         d, hue=by, order=focus.groups, palette=palette, ax=ax),
                     data, (7.5, 4)))
     groups = tables.get("groups")
@@ -224,7 +229,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                         f"{display_label(measure)} per {by}: estimate and 95% interval "
                         "(compare_groups); n = articles. The axis spans the scale's range (or "
                         "includes zero)." + _left_out(ranked[MAX_ROWS:], _plural(by)),
-                        lambda ax, d=data, o=order: plots.plot_estimates(
+                        lambda ax, d=data, o=order: plot_estimates(
                             d, y=by, order=o, palette=palette, ax=ax),
                         data, (6.5, 1.2 + 0.3 * max(2, len(order)))))
     readability = tables.get("readability")
@@ -236,7 +241,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
         out.append(("readability",
                     f"Flesch-Kincaid grade of each article per {by} (higher = harder)."
                     + groups_left,
-                    lambda ax, d=data: plots.plot_readability(
+                    lambda ax, d=data: plot_readability(
                         d, x=by, order=focus.groups, palette=palette, ax=ax),
                     data, (max(5.0, 1.5 + 0.6 * len(focus.groups)), 4.5)))
     frames = tables.get("frames")
@@ -249,7 +254,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
             data["measure"]).any().sum()
         out.append(("frames", f"Frame profile: frame-term hits per sentence, per {by}."
                     + _left_out(ranked[MAX_ROWS:], _plural(by)),
-                    lambda ax, d=data, o=order: plots.plot_frames(d, y=by, order=o, ax=ax),
+                    lambda ax, d=data, o=order: plot_frames(d, y=by, order=o, ax=ax),
                     data, (max(6.0, 3.0 + 0.45 * n_frames), 2.8 + 0.24 * max(3, len(order)))))
     terms = tables.get("terms")
     if _has(terms, "term", "reference", "g2", by):
@@ -265,7 +270,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                         f"{_plural(by)}: signed G² with raw counts (compare_terms)."
                         + _left_out(rest if len(present) > 2 else [], f"{_plural(by)} without "
                                     "a keyness figure (see tables/terms)"),
-                        lambda ax, t=target: plots.plot_keyness(terms, target=t, by=by,
+                        lambda ax, t=target: plot_keyness(terms, target=t, by=by,
                                                                 palette=palette, ax=ax),
                         terms[terms[by].astype(str) == target], (7, 5.5)))
     actors = tables.get("actors")
@@ -280,7 +285,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
             out.append((f"actors_{story}",
                         f"People and organisations in story {story}: mentions per outlet (bars) "
                         "and quotes attributed to them (hatched) (compare_actors).",
-                        lambda ax, d=data, o=outlets: plots.plot_actors(
+                        lambda ax, d=data, o=outlets: plot_actors(
                             d, labels=("PERSON", "ORG"), order=o, palette=palette, ax=ax),
                         data, (7.5, 1.2 + 0.22 * n_rows * max(2, len(outlets)))))
             if _has(data, "negative_share", "neutral_share", "positive_share"):
@@ -292,7 +297,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                             "neutrally (grey) or positively (blue), with 95% intervals that "
                             "resample articles (none for one article); model: "
                             f"{tone or 'unknown'} (score_target_sentiment, compare_actors).",
-                            lambda ax, d=data, o=outlets: plots.plot_actor_tone(
+                            lambda ax, d=data, o=outlets: plot_actor_tone(
                                 d[d["outlet"].astype(str).isin(o)], story=None, ax=ax),
                             data, (7.5, 1.4 + 0.22 * n_bars)))
     return out
