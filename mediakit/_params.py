@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from mediakit._errors import InvalidParameterError
 
 __all__ = [
-    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "validate_params", "warn",
-    "nearest",
+    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "Subset", "validate_params",
+    "warn", "nearest",
 ]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -232,6 +232,31 @@ class Sequence_(Constraint):  # noqa: N801 - reads as the typing name, without s
         return self.words
 
 
+class Subset(Constraint):
+    """A non-empty list, tuple or set (not a string) whose items are each one of ``values``."""
+
+    def __init__(self, *values: object):
+        self.values = tuple(values)
+
+    def is_satisfied_by(self, value: object) -> bool:
+        if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+            return False
+        return all(isinstance(v, str) and v in self.values for v in value)
+
+    def describe(self) -> str:
+        return "a non-empty list of " + ", ".join(map(repr, self.values))
+
+    def is_type_rule(self) -> bool:
+        return False
+
+    def suggestion(self, value: object) -> str:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            bad = [v for v in value if v not in self.values]
+            if bad and isinstance(bad[0], str):
+                return nearest(bad[0], self.values)
+        return ""
+
+
 _TYPE_WORDS = {
     str: "a str", bool: "a bool (True or False)", int: "an int", float: "a float",
     dict: "a dict", list: "a list", tuple: "a tuple", Mapping: "a mapping (dict)",
@@ -275,7 +300,7 @@ def check_param(func_name: str, name: str, value: object, rules: Sequence[Constr
         ", ".join(allowed[:-1]) + " or " + allowed[-1])
     hint = ""
     for rule in rules:
-        if isinstance(rule, Options):
+        if hasattr(rule, "suggestion"):
             hint = rule.suggestion(value)
             if hint:
                 break
@@ -300,7 +325,8 @@ def validate_params(**declared: Sequence[object]) -> Callable:
         if unknown:
             raise TypeError(f"{func.__qualname__} declares no parameter {sorted(unknown)}")
         accepts_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
-        name = func.__name__
+        # a method reads as Class.method; a function as its name
+        name = func.__name__ if "<locals>" in func.__qualname__ else func.__qualname__
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):

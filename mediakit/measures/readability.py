@@ -13,21 +13,30 @@ import itertools
 import math
 import re
 from importlib.metadata import PackageNotFoundError, version
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from mediakit import _parallel
 from mediakit._dask import dask_aware
-from mediakit._validation import (
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._params import (
+    Column,
+    Constraint,
+    Frame,
+    Interval,
+    Options,
+    nearest,
+    validate_params,
 )
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.measures._cmudict import syllable_table
-from mediakit.measures._textcheck import text_values, warn_if_not_english
+from mediakit.measures._textcheck import (
+    KINDS_RULES,
+    refuse_articles,
+    text_values,
+    warn_if_not_english,
+)
 from mediakit.measures._textstat_words import Hyphenator, split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
@@ -271,18 +280,37 @@ def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> 
 
 
 def _resolve_indices(indices) -> tuple[str, ...]:
+    """The index names asked for (validated by the declared constraints), prefix removed."""
     if indices is None:
         return INDICES
     if isinstance(indices, str):
         indices = [indices]
-    out = []
-    for name in indices:
-        if isinstance(name, str) and name.startswith(PREFIX):
-            name = name[len(PREFIX):]
-        out.append(check_choice("indices", name, INDICES))
-    if not out:
-        raise ValueError("indices=[] selects no index; pass None for all of them.")
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(n.removeprefix(PREFIX) for n in indices))
+
+
+class _IndexNames(Constraint):
+    """An index name (the ``readability_`` prefix optional) or a non-empty list of them."""
+
+    def is_satisfied_by(self, value: object) -> bool:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, (list, tuple)) or not names:
+            return False
+        return all(isinstance(n, str) and n.removeprefix(PREFIX) in INDICES for n in names)
+
+    def describe(self) -> str:
+        return ("an index name (" + ", ".join(map(repr, INDICES)) + f"; the {PREFIX!r} prefix "
+                "optional) or a non-empty list of them")
+
+    def is_type_rule(self) -> bool:
+        return False
+
+    def suggestion(self, value: object) -> str:
+        names = [value] if isinstance(value, str) else value
+        if isinstance(names, (list, tuple)):
+            bad = [n for n in names if isinstance(n, str) and n.removeprefix(PREFIX) not in INDICES]
+            if bad:
+                return nearest(bad[0].removeprefix(PREFIX), INDICES)
+        return ""
 
 
 def _versions() -> dict[str, str]:
@@ -296,6 +324,11 @@ def _versions() -> dict[str, str]:
 
 
 @dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
+@validate_params(
+    data=[Frame(dask=True)], level=[Options(*LEVELS)],
+    indices=[None, _IndexNames()], text=[Column()],
+    kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:
@@ -359,16 +392,11 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     >>> scored["readability_flesch_kincaid_grade"].notna().any()
     np.True_
     """
-    check_frame(data)
-    level = check_choice("level", level, LEVELS)
+    refuse_articles(data, "score_readability")
     names = _resolve_indices(indices)
-    check_positive_int("n_jobs", n_jobs)
     kinds = resolve_kinds(kinds)
     require_columns(data, [text] + (["article_id"] if level == "article" else []),
                     hint="Build a sentences frame with mk.split_sentences(articles).")
-    if level == "article" and "sentence_id" not in data.columns and "title" in data.columns:
-        require_columns(data, ["sentence_id"], what="data (this looks like an articles frame)",
-                        hint="Split it first: mk.split_sentences(articles).")
     values = text_values(data, text)
     content = (data["kind"].isin(kinds).to_numpy() if "kind" in data.columns
                else np.ones(len(data), dtype=bool))
