@@ -346,17 +346,3 @@ def test_works_with_network_cut_off(tmp_path):
     expected = mk.score_readability(sentences(PROSE))["readability_flesch_kincaid_grade"]
     assert grades == pytest.approx(expected.tolist(), abs=1e-12)
     assert list(tmp_path.iterdir()) == []  # nothing written to the cache folder
-
-
-def test_hyphenation_counts_equal_pyphen():
-    # textstat counts a word outside the CMU dictionary as Pyphen's hyphenation points + 1;
-    # our Hyphenator applies the same patterns with fewer lookups
-    from pyphen import Pyphen
-
-    from mediakit.measures._textstat_words import Hyphenator
-
-    table, _ = _cmudict.syllable_table()
-    words = sorted(table)[::7] + ["", "a", "ab", "abc", "İstanbul", "i̇stanbul", "ΟΔΟΣ", "x'y",
-                                  "zelenskyy", "1000", "_x_", "covid19", "naïve"]
-    pyphen, ours = Pyphen(lang="en_US"), Hyphenator("en_US")
-    assert [ours.count(w) for w in words] == [len(pyphen.positions(w)) for w in words]

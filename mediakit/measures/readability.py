@@ -37,7 +37,7 @@ from mediakit.measures._textcheck import (
     text_values,
     warn_if_not_english,
 )
-from mediakit.measures._textstat_words import Hyphenator, split_words
+from mediakit.measures._textstat_words import split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
 INDICES: tuple[str, ...] = (
@@ -138,13 +138,15 @@ def _syllables(words: list[str], pool) -> np.ndarray:
 def _pyphen_counts(words: list[str]) -> list[int]:
     """``len(pyphen.positions(word)) + 1`` per word, as textstat counts words not in the CMU
     dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``); runs in workers too."""
-    count = _hyphenator().count
-    return [count(w) + 1 for w in words]
+    positions = _hyphenator().positions
+    return [len(positions(w)) + 1 for w in words]
 
 
 @functools.cache
-def _hyphenator() -> Hyphenator:
-    return Hyphenator("en_US")
+def _hyphenator():
+    from pyphen import Pyphen
+
+    return Pyphen(lang="en_US")
 
 
 def syllable_count(word: str) -> int:
@@ -256,25 +258,120 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     return np.concatenate(counts).astype(float), np.concatenate(diversity)
 
 
-def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> dict:
+# -- the formulas: one function per index, over per-unit counts (numpy arrays; NaN where a unit
+# has no word or no sentence). The arithmetic is textstat's, in its order. --------------------
+
+
+def flesch_reading_ease(n_words, n_sentences, n_syllables):
+    """Flesch Reading Ease: ``206.835 - 1.015 * words/sentence - 84.6 * syllables/word``.
+
+    About 0 to 100 (can go below 0 or above 100); **higher = easier** (60-70 plain English,
+    below 30 very difficult). The constants are textstat's English configuration.
+
+    Flesch, R. (1948). A new readability yardstick. Journal of Applied Psychology, 32(3),
+    221-233.
+    """
     from textstat.backend.utils import get_lang_cfg
 
+    return (get_lang_cfg("en", "fre_base")
+            - get_lang_cfg("en", "fre_sentence_length") * (n_words / n_sentences)
+            - get_lang_cfg("en", "fre_syll_per_word") * (n_syllables / n_words))
+
+
+def flesch_kincaid_grade(n_words, n_sentences, n_syllables):
+    """Flesch-Kincaid grade level: ``0.39 * words/sentence + 11.8 * syllables/word - 15.59``.
+
+    A US school grade; **higher = harder**.
+
+    Kincaid, J. P., Fishburne, R. P., Rogers, R. L., & Chissom, B. S. (1975). Derivation of new
+    readability formulas for Navy enlisted personnel. Research Branch Report 8-75.
+    """
+    return 0.39 * (n_words / n_sentences) + 11.8 * (n_syllables / n_words) - 15.59
+
+
+def gunning_fog(n_words, n_sentences, n_hard):
+    """Gunning fog index: ``0.4 * (words/sentence + 100 * hard words/words)``.
+
+    Hard words have three or more syllables and are not Dale-Chall easy words (textstat's
+    rule). A US school grade; **higher = harder**.
+
+    Gunning, R. (1952). The Technique of Clear Writing. McGraw-Hill.
+    """
+    return 0.4 * ((n_words / n_sentences) + 100 * n_hard / n_words)
+
+
+def smog_index(n_sentences, n_polysyllables):
+    """SMOG grade: ``1.043 * sqrt(30 * polysyllables/sentences) + 3.1291``.
+
+    A US school grade; **higher = harder**. Polysyllables have three or more syllables.
+
+    McLaughlin, G. H. (1969). SMOG grading: a new readability formula. Journal of Reading,
+    12(8), 639-646.
+    """
+    return 1.043 * np.sqrt(30 * n_polysyllables / n_sentences) + 3.1291
+
+
+def coleman_liau_index(n_words, n_sentences, n_letters):
+    """Coleman-Liau index: ``0.058 * L - 0.296 * S - 15.8``.
+
+    ``L`` is letters per 100 words, ``S`` sentences per 100 words. A US school grade;
+    **higher = harder**.
+
+    Coleman, M., & Liau, T. L. (1975). A computer readability formula designed for machine
+    scoring. Journal of Applied Psychology, 60(2), 283-284.
+    """
+    return 0.058 * (100 * n_letters / n_words) - 0.296 * (100 * n_sentences / n_words) - 15.8
+
+
+def automated_readability_index(n_words, n_sentences, n_chars, n_tokens):
+    """Automated Readability Index: ``4.71 * characters/token + 0.5 * words/sentence - 21.43``.
+
+    Characters are the non-space characters, tokens the space-separated pieces (textstat's
+    counts). A US school grade; **higher = harder**.
+
+    Senter, R. J., & Smith, E. A. (1967). Automated Readability Index. AMRL-TR-66-220.
+    """
+    return 4.71 * n_chars / n_tokens + 0.5 * (n_words / n_sentences) - 21.43
+
+
+def dale_chall(n_words, n_sentences, n_difficult):
+    """Dale-Chall readability score: ``0.1579 * D + 0.0496 * words/sentence (+ 3.6365 if D > 5)``.
+
+    ``D`` is the percentage of words not on the Dale-Chall easy-word list (textstat's list and
+    variant). **Higher = harder**: about 4.9 or less = grade 4, 9.0-9.9 = college.
+
+    Dale, E., & Chall, J. S. (1948). A formula for predicting readability. Educational Research
+    Bulletin, 27(1), 11-28.
+    """
+    pct = 100 * n_difficult / n_words
+    return 0.1579 * pct + 0.0496 * (n_words / n_sentences) + np.where(pct > 5, 3.6365, 0.0)
+
+
+def mean_sentence_length(n_words, n_sentences):
+    """Words per sentence (the sentences frame's rows); **higher = harder** to read."""
+    return n_words / n_sentences
+
+
+def mean_syllables_per_word(n_words, n_syllables):
+    """Syllables per word (CMU dictionary, else Pyphen); **higher = harder** vocabulary."""
+    return n_syllables / n_words
+
+
+def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> dict:
+    """Every index from the per-unit counts ``c`` (``_FIELDS``), sentences and MTLD values."""
     w = np.where(c["words"] > 0, c["words"], np.nan)
     s = np.where(n_sent > 0, n_sent, np.nan)
-    wps, spw = w / s, c["syllables"] / w
-    pct_dc = 100 * c["dale_chall_hard"] / w
     return {
-        "flesch_reading_ease": get_lang_cfg("en", "fre_base")
-        - get_lang_cfg("en", "fre_sentence_length") * wps
-        - get_lang_cfg("en", "fre_syll_per_word") * spw,
-        "flesch_kincaid_grade": 0.39 * wps + 11.8 * spw - 15.59,
-        "gunning_fog": 0.4 * (wps + 100 * c["fog_hard"] / w),
-        "smog_index": 1.043 * np.sqrt(30 * c["polysyllables"] / s) + 3.1291,
-        "coleman_liau_index": 0.058 * (100 * c["letters"] / w) - 0.296 * (100 * s / w) - 15.8,
-        "automated_readability_index": 4.71 * c["chars"] / c["tokens"] + 0.5 * wps - 21.43,
-        "dale_chall": 0.1579 * pct_dc + 0.0496 * wps + np.where(pct_dc > 5, 3.6365, 0.0),
-        "mean_sentence_length": wps,
-        "mean_syllables_per_word": spw,
+        "flesch_reading_ease": flesch_reading_ease(w, s, c["syllables"]),
+        "flesch_kincaid_grade": flesch_kincaid_grade(w, s, c["syllables"]),
+        "gunning_fog": gunning_fog(w, s, c["fog_hard"]),
+        "smog_index": smog_index(s, c["polysyllables"]),
+        "coleman_liau_index": coleman_liau_index(w, s, c["letters"]),
+        "automated_readability_index": automated_readability_index(w, s, c["chars"],
+                                                                   c["tokens"]),
+        "dale_chall": dale_chall(w, s, c["dale_chall_hard"]),
+        "mean_sentence_length": mean_sentence_length(w, s),
+        "mean_syllables_per_word": mean_syllables_per_word(w, c["syllables"]),
         "mtld": np.where(np.isnan(w), np.nan, div),
     }
 
