@@ -19,6 +19,7 @@ from mediakit._params import Column, Frame, Interval, Options, validate_params
 from mediakit._validation import require_columns, resolve_kinds
 from mediakit.measures._textcheck import (
     KINDS_RULES,
+    ascii_quotes,
     refuse_articles,
     text_values,
     warn_if_not_english,
@@ -46,14 +47,6 @@ def _score_texts(texts: list[str]) -> np.ndarray:
     rows = [polarity(text) for text in texts]
     return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows],
                     dtype=float).reshape(len(texts), 4)
-
-
-def _ascii_quotes(text: str) -> str:
-    """``text.translate(QUOTE_MAP)``, faster: ASCII text has nothing to map."""
-    if text.isascii():
-        return text
-    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-            .replace("\u201d", '"'))
 
 
 def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
@@ -150,7 +143,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
         with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
-            mapped = np.array([_ascii_quotes(values[i]) for i in rows], dtype=object)
+            mapped = np.array([ascii_quotes(values[i]) for i in rows], dtype=object)
             # score each distinct text once (same text, same score)
             codes, uniques = pd.factorize(mapped)
             scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, pool=pool,
