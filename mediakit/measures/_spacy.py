@@ -53,12 +53,6 @@ def load_model():
     )
 
 
-def model_name() -> str:
-    """``"<package> <version>"`` of the loaded model, for the record of a result."""
-    nlp = load_model()
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
-
-
 #: Longest text given to spaCy, in characters: its own limit is 1,000,000 (ValueError E088 above
 #: it) and its parser needs about 1 GB per 100,000 characters. No real sentence comes close; a
 #: longer "sentence" (a run of decimals, a table flattened into one line) is read up to it, with a

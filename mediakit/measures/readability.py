@@ -149,23 +149,6 @@ def _hyphenator():
     return Pyphen(lang="en_US")
 
 
-def syllable_count(word: str) -> int:
-    """Syllables in one lower-case word, by textstat's rule, from the shared per-word table.
-
-    The first CMU Pronouncing Dictionary pronunciation's stressed vowels, or Pyphen's
-    hyphenation points + 1 for words not in it. The table is shared by every
-    :func:`score_readability` call in the process; :func:`clear_word_cache` empties it.
-    """
-    row = _TABLE.lookup([word], None)[0]
-    return int(_TABLE.codes[row, 0])
-
-
-def clear_word_cache() -> None:
-    """Forget every cached per-word count (syllables and word classes) in this process."""
-    global _TABLE
-    _TABLE = _WordTable()
-
-
 def words(text: str) -> list[str]:
     """textstat's words of ``text``: punctuation removed (contraction apostrophes kept), split."""
     return _punctuation().sub("", text).split()
