@@ -361,17 +361,46 @@ def _is_internal(filename: str) -> bool:
     return filename.startswith(_SKIP_DIRS) or filename.startswith("<frozen ")
 
 
+#: Schedulers whose frames stand between a lazy dask frame's ``compute()`` and mediakit.
+_SCHEDULERS = ("dask", "distributed", "toolz", "tlz", "concurrent.futures", "threading",
+               "multiprocessing")
+_PASS_THROUGH = ("functools.py", "contextlib.py")
+
+
+def _scheduler_dirs() -> tuple[str, ...]:
+    """Folders of the dask packages already imported (never imports them)."""
+    dirs = []
+    for name in _SCHEDULERS:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        if path:  # a package's folder, or a module's file (threading.py)
+            path = os.path.abspath(path)
+            dirs.append(os.path.dirname(path) + os.sep if path.endswith("__init__.py")
+                        else path)
+    return tuple(dirs)
+
+
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """Warn with the caller's file and line: the first frame outside mediakit.
 
     Frames of the standard library's ``functools``/``contextlib`` between mediakit's own frames
-    are skipped too, so a decorator never moves the warning into mediakit.
+    are skipped too, so a decorator never moves the warning into mediakit. On a dask frame the
+    work runs at ``compute()``: dask's own frames are skipped as well when the caller's frame is
+    on the stack (the synchronous scheduler, or a task run inline); on a worker thread or
+    process there is none, and the warning names the first frame outside mediakit.
     """
     level = 2  # stacklevel 2 is warn()'s caller, sys._getframe(1)
+    first_outside = None
+    schedulers = _scheduler_dirs()
     frame = sys._getframe(1)
-    while frame is not None and (_is_internal(frame.f_code.co_filename)
-                                 or frame.f_code.co_filename.endswith(("functools.py",
-                                                                       "contextlib.py"))):
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not (_is_internal(filename) or filename.endswith(_PASS_THROUGH)):
+            if first_outside is None:
+                first_outside = level
+            if not (schedulers and filename.startswith(schedulers)):
+                warnings.warn(message, category, stacklevel=level)
+                return
         frame = frame.f_back
         level += 1
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, category, stacklevel=first_outside or 2)

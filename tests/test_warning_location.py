@@ -76,3 +76,30 @@ def test_through_the_dask_wrapper_on_pandas_input():
     caught = _caught(lambda: mk.score_sentiment(_german_sentences()))
     assert caught[0].filename == __file__
     assert mk.score_sentiment.__wrapped__.__wrapped__  # dask_aware -> validate_params -> body
+
+
+DASK_CALLS = {
+    "score_sentiment": lambda dd: mk.score_sentiment(dd.from_pandas(_german_sentences(),
+                                                                    npartitions=1)),
+    "score_readability": lambda dd: mk.score_readability(dd.from_pandas(_german_sentences(),
+                                                                        npartitions=1)),
+    "split_sentences": lambda dd: mk.split_sentences(dd.from_pandas(
+        mk.load_example("seeds").assign(text=["Photo: Reuters", "Body text here."]),
+        npartitions=2)),
+}
+
+
+@pytest.mark.parametrize("name", list(DASK_CALLS))
+def test_on_a_dask_frame_the_warning_points_at_compute(name):
+    # the work (and the warning) happens at compute(); with the caller's frame on the stack
+    # (the synchronous scheduler) dask's own frames are skipped too
+    import dask
+    import dask.dataframe as dd
+
+    lazy = _caught(lambda: DASK_CALLS[name](dd))  # building the graph warns nothing
+    assert lazy == []
+    frame = DASK_CALLS[name](dd)
+    with dask.config.set(scheduler="sync"):
+        caught = _caught(lambda: frame.compute())
+    assert caught, f"{name} did not warn at compute"
+    assert {w.filename for w in caught} == {__file__}
