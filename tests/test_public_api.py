@@ -90,6 +90,9 @@ def _bad_values(rules):
             if not any(r.is_satisfied_by(value) for r in rules)]
 
 
+_TEXTS = ["senate vote fails", "stock sales fall", "house vote passes", "gun sales drop",
+          "vote count ends", "sales slow down"]
+_LABELS = ["politics", "economic"] * 3
 _CANDIDATES = (pd.DataFrame(), "policy_frames", 1, 1.0, True, [], None)
 
 
@@ -104,7 +107,7 @@ def _call(name, obj, param, value):
     """Call ``obj`` with ``param=value`` and every other required argument valid."""
     tables = obj.__mediakit_params__
     if inspect.isclass(obj):  # validated at fit, scikit-learn's convention
-        return obj(**{param: value}).fit(["a b", "c d", "e f"] * 2, ["x", "y"] * 3)
+        return obj(**{param: value}).fit(_TEXTS, _LABELS)
     sig = inspect.signature(obj)
     args, kwargs = [], {}
     for p in sig.parameters.values():
@@ -180,6 +183,35 @@ def test_a_number_given_as_text_is_a_type_error():
 def test_score_sentiment_of_a_string_is_a_type_error():
     with pytest.raises(TypeError, match=r"data must be a pandas or dask DataFrame.*got 'text'"):
         mk.score_sentiment("text")
+
+
+def test_every_score_refuses_an_articles_frame_naming_split_sentences(seeds_articles,
+                                                                      seeds_sentences):
+    # score_sentiment(articles) used to score each whole article as one sentence
+    scores = {name: obj for name, obj in PUBLIC.items() if name.startswith("score_")}
+    assert set(scores) == {"score_sentiment", "score_readability", "score_frames",
+                           "score_target_sentiment"}
+    mentions = seeds_sentences.iloc[:1][["article_id", "sentence_id", "start"]].assign(end=1)
+    calls = {
+        "score_sentiment": lambda: mk.score_sentiment(seeds_articles),
+        "score_readability": lambda: mk.score_readability(seeds_articles),
+        "score_frames": lambda: mk.score_frames(seeds_articles),
+        "score_target_sentiment": lambda: mk.score_target_sentiment(mentions, seeds_articles),
+        "FrameClassifier.score_frames": lambda: mk.FrameClassifier().fit(
+            _TEXTS, _LABELS).score_frames(seeds_articles),
+    }
+    messages = {}
+    for name, call in calls.items():
+        with pytest.raises(ValueError) as info:
+            call()
+        assert isinstance(info.value, mk.SchemaError), name
+        messages[name] = str(info.value)
+        assert "looks like an articles frame" in messages[name], messages[name]
+        assert "mk.split_sentences(articles)" in messages[name], messages[name]
+    # the same message, up to the function's and parameter's names
+    shapes = {m.replace(n.split(".")[-1], "F").replace("(sentences=", "(data=")
+              .replace("sentences looks", "data looks") for n, m in messages.items()}
+    assert len(shapes) == 1, shapes
 
 
 # -- docstring examples ----------------------------------------------------------------------------
