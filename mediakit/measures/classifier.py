@@ -107,7 +107,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    :meth:`predict` uses the SVM's decision and :meth:`predict_proba` the calibrated
+    A scikit-learn estimator (``BaseEstimator``, ``ClassifierMixin``): ``get_params``,
+    ``set_params``, ``sklearn.base.clone``, pipelines and grid search work, and the options are
+    checked at :meth:`fit` against ``_parameter_constraints`` (an
+    :class:`~mediakit.InvalidParameterError` naming the option). :meth:`predict` uses the SVM's decision and :meth:`predict_proba` the calibrated
     probabilities, so in rare borderline cases the most probable label differs from the
     predicted one (as with scikit-learn's ``SVC(probability=True)``).
 
