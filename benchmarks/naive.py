@@ -88,11 +88,10 @@ def _mtld_pass(tokens, threshold=0.72):
 def readability(sentences: pd.DataFrame) -> pd.DataFrame:
     """textstat counts per article (content sentences joined); mediakit's sentence counts."""
     import textstat
+    from _textstat_reference import provision
     from textstat.backend.selections import list_words
 
-    from mediakit.measures._cmudict import load_textstat_cmudict, no_download
-
-    load_textstat_cmudict()  # the dictionary, provisioned locally (never downloaded)
+    provision()  # textstat's dictionary, written to a temporary folder (never downloaded)
     content = sentences[_content(sentences)].copy()
     content["text"] = content["text"].map(lambda t: t.translate(QUOTE_MAP))
     content["has_words"] = content["text"].apply(textstat.lexicon_count) > 0
@@ -101,11 +100,10 @@ def readability(sentences: pd.DataFrame) -> pd.DataFrame:
         text = " ".join(group["text"])
         n_sent = int(group["has_words"].sum())
         words = textstat.lexicon_count(text)
-        with no_download():
-            syllables = textstat.syllable_count(text)
-            poly = textstat.polysyllabcount(text)
-            fog_hard = textstat.difficult_words(text, syllable_threshold=3, unique=False)
-            dc_hard = textstat.difficult_words(text, syllable_threshold=0, unique=False)
+        syllables = textstat.syllable_count(text)
+        poly = textstat.polysyllabcount(text)
+        fog_hard = textstat.difficult_words(text, syllable_threshold=3, unique=False)
+        dc_hard = textstat.difficult_words(text, syllable_threshold=0, unique=False)
         chars = textstat.char_count(text)
         tokens = textstat.lexicon_count(text, removepunct=False)
         letters = textstat.letter_count(text)

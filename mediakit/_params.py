@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from mediakit._errors import InvalidParameterError
 
 __all__ = [
-    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "validate_params", "warn",
-    "nearest",
+    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "Subset", "validate_params",
+    "warn", "nearest",
 ]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -232,6 +232,31 @@ class Sequence_(Constraint):  # noqa: N801 - reads as the typing name, without s
         return self.words
 
 
+class Subset(Constraint):
+    """A non-empty list, tuple or set (not a string) whose items are each one of ``values``."""
+
+    def __init__(self, *values: object):
+        self.values = tuple(values)
+
+    def is_satisfied_by(self, value: object) -> bool:
+        if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+            return False
+        return all(isinstance(v, str) and v in self.values for v in value)
+
+    def describe(self) -> str:
+        return "a non-empty list of " + ", ".join(map(repr, self.values))
+
+    def is_type_rule(self) -> bool:
+        return False
+
+    def suggestion(self, value: object) -> str:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            bad = [v for v in value if v not in self.values]
+            if bad and isinstance(bad[0], str):
+                return nearest(bad[0], self.values)
+        return ""
+
+
 _TYPE_WORDS = {
     str: "a str", bool: "a bool (True or False)", int: "an int", float: "a float",
     dict: "a dict", list: "a list", tuple: "a tuple", Mapping: "a mapping (dict)",
@@ -275,7 +300,7 @@ def check_param(func_name: str, name: str, value: object, rules: Sequence[Constr
         ", ".join(allowed[:-1]) + " or " + allowed[-1])
     hint = ""
     for rule in rules:
-        if isinstance(rule, Options):
+        if hasattr(rule, "suggestion"):
             hint = rule.suggestion(value)
             if hint:
                 break
@@ -300,7 +325,8 @@ def validate_params(**declared: Sequence[object]) -> Callable:
         if unknown:
             raise TypeError(f"{func.__qualname__} declares no parameter {sorted(unknown)}")
         accepts_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
-        name = func.__name__
+        # a method reads as Class.method; a function as its name
+        name = func.__name__ if "<locals>" in func.__qualname__ else func.__qualname__
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -335,17 +361,46 @@ def _is_internal(filename: str) -> bool:
     return filename.startswith(_SKIP_DIRS) or filename.startswith("<frozen ")
 
 
+#: Schedulers whose frames stand between a lazy dask frame's ``compute()`` and mediakit.
+_SCHEDULERS = ("dask", "distributed", "toolz", "tlz", "concurrent.futures", "threading",
+               "multiprocessing")
+_PASS_THROUGH = ("functools.py", "contextlib.py")
+
+
+def _scheduler_dirs() -> tuple[str, ...]:
+    """Folders of the dask packages already imported (never imports them)."""
+    dirs = []
+    for name in _SCHEDULERS:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        if path:  # a package's folder, or a module's file (threading.py)
+            path = os.path.abspath(path)
+            dirs.append(os.path.dirname(path) + os.sep if path.endswith("__init__.py")
+                        else path)
+    return tuple(dirs)
+
+
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """Warn with the caller's file and line: the first frame outside mediakit.
 
     Frames of the standard library's ``functools``/``contextlib`` between mediakit's own frames
-    are skipped too, so a decorator never moves the warning into mediakit.
+    are skipped too, so a decorator never moves the warning into mediakit. On a dask frame the
+    work runs at ``compute()``: dask's own frames are skipped as well when the caller's frame is
+    on the stack (the synchronous scheduler, or a task run inline); on a worker thread or
+    process there is none, and the warning names the first frame outside mediakit.
     """
     level = 2  # stacklevel 2 is warn()'s caller, sys._getframe(1)
+    first_outside = None
+    schedulers = _scheduler_dirs()
     frame = sys._getframe(1)
-    while frame is not None and (_is_internal(frame.f_code.co_filename)
-                                 or frame.f_code.co_filename.endswith(("functools.py",
-                                                                       "contextlib.py"))):
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not (_is_internal(filename) or filename.endswith(_PASS_THROUGH)):
+            if first_outside is None:
+                first_outside = level
+            if not (schedulers and filename.startswith(schedulers)):
+                warnings.warn(message, category, stacklevel=level)
+                return
         frame = frame.f_back
         level += 1
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, category, stacklevel=first_outside or 2)

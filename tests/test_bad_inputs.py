@@ -66,7 +66,7 @@ def _mentions(d):
     first = d.sentences.iloc[:2]
     return first[["article_id", "sentence_id", "start"]].assign(end=first["start"] + 3)
 
-_NO_FRAME = "must be a pandas DataFrame"
+_NO_FRAME = "must be a pandas (or dask )?DataFrame"
 
 # (public name, call on _Data, exception type, message fragment (regex))
 CATALOGUE = [
@@ -77,11 +77,11 @@ CATALOGUE = [
     ("read_articles", lambda d: mk.read_articles([GOOD, "a.txt"]), TypeError,
      "only dicts .* or only paths"),
     ("read_articles", lambda d: mk.read_articles([GOOD], text=3), TypeError,
-     "text= must be a column name"),
+     r"text must be a column name \(a non-empty str\); got 3 \(int\)"),
     ("read_articles", lambda d: mk.read_articles([GOOD], on_error="ignore"), ValueError,
-     "on_error='ignore' is not valid"),
+     "on_error must be one of 'raise', 'skip'; got 'ignore'"),
     ("read_articles", lambda d: mk.read_articles([GOOD], max_chars=-5), ValueError,
-     "max_chars must be a positive integer"),
+     r"max_chars must be an integer in \[1, inf\) or None; got -5"),
     ("read_articles", lambda d: mk.read_articles(d.tmp / "missing.txt"), FileNotFoundError,
      "missing.txt' does not exist"),
     ("read_articles", lambda d: mk.read_articles(str(d.tmp / "*.nothing")), FileNotFoundError,
@@ -113,13 +113,13 @@ CATALOGUE = [
     ("fetch_articles", lambda d: mk.fetch_articles("file:///etc/passwd"), ValueError,
      "not an http\\(s\\) URL"),
     ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", timeout=-1),
-     ValueError, "timeout must be a positive number"),
+     ValueError, r"timeout must be a number in \(0, inf\); got -1"),
     ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", max_bytes=0),
-     ValueError, "max_bytes must be a positive integer"),
+     ValueError, r"max_bytes must be an integer in \[1, inf\); got 0"),
     ("fetch_articles", lambda d: mk.fetch_articles("http://127.0.0.1:9/", on_error="warn"),
-     ValueError, "on_error='warn' is not valid"),
+     ValueError, "on_error must be one of 'raise', 'skip'; got 'warn'"),
     ("load_example", lambda d: mk.load_example("seed"), ValueError, "Did you mean 'seeds'"),
-    ("load_example", lambda d: mk.load_example(None), ValueError, "not a bundled example"),
+    ("load_example", lambda d: mk.load_example(None), ValueError, "name must be one of 'seeds'"),
     # segment
     ("split_sentences", lambda d: mk.split_sentences([GOOD]), TypeError, _NO_FRAME),
     ("split_sentences", lambda d: mk.split_sentences(d.articles.drop(columns="text")),
@@ -129,7 +129,7 @@ CATALOGUE = [
     ("split_sentences", lambda d: mk.split_sentences(d.articles.assign(article_id="x")),
      ValueError, "must be unique"),
     ("split_sentences", lambda d: mk.split_sentences(d.articles, n_jobs=0), ValueError,
-     "n_jobs must be an integer >= 1"),
+     r"n_jobs must be an integer in \[1, inf\); got 0"),
     # measures
     ("score_sentiment", lambda d: mk.score_sentiment("text"), TypeError, _NO_FRAME),
     ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, scope="quote"), ValueError,
@@ -137,7 +137,7 @@ CATALOGUE = [
     ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, kinds=["bodies"]), ValueError,
      "Did you mean 'body'"),
     ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, kinds=[]), ValueError,
-     "selects no sentences"),
+     "kinds must be None, one of 'content', 'all'.* or a non-empty list"),
     ("score_sentiment", lambda d: mk.score_sentiment(d.sentences, text="body"), SchemaError,
      "'body'"),
     ("score_sentiment", lambda d: mk.score_sentiment(d.sentences.assign(text=1)), TypeError,
@@ -146,9 +146,9 @@ CATALOGUE = [
                                                      scope="quoted"), SchemaError, "in_quote"),
     ("score_readability", lambda d: mk.score_readability(None), TypeError, _NO_FRAME),
     ("score_readability", lambda d: mk.score_readability(d.sentences, level="doc"), ValueError,
-     "level='doc' is not valid"),
+     "level must be one of 'article', 'sentence'; got 'doc'"),
     ("score_readability", lambda d: mk.score_readability(d.sentences, indices=["fk"]),
-     ValueError, "indices='fk' is not valid"),
+     ValueError, r"indices must be None or an index name .*got \['fk'\]"),
     ("score_readability", lambda d: mk.score_readability(
         d.sentences.drop(columns="article_id")), SchemaError, "'article_id'"),
     ("score_frames", lambda d: mk.score_frames(d.articles.text), TypeError, _NO_FRAME),
@@ -158,7 +158,7 @@ CATALOGUE = [
      "'kind'"),
     ("score_frames", lambda d: mk.score_frames(d.scored), ValueError,
      "already has frame columns"),
-    ("load_lexicon", lambda d: mk.load_lexicon(3), TypeError, "got int"),
+    ("load_lexicon", lambda d: mk.load_lexicon(3), TypeError, r"got 3 \(int\)"),
     ("load_lexicon", lambda d: mk.load_lexicon({}), ValueError, "no categories"),
     ("load_lexicon", lambda d: mk.load_lexicon({"a": ["<b>"]}), ValueError,
      "not a valid pattern"),
@@ -196,9 +196,9 @@ CATALOGUE = [
     ("extract_entities", lambda d: mk.extract_entities(d.sentences, labels=["PERSONS"]),
      ValueError, "Did you mean 'PERSON'"),
     ("extract_entities", lambda d: mk.extract_entities(d.sentences, aliases=5), TypeError,
-     "aliases must be a dict"),
+     r"aliases must be a mapping \(dict\), a DataFrame or None; got 5"),
     ("extract_entities", lambda d: mk.extract_entities(d.sentences, batch_size=0), ValueError,
-     "batch_size must be an integer >= 1"),
+     r"batch_size must be an integer in \[1, inf\); got 0"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment("x", d.sentences),
      TypeError, "mentions must be a pandas DataFrame"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
@@ -212,12 +212,19 @@ CATALOGUE = [
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
         _mentions(d).assign(end=10**6), d.sentences), ValueError, "lies outside its sentence"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d), d.sentences, model="bert"), ValueError, "model='bert' is not valid"),
-    ("extract_quotes", lambda d: mk.extract_quotes("x"), TypeError, _NO_FRAME),
+        _mentions(d), d.sentences, model="bert"), ValueError,
+     "model must be one of 'auto', 'minilm', 'vader'; got 'bert'"),
+    ("extract_quotes", lambda d: mk.extract_quotes("x", entities=d.sentences), TypeError,
+     _NO_FRAME),
+    ("extract_quotes", lambda d: mk.extract_quotes(d.articles, entities=d.sentences),
+     SchemaError, r"looks like an articles frame.*mk\.split_sentences"),
+    ("extract_quotes", lambda d: mk.extract_quotes(d.sentences), TypeError,
+     "missing a required argument: 'entities'"),
     ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, entities=d.sentences),
      SchemaError, "entities is missing column"),
-    ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, include_scare="yes"), TypeError,
-     "include_scare must be True or False"),
+    ("extract_quotes", lambda d: mk.extract_quotes(d.sentences, entities=d.sentences,
+                                                   include_scare="yes"), TypeError,
+     r"include_scare must be a bool \(True or False\)"),
     # compare
     ("compare_groups", lambda d: mk.compare_groups([1]), TypeError, _NO_FRAME),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment"]),
@@ -310,12 +317,14 @@ def test_catalogue(name, call, exc, match, data):
     assert len(str(info.value)) < 2000
 
 
-def test_resource_missing_is_its_own_error(monkeypatch):
+def test_resource_missing_is_its_own_error(monkeypatch, tmp_path):
     from mediakit.ingest import examples
 
-    monkeypatch.setitem(examples.EXAMPLES, "ghost", "an example that is not installed")
-    with pytest.raises(mk.ResourceMissingError, match="the example 'ghost' is not installed"):
-        mk.load_example("ghost")
+    # neither an installed wheel's copy nor the source tree's data folder is there
+    monkeypatch.setattr(examples.resources, "files", lambda package: tmp_path)
+    monkeypatch.setattr(examples, "__file__", str(tmp_path / "a" / "b" / "examples.py"))
+    with pytest.raises(mk.ResourceMissingError, match="the example 'seeds' is not installed"):
+        mk.load_example("seeds")
 
 
 # Warnings: (public name, call, warning class, message fragment)

@@ -129,3 +129,23 @@ def test_an_embedder_can_be_plugged_in():
     assert clf.predict(["Gun maker shares fall"]).tolist() == ["economic"]
     with pytest.raises(ValueError, match="embedder returned"):
         mk.FrameClassifier(embedder=lambda t: np.zeros(len(t))).fit(TEXTS, LABELS)
+
+
+def test_a_scikit_learn_estimator_checked_at_fit():
+    from sklearn.base import clone, is_classifier
+
+    clf = mk.FrameClassifier(C=0.5, char_ngrams=None)
+    copy = clone(clf)
+    assert copy is not clf and copy.get_params() == clf.get_params()
+    assert is_classifier(clf)
+    assert clf.set_params(C=2.0).C == 2.0
+    with pytest.raises(mk.InvalidParameterError,
+                       match="unexpected keyword argument 'class_weigth'.*'class_weight'"):
+        clf.set_params(class_weigth=None)
+    bad = mk.FrameClassifier(C="1")  # stored as given (scikit-learn convention) ...
+    with pytest.raises(TypeError, match=r"FrameClassifier\(C=\.\.\.\): C must be a number in "
+                                        r"\(0, inf\); got '1' \(str\)"):
+        bad.fit(["senate vote", "stock sales", "house vote", "gun sales", "vote count",
+                 "sales drop"], ["p", "e"] * 3)  # ... and refused at fit
+    with pytest.raises(ValueError, match="word_ngrams must be a \\(min_n, max_n\\) pair"):
+        mk.FrameClassifier(word_ngrams=(2, 1)).fit(["a"], ["x"])

@@ -212,7 +212,7 @@ def test_markup_heavy_text_stays_linear():
 
 
 def test_bad_options():
-    with pytest.raises(ValueError, match="on_error='ignore' is not valid"):
+    with pytest.raises(ValueError, match="on_error must be one of 'raise', 'skip'; got 'ignore'"):
         mk.read_articles([{"text": GOOD, "outlet": "A"}], on_error="ignore")
     with pytest.raises(ValueError, match="max_chars"):
         mk.read_articles([{"text": GOOD, "outlet": "A"}], max_chars=0)

@@ -16,12 +16,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _glob_spec import glob_regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mediakit as mk
 from mediakit._validation import CONTENT_KINDS
-from mediakit.measures._matcher import _GAP, _glob_regex, parse_pattern
+from mediakit.measures._matcher import _GAP, parse_pattern
 
 LEXICONS = ("policy_frames", "generic_frames", "gvfc_frames")
 _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
@@ -121,7 +122,7 @@ def _check_sentences(articles: pd.DataFrame, sentences: pd.DataFrame) -> None:
 
 def _term_regex(term: str) -> re.Pattern[str]:
     """The text a lexicon term matches: its words (globs expanded) separated by phrase gaps."""
-    words = [_glob_regex(w).pattern for w in parse_pattern(term)]
+    words = [glob_regex(w).pattern for w in parse_pattern(term)]
     return re.compile(_GAP.pattern.join(words))
 
 

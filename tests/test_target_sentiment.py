@@ -112,7 +112,7 @@ def test_bad_inputs(seeds_sentences):
         mk.score_target_sentiment(ments.assign(start=ments["start"] - 10_000), seeds_sentences)
     with pytest.raises(ValueError, match="not in sentences"):
         mk.score_target_sentiment(ments.assign(sentence_id=10_000), seeds_sentences)
-    with pytest.raises(ValueError, match="model='bart' is not valid"):
+    with pytest.raises(ValueError, match="model must be one of 'auto', 'minilm', 'vader'; got 'bart'"):
         mk.score_target_sentiment(ments, seeds_sentences, model="bart")
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-import warnings
 
 import pandas as pd
 
 from mediakit._errors import MediakitWarning, SchemaError
 from mediakit._lines import looks_like_headline
+from mediakit._params import warn
 from mediakit.ingest._html import extract_page, looks_like_page
 from mediakit.ingest._text import TextProblem, check_text, clean_text, decode_bytes
 
@@ -150,23 +150,23 @@ def _day_first(texts: pd.Series) -> bool:
     month_only = ((b > 12) & (a <= 12)).sum()
     ambiguous = (a <= 12) & (b <= 12) & (a != b)
     if day_only and month_only:
-        warnings.warn(
+        warn(
             f"published dates mix conventions: {day_only} can only be day/month "
             f"({texts[parts.index[(a > 12) & (b <= 12)][0]]!r}), {month_only} only month/day "
             f"({texts[parts.index[(b > 12) & (a <= 12)][0]]!r}); {int(ambiguous.sum())} "
             "ambiguous ones are read month/day. Use ISO 8601 (2025-04-10)",
-            MediakitWarning, stacklevel=5)
+            MediakitWarning)
         return False
     if day_only or month_only:
         return bool(day_only)
     if not ambiguous.any():
         return False
     dots = bool((parts[1] == ".").all())
-    warnings.warn(
+    warn(
         f"{int(ambiguous.sum())} published date(s) such as {texts[ambiguous.idxmax()]!r} can be "
         f"read day/month or month/day, and none of the column's dates decides; all are read "
         f"{'day/month (dots)' if dots else 'month/day'}. Use ISO 8601 (2025-04-10) to be sure",
-        MediakitWarning, stacklevel=5)
+        MediakitWarning)
     return dots
 
 
@@ -184,9 +184,9 @@ def parse_published(values: list) -> pd.Series:
     parsed = parsed.where((parsed >= lo) & (parsed <= hi))
     bad = parsed.isna() & texts.notna()
     if bad.any():
-        warnings.warn(
+        warn(
             f"{int(bad.sum())} published value(s) could not be read as dates between 1677 and "
             f"2262 and are NaT, e.g. "
             f"{texts[bad].iloc[0]!r}; use ISO 8601 (2025-04-10T14:30:00Z)",
-            MediakitWarning, stacklevel=4)
+            MediakitWarning)
     return parsed.astype("datetime64[ns, UTC]")

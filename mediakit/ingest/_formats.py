@@ -34,10 +34,6 @@ def file_kind(path: Path) -> tuple[str, bool]:
     return (suffixes[-1] if suffixes else ""), gz
 
 
-def is_supported(path: Path) -> bool:
-    return file_kind(path)[0] in SUFFIXES
-
-
 def read_bytes(path: Path, gz: bool, limit: int | None) -> bytes:
     """Read a whole (small) file; refuse one bigger than ``limit`` bytes without reading it all."""
     return _bounded.read_all(path, gz, limit, "too big for one article (see max_chars); split "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from mediakit._errors import ResourceMissingError
-from mediakit._validation import suggest
+from mediakit._params import Options, validate_params
 
 #: Bundled samples: name -> what it is.
 EXAMPLES: dict[str, str] = {
@@ -28,6 +28,7 @@ def _example_dir(name: str) -> Path:
         "reinstall mediakit from its wheel or source tree.")
 
 
+@validate_params(name=[Options(*EXAMPLES)])
 def load_example(name: str = "seeds") -> pd.DataFrame:
     """Load a bundled sample as an articles frame, offline.
 
@@ -52,10 +53,6 @@ def load_example(name: str = "seeds") -> pd.DataFrame:
     >>> len(articles), articles["story_id"].nunique()
     (2, 1)
     """
-    if not isinstance(name, str) or name not in EXAMPLES:
-        raise ValueError(
-            f"name={name!r} is not a bundled example; choose one of "
-            f"{', '.join(map(repr, EXAMPLES))}." + suggest(name, EXAMPLES))
     from mediakit.ingest.read import read_articles
 
     return read_articles(_example_dir(name))

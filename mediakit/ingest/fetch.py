@@ -12,15 +12,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterable
+from numbers import Integral, Real
 from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
 from mediakit._errors import SkippedInputWarning
+from mediakit._params import Interval, Options, validate_params, warn
 from mediakit._progress import progress as _progress
-from mediakit._validation import check_choice
 from mediakit.ingest._deadline import Deadline
 from mediakit.ingest._deadline import handlers as deadline_handlers
 from mediakit.ingest._html import extract_page
@@ -48,6 +48,10 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+@validate_params(
+    timeout=[Interval(Real, 0, None, closed="neither")], max_bytes=[Interval(Integral, 1, None)],
+    user_agent=[str], on_error=[Options(*ON_ERROR)], progress=[bool, None],
+)
 def fetch_articles(
     urls: str | Iterable[str],
     *,
@@ -98,20 +102,13 @@ def fetch_articles(
         no date; no date is guessed from copyright lines), ``article_id`` a hash of the URL,
         ``story_id`` ``"all"``.
     """
-    check_choice("on_error", on_error, ON_ERROR)
     if isinstance(urls, str):
         urls = [urls]
     if not isinstance(urls, Iterable) or isinstance(urls, (bytes, dict)):
         raise TypeError(f"urls must be a URL or a list of URLs, got {type(urls).__name__}.")
-    if not isinstance(user_agent, str):
-        raise TypeError(f"user_agent must be a string, got {type(user_agent).__name__}.")
     urls = list(urls)
     for url in urls:
         _check_url(url)
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
-        raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}.")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
 
     # the extractor's imports and first-use loading take a second or more: done here, so they
     # are not charged to the first page's timeout
@@ -135,9 +132,8 @@ def fetch_articles(
     out.attrs["skipped"] = skipped
     if skipped:
         first = "; ".join(f"{s['source']} {s['reason']}" for s in skipped[:3])
-        warnings.warn(f"skipped {len(skipped)} of {len(urls)} URL(s); the list with reasons is in "
-                      f"articles.attrs['skipped']. First: {first}", SkippedInputWarning,
-                      stacklevel=2)
+        warn(f"skipped {len(skipped)} of {len(urls)} URL(s); the list with reasons is in "
+             f"articles.attrs['skipped']. First: {first}", SkippedInputWarning)
     return out
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable
+from numbers import Integral
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -12,8 +12,9 @@ import pandas as pd
 
 from mediakit._errors import SchemaError, SkippedInputWarning
 from mediakit._frames import ARTICLE_COLUMNS
+from mediakit._params import Column, Interval, Options, validate_params, warn
 from mediakit._progress import progress as _progress
-from mediakit._validation import check_choice, suggest
+from mediakit._validation import suggest
 from mediakit.ingest import _fields as fld
 from mediakit.ingest import _formats as fmt
 from mediakit.ingest import _sources as src
@@ -34,6 +35,12 @@ class Skipped(TypedDict):
     reason: str
 
 
+@validate_params(
+    text=[Column()], id=[Column()], outlet=[Column()], title=[Column()], published=[Column()],
+    manifest=[str, os.PathLike, None], encoding=[str, None],
+    max_chars=[Interval(Integral, 1, None), None], on_error=[Options(*ON_ERROR)],
+    progress=[bool, None],
+)
 def read_articles(
     source: Any,
     *,
@@ -143,14 +150,6 @@ def read_articles(
     >>> articles["outlet"].tolist()
     ['outlet A', 'outlet B']
     """
-    check_choice("on_error", on_error, ON_ERROR)
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int)
-                                  or max_chars < 1):
-        raise ValueError(f"max_chars must be a positive integer or None, got {max_chars!r}.")
-    for param, value in (("text", text), ("id", id), ("outlet", outlet), ("title", title),
-                         ("published", published)):
-        if not isinstance(value, str) or not value:
-            raise TypeError(f"{param}= must be a column name (str), got {value!r}.")
     reader = _Reader(
         names={"text": text, "article_id": id, "outlet": outlet, "title": title,
                "published": published},
@@ -364,10 +363,10 @@ class _Reader:
         if self.skipped:
             shown = "; ".join(f"{fld.where(s['source'], s['row'])} {s['reason']}"
                               for s in self.skipped[:3])
-            warnings.warn(
+            warn(
                 f"skipped {len(self.skipped)} input(s), kept {len(out)} article(s); the full list "
                 f"with reasons is in articles.attrs['skipped']. First: {shown}",
-                SkippedInputWarning, stacklevel=3)
+                SkippedInputWarning)
         return out
 
     def _dedupe(self) -> list[int]:

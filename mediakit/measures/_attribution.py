@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._normalize import fold_accents, normalize_spelling
-from mediakit._validation import check_frame, require_columns
+from mediakit._validation import require_columns
 from mediakit.measures import _names
 from mediakit.measures import _quotes_rules as rules
 
@@ -25,7 +25,6 @@ def article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> dic
     """Article id -> text: the articles' own text, else rebuilt from the sentences' offsets."""
     given = {}
     if articles is not None:
-        check_frame(articles, "articles")
         require_columns(articles, ["article_id", "text"], what="articles")
         given = dict(zip(articles["article_id"], articles["text"], strict=True))
     out = {}

@@ -62,13 +62,6 @@ def _is_glob(word: str) -> bool:
     return "*" in word or "?" in word
 
 
-def _glob_regex(word: str) -> re.Pattern[str]:
-    """The regular expression a glob word means: the specification :class:`_Glob` implements.
-    Not used to match text (``\\w*a\\w*a...`` backtracks exponentially)."""
-    body = "".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c) for c in word)
-    return re.compile(body)
-
-
 class _Glob:
     """One glob word (``*`` any run of word characters, ``?`` one), matched in linear time.
 

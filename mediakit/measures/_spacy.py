@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from mediakit._errors import TruncatedInputWarning
 from mediakit._optional import import_optional
+from mediakit._params import warn
 from mediakit._progress import progress as _progress
 
 #: Model packages tried in order.
@@ -53,12 +53,6 @@ def load_model():
     )
 
 
-def model_name() -> str:
-    """``"<package> <version>"`` of the loaded model, for the record of a result."""
-    nlp = load_model()
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
-
-
 #: Longest text given to spaCy, in characters: its own limit is 1,000,000 (ValueError E088 above
 #: it) and its parser needs about 1 GB per 100,000 characters. No real sentence comes close; a
 #: longer "sentence" (a run of decimals, a table flattened into one line) is read up to it, with a
@@ -73,13 +67,12 @@ def pipe(texts: Iterable[str], *, task: str, batch_size: int = 256,
     texts = list(texts)
     long = [len(t) for t in texts if len(t) > MAX_CHARS]
     if long:
-        warnings.warn(
+        warn(
             f"{len(long)} sentence(s) longer than {MAX_CHARS:,} characters (longest "
             f"{max(long):,}) were read for {desc or task} only up to that length; nothing "
             "past it is found. Such a 'sentence' is usually a flattened table or run-on text: "
             "check the splitting of its article.",
             TruncatedInputWarning,
-            stacklevel=3,
         )
     return _docs(texts, task=task, batch_size=batch_size, progress=progress, total=total,
                  desc=desc)

@@ -21,6 +21,8 @@ import re
 
 import numpy as np
 
+from mediakit.measures._textcheck import ascii_quotes
+
 #: Tokens either side of the mention averaged as its context (MiniLM features).
 WINDOW = 6
 #: Transformer layers of MiniLM run (of 6): the third layer's states classify as well as the
@@ -37,13 +39,6 @@ MAX_TOKENS = 256
 _WORD = re.compile(r"\S+")
 
 
-def _ascii_quotes(text: str) -> str:
-    if text.isascii():
-        return text
-    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-            .replace("\u201d", '"'))
-
-
 @functools.cache
 def _vader():
     from mediakit.measures._vader import FastAnalyzer
@@ -52,7 +47,7 @@ def _vader():
 
 
 def _vader_scores(text: str) -> list[float]:
-    r = _vader().polarity_scores(_ascii_quotes(text))
+    r = _vader().polarity_scores(ascii_quotes(text))
     return [r["neg"], r["neu"], r["pos"], r["compound"]]
 
 

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from mediakit._errors import LanguageWarning
+from mediakit._errors import LanguageWarning, SchemaError
+from mediakit._params import Options, Subset, warn
+from mediakit._validation import ALL_KINDS
+
+#: The declared constraints of every ``kinds=`` option (see ``mediakit._params``): None or
+#: "content" (headline, body, bullet), "all", one kind, or a non-empty list of kinds.
+KINDS_RULES = [None, Options("content", "all", *ALL_KINDS), Subset(*ALL_KINDS)]
 
 #: Curly quotes and apostrophes mapped to ASCII in the *scoring input only* (never in the frame).
 QUOTE_MAP = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def ascii_quotes(text: str) -> str:
+    """``text.translate(QUOTE_MAP)``, faster: ASCII text has nothing to map.
+
+    The one quote folding of the English measures' scoring input (VADER reads "don’t" as
+    positive otherwise: vaderSentiment issue #66); the frame's text is never changed.
+    """
+    if text.isascii():
+        return text
+    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+            .replace("\u201d", '"'))
 
 _STOPWORDS = frozenset(
     "the of and to a in is that for it on was with as he she be by at this are from have has "
@@ -49,7 +66,33 @@ def text_values(data: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
-def warn_if_not_english(texts, *, what: str, stacklevel: int = 3) -> None:
+#: Columns only the sentences frame has (``split_sentences``), never an articles frame.
+SENTENCE_ONLY: tuple[str, ...] = ("sentence_id", "kind", "paragraph_id")
+#: Columns only the articles frame has (``read_articles`` always writes them; ``split_sentences``
+#: does not carry them).
+ARTICLE_ONLY: tuple[str, ...] = ("title", "url", "source")
+
+
+def refuse_articles(data: pd.DataFrame, func: str, param: str = "data") -> None:
+    """Raise :class:`SchemaError` when ``data`` is an articles frame rather than sentences.
+
+    A frame with a column only articles have (``title``, ``url``, ``source``: ``read_articles``
+    writes them all) and none only sentences have (``sentence_id``, ``kind``, ``paragraph_id``)
+    holds whole articles: a per-sentence score of it would score each article as one sentence
+    (VADER saturates on long text). A frame of texts with none of these columns (sentences
+    from elsewhere, with or without ``article_id``) is scored row by row.
+    """
+    columns = set(map(str, data.columns))
+    if columns & set(ARTICLE_ONLY) and not columns & set(SENTENCE_ONLY):
+        found = ", ".join(c for c in ARTICLE_ONLY if c in columns)
+        raise SchemaError(
+            f"{func}({param}=...): {param} looks like an articles frame (it has {found} but "
+            f"no sentence_id or kind column); {func} works on sentences. Split it first: "
+            f"{func}(mk.split_sentences(articles))."
+        )
+
+
+def warn_if_not_english(texts, *, what: str) -> None:
     """Warn with :class:`LanguageWarning` when a sample of ``texts`` does not look like English.
 
     A cheap check on the first ~100,000 characters: the share of common English function words
@@ -69,10 +112,9 @@ def warn_if_not_english(texts, *, what: str, stacklevel: int = 3) -> None:
     letters = "".join(words)
     ascii_share = sum(c.isascii() for c in letters) / len(letters)
     if stop_share < MIN_STOPWORD_SHARE or ascii_share < MIN_ASCII_SHARE:
-        warnings.warn(
+        warn(
             f"The text does not look like English ({stop_share:.0%} common English words, "
             f"{ascii_share:.0%} ASCII letters): {what} is built for English and its scores on "
             "other languages are not meaningful.",
             LanguageWarning,
-            stacklevel=stacklevel,
         )

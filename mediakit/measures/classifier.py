@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
-from mediakit._errors import NotFittedError
-from mediakit._validation import (
-    ALL_KINDS,
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._errors import InvalidParameterError, NotFittedError
+from mediakit._params import (
+    Column,
+    Constraint,
+    Frame,
+    Interval,
+    Options,
+    _as_constraint,
+    check_param,
+    nearest,
+    validate_params,
 )
+from mediakit._validation import ALL_KINDS, require_columns, resolve_kinds
+from mediakit.measures._textcheck import KINDS_RULES, refuse_articles
+from mediakit.measures.lexicons import Lexicon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -40,7 +50,19 @@ def _slug(label: object) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(label).lower()).strip("_")
 
 
-class FrameClassifier:
+class _NgramRange(Constraint):
+    """An ``(min_n, max_n)`` pair of integers with ``1 <= min_n <= max_n``."""
+
+    def is_satisfied_by(self, value: object) -> bool:
+        return (isinstance(value, (tuple, list)) and len(value) == 2
+                and all(isinstance(v, Integral) and not isinstance(v, bool) for v in value)
+                and 1 <= value[0] <= value[1])
+
+    def describe(self) -> str:
+        return "a (min_n, max_n) pair of integers with 1 <= min_n <= max_n"
+
+
+class FrameClassifier(ClassifierMixin, BaseEstimator):
     """Learn frames from your own labelled examples: TF-IDF features and a linear SVM.
 
     For users who have coded some texts with their own frames (the OpenFraming use case)
@@ -85,7 +107,10 @@ class FrameClassifier:
 
     Notes
     -----
-    :meth:`predict` uses the SVM's decision and :meth:`predict_proba` the calibrated
+    A scikit-learn estimator (``BaseEstimator``, ``ClassifierMixin``): ``get_params``,
+    ``set_params``, ``sklearn.base.clone``, pipelines and grid search work, and the options are
+    checked at :meth:`fit` against ``_parameter_constraints`` (an
+    :class:`~mediakit.InvalidParameterError` naming the option). :meth:`predict` uses the SVM's decision and :meth:`predict_proba` the calibrated
     probabilities, so in rare borderline cases the most probable label differs from the
     predicted one (as with scikit-learn's ``SVC(probability=True)``).
 
@@ -124,22 +149,38 @@ class FrameClassifier:
         self.embedder_weight = embedder_weight
         self.random_state = random_state
 
-    _PARAMS = ("C", "class_weight", "word_ngrams", "char_ngrams", "lexicon", "lexicon_weight",
-               "embedder", "embedder_weight", "random_state")
+    #: The constructor's options, checked at :meth:`fit` (scikit-learn's convention: the
+    #: constructor only stores them, so ``clone`` and ``set_params`` work unchanged).
+    _parameter_constraints: dict = {
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [Options("balanced"), dict, None],
+        "word_ngrams": [_NgramRange()],
+        "char_ngrams": [_NgramRange(), None],
+        "lexicon": [str, os.PathLike, Mapping, Lexicon, None],
+        "lexicon_weight": [Interval(Real, 0, None)],
+        "embedder": ["callable", None],
+        "embedder_weight": [Interval(Real, 0, None)],
+        "random_state": [Interval(Integral, 0, None), None],
+    }
 
-    def get_params(self, deep: bool = True) -> dict:
-        """The constructor's parameters (scikit-learn convention)."""
-        return {name: getattr(self, name) for name in self._PARAMS}
+    def _validate_params(self) -> None:
+        """Check every constructor parameter against ``_parameter_constraints``."""
+        for name, value in self.get_params(deep=False).items():
+            check_param("FrameClassifier", name, value, type(self).__mediakit_params__[name])
 
     def set_params(self, **params) -> FrameClassifier:
-        """Set constructor parameters; returns self."""
-        for name, value in params.items():
-            check_choice("parameter", name, self._PARAMS)
-            setattr(self, name, value)
-        return self
+        """Set constructor parameters (scikit-learn convention); returns self."""
+        for name in params:
+            if name not in self._parameter_constraints:
+                raise InvalidParameterError(
+                    f"FrameClassifier.set_params() got an unexpected keyword argument {name!r}; "
+                    "the parameters are "
+                    f"{', '.join(self._parameter_constraints)}."
+                    + nearest(name, self._parameter_constraints), param=name)
+        return super().set_params(**params)
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:  # noqa: N803 - BaseEstimator's signature
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
         return f"FrameClassifier({args})"
 
     # -- learning ---------------------------------------------------------------------------
@@ -194,6 +235,7 @@ class FrameClassifier:
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
+        self._validate_params()
         texts = _texts(texts)
         y = np.asarray(list(labels), dtype=object)
         if len(y) != len(texts):
@@ -239,6 +281,7 @@ class FrameClassifier:
         self._check_fitted()
         return self.calibrated_.predict_proba(self._features(_texts(texts), fit=False))
 
+    @validate_params(n=[Interval(Integral, 1, None)])
     def top_terms(self, n: int = 10) -> pd.DataFrame:
         """The features that weigh most for each label: ``label, rank, feature, weight``.
 
@@ -246,7 +289,6 @@ class FrameClassifier:
         ``lexicon:`` or ``embedding:`` (dimension number); a high weight pushes a text towards the label.
         """
         self._check_fitted()
-        check_positive_int("n", n)
         names = []
         for prefix, vec in zip(("word:", "char:"), self.vectorizers_, strict=False):
             names += [prefix + f.replace(" ", "_") if prefix == "char:" else prefix + f
@@ -269,6 +311,7 @@ class FrameClassifier:
 
     # -- evaluation -------------------------------------------------------------------------
 
+    @validate_params(cv=[Interval(Integral, 2, None)])
     def cross_validate(self, texts: Sequence[str], labels: Sequence[object], *,
                        cv: int = 5) -> pd.DataFrame:
         """Stratified k-fold estimate of accuracy and macro-F1, beside the majority baseline.
@@ -287,7 +330,6 @@ class FrameClassifier:
         from sklearn.metrics import accuracy_score, f1_score
         from sklearn.model_selection import StratifiedKFold
 
-        check_positive_int("cv", cv, minimum=2)
         texts = np.asarray(_texts(texts), dtype=object)
         y = np.asarray(list(labels), dtype=object).astype(str)
         if len(y) != len(texts):
@@ -313,6 +355,8 @@ class FrameClassifier:
 
     # -- frames -----------------------------------------------------------------------------
 
+    @validate_params(sentences=[Frame()], text=[Column()], kinds=KINDS_RULES,
+                     output=[Options("proba", "label")])
     def score_frames(self, sentences: pd.DataFrame, *, text: str = "text",
                      kinds: str | Iterable[str] | None = None,
                      output: str = "proba") -> pd.DataFrame:
@@ -328,8 +372,7 @@ class FrameClassifier:
         kinds : see :func:`mediakit.score_frames`; rows of other kinds get NaN (not scored).
         """
         self._check_fitted()
-        check_frame(sentences, "sentences")
-        output = check_choice("output", output, ("proba", "label"))
+        refuse_articles(sentences, "score_frames", "sentences")
         kinds_t = resolve_kinds(kinds)
         every_kind = set(kinds_t) >= set(ALL_KINDS)
         require_columns(sentences, [text] if every_kind else [text, "kind"], what="sentences")
@@ -357,3 +400,9 @@ class FrameClassifier:
             out[self.columns_[label]] = scores[:, j]
         out["frame_predicted"] = pd.Series(predicted, index=sentences.index, dtype="str")
         return out
+
+
+FrameClassifier.__mediakit_params__ = {
+    name: tuple(_as_constraint(rule) for rule in rules)
+    for name, rules in FrameClassifier._parameter_constraints.items()
+}

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
-from mediakit._validation import check_frame, check_positive_int, require_columns, resolve_kinds
+from mediakit._params import Frame, Interval, Options, Subset, validate_params
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.measures import _names
+from mediakit.measures._textcheck import KINDS_RULES
 
 #: Columns of the entities table, in order.
 ENTITY_COLUMNS: tuple[str, ...] = (
@@ -33,6 +36,10 @@ def empty_entities(article_dtype=None) -> pd.DataFrame:
     return frame
 
 
+@validate_params(
+    data=[Frame()], labels=[Options(*_ALL_LABELS), Subset(*_ALL_LABELS)], aliases=[Mapping, pd.DataFrame, None],
+    kinds=KINDS_RULES, batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def extract_entities(
     data: pd.DataFrame,
     *,
@@ -55,8 +62,8 @@ def extract_entities(
         The sentences frame (``mk.split_sentences``); needs ``article_id``, ``sentence_id``,
         ``start`` and ``text``. ``kind`` selects the sentences when present; ``story_id`` sets
         the scope of name merging (without it, the whole frame is one story).
-    labels : iterable of str
-        spaCy labels to keep: ``PERSON``, ``ORG`` (organisations), ``GPE`` (countries, cities),
+    labels : str or list of str
+        spaCy label(s) to keep: ``PERSON``, ``ORG`` (organisations), ``GPE`` (countries, cities),
         ``LOC`` (other places), ``NORP`` (nationalities, religious and political groups).
     aliases : dict or DataFrame, optional
         Extra name variants, ``{"Zelenskiy": "Volodymyr Zelenskyy"}`` or a frame with columns
@@ -106,15 +113,9 @@ def extract_entities(
     >>> "Sébastien Lecornu" in set(ents["canonical"])
     True
     """
-    check_frame(data)
     require_columns(data, ["article_id", "sentence_id", "start", "text"], what="sentences",
                     hint="Build it with mk.split_sentences(articles).")
-    labels = tuple(labels)
-    from mediakit._validation import check_choice
-
-    for lab in labels:
-        check_choice("labels", lab, _ALL_LABELS)
-    check_positive_int("batch_size", batch_size)
+    labels = (labels,) if isinstance(labels, str) else tuple(labels)
     alias_table = _names.alias_map(aliases)
     rows = data
     if "kind" in data.columns:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,18 +14,14 @@ import pandas as pd
 
 from mediakit._dask import dask_aware
 from mediakit._parallel import map_chunks, worker_pool
-from mediakit._validation import (
-    ALL_KINDS,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
-)
+from mediakit._params import Column, Frame, Interval, validate_params
+from mediakit._validation import ALL_KINDS, require_columns, resolve_kinds
 from mediakit.measures._matcher import compile_categories
+from mediakit.measures._textcheck import KINDS_RULES, refuse_articles
 from mediakit.measures.lexicons import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 #: The explanation column written by :func:`score_frames`.
 TERMS_COLUMN = "frame_terms"
@@ -31,6 +29,10 @@ _HIT = re.compile(r"^(?P<category>\w+):(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$
 
 
 @dask_aware
+@validate_params(
+    sentences=[Frame(dask=True)], lexicon=[str, Path, Mapping, Lexicon], text=[Column()],
+    kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def score_frames(
     sentences: pd.DataFrame,
     lexicon: str | Path | Mapping | Lexicon = "policy_frames",
@@ -109,7 +111,7 @@ def score_frames(
     >>> int(scored["frame_security_defense"].sum()) > int(scored["frame_economic"].sum())
     True
     """
-    check_frame(sentences, "sentences")
+    refuse_articles(sentences, "score_frames", "sentences")
     lex = load_lexicon(lexicon)
     kinds_t = resolve_kinds(kinds)
     every_kind = set(kinds_t) >= set(ALL_KINDS)
@@ -123,7 +125,6 @@ def score_frames(
             "without them, e.g. sentences.drop(columns=[c for c in sentences if "
             "c.startswith('frame_')]), or join the results of two score_frames calls."
         )
-    check_positive_int("n_jobs", n_jobs)
     names = list(lex.categories)
     n = len(sentences)
     counts = np.full((n, len(names)), np.nan)
@@ -180,6 +181,7 @@ def _score_chunk(categories: tuple, items: list[tuple[object, int]]):
     return counts, terms
 
 
+@validate_params(scored=[Frame()], articles=[Frame(), None], terms=[Column()])
 def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                    terms: str = TERMS_COLUMN) -> pd.DataFrame:
     """One row per frame hit, from the ``frame_terms`` column of :func:`score_frames`.
@@ -200,7 +202,6 @@ def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *
         ``outlet``), then ``category``, ``term`` (the lexicon pattern), ``start``, ``end``
         (offsets into ``articles.text``) and, with ``articles``, ``match``.
     """
-    check_frame(scored, "scored")
     require_columns(scored, [terms], what="scored", hint="Run mk.score_frames(sentences) first.")
     ids = [c for c in ("article_id", "sentence_id", "outlet") if c in scored.columns]
     records = []
@@ -213,7 +214,6 @@ def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *
     table["start"] = table["start"].astype("int64")
     table["end"] = table["end"].astype("int64")
     if articles is not None:
-        check_frame(articles, "articles")
         require_columns(articles, ["article_id", "text"], what="articles")
         if "article_id" not in table.columns:
             raise ValueError("scored has no article_id column to look the texts up with.")

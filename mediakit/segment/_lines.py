@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from mediakit._lines import looks_like_headline
 from mediakit.segment import _furniture
@@ -42,15 +41,6 @@ _OPEN_END = re.compile(r"[\w,)\"'”’]\s*$")  # a line that leaves its sentenc
 _TWEET_END = re.compile(r"\b(?:19|20)\d\d\s*$")  # "— Name (@handle) March 15, 2017"
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _WORDS = re.compile(r"\w+(?:[’'.-]\w+)*")
-
-
-@dataclass(slots=True)
-class Block:
-    """A paragraph: one line, or several hard-wrapped lines joined."""
-
-    start: int
-    end: int
-    kind: str  # provisional kind of the whole block
 
 
 #: Line breaks: "\n", "\r", and the other characters ``str.splitlines`` breaks at (a form feed
@@ -300,9 +290,3 @@ def dateline_end(line: str) -> int:
         if len(place_words) > 3 or _ASIDE_DASH.search(first_sentence):
             return 0
     return len(dl)
-
-
-def strip_bullet(line: str) -> int:
-    """Length of a leading bullet marker, or 0."""
-    m = _BULLET.match(line)
-    return m.end() if m else 0

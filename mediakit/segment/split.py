@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Sequence
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -13,13 +13,9 @@ from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
 from mediakit._frames import SENTENCE_COLUMNS
+from mediakit._params import Frame, Interval, Sequence_, validate_params, warn
 from mediakit._progress import MIN_ITEMS_FOR_BAR
-from mediakit._validation import (
-    CONTENT_KINDS,
-    check_frame,
-    check_positive_int,
-    require_columns,
-)
+from mediakit._validation import CONTENT_KINDS, require_columns
 from mediakit.segment import _boundaries, _lines
 from mediakit.segment._tokenizer import tokenizer
 from mediakit.segment.quotes import quote_spans, quoted_share
@@ -117,6 +113,12 @@ def _positions(kinds: list[str]) -> list[float]:
 
 
 @dask_aware(new_rows=True)
+@validate_params(
+    articles=[Frame(dask=True, hint="build one with mk.read_articles(...)")],
+    abbreviations=[str, Sequence_(str, words="a list of str")],
+    carry=[str, Sequence_(str, words="a list of column names")],
+    n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
+)
 def split_sentences(
     articles: pd.DataFrame,
     *,
@@ -166,9 +168,9 @@ def split_sentences(
     articles : DataFrame
         The articles frame (``article_id`` and ``text`` required; ``outlet``, ``story_id``,
         ``published`` and ``title`` are used when present).
-    abbreviations : iterable of str, optional
+    abbreviations : str or list of str, optional
         Extra abbreviations that do not end a sentence (e.g. ``["Amb", "Cllr"]``).
-    carry : iterable of str, optional
+    carry : str or list of str, optional
         Further article columns to copy onto each sentence (e.g. ``["bias", "topic"]``), after
         the contract columns; ``outlet``, ``story_id`` and ``published`` are always carried.
     n_jobs : int, default 1
@@ -209,10 +211,8 @@ def split_sentences(
     >>> sentences.loc[sentences["kind"] == "headline", "text"].iloc[0][:27]
     'Allies Forge Ahead on Ukrai'
     """
-    check_frame(articles, "articles")
     require_columns(articles, ["article_id", "text"], what="articles",
                     hint="Build the frame with mk.read_articles(...).")
-    n_jobs = check_positive_int("n_jobs", n_jobs)
     carry = [str(c) for c in ([carry] if isinstance(carry, str) else carry)]
     require_columns(articles, carry, what="articles", hint="carry= names article columns.")
     carry = [c for c in carry if c not in SENTENCE_COLUMNS]
@@ -314,19 +314,17 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
     out.attrs["skipped"] = skipped
     out.attrs["no_content"] = no_content
     if no_content:
-        warnings.warn(
+        warn(
             f"{len(no_content)} article(s) have no content sentence (only page furniture or "
             "structure: captions, promos, bylines, headings ...; a page that failed to scrape "
             "looks like this): measures and comparisons leave them out. Their rows are kept; "
             "see sentences.attrs['no_content'].",
             SkippedInputWarning,
-            stacklevel=4,
         )
     if skipped:
-        warnings.warn(
+        warn(
             f"{len(skipped)} article(s) gave no sentences (empty text); "
             "see sentences.attrs['skipped'].",
             SkippedInputWarning,
-            stacklevel=4,
         )
     return out

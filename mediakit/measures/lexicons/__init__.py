@@ -9,13 +9,15 @@ YAML (``category: [terms]``, possibly nested). The pattern syntax is described i
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from mediakit._validation import suggest
+from mediakit._errors import InvalidParameterError
+from mediakit._params import nearest, validate_params
 from mediakit.measures._matcher import Matcher, compile_categories, parse_pattern
 from mediakit.measures.lexicons import _formats
 
@@ -96,6 +98,7 @@ class Lexicon:
         return compile_categories(self._key())
 
 
+@validate_params(name_or_path=[str, os.PathLike, Mapping, Lexicon])
 def load_lexicon(name_or_path: str | Path | Mapping | Lexicon) -> Lexicon:
     """Load a frame lexicon: a built-in name, a file, or a dict.
 
@@ -153,18 +156,14 @@ def load_lexicon(name_or_path: str | Path | Mapping | Lexicon) -> Lexicon:
         return _build(meta, cats, source="dict", default_name="custom")
     if isinstance(name_or_path, str) and name_or_path in BUILTIN:
         return _builtin(name_or_path)
-    if not isinstance(name_or_path, (str, Path)):
-        raise TypeError(
-            "load_lexicon() takes a built-in name, a path, a dict or a Lexicon, got "
-            f"{type(name_or_path).__name__}."
-        )
     path = Path(name_or_path)
     suffix = path.suffix.lower()
     if isinstance(name_or_path, str) and not suffix and not path.exists():
-        raise ValueError(
-            f"lexicon {name_or_path!r} is neither a built-in lexicon nor a file; built-ins: "
-            f"{', '.join(map(repr, BUILTIN))}." + suggest(name_or_path, BUILTIN)
-        )
+        raise InvalidParameterError(
+            f"load_lexicon(name_or_path=...): name_or_path must be one of "
+            f"{', '.join(map(repr, BUILTIN))} or a lexicon file; got {name_or_path!r} (str), "
+            "neither a built-in lexicon nor a file." + nearest(name_or_path, BUILTIN),
+            param="name_or_path")
     if not path.is_file():
         raise FileNotFoundError(f"lexicon file {str(path)!r} does not exist.")
     if suffix == ".dic":

@@ -155,12 +155,11 @@ def read_dic(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
     if empty and len(empty) < len(terms):
         # LIWC dictionaries are often cut down to a few categories, leaving the others' header
         # lines: those categories are left out, not the whole dictionary
-        import warnings
-
         from mediakit._errors import MediakitWarning
+        from mediakit._params import warn
 
         shown = ", ".join(map(repr, empty[:5])) + (" ..." if len(empty) > 5 else "")
-        warnings.warn(f"{path}: {len(empty)} categor{'y' if len(empty) == 1 else 'ies'} with no "
-                      f"terms left out ({shown}).", MediakitWarning, stacklevel=3)
+        warn(f"{path}: {len(empty)} categor{'y' if len(empty) == 1 else 'ies'} with no "
+             f"terms left out ({shown}).", MediakitWarning)
     return {"name": path.stem}, [(name, "", t) for name, t in terms.items() if t or not empty
                                  or len(empty) == len(terms)]
