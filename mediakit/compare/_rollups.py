@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import Rollup
+from mediakit._params import warn
 from mediakit._validation import check_frame, require_columns, resolve_kinds
 
 _NUM, _DEN, _ROWS = "num:", "den:", "rows:"
@@ -123,7 +124,7 @@ def groups_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
     out.attrs["compare_groups"] = attrs
     for message in dict.fromkeys(str(w.message) for w in caught):
         category = next(w.category for w in caught if str(w.message) == message)
-        warnings.warn(message, category, stacklevel=4)
+        warn(message, category)
     return out
 
 
@@ -202,7 +203,7 @@ def terms_finish(partials: pd.DataFrame, **kwargs) -> pd.DataFrame:
         counted = (counts, keys, np.asarray(vocab, dtype=object), variants)
     return terms.table_from_counts(
         counted, groups, by=by, dtype=partials[by].dtype, target=a["target"],
-        reference=a["reference"], measure=a["measure"], story=story, stratify=a["stratify"],
+        reference=a["reference"], measure=a["stat"], story=story, stratify=a["stratify"],
         min_count=a["min_count"], prior_scale=a["prior_scale"], correction=a["correction"],
         fold_spelling=a["fold_spelling"])
 

@@ -8,23 +8,27 @@ labels across articles.
 from __future__ import annotations
 
 import math
-import warnings
 import zlib
 from itertools import combinations
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
 from mediakit._errors import WideIntervalWarning
-from mediakit._progress import progress as _progress
-from mediakit._validation import (
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._params import (
+    Column,
+    Columns,
+    Frame,
+    Interval,
+    Options,
+    records_roles,
+    validate_params,
+    warn,
 )
+from mediakit._progress import progress as _progress
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.compare import _resample, _rollups
 
 STATS: tuple[str, ...] = ("mean", "share_above", "share_below", "share_nonzero",
@@ -93,6 +97,14 @@ def _seed(random_state: int, *labels: object) -> np.random.Generator:
     return np.random.default_rng([random_state, *keys])
 
 
+@validate_params(
+    data=[Frame(dask=True)], by=[Columns()], measures=[Columns(), None],
+    stat=[Options(*STATS)], threshold=[Interval(Real, None, None), None],
+    unit=[Options(*UNITS)], weights=[Column(), None], kinds=[str, list, tuple, None],
+    pairs=[object], n_boot=[Interval(Integral, 1, None)], n_perm=[Interval(Integral, 1, None)],
+    random_state=[Interval(Integral, None, None)], progress=[bool, None],
+)
+@records_roles("by", "stat")
 @dask_aware(rollup=_rollups.GROUPS)
 def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str = "mean",
                    threshold: float | None = None, unit: str = "article",
@@ -180,16 +192,7 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     >>> sorted(table["comparison"].unique())
     ['difference', 'group']
     """
-    check_frame(data)
     by = [by] if isinstance(by, str) else list(by)
-    if not by:
-        raise ValueError("by=[] gives no groups; name a column such as 'outlet'.")
-    stat = check_choice("stat", stat, STATS)
-    unit = check_choice("unit", unit, UNITS)
-    check_positive_int("n_boot", n_boot)
-    check_positive_int("n_perm", n_perm)
-    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise TypeError(f"random_state must be an int, got {type(random_state).__name__}.")
     if threshold is not None and stat not in DEFAULT_THRESHOLDS:
         raise ValueError(f"threshold= is used by stat='share_above' or 'share_below', not "
                          f"stat={stat!r}; drop it or change stat.")
@@ -322,11 +325,11 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
         table[c] = table[c].astype(float)
     if few:
         shown = ", ".join(repr(lab[0] if len(lab) == 1 else lab) for lab in sorted(few, key=repr))
-        warnings.warn(
+        warn(
             f"Fewer than {MIN_ARTICLES} articles in group(s) {shown}: with so few articles the "
             "bootstrap interval is undefined (1 article) or far too unstable to trust, and "
             "differences cannot reach significance. Read the estimates as descriptive.",
-            WideIntervalWarning, stacklevel=3)  # past the dask_aware wrapper: the caller's line
+            WideIntervalWarning)
     table.attrs["compare_groups"] = {
         "by": by, "stat": stat, "threshold": cut, "unit": unit, "weights": weights,
         "kinds": list(kinds) if "kind" in data.columns else "all rows (no kind column)",

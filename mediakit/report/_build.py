@@ -57,6 +57,7 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
 
     import matplotlib.pyplot as plt
 
+    from mediakit._params import warn
     from mediakit._validation import check_choice
     from mediakit.plots.overview import choose_focus, standard_figures, tables_of
     from mediakit.report._csv import compact_terms, write_csv, write_parquet
@@ -108,7 +109,7 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
         try:
             written.append(write_parquet(frame, exact, root=root))
         except (TypeError, ValueError, ImportError) as exc:  # pyarrow cannot store a column
-            warnings.warn(f"tables/{names[name]}.parquet not written: {exc}", stacklevel=3)
+            warn(f"tables/{names[name]}.parquet not written: {exc}")
     record = build_manifest(result.manifest, articles=result.articles)
     target = folder.path("manifest.json")
     files = sorted({folder.relative(p) for p in written} | {"manifest.json"})
