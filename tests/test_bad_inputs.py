@@ -298,7 +298,8 @@ CATALOGUE = [
     ("analyze", lambda d: mk.analyze(d.articles, lexicon="nope", actors=False), ValueError,
      "neither a built-in lexicon nor a file"),
     ("Analysis", lambda d: _quiet(mk.analyze, d.articles, actors=False, n_boot=20).report(
-        d.tmp / "rep", formats=("gif",)), ValueError, "formats='gif' is not valid"),
+        d.tmp / "rep", formats=("gif",)), ValueError,
+     r"Analysis.report\(formats=...\): formats must be one of 'png', 'svg', 'pdf'; got 'gif'"),
     ("plot_estimates", lambda d: mk.plot_estimates(d.sentences), SchemaError, "'estimate'"),
     ("plot_actor_tone", lambda d: mk.plot_actor_tone(d.sentences, n_actors=0), ValueError,
      r"n_actors must be an integer in \[1, inf\); got 0"),
