@@ -7,7 +7,7 @@ from numbers import Integral
 
 import pandas as pd
 
-from mediakit._params import Column, Interval, Sequence_
+from mediakit._params import Column, Interval, Sequence_, roles_of
 from mediakit._validation import check_frame, require_columns
 
 #: Constraints shared by the plots' declarations (``validate_params``).
@@ -31,8 +31,6 @@ def role(data: object, name: str, given: str | None, default: str) -> str:
     caller names it, else the one the result recorded (``attrs["roles"]``), else ``default``."""
     if given is not None:
         return given
-    from mediakit._params import roles_of
-
     value = roles_of(data).get(name)
     if isinstance(value, (list, tuple)):
         value = value[0] if len(value) == 1 else None
