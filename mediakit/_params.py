@@ -43,7 +43,7 @@ from mediakit._errors import InvalidParameterError
 
 __all__ = [
     "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "Subset", "validate_params",
-    "warn", "nearest",
+    "warn", "nearest", "records_roles", "roles_of",
 ]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -350,6 +350,57 @@ def validate_params(**declared: Sequence[object]) -> Callable:
         return wrapper
 
     return decorate
+
+
+# -- roles ------------------------------------------------------------------------------------
+
+
+def records_roles(*names: str) -> Callable:
+    """Record the column roles a result was computed with in ``result.attrs["roles"]``.
+
+    ``names`` are parameters of the decorated function (``"by"``, ``"story"``, ``"text"``,
+    ``"stat"``); the values used, defaults included, are stored (a one-column ``by`` list as
+    its column name), so plots, figures and the report read the roles from the result instead
+    of assuming ``"outlet"`` or ``"story_id"``. A result that is not a DataFrame is returned as
+    it is (it records its roles itself, e.g. :class:`mediakit.Coverage`).
+    """
+
+    def decorate(func: Callable) -> Callable:
+        sig = inspect.signature(func)
+        missing = set(names) - set(sig.parameters)
+        if missing:
+            raise TypeError(f"{func.__qualname__} has no parameter {sorted(missing)}")
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            attrs = getattr(result, "attrs", None)
+            if isinstance(attrs, dict) and hasattr(result, "columns"):
+                bound = sig.bind(*args, **kwargs)
+                bound.apply_defaults()
+                roles = {}
+                for name in names:
+                    value = bound.arguments[name]
+                    if isinstance(value, (list, tuple)) and len(value) == 1:
+                        value = value[0]
+                    roles[name] = list(value) if isinstance(value, tuple) else value
+                attrs["roles"] = roles
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def roles_of(data: object) -> dict:
+    """The roles a result records (``attrs["roles"]``, or a Coverage's ``roles``), else ``{}``."""
+    roles = getattr(data, "roles", None)
+    if isinstance(roles, Mapping):
+        return dict(roles)
+    attrs = getattr(data, "attrs", None)
+    if isinstance(attrs, Mapping) and isinstance(attrs.get("roles"), Mapping):
+        return dict(attrs["roles"])
+    return {}
 
 
 # -- warnings -----------------------------------------------------------------------------------

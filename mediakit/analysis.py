@@ -1,4 +1,4 @@
-"""The whole pipeline in one call: ``analyze(source) -> Analysis``, and ``Analysis.report()``.
+"""The whole pipeline in one call: ``analyze(data) -> Analysis``, and ``Analysis.report()``.
 
 ``analyze`` only calls mediakit's public functions, in the order of the layers::
 
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import pandas as pd
+
+from mediakit._params import Column, Interval, Options, Sequence_, validate_params, warn
 
 #: Measures ``analyze`` compares across outlets (besides the frames).
 GROUP_MEASURES: tuple[str, ...] = (
@@ -175,7 +178,12 @@ class Analysis:
         return text + "; .report(out_dir) writes everything)"
 
 
-def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
+@validate_params(
+    by=[Column()], outlets=[Sequence_(str), str, None], stories=[Options("auto", "given", "group")],
+    actors=[bool, None], kinds=[str, list, tuple, None], n_boot=[Interval(Integral, 1, None)],
+    n_jobs=[Interval(Integral, None, None)], progress=[bool, None], read_kws=[dict, None],
+)
+def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
             stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,
             n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None
             ) -> Analysis:
@@ -183,11 +191,13 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
 
     Parameters
     ----------
-    source : path, glob, DataFrame or list of dicts
-        Anything :func:`mediakit.read_articles` reads (e.g. ``mk.load_example("seeds")``).
+    data : path, glob, DataFrame or list of dicts
+        The articles: anything :func:`mediakit.read_articles` reads (e.g.
+        ``mk.load_example("seeds")``).
     by : str
-        Column the outlet-level comparisons group by (estimates, frames, keyness): ``"outlet"``
-        (default) or any article column, e.g. ``"bias"``. Coverage stays per outlet.
+        Column every comparison groups by (estimates, frames, keyness, coverage, actors):
+        ``"outlet"`` (default) or any article column, e.g. ``"bias"``; the figures and the
+        report follow it.
     outlets : sequence of str, optional
         Analyse only these outlets (the others are left out, with a note).
     lexicon : str, path, dict or Lexicon
@@ -232,20 +242,11 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
     """
     import warnings
 
-    from mediakit._validation import check_choice
-
-    check_choice("stories", stories, STORY_MODES)
-    if actors is not None and not isinstance(actors, bool):
-        raise TypeError(f"actors must be True, False or None, got {actors!r}.")
-    if read_kws is not None and not isinstance(read_kws, dict):
-        raise TypeError(f"read_kws must be a dict or None, got {type(read_kws).__name__}.")
-    if not isinstance(by, str) or not by:
-        raise TypeError(f"by must be a column name (str), got {by!r}.")
     if isinstance(outlets, str):
         outlets = [outlets]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _analyze(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+        result = _analyze(data, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
                           actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
                           progress=progress, read_kws=read_kws)
     seen: dict[str, warnings.WarningMessage] = {}
@@ -253,13 +254,13 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
         seen.setdefault(f"{w.category.__name__}: {' '.join(str(w.message).split())}", w)
     result.warnings = list(seen)
     for w in seen.values():
-        warnings.warn(str(w.message), w.category, stacklevel=2)
+        warn(str(w.message), w.category)
     return result
 
 
 def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs, progress,
              read_kws) -> Analysis:
-    params = {"by": by, "outlets": list(outlets) if outlets is not None else None,
+    params = {"by": by, "story": "story_id", "outlets": list(outlets) if outlets is not None else None,
               "lexicon": lexicon if isinstance(lexicon, str) else getattr(lexicon, "name", "custom"),
               "stories": stories, "actors": actors, "kinds": kinds, "n_boot": n_boot}
     notes: list[str] = []
@@ -307,11 +308,11 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     frame_cols = [c for c in sentences.columns
                   if str(c).startswith("frame_") and c != "frame_terms"]
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
-    n_outlets = articles["outlet"].nunique()
-    terms = mk.compare_terms(sentences, by=by, kinds=kinds) if articles[by].nunique() > 1 else None
-    coverage = mk.compare_coverage(sentences, kinds=kinds, progress=progress)
-    if n_outlets < 2:
-        notes.append("Only one outlet: keyness and coverage have nothing to compare against.")
+    n_groups = articles[by].nunique()
+    terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_groups > 1 else None
+    coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, progress=progress)
+    if n_groups < 2:
+        notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
     entities = quotes = actor_table = None
     if actors is not False:
@@ -319,8 +320,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
             entities = mk.extract_entities(sentences, kinds=kinds, progress=progress)
             quotes = mk.extract_quotes(sentences, articles=articles, entities=entities,
                                        kinds=kinds, progress=progress)
-            actor_table = mk.compare_actors(sentences, entities=entities, quotes=quotes,
-                                            kinds=kinds, progress=progress)
+            actor_table = mk.compare_actors(sentences, entities=entities, quotes=quotes, by=by)
         except ImportError as exc:
             if actors:
                 raise

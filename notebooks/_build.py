@@ -109,7 +109,7 @@ three occurrences is visible as such.
     code("""
 terms = mk.compare_terms(sentences)
 fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
-mk.plot_keyness(terms, target="outlet A", ax=ax);
+mk.plot_keyness(terms[terms["outlet"] == "outlet A"], ax=ax);
 """),
     md("""
 ## 5. Everything at once
@@ -202,8 +202,9 @@ groups[groups["comparison"] == "group"][
 """),
     code("""
 fig, axes = plt.subplots(1, 2, figsize=(11, 3), layout="constrained")
-mk.plot_estimates(groups, measure="sentiment_compound", y=GROUP, ax=axes[0])
-mk.plot_estimates(groups, measure="readability_flesch_kincaid_grade", y=GROUP, ax=axes[1]);
+# a plot draws what it is given: select the measure; the group column comes from groups' roles
+mk.plot_estimates(groups[groups["measure"] == "sentiment_compound"], ax=axes[0])
+mk.plot_estimates(groups[groups["measure"] == "readability_flesch_kincaid_grade"], ax=axes[1]);
 """),
     md("""
 Each article's own reading level (one point per article):
@@ -221,18 +222,19 @@ One group against all the others (signed G², with counts).
 terms = mk.compare_terms(sentences, by=GROUP)
 first = sorted(terms[GROUP].unique())[0]
 fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
-mk.plot_keyness(terms, target=first, by=GROUP, ax=ax);
+mk.plot_keyness(terms[terms[GROUP] == first], ax=ax);
 """),
     md("""
 ## Coverage of one story
 
-Coverage is compared story by story, between outlets. We draw the story whose articles share the
+Coverage is compared story by story, between the groups (here `GROUP`: any column works, and
+the figures follow it). We draw the story whose articles share the
 largest part of their facts (among articles short enough to read in one figure); the presence
 matrix shows each outlet's status for every fact (filled: carried, outlined: related, grey:
 absent).
 """),
     code("""
-coverage = mk.compare_coverage(sentences)
+coverage = mk.compare_coverage(sentences, by=GROUP)
 facts = coverage.facts
 per_story = facts.groupby("story_id").agg(shared=("n_outlets", lambda n: (n > 1).mean()),
                                           longest=("rank", "max"))
@@ -241,13 +243,14 @@ story = (readable if len(readable) else per_story)["shared"].idxmax()
 coverage.summary().head(10)
 """),
     code("""
-n_rows = facts[facts["story_id"] == story].groupby("outlet").size().max()
+one = coverage.story(story)  # the Coverage of that story alone
+n_rows = one.facts.groupby(GROUP).size().max()
 fig, ax = plt.subplots(figsize=(11, 1.5 + 0.3 * n_rows), layout="constrained")
-mk.plot_coverage_map(coverage, story=story, max_chars=40, ax=ax);
+mk.plot_coverage_map(one, max_chars=40, ax=ax);
 """),
     code("""
 fig, ax = plt.subplots(figsize=(9, 6), layout="constrained")
-mk.plot_presence(coverage, story=story, ax=ax);
+mk.plot_presence(one, ax=ax);
 """),
     md("""
 ## What we can conclude
@@ -425,7 +428,8 @@ Every `plot_*` draws on the Axes you give it, so panels combine freely.
     code("""
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
 mk.plot_sentiment_arc(result.sentences, ax=left)
-mk.plot_estimates(result.groups, measure="readability_flesch_kincaid_grade", ax=right)
+groups = result.groups
+mk.plot_estimates(groups[groups["measure"] == "readability_flesch_kincaid_grade"], ax=right)
 paths = mk.save_figure(fig, out / "tone_and_readability", formats=("svg", "pdf"),
                        data=result.groups, manifest=result.manifest, articles=result.articles)
 [p.name for p in paths]

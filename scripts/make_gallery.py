@@ -32,11 +32,12 @@ def make_gallery(out: Path, *, dpi: int = 110) -> list[Path]:
         "sentiment_arc": ((7, 3.6), lambda ax: mk.plot_sentiment_arc(
             result.sentences, palette=palette, ax=ax)),
         "keyness": ((7, 5.2), lambda ax: mk.plot_keyness(
-            result.terms, target="outlet A", palette=palette, ax=ax)),
+            result.terms[result.terms["outlet"] == "outlet A"], palette=palette, ax=ax)),
     }
     if result.actors is not None:
         panels["actors"] = ((7, 5.6), lambda ax: mk.plot_actors(
-            result.actors, labels=("PERSON", "ORG"), palette=palette, ax=ax))
+            result.actors[result.actors["label"].isin(("PERSON", "ORG"))], palette=palette,
+            ax=ax))
     else:
         panels["presence"] = ((7.5, 7.5), lambda ax: mk.plot_presence(
             result.coverage, palette=palette, ax=ax))

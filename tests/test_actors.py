@@ -125,24 +125,54 @@ def test_labels_filter(seeds_sentences, extracted):
 
 # --- contract --------------------------------------------------------------------------------
 
-def test_computes_extraction_itself_and_does_not_mutate(seeds_sentences, actors):
+def test_needs_entities_and_quotes_and_does_not_mutate(seeds_sentences, extracted, actors):
+    ents, quotes = extracted
+    for kwargs, missing in (({}, "entities= and quotes="), ({"entities": ents}, "quotes="),
+                            ({"quotes": quotes}, "entities=")):
+        with pytest.raises(ValueError, match=missing) as err:
+            mk.compare_actors(seeds_sentences, **kwargs)  # no spaCy run inside: one stage
+        assert "mk.extract_entities" in str(err.value) and "mk.extract_quotes" in str(err.value)
     before = seeds_sentences.copy(deep=True)
-    table = mk.compare_actors(seeds_sentences)
+    table = mk.compare_actors(seeds_sentences, entities=ents, quotes=quotes)
     pd.testing.assert_frame_equal(seeds_sentences, before)
     _, given = actors
     cols = ["outlet", "canonical", "n_mentions", "n_quotes", "n_quote_words"]
     pd.testing.assert_frame_equal(table[cols], given[cols])
 
 
-def test_empty_input(seeds_sentences):
-    out = mk.compare_actors(seeds_sentences.iloc[0:0])
+def test_labels_are_extract_entities_labels(seeds_sentences, extracted, actors):
+    ents, _quotes = extracted
+    _, table = actors
+    named = table[table["canonical"].isin(set(ents["canonical"]))]
+    given = ents.drop_duplicates("canonical").set_index("canonical")["label"]
+    assert len(named) > 0
+    assert (named["label"] == named["canonical"].map(given)).all()
+
+
+def test_story_and_by_are_any_columns(seeds_sentences, extracted, actors):
+    ents, quotes = extracted
+    renamed = seeds_sentences.rename(columns={"story_id": "event"}).assign(
+        side=seeds_sentences["outlet"].map({"outlet A": "left", "outlet B": "right"}))
+    table = mk.compare_actors(renamed, entities=ents, quotes=quotes, by="side", story="event")
+    assert table.attrs["roles"] == {"by": "side", "story": "event"}
+    assert list(table.columns[:2]) == ["event", "side"]
+    _, given = actors
+    assert table["n_mentions"].tolist() == given["n_mentions"].tolist()
+    assert table["side"].tolist() == given["outlet"].map(
+        {"outlet A": "left", "outlet B": "right"}).tolist()
+
+
+def test_empty_input(seeds_sentences, extracted):
+    ents, quotes = extracted
+    out = mk.compare_actors(seeds_sentences.iloc[0:0], entities=ents, quotes=quotes)
     assert list(out.columns) == list(ACTOR_COLUMNS) and out.empty
 
 
-@pytest.mark.parametrize("column", ["outlet", "story_id", "text"])
-def test_missing_column_raises(seeds_sentences, column):
+@pytest.mark.parametrize("column", ["outlet", "story_id", "start"])
+def test_missing_column_raises(seeds_sentences, extracted, column):
+    ents, quotes = extracted
     with pytest.raises(mk.SchemaError, match=column):
-        mk.compare_actors(seeds_sentences.drop(columns=[column]))
+        mk.compare_actors(seeds_sentences.drop(columns=[column]), entities=ents, quotes=quotes)
 
 
 def test_missing_column_in_given_tables(seeds_sentences, extracted):

@@ -226,61 +226,70 @@ CATALOGUE = [
                                                    include_scare="yes"), TypeError,
      r"include_scare must be a bool \(True or False\)"),
     # compare
-    ("compare_groups", lambda d: mk.compare_groups([1]), TypeError, _NO_FRAME),
+    ("compare_groups", lambda d: mk.compare_groups([1]), TypeError,
+     "must be a pandas or dask DataFrame"),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment"]),
      SchemaError, "'sentiment'"),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["text"]), TypeError,
      "must be numeric"),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
                                                    stat="avg"), ValueError,
-     "stat='avg' is not valid"),
+     r"compare_groups\(stat=...\): stat must be one of 'mean', .*; got 'avg' \(str\)"),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
                                                    n_boot=-1), ValueError,
-     "n_boot must be an integer >= 1"),
+     r"n_boot must be an integer in \[1, inf\); got -1"),
+    ("compare_groups", lambda d: mk.compare_groups(123), TypeError,
+     r"data must be a pandas or dask DataFrame.*got 123 \(int\)"),
     ("compare_groups", lambda d: mk.compare_groups(d.scored, measures=["sentiment_compound"],
                                                    pairs=[("x", "y")]), ValueError,
      "is not a group"),
-    ("compare_terms", lambda d: mk.compare_terms(d.sentences, measure="g3"), ValueError,
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, stat="g3"), ValueError,
      "Did you mean 'g2'"),
+    ("compare_terms", lambda d: mk.compare_terms(d.sentences, prior_scale=True), TypeError,
+     r"prior_scale must be a number in \(0, inf\); got True \(bool\)"),
     ("compare_terms", lambda d: mk.compare_terms(d.sentences, target="outlet C"), ValueError,
      "target='outlet C' is not valid"),
     ("compare_terms", lambda d: mk.compare_terms(d.sentences, ngram_range=(2, 1)), ValueError,
      "ngram_range must be"),
     ("compare_terms", lambda d: mk.compare_terms(d.sentences, stop_words="french"), ValueError,
-     "stop_words='french' is not valid"),
+     "stop_words must be one of 'english', a list of str.*; got 'french'"),
     ("compare_terms", lambda d: mk.compare_terms(d.sentences, correction="yate"), ValueError,
      "Did you mean 'yates'"),
-    ("explain_terms", lambda d: mk.explain_terms(d.sentences, 3), TypeError,
-     "terms must be a term"),
-    ("explain_terms", lambda d: mk.explain_terms(d.sentences.drop(columns="text"), "x"),
+    ("explain_terms", lambda d: mk.explain_terms(d.sentences, terms=3), TypeError,
+     r"terms must be a str, a DataFrame, a list of str.*; got 3 \(int\)"),
+    ("explain_terms", lambda d: mk.explain_terms(d.sentences.drop(columns="text"), terms="x"),
      SchemaError, "'text'"),
     ("compare_attention", lambda d: mk.compare_attention(d.articles, freq="fortnight"),
      ValueError, "freq='fortnight' is not a pandas frequency"),
     ("compare_attention", lambda d: mk.compare_attention(d.articles.drop(columns="published")),
      SchemaError, "'published'"),
     ("compare_coverage", lambda d: mk.compare_coverage(d.sentences, shared=2), ValueError,
-     "shared must be a number between 0 and 1"),
+     r"shared must be a number in \[0, 1\]; got 2"),
     ("compare_coverage", lambda d: mk.compare_coverage(d.sentences, shared=0.3, partial=0.5),
      ValueError, "must not exceed"),
     ("compare_coverage", lambda d: mk.compare_coverage(d.sentences.drop(columns="story_id")),
      SchemaError, "'story_id'"),
     ("Coverage", lambda d: mk.plot_coverage_map(d.sentences), TypeError,
      "result of mk.compare_coverage"),
-    ("compare_actors", lambda d: mk.compare_actors(d.sentences, entities=d.articles),
+    ("compare_actors", lambda d: mk.compare_actors(d.sentences, entities=d.articles,
+                                                   quotes=d.articles, tone=False),
      SchemaError, "entities is missing column"),
     ("compare_actors", lambda d: mk.compare_actors(d.sentences.drop(columns="outlet"),
-                                                   entities=d.articles), SchemaError, "outlet"),
+                                                   entities=d.articles, quotes=d.articles),
+     SchemaError, "outlet"),
+    ("compare_actors", lambda d: mk.compare_actors(d.sentences), ValueError,
+     "needs entities= and quotes=.*mk.extract_entities.*mk.extract_quotes"),
     ("group_stories", lambda d: mk.group_stories(d.articles, threshold=2), ValueError,
-     "threshold must be a cosine distance"),
+     r"threshold must be a number in \(0, 1\] or None; got 2"),
     ("group_stories", lambda d: mk.group_stories(d.articles.drop(columns="text")), SchemaError,
      "'text'"),
     # plots and report
     ("save_figure", lambda d: mk.save_figure(None, d.tmp / "f"), TypeError,
      "fig must be a matplotlib Figure"),
     ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", formats=("gif",)), ValueError,
-     "formats='gif' is not valid"),
+     "formats must be one of 'png', 'svg', 'pdf'; got 'gif'"),
     ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", dpi=0), ValueError,
-     "dpi must be an integer >= 10"),
+     r"dpi must be an integer in \[10, inf\); got 0"),
     ("save_figure", lambda d: mk.save_figure(_fig(), d.tmp / "f", data=[1]), TypeError,
      "data must be a pandas DataFrame"),
     ("write_report", lambda d: mk.write_report(None, d.tmp / "r"), TypeError,
@@ -288,16 +297,29 @@ CATALOGUE = [
     ("write_report", lambda d: mk.write_report({"articles": d.articles}, d.file("afile", "x")),
      FileExistsError, "afile"),
     ("analyze", lambda d: mk.analyze(d.articles, stories="x"), ValueError,
-     "stories='x' is not valid"),
+     "stories must be one of 'auto', 'given', 'group'; got 'x'"),
     ("analyze", lambda d: mk.analyze(d.articles, actors="yes"), TypeError,
-     "actors must be True, False or None"),
+     r"actors must be a bool \(True or False\) or None; got 'yes'"),
     ("analyze", lambda d: mk.analyze(d.articles, read_kws=[1]), TypeError,
      "read_kws must be a dict"),
     ("analyze", lambda d: mk.analyze(d.articles, lexicon="nope", actors=False), ValueError,
      "neither a built-in lexicon nor a file"),
     ("Analysis", lambda d: _quiet(mk.analyze, d.articles, actors=False, n_boot=20).report(
-        d.tmp / "rep", formats=("gif",)), ValueError, "formats='gif' is not valid"),
+        d.tmp / "rep", formats=("gif",)), ValueError,
+     r"Analysis.report\(formats=...\): formats must be one of 'png', 'svg', 'pdf'; got 'gif'"),
     ("plot_estimates", lambda d: mk.plot_estimates(d.sentences), SchemaError, "'estimate'"),
+    ("plot_actor_tone", lambda d: mk.plot_actor_tone(d.sentences, n_actors=0), ValueError,
+     r"n_actors must be an integer in \[1, inf\); got 0"),
+    ("plot_actors", lambda d: mk.plot_actors(d.sentences), SchemaError, "'canonical'"),
+    ("plot_attention", lambda d: mk.plot_attention(d.sentences, x=3), TypeError,
+     r"x must be a column name.*got 3 \(int\)"),
+    ("plot_coverage_map", lambda d: mk.plot_coverage_map(d.sentences), TypeError,
+     "result of mk.compare_coverage"),
+    ("plot_presence", lambda d: mk.plot_presence(d.sentences), SchemaError, "'fact_id'"),
+    ("plot_frames", lambda d: mk.plot_frames(d.sentences, annotate="yes"), TypeError,
+     "annotate must be a bool"),
+    ("InvalidParameterError", lambda d: mk.compare_coverage(d.sentences, semantic="yes"),
+     mk.InvalidParameterError, "semantic must be a bool"),
     ("plot_keyness", lambda d: mk.plot_keyness("x"), TypeError, _NO_FRAME),
     ("plot_overview", lambda d: mk.plot_overview(5), TypeError, "expected an mk.Analysis"),
     ("plot_readability", lambda d: mk.plot_readability(d.articles), SchemaError,
@@ -472,7 +494,7 @@ def test_one_abbreviation_given_as_a_string_is_not_split_into_letters():
                                     {"max_rows": 2.5}])
 def test_write_report_row_limits_are_checked(option, seeds_articles, tmp_path):
     # max_rows=-1 was passed to DataFrame.head, which then showed every row but the last
-    with pytest.raises(ValueError, match=f"{next(iter(option))} must be an integer >= 1"):
+    with pytest.raises(ValueError, match=rf"{next(iter(option))} must be an integer in \[1, inf\)"):
         mk.write_report({"articles": seeds_articles}, tmp_path, **option)
     assert not list(tmp_path.iterdir())
 
@@ -488,7 +510,7 @@ def test_lexicon_file_not_in_utf8_is_named(suffix, tmp_path):
 @pytest.mark.parametrize("window", ["three days", [1]])
 def test_group_stories_window_that_is_not_a_time_span(window, seeds_articles):
     # pandas' own message ("unit abbreviation w/o a number") did not name the option
-    with pytest.raises(ValueError, match="window=.* is not a time span"):
+    with pytest.raises(ValueError, match="window=.* is not a time span|window must be a str"):
         mk.group_stories(seeds_articles, window=window)
 
 
@@ -501,9 +523,9 @@ def test_fetch_urls_of_the_wrong_type(urls):
 
 @pytest.mark.parametrize("column", ["text", "article_id", "outlet", "title", "published"])
 def test_group_stories_does_not_overwrite_an_input_column(column, seeds_articles):
-    # column="text" replaced every article's text with its story id
-    with pytest.raises(ValueError, match=f"column='{column}' would overwrite"):
-        mk.group_stories(seeds_articles, column=column)
+    # story="text" (column="text" then) replaced every article's text with its story id
+    with pytest.raises(ValueError, match=f"story='{column}' would overwrite"):
+        mk.group_stories(seeds_articles, story=column)
 
 
 # -- encodings not covered by tests/test_ingest.py (which reads UTF-8 with and without BOM,

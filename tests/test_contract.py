@@ -67,19 +67,26 @@ COMPARERS = ["compare_groups", "compare_terms", "compare_coverage", "compare_act
              "compare_attention"]
 
 
-def _compare_calls(scored):
+@pytest.fixture(scope="module")
+def extracted(seeds_sentences):
+    entities = mk.extract_entities(seeds_sentences)
+    return entities, mk.extract_quotes(seeds_sentences, entities=entities)
+
+
+def _compare_calls(extracted):
+    entities, quotes = extracted
     return {
         "compare_groups": lambda d: mk.compare_groups(d, measures=["sentiment_compound"]),
         "compare_terms": lambda d: mk.compare_terms(d),
         "compare_coverage": lambda d: mk.compare_coverage(d),
-        "compare_actors": lambda d: mk.compare_actors(d),
+        "compare_actors": lambda d: mk.compare_actors(d, entities=entities, quotes=quotes),
         "compare_attention": lambda d: mk.compare_attention(d),
     }
 
 
 @pytest.mark.parametrize("name", COMPARERS)
-def test_compare_does_not_mutate_and_handles_empty(name, scored):
-    call = _compare_calls(scored)[name]
+def test_compare_does_not_mutate_and_handles_empty(name, scored, extracted):
+    call = _compare_calls(extracted)[name]
     before = scored.copy(deep=True)
     result = _quiet(call, scored)
     pd.testing.assert_frame_equal(scored, before)
@@ -93,11 +100,13 @@ def test_compare_does_not_mutate_and_handles_empty(name, scored):
 
 @pytest.mark.parametrize("name", COMPARERS)
 @pytest.mark.parametrize("column", ["outlet", "text"])
-def test_compare_missing_column(name, column, scored):
-    call = _compare_calls(scored)[name]
+def test_compare_missing_column(name, column, scored, extracted):
+    call = _compare_calls(extracted)[name]
     if name == "compare_groups" and column == "text":
         column = "sentiment_compound"
     if name == "compare_attention" and column == "text":  # counts articles: needs no text
         column = "published"
+    if name == "compare_actors" and column == "text":  # reads the given entities and quotes
+        column = "story_id"
     with pytest.raises(SchemaError):
         _quiet(call, scored.drop(columns=[column]))

@@ -132,7 +132,7 @@ def test_compare_groups_from_partial_sums_equals_pandas(client, scored, options)
 
 @pytest.mark.corpora
 @pytest.mark.parametrize("options", [{}, {"min_count": 1, "ngram_range": (1, 2)},
-                                     {"stop_words": ["said", "the"], "measure": "log_ratio"}])
+                                     {"stop_words": ["said", "the"], "stat": "log_ratio"}])
 def test_compare_terms_from_partial_counts_equals_pandas(client, scored, options):
     want = mk.compare_terms(scored, **options)
     got = mk.compare_terms(dd.from_pandas(scored, npartitions=3, sort=False), **options)

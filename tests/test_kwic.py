@@ -12,7 +12,7 @@ import mediakit as mk
 
 def test_every_defence_and_defense_on_the_seeds(seeds_articles, seeds_sentences):
     every_kind = sorted(seeds_sentences["kind"].unique())
-    kwic = mk.explain_terms(seeds_sentences, ["defence"], kinds=every_kind)
+    kwic = mk.explain_terms(seeds_sentences, terms=["defence"], kinds=every_kind)
     text = seeds_articles.set_index("article_id")["text"]
     want = sorted((a, m.start(), m.end()) for a, t in text.items()
                   for m in re.finditer(r"\b[Dd]efen[cs]e\b", t))
@@ -23,15 +23,15 @@ def test_every_defence_and_defense_on_the_seeds(seeds_articles, seeds_sentences)
                                         kwic["match"], kwic["sentence"], strict=True):
         assert text[a][s:e] == match and match in sentence
     # the same term written the American way finds the same occurrences
-    same = mk.explain_terms(seeds_sentences, "Defense", kinds=every_kind)
+    same = mk.explain_terms(seeds_sentences, terms="Defense", kinds=every_kind)
     pd.testing.assert_frame_equal(same, kwic)
-    apart = mk.explain_terms(seeds_sentences, "defence", kinds=every_kind, fold_spelling=False)
+    apart = mk.explain_terms(seeds_sentences, terms="defence", kinds=every_kind, fold_spelling=False)
     assert set(apart["match"].str.lower()) == {"defence"} and 0 < len(apart) < len(kwic)
 
 
 def test_occurrences_add_up_to_compare_terms_counts(seeds_sentences):
     keys = mk.compare_terms(seeds_sentences, min_count=1, ngram_range=(1, 2))
-    kwic = mk.explain_terms(seeds_sentences, keys)
+    kwic = mk.explain_terms(seeds_sentences, terms=keys)
     got = kwic.groupby(["outlet", "term"]).size()
     want = keys.set_index(["outlet", "term"])["n_target"]
     want = want[want > 0]
@@ -42,19 +42,19 @@ def test_occurrences_add_up_to_compare_terms_counts(seeds_sentences):
 
 
 def test_examples_per_group_and_contract(seeds_sentences):
-    examples = mk.explain_terms(seeds_sentences, ["defense", "ceasefire"], per_group=2)
+    examples = mk.explain_terms(seeds_sentences, terms=["defense", "ceasefire"], per_group=2)
     per = examples.groupby(["term", "outlet"]).size()
     assert (per == 2).all() and len(per) == 3  # outlet A never writes "ceasefire" (0 : 5)
     assert not examples.duplicated(["term", "outlet", "article_id", "sentence_id"]).any()
     assert list(examples.columns) == ["outlet", "story_id", "article_id", "sentence_id", "term",
                                       "match", "start", "end", "sentence"]
     before = seeds_sentences.copy(deep=True)
-    empty = mk.explain_terms(seeds_sentences.iloc[:0], "defense")
+    empty = mk.explain_terms(seeds_sentences.iloc[:0], terms="defense")
     assert empty.empty and "sentence" in empty.columns
     pd.testing.assert_frame_equal(seeds_sentences, before)
     with pytest.raises(mk.SchemaError):
-        mk.explain_terms(seeds_sentences.drop(columns="text"), "defense")
+        mk.explain_terms(seeds_sentences.drop(columns="text"), terms="defense")
     with pytest.raises(TypeError):
-        mk.explain_terms(seeds_sentences, 3)
+        mk.explain_terms(seeds_sentences, terms=3)
     with pytest.raises(ValueError, match="per_group"):
-        mk.explain_terms(seeds_sentences, "defense", per_group=0)
+        mk.explain_terms(seeds_sentences, terms="defense", per_group=0)

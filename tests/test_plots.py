@@ -36,7 +36,7 @@ def test_display_labels_only_in_plots():
 
 def test_plot_estimates_points_and_intervals_equal_table():
     table = _groups_table()
-    ax = mk.plot_estimates(table, measure="sentiment_compound")
+    ax = mk.plot_estimates(table[table["measure"] == "sentiment_compound"])
     assert ax is plt.gca()
     rows = table[table.measure == "sentiment_compound"].sort_values("outlet")
     points = [ln for ln in ax.lines if ln.get_label() in set(rows.outlet)]
@@ -52,13 +52,16 @@ def test_plot_estimates_points_and_intervals_equal_table():
         f"{o} (n={n})" for o, n in zip(rows.outlet, rows.n, strict=True)]
 
 
-def test_plot_estimates_needs_a_measure_when_several():
-    with pytest.raises(ValueError, match="measure="):
+def test_plot_estimates_draws_one_measure_the_caller_selects():
+    # a plot selects no values: given several measures it names them and how to filter
+    with pytest.raises(ValueError, match=r"holds 2 measures \('frame_conflict', "
+                                         r"'sentiment_compound'\).*data\[data\['measure'\] =="):
         mk.plot_estimates(_groups_table())
-    with pytest.raises(ValueError, match="Did you mean 'frame_conflict'"):
-        mk.plot_estimates(_groups_table(), measure="frame_conflit")
+    table = _groups_table()
+    with pytest.raises((TypeError, AttributeError), match="unexpected keyword argument 'measure'"):
+        mk.plot_estimates(table[table["measure"] == "frame_conflict"], measure="frame_conflict")
     with pytest.raises(mk.SchemaError):
-        mk.plot_estimates(_groups_table().drop(columns="ci_low"), measure="frame_conflict")
+        mk.plot_estimates(_groups_table().drop(columns="ci_low"))
     with pytest.raises(TypeError):
         mk.plot_estimates([1, 2, 3])
 
@@ -66,7 +69,8 @@ def test_plot_estimates_needs_a_measure_when_several():
 def test_plot_estimates_on_given_axes_and_palette():
     fig, (ax1, ax2) = plt.subplots(1, 2)
     palette = outlet_colors(["outlet A", "outlet B", "outlet C", "outlet D"])
-    out = mk.plot_estimates(_groups_table(), measure="frame_conflict", ax=ax2, palette=palette)
+    table = _groups_table()
+    out = mk.plot_estimates(table[table["measure"] == "frame_conflict"], ax=ax2, palette=palette)
     assert out is ax2 and not ax1.lines
     assert {ln.get_label(): ln.get_color() for ln in ax2.lines} == {
         o: palette[o] for o in ["outlet A", "outlet B", "outlet C"]}

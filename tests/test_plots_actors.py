@@ -34,7 +34,22 @@ def test_actor_selection_keeps_quoted_and_checks_story():
     ax = mk.plot_actors(_actors(), n_actors=1)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Healey"]
     two = pd.concat([_actors(), _actors().assign(story_id="s2")])
-    with pytest.raises(ValueError, match="story="):
+    with pytest.raises(ValueError, match=r"holds 2 stories \('s1', 's2'\).*filter it first, "
+                                         r"e\.g\. data\[data\['story_id'\] == 's1'\]"):
         mk.plot_actors(two)
-    ax = mk.plot_actors(two, story="s2", quoted=None, ax=ax.figure.add_subplot(2, 1, 2))
+    with pytest.raises((TypeError, AttributeError), match="unexpected keyword argument 'story'"):
+        mk.plot_actors(_actors(), story="s1")  # a plot selects no values: the caller filters
+    ax = mk.plot_actors(two[two["story_id"] == "s2"], quoted=None,
+                        ax=ax.figure.add_subplot(2, 1, 2))
     assert len(ax.containers) == 2
+
+
+def test_actors_plot_reads_the_roles_of_the_table():
+    # a compare_actors table grouped by another column: its roles say which columns to read
+    table = _actors().rename(columns={"outlet": "bias", "story_id": "event"})
+    table.attrs["roles"] = {"by": "bias", "story": "event"}
+    ax = mk.plot_actors(table)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B", "quoted"]
+    ax = mk.plot_actors(table.drop(columns="bias").assign(side=table["bias"]), hue="side",
+                        ax=ax.figure.add_subplot(2, 1, 2))
+    assert len(ax.containers) == 4

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -74,8 +72,9 @@ def _coverage():
         "related_sentence": ["Partly A", na, "Partly B", na, na],
         "fact_sentence": ["Partly B", na, "Partly A", na, na],
     })
-    return SimpleNamespace(facts=facts, alignment=al, presence=presence, omissions=omissions,
-                           params={"by": "outlet", "story": "story_id", "partial": 0.1})
+    return mk.Coverage(alignment=al, facts=facts, presence=presence, omissions=omissions,
+                       numbers=pd.DataFrame({"story_id": pd.Series(dtype="str")}),
+                       params={"by": "outlet", "story": "story_id", "partial": 0.1})
 
 
 def test_coverage_map_one_box_per_sentence_unique_filled():
@@ -108,8 +107,11 @@ def test_coverage_map_one_box_per_sentence_unique_filled():
 
 def test_coverage_map_story_choice_and_type_errors():
     cov = _coverage()
-    with pytest.raises(ValueError, match="Did you mean 's1'"):
-        mk.plot_coverage_map(cov, story="s2")
+    with pytest.raises((TypeError, AttributeError), match="unexpected keyword argument 'story'"):
+        mk.plot_coverage_map(cov, story="s1")  # a plot selects no values
+    with pytest.raises(ValueError, match="no such story.*Did you mean 's1'"):
+        cov.story("s2")
+    assert cov.story("s1").facts.equals(cov.facts)
     with pytest.raises(TypeError, match="compare_coverage"):
         mk.plot_coverage_map(cov.facts)
 
@@ -132,7 +134,7 @@ def test_presence_marks_equal_presence_table():
 
 
 def _terms():
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "outlet": ["A"] * 4 + ["B"] * 4,
         "reference": "rest",
         "term": ["alpha", "beta", "gamma", "delta", "delta", "gamma", "beta", "alpha"],
@@ -140,10 +142,17 @@ def _terms():
         "n_reference": [1, 0, 2, 4, 0, 1, 3, 8],
         "g2": [6.5, 4.0, -0.8, -5.1, 5.1, 0.8, -4.0, -6.5],
     })
+    table.attrs["compare_terms"] = {"groups": ["A", "B"]}  # as compare_terms records them
+    return table
+
+
+def _target(name):
+    table = _terms()
+    return table[table["outlet"] == name]
 
 
 def test_keyness_bars_equal_statistic_with_counts():
-    ax = mk.plot_keyness(_terms(), target="A", n_terms=5)
+    ax = mk.plot_keyness(_target("A"), n_terms=5)
     widths = [p.get_width() for p in ax.patches]
     assert widths == pytest.approx([6.5, 4.0, -0.8, -5.1])  # positive first, most negative last
     # counts are part of each term's label (no text drawn over the bars or the tick labels)
@@ -157,12 +166,15 @@ def test_keyness_bars_equal_statistic_with_counts():
 
 
 def test_keyness_n_terms_and_target_checks():
-    ax = mk.plot_keyness(_terms(), target="B", n_terms=1)
+    ax = mk.plot_keyness(_target("B"), n_terms=1)
     assert [p.get_width() for p in ax.patches] == pytest.approx([5.1, -6.5])
-    with pytest.raises(ValueError, match="Did you mean 'A'"):
-        mk.plot_keyness(_terms(), target="AA")
+    with pytest.raises(ValueError, match=r"holds 2 target groups \('A', 'B'\).*"
+                                         r"data\[data\['outlet'\] == 'A'\]"):
+        mk.plot_keyness(_terms())
+    with pytest.raises((TypeError, AttributeError), match="unexpected keyword argument 'target'"):
+        mk.plot_keyness(_target("A"), target="A")
     with pytest.raises(mk.SchemaError):
-        mk.plot_keyness(_terms().drop(columns="n_target"))
+        mk.plot_keyness(_target("A").drop(columns="n_target"))
 
 
 def test_seeds_coverage_map_draws_every_content_sentence(seeds_sentences):

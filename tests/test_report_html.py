@@ -89,10 +89,13 @@ def test_report_filename_cannot_escape(tmp_path):
 
 def test_report_limits_quoted_stories(tmp_path):
     tables = _tables()
+    import dataclasses
+
     cov = tables["coverage"]
-    for name in ("facts", "alignment", "presence", "omissions"):
-        frame = getattr(cov, name)
-        setattr(cov, name, pd.concat([frame, frame.assign(story_id="s2")], ignore_index=True))
+    tables["coverage"] = dataclasses.replace(cov, **{
+        name: pd.concat([getattr(cov, name), getattr(cov, name).assign(story_id="s2")],
+                        ignore_index=True)
+        for name in ("facts", "alignment", "presence", "omissions")})
     page = mk.write_report(tables, tmp_path, max_stories=1).read_text(encoding="utf-8")
     section = page[page.index("What each outlet reported and left out"):]
     assert "Showing 1 of 2 stories" in section

@@ -131,7 +131,7 @@ def test_seeds_one_story_and_contract(seeds_articles):
     grouped = mk.group_stories(seeds_articles)
     assert grouped["story_id"].nunique() == 1
     assert list(grouped.columns) == list(seeds_articles.columns)
-    named = mk.group_stories(seeds_articles, column="event")
+    named = mk.group_stories(seeds_articles, story="event")
     assert "event" in named.columns and "event" not in seeds_articles.columns
     empty = mk.group_stories(seeds_articles.iloc[:0])
     assert empty.empty and "story_id" in empty.columns

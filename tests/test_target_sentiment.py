@@ -180,7 +180,7 @@ def test_actor_tone_computed_when_missing_and_switchable(seeds_sentences, seeds_
     off = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone=False)
     assert off["negative_share"].isna().all()
     assert list(off.columns) == list(here.columns)
-    with pytest.raises(TypeError, match="tone must be True or False"):
+    with pytest.raises(TypeError, match=r"tone must be a bool \(True or False\)"):
         mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone="yes")
 
 
@@ -254,7 +254,8 @@ def test_triplets_actor_tone(corpora_dir):
         rows = [json.loads(line) for _, line in zip(range(15), f, strict=False)]
     sents = mk.split_sentences(mk.read_articles(pd.DataFrame(rows)))
     ents = _quiet(mk.extract_entities, sents)
-    table = _quiet(mk.compare_actors, sents, entities=ents, n_boot=200)
+    quotes = _quiet(mk.extract_quotes, sents, entities=ents)
+    table = _quiet(mk.compare_actors, sents, entities=ents, quotes=quotes, n_boot=200)
     named = table[table["n_mentions"] > 0]
     assert named["n_mentions"].sum() == len(ents)
     assert np.allclose(named[["negative_share", "neutral_share", "positive_share"]].sum(axis=1), 1)

@@ -69,7 +69,7 @@ def test_zero_count_term_is_negative_with_half_count_log_ratio(small):
 
 
 def test_sorted_by_measure_within_target(small):
-    keys = mk.compare_terms(small, stop_words=None, min_count=1, measure="log_ratio")
+    keys = mk.compare_terms(small, stop_words=None, min_count=1, stat="log_ratio")
     for _, grp in keys.groupby("outlet"):
         assert grp["log_ratio"].is_monotonic_decreasing
     assert list(keys["outlet"].unique()) == ["A", "B"]
@@ -124,7 +124,11 @@ def test_contract(seeds_sentences):
     with pytest.raises(mk.SchemaError, match="outlet"):
         mk.compare_terms(seeds_sentences.drop(columns="outlet"))
     with pytest.raises(ValueError, match="Did you mean 'g2'"):
-        mk.compare_terms(seeds_sentences, measure="g3")
+        mk.compare_terms(seeds_sentences, stat="g3")
+    with pytest.raises(TypeError, match="prior_scale must be a number"):
+        mk.compare_terms(seeds_sentences, prior_scale=True)  # a bool is no scale
+    with pytest.raises(TypeError, match="unexpected keyword argument 'measure'"):
+        mk.compare_terms(seeds_sentences, measure="g2")  # the old name is gone
     with pytest.raises(ValueError, match="min_count"):
         mk.compare_terms(seeds_sentences, min_count=0)
     with pytest.raises(TypeError):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
-from mediakit._validation import check_frame, check_positive_int, require_columns
+from mediakit._params import Column, Frame, Interval, Sequence_, records_roles, validate_params
+from mediakit._validation import require_columns
 
-#: Columns of the result, in order (``outlet`` is the ``by`` column's name).
+#: Columns of the result, in order (``story_id`` and ``outlet`` are the ``story`` and ``by``
+#: columns' names).
 ACTOR_COLUMNS: tuple[str, ...] = (
     "story_id", "outlet", "canonical", "label", "n_articles", "n_mentions", "first_position",
     "first_article_id", "first_sentence_id", "n_quotes", "n_direct", "n_partial", "n_indirect",
@@ -30,47 +33,60 @@ CI_LEVEL = 0.95
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
 
+@validate_params(
+    data=[Frame()],
+    entities=[Frame(hint="build one with mk.extract_entities(sentences)"), None],
+    quotes=[Frame(hint="build one with mk.extract_quotes(sentences, entities=entities)"), None],
+    by=[Column()], story=[Column()], labels=[Sequence_(str), set, frozenset, None],
+    complete=[bool], tone=[bool], n_boot=[Interval(Integral, 1, None)],
+    random_state=[Interval(Integral, None, None)],
+)
+@records_roles("by", "story")
 def compare_actors(
     data: pd.DataFrame,
     *,
     entities: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     by: str = "outlet",
+    story: str = "story_id",
     labels: Iterable[str] | None = None,
     complete: bool = True,
-    aliases: Mapping[str, str] | pd.DataFrame | None = None,
-    kinds: str | Iterable[str] | None = None,
     tone: bool = True,
     n_boot: int = 1000,
     random_state: int = 0,
-    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Who each outlet names, who it quotes, and in which words, story by story.
+
+    One stage: it counts the mentions of ``entities`` and the quotes of ``quotes``; it never
+    runs spaCy. Build them first (or let :func:`mediakit.analyze` chain the stages)::
+
+        entities = mk.extract_entities(sentences)
+        quotes = mk.extract_quotes(sentences, entities=entities)
+        actors = mk.compare_actors(sentences, entities=entities, quotes=quotes)
 
     Parameters
     ----------
     data : DataFrame
         The sentences frame (``mk.split_sentences``, optionally scored): needs ``article_id``,
-        ``sentence_id``, ``story_id`` and the ``by`` column, plus ``text`` when ``entities`` or
-        ``quotes`` must be computed here. ``position`` gives ``first_position`` and
-        ``sentiment_compound`` (``mk.score_sentiment``) gives ``mean_sentiment`` when present.
-    entities, quotes : DataFrame, optional
-        ``mk.extract_entities`` / ``mk.extract_quotes`` output for these sentences; computed
-        when omitted (spaCy, the ``nlp`` extra). ``entities`` already scored by
-        ``mk.score_target_sentiment`` (a ``target_sentiment`` column) gives the tone shares
-        as they are; otherwise they are scored here when ``tone`` is True.
+        ``sentence_id``, ``story`` and the ``by`` column. ``position`` gives
+        ``first_position`` and ``sentiment_compound`` (``mk.score_sentiment``) gives
+        ``mean_sentiment`` when present.
+    entities, quotes : DataFrame
+        ``mk.extract_entities`` / ``mk.extract_quotes`` output for these sentences (required).
+        An actor's ``label`` is the one ``extract_entities`` gave it. ``entities`` already
+        scored by ``mk.score_target_sentiment`` (a ``target_sentiment`` column) gives the tone
+        shares as they are; otherwise they are scored here when ``tone`` is True.
     by : str
         Column naming the outlet (the grouping compared within each story).
+    story : str
+        Column naming the story; actors are compared among the outlets of a story.
     labels : iterable of str, optional
-        Entity labels counted as actors; default all of PERSON, ORG, GPE, LOC, NORP.
+        Entity labels counted as actors (e.g. ``["PERSON", "ORG"]``); default every label of
+        ``entities``.
     complete : bool
         Give every outlet of a story a row for every actor of the story (default), so that
         "not named here" is a row of zeros; ``False`` keeps only the rows where the outlet
         names or quotes the actor (smaller for big stories; the flags are the same).
-    aliases : dict or DataFrame, optional
-        Name variants for ``extract_entities`` when run here.
-    kinds : str or iterable of str, optional
-        Sentence kinds read by the extraction; default the content kinds.
     tone : bool
         Score the tone toward each mention with :func:`mediakit.score_target_sentiment` (needs
         ``start`` and ``text`` in ``data``) and give the tone shares; False leaves them NaN.
@@ -78,18 +94,17 @@ def compare_actors(
         Bootstrap replicates of the tone shares' intervals.
     random_state : int
         Seed of the bootstrap (the same seed gives the same intervals).
-    progress : bool, optional
-        Show progress bars during extraction.
 
     Returns
     -------
     DataFrame
         One row per story, outlet and actor of the story (with ``complete=True`` every outlet
         of the story gets a row for every actor any outlet names or quotes, so an outlet that
-        ignores an actor has a row of zeros). Columns:
+        ignores an actor has a row of zeros). ``attrs["roles"]`` records ``by`` and ``story``.
+        Columns:
 
-        - ``story_id``, the ``by`` column, ``canonical`` (the actor), ``label`` (its most
-          frequent entity label in the story);
+        - the ``story`` column, the ``by`` column, ``canonical`` (the actor), ``label`` (its
+          label from ``extract_entities``; ``PERSON`` for a speaker never mentioned);
         - ``n_articles``: the outlet's articles in the story;
         - ``n_mentions``: entity mentions of the actor; ``first_position``: position (0 = lede,
           1 = last content sentence) of the earliest mention, the minimum over the outlet's
@@ -120,48 +135,42 @@ def compare_actors(
     ------
     SchemaError
         A required column is missing.
+    ValueError
+        ``entities`` or ``quotes`` is not given (the message says how to build them).
 
     Examples
     --------
     >>> import mediakit as mk
-    >>> actors = mk.compare_actors(mk.split_sentences(mk.load_example("seeds")))
+    >>> sentences = mk.split_sentences(mk.load_example("seeds"))
+    >>> entities = mk.extract_entities(sentences)
+    >>> quotes = mk.extract_quotes(sentences, entities=entities)
+    >>> actors = mk.compare_actors(sentences, entities=entities, quotes=quotes)
     >>> kallas = actors.loc[actors["canonical"] == "Kaja Kallas"]
     >>> print(kallas[["outlet", "n_mentions", "n_direct"]].to_string(index=False))
       outlet  n_mentions  n_direct
     outlet A           0         0
     outlet B           1         1
     """
-    check_frame(data)
-    if not isinstance(tone, bool):
-        raise TypeError(f"tone must be True or False, got {tone!r}.")
-    check_positive_int("n_boot", n_boot)
-    if isinstance(random_state, bool) or not isinstance(random_state, int):
-        raise TypeError(f"random_state must be an integer, got {random_state!r}.")
-    need = ["article_id", "sentence_id", "story_id", by]
-    if entities is None or quotes is None:
-        need.append("text")
-    if tone and (entities is None or "target_sentiment" not in entities.columns):
+    missing = [name for name, given in (("entities", entities), ("quotes", quotes))
+               if given is None]
+    if missing:
+        raise ValueError(
+            f"compare_actors needs {' and '.join(f'{m}=' for m in missing)}: build them first, "
+            "entities = mk.extract_entities(sentences) and quotes = "
+            "mk.extract_quotes(sentences, entities=entities) (or run mk.analyze, which chains "
+            "the stages).")
+    need = ["article_id", "sentence_id", story, by]
+    if tone and "target_sentiment" not in entities.columns:
         need += ["start", "text"]
     need = list(dict.fromkeys(need))
-    require_columns(data, need, what="sentences",
+    require_columns(data, need, what="data",
                     hint="Build it with mk.split_sentences(articles).")
-    if data.empty:
-        return _empty(by)
-    if entities is None:
-        from mediakit.measures.entities import extract_entities
-
-        entities = extract_entities(data, aliases=aliases, kinds=kinds, progress=progress)
-    check_frame(entities, "entities")
     require_columns(entities, ["article_id", "sentence_id", "label", "canonical"],
-                    what="entities")
-    if quotes is None:
-        from mediakit.measures.quotes import extract_quotes
-
-        quotes = extract_quotes(data, entities=entities, kinds=kinds, progress=progress)
-    check_frame(quotes, "quotes")
-    require_columns(quotes, ["article_id", "quote", "speaker", "cue", "kind"], what="quotes")
-    if not isinstance(complete, bool):
-        raise TypeError(f"complete must be True or False, got {complete!r}.")
+                    what="entities", hint="Build it with mk.extract_entities(sentences).")
+    require_columns(quotes, ["article_id", "quote", "speaker", "cue", "kind"], what="quotes",
+                    hint="Build it with mk.extract_quotes(sentences, entities=entities).")
+    if data.empty:
+        return _empty(by, story)
     if labels is not None:
         entities = entities.loc[entities["label"].isin(list(labels))]
         quotes = quotes.loc[quotes["speaker"].isin(set(entities["canonical"]))]
@@ -179,7 +188,7 @@ def compare_actors(
             method = entities.attrs.get("target_sentiment", {}).get("model", "given")
     else:
         entities = entities.drop(columns=["target_sentiment"], errors="ignore")
-    out = _tables(data, entities, quotes, by, n_boot=n_boot, random_state=random_state)
+    out = _tables(data, entities, quotes, by, story, n_boot=n_boot, random_state=random_state)
     if not complete:
         out = out.loc[(out["n_mentions"] > 0) | (out["n_quotes"] > 0)].reset_index(drop=True)
     out.attrs["compare_actors"] = {
@@ -190,8 +199,8 @@ def compare_actors(
     return out
 
 
-def _empty(by: str) -> pd.DataFrame:
-    cols = [by if c == "outlet" else c for c in ACTOR_COLUMNS]
+def _empty(by: str, story: str = "story_id") -> pd.DataFrame:
+    cols = _columns(by, story)
     frame = pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
     ints = ["n_articles", "n_mentions", "n_quotes", "n_direct", "n_partial", "n_indirect",
             "n_quote_words", "n_outlets_mentioning", "n_outlets_quoting", "first_sentence_id"]
@@ -200,9 +209,13 @@ def _empty(by: str) -> pd.DataFrame:
     types.update({"first_position": "float64", "mean_sentiment": "float64",
                   "first_sentence_id": "Int64", "mentioned_not_quoted": "bool",
                   "mentioned_only_here": "bool", "quoted_only_here": "bool"})
-    for c in ("story_id", by, "canonical", "label", "cue_verbs", "first_article_id"):
+    for c in (story, by, "canonical", "label", "cue_verbs", "first_article_id"):
         types[c] = "str"
     return frame.astype(types)
+
+
+def _columns(by: str, story: str) -> list[str]:
+    return [by if c == "outlet" else story if c == "story_id" else c for c in ACTOR_COLUMNS]
 
 
 def _tone_columns() -> list[str]:
@@ -244,17 +257,18 @@ def _tone(ments: pd.DataFrame, keys: list[str], n_boot: int, random_state: int) 
 
 
 def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
-            by: str, *, n_boot: int = 1000, random_state: int = 0) -> pd.DataFrame:
-    art = data.drop_duplicates("article_id")[list(dict.fromkeys(["article_id", "story_id", by]))]
-    n_articles = art.groupby(["story_id", by], sort=False).size().rename("n_articles")
-    sent_cols = ["article_id", "sentence_id", "story_id", by]
+            by: str, story: str = "story_id", *, n_boot: int = 1000,
+            random_state: int = 0) -> pd.DataFrame:
+    art = data.drop_duplicates("article_id")[list(dict.fromkeys(["article_id", story, by]))]
+    n_articles = art.groupby([story, by], sort=False).size().rename("n_articles")
+    sent_cols = ["article_id", "sentence_id", story, by]
     sent_cols += [c for c in ("position", "sentiment_compound") if c in data.columns]
     sent_cols = list(dict.fromkeys(sent_cols))
     ent_cols = ["article_id", "sentence_id", "label", "canonical"]
     ent_cols += ["target_sentiment"] if "target_sentiment" in entities.columns else []
     ments = entities[ent_cols].merge(
         data[sent_cols], on=["article_id", "sentence_id"], how="inner")
-    keys = ["story_id", by, "canonical"]
+    keys = [story, by, "canonical"]
     mention = ments.groupby(keys, sort=False).size().rename("n_mentions").to_frame()
     if not ments.empty:
         if "position" not in ments.columns:
@@ -287,11 +301,11 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
                 .groupby(keys, sort=False)["cue"].agg(", ".join).rename("cue_verbs"))
         quoted = quoted.join(cues)
     # the grid: every outlet of a story x every actor of that story
-    actors = pd.concat([ments[["story_id", "canonical"]], q[["story_id", "canonical"]]])
+    actors = pd.concat([ments[[story, "canonical"]], q[[story, "canonical"]]])
     actors = actors.drop_duplicates()
     if actors.empty:
-        return _empty(by)
-    grid = n_articles.reset_index().merge(actors, on="story_id", how="inner")
+        return _empty(by, story)
+    grid = n_articles.reset_index().merge(actors, on=story, how="inner")
     out = grid.set_index(keys).join(mention)
     if not quoted.empty:  # pandas 3: join(None) raises
         out = out.join(quoted)
@@ -309,34 +323,35 @@ def _tables(data: pd.DataFrame, entities: pd.DataFrame, quotes: pd.DataFrame,
     out["first_article_id"] = out["first_article_id"].astype("str")
     out["cue_verbs"] = (out["cue_verbs"] if "cue_verbs" in out.columns
                         else pd.Series("", index=out.index)).fillna("").astype("str")
-    out["label"] = out.set_index(["story_id", "canonical"]).index.map(_labels(ments, q))
+    labels = _labels(entities, ments, q, story)
+    out["label"] = out.set_index([story, "canonical"]).index.map(labels)
     out["n_outlets_mentioning"] = (out["n_mentions"] > 0).groupby(
-        [out["story_id"], out["canonical"]], sort=False).transform("sum")
+        [out[story], out["canonical"]], sort=False).transform("sum")
     out["n_outlets_quoting"] = (out["n_quotes"] > 0).groupby(
-        [out["story_id"], out["canonical"]], sort=False).transform("sum")
+        [out[story], out["canonical"]], sort=False).transform("sum")
     out["mentioned_not_quoted"] = (out["n_mentions"] > 0) & (out["n_quotes"] == 0)
     out["mentioned_only_here"] = (out["n_mentions"] > 0) & (out["n_outlets_mentioning"] == 1)
     out["quoted_only_here"] = (out["n_quotes"] > 0) & (out["n_outlets_quoting"] == 1)
-    out = out.sort_values(["story_id", by, "n_mentions", "n_quotes", "canonical"],
+    out = out.sort_values([story, by, "n_mentions", "n_quotes", "canonical"],
                           ascending=[True, True, False, False, True], kind="stable")
-    cols = [by if c == "outlet" else c for c in ACTOR_COLUMNS]
+    cols = _columns(by, story)
     out = out[cols].reset_index(drop=True)
     for c in ("n_outlets_mentioning", "n_outlets_quoting", "n_articles"):
         out[c] = out[c].astype("int64")
-    for c in ("story_id", by, "canonical", "label"):
+    for c in (story, by, "canonical", "label"):
         out[c] = out[c].astype("str")
     return out
 
 
-def _labels(ments: pd.DataFrame, quotes: pd.DataFrame) -> dict:
-    """(story_id, canonical) -> most frequent label (ties: the label of the earliest mention)."""
-    counts = (ments.assign(_i=np.arange(len(ments)))
-              .groupby(["story_id", "canonical", "label"], sort=False)
-              .agg(n=("_i", "size"), first=("_i", "min")).reset_index())
-    counts = counts.sort_values(["n", "first"], ascending=[False, True], kind="stable")
-    best = counts.drop_duplicates(["story_id", "canonical"])
-    out = {(s, c): lab for s, c, lab in zip(best["story_id"], best["canonical"], best["label"],
+def _labels(entities: pd.DataFrame, ments: pd.DataFrame, quotes: pd.DataFrame,
+            story: str) -> dict:
+    """(story, canonical) -> the label ``extract_entities`` gave the actor (one per actor and
+    story there: the first is taken); a speaker never mentioned in the story takes the actor's
+    label in ``entities`` elsewhere, else ``PERSON`` (speakers are people)."""
+    first = ments.drop_duplicates([story, "canonical"])
+    out = {(s, c): lab for s, c, lab in zip(first[story], first["canonical"], first["label"],
                                             strict=True)}
-    for s, c in zip(quotes["story_id"], quotes["canonical"], strict=True):
-        out.setdefault((s, c), "PERSON")
+    anywhere = entities.drop_duplicates("canonical").set_index("canonical")["label"]
+    for s, c in zip(quotes[story], quotes["canonical"], strict=True):
+        out.setdefault((s, c), anywhere.get(c, "PERSON"))
     return out

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mediakit._validation import check_frame, require_columns, resolve_kinds
+from mediakit._params import Column, Frame, validate_params
+from mediakit._validation import require_columns, resolve_kinds
 
 ROLES = ("first", "followed", "undated", "never")
 COLUMNS = ("period", "n_articles", "n_sentences", "first_report", "lag", "role")
 
 
+@validate_params(
+    data=[Frame()], sentences=[Frame(hint="the frame from mk.split_sentences(articles)"), None],
+    by=[Column()], story=[Column(), None], published=[Column()], freq=[str],
+    kinds=[str, list, tuple, None], never=[bool],
+)
 def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                       by: str = "outlet", story: str | None = "story_id",
                       published: str = "published", freq: str = "D",
@@ -56,8 +62,9 @@ def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = No
         (the period's start, UTC), ``n_articles``, ``n_sentences``, ``first_report`` (the
         group's first dated article in the story), ``lag`` (its delay after the story's first
         report, a Timedelta), ``role``; plus the "never" rows. Ordered by the story's first
-        report, then role, then period. ``attrs["compare_attention"]`` records the roles and
-        ``freq``.
+        report, then role, then period. ``attrs["roles"]`` records ``by`` and ``story``
+        (the story column of the result: ``"story_id"`` when there is none) and
+        ``attrs["compare_attention"]`` the options.
 
     Examples
     --------
@@ -66,7 +73,6 @@ def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = No
     >>> int(attention["n_articles"].sum())
     2
     """
-    check_frame(data, "data")
     is_sentences = "sentence_id" in data.columns and "article_id" in data.columns
     require_columns(data, ["article_id", by, published], what="data")
     try:
@@ -137,6 +143,7 @@ def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = No
     out.attrs["compare_attention"] = {"by": by, "story": story_col, "freq": freq,
                                       "roles": list(ROLES), "n_articles": int(len(frame)),
                                       "sentences_counted": n_sent is not None}
+    out.attrs["roles"] = {"by": by, "story": story_col}
     return out
 
 

@@ -7,13 +7,15 @@ carries which fact, where (prominence) and with which numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 
+from mediakit._params import Column, Frame, Interval, validate_params
 from mediakit._progress import progress as _progress
-from mediakit._validation import check_frame, require_columns, resolve_kinds
+from mediakit._validation import require_columns, resolve_kinds, suggest
 from mediakit.compare._align import (
     MIN_SHARED_WORDS,
     StorySimilarity,
@@ -96,6 +98,9 @@ class Coverage:
         sentence of another outlet in the fact gives another amount; the stronger signal).
     params : dict
         The options used (thresholds, kinds, column roles, ``semantic``).
+    roles : dict
+        The column roles (``by``, ``story``, ``text``), also in each table's ``attrs["roles"]``:
+        plots and the report read them. :meth:`story` selects one story.
     """
 
     alignment: pd.DataFrame
@@ -104,6 +109,39 @@ class Coverage:
     omissions: pd.DataFrame
     numbers: pd.DataFrame
     params: dict = field(default_factory=dict)
+
+    @property
+    def roles(self) -> dict:
+        """The column roles: ``{"by": ..., "story": ..., "text": ...}``."""
+        return {"by": self.params.get("by", "outlet"), "story": self.params.get("story", "story_id"),
+                "text": self.params.get("text", "text")}
+
+    def stories(self) -> list[str]:
+        """The stories in this result, sorted (as strings)."""
+        story = self.roles["story"]
+        return sorted({str(s) for table in (self.facts, self.presence) if story in table
+                       for s in table[story].dropna()})
+
+    def story(self, value) -> Coverage:
+        """The same result restricted to one story (every table), e.g. to draw it.
+
+        ``value`` is a value of the story column (compared as text); a ``ValueError`` lists the
+        stories (and the nearest) when it is not one of them.
+        """
+        story, wanted = self.roles["story"], str(value)
+        known = self.stories()
+        if wanted not in known:
+            shown = ", ".join(map(repr, known[:10])) + (" ..." if len(known) > 10 else "")
+            raise ValueError(f"Coverage.story({value!r}): no such story; the stories are "
+                             f"{shown}." + suggest(wanted, known))
+        tables = {}
+        for name in ("alignment", "facts", "presence", "omissions", "numbers"):
+            table = getattr(self, name)
+            if story in table:
+                table = table[table[story].astype(str) == wanted].reset_index(drop=True)
+            table.attrs["roles"] = self.roles
+            tables[name] = table
+        return replace(self, **tables)
 
     def summary(self) -> pd.DataFrame:
         """Per outlet, counted from ``presence``: its facts and the others' it lacks.
@@ -156,7 +194,12 @@ class Coverage:
                 f"tables: alignment, facts, presence, omissions, numbers; see .summary())")
 
 
-def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
+@validate_params(
+    data=[Frame()], by=[Column()], story=[Column()], text=[Column()],
+    kinds=[str, list, tuple, None], shared=[Interval(Real, 0, 1)],
+    partial=[Interval(Real, 0, 1)], semantic=[bool], progress=[bool, None],
+)
+def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
                      text: str = "text", kinds=None, shared: float = 0.5,
                      partial: float = PARTIAL, semantic: bool = False,
                      progress: bool | None = None) -> Coverage:
@@ -188,8 +231,8 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
 
     Parameters
     ----------
-    sentences : DataFrame
-        From :func:`mediakit.split_sentences`. Needs ``article_id, sentence_id``, ``by``,
+    data : DataFrame
+        Sentences from :func:`mediakit.split_sentences`. Needs ``article_id, sentence_id``, ``by``,
         ``story`` and ``text``; ``kind``, ``position`` and ``start`` are used when present
         (without ``kind`` every row counts as content).
     by : str
@@ -220,7 +263,8 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     -------
     Coverage
         Frozen holder of the ``alignment``, ``facts``, ``presence``, ``omissions`` and
-        ``numbers`` tables, with :meth:`Coverage.summary`.
+        ``numbers`` tables, with :meth:`Coverage.summary`; ``roles`` (and each table's
+        ``attrs["roles"]``) records ``by``, ``story`` and ``text``.
 
     Examples
     --------
@@ -231,21 +275,14 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     >>> sorted(set(cov.presence["status"]))
     ['absent', 'carried', 'related']
     """
-    check_frame(sentences, "sentences")
-    require_columns(sentences, ["article_id", "sentence_id", by, story, text], what="sentences",
+    require_columns(data, ["article_id", "sentence_id", by, story, text], what="data",
                     hint="Pass the frame from mk.split_sentences(articles).")
     kinds_t = resolve_kinds(kinds)
-    if not isinstance(semantic, bool):
-        raise TypeError(f"semantic must be True or False, got {semantic!r}.")
-    for name, value in (("shared", shared), ("partial", partial)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}.")
     if partial > shared:
         raise ValueError(f"partial={partial} must not exceed shared={shared}.")
     params = {"by": by, "story": story, "text": text, "kinds": kinds_t, "shared": shared,
               "partial": partial, "semantic": semantic}
 
-    data = sentences
     if "kind" in data.columns:
         data = data[data["kind"].isin(kinds_t)]
     data = data[data[text].notna()]
@@ -296,6 +333,8 @@ def compare_coverage(sentences: pd.DataFrame, *, by: str = "outlet", story: str 
     presence = presence_table(facts, sent, alignment, by=by, story=story)
     omissions = omission_table(presence, facts, sent, by=by, story=story)
     numbers = number_table(sent, facts, by=by, story=story, text=text)
+    for table in (alignment, facts, presence, omissions, numbers):
+        table.attrs["roles"] = {"by": by, "story": story, "text": text}
     return Coverage(alignment, facts, presence, omissions, numbers, params)
 
 

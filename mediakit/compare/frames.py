@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mediakit._params import Column, Columns, Frame, records_roles, validate_params
 from mediakit._validation import ALL_KINDS, check_frame, require_columns, resolve_kinds
 
 _NOT_FRAMES = ("frame_terms", "frame_predicted")
@@ -51,13 +52,16 @@ def add_lead_weights(sentences: pd.DataFrame, *, headline: float = 2.0, lede: fl
     return out
 
 
-def frame_profile(scored: pd.DataFrame, *, by: str | list[str] = "article_id",
+@validate_params(data=[Frame()], by=[Columns()], weights=[Column(), None],
+                 kinds=[str, list, tuple, None])
+@records_roles("by")
+def frame_profile(data: pd.DataFrame, *, by: str | list[str] = "article_id",
                   weights: str | None = None, kinds=None) -> pd.DataFrame:
     """Descriptive frame profile per article (or any grouping), as a tidy table.
 
     Parameters
     ----------
-    scored : pandas.DataFrame
+    data : pandas.DataFrame
         Output of ``mk.score_frames`` (hit counts) or ``FrameClassifier.score_frames(...,
         output="label")`` (0/1 columns).
     by : str or list of str, default "article_id"
@@ -77,7 +81,7 @@ def frame_profile(scored: pd.DataFrame, *, by: str | list[str] = "article_id",
         ``rank`` (1 = most hits, ties broken by share, then lexicon order) and ``dominant``
         (rank 1 and at least one hit).
     """
-    check_frame(scored, "scored")
+    scored = data
     by = [by] if isinstance(by, str) else list(by)
     require_columns(scored, [*by] + ([weights] if weights else []), what="scored")
     cols = frame_columns(scored)

@@ -14,24 +14,28 @@ sums added (:func:`_add_sums`), groups and pairs, resampling, rows, table.
 from __future__ import annotations
 
 import math
-import warnings
 import zlib
 from dataclasses import dataclass
 from itertools import combinations
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
 from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import WideIntervalWarning
-from mediakit._progress import progress as _progress
-from mediakit._validation import (
-    check_choice,
-    check_frame,
-    check_positive_int,
-    require_columns,
-    resolve_kinds,
+from mediakit._params import (
+    Column,
+    Columns,
+    Frame,
+    Interval,
+    Options,
+    records_roles,
+    validate_params,
+    warn,
 )
+from mediakit._progress import progress as _progress
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.compare import _resample
 
 STATS: tuple[str, ...] = ("mean", "share_above", "share_below", "share_nonzero",
@@ -124,16 +128,9 @@ class _Plan:
 def _plan(data, *, by, measures, stat, threshold, unit, weights, kinds, pairs, n_boot, n_perm,
           random_state, progress) -> _Plan:
     """Check the options against the frame's columns (a dask frame's empty meta will do)."""
-    check_frame(data)
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise ValueError("by=[] gives no groups; name a column such as 'outlet'.")
-    stat = check_choice("stat", stat, STATS)
-    unit = check_choice("unit", unit, UNITS)
-    check_positive_int("n_boot", n_boot)
-    check_positive_int("n_perm", n_perm)
-    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise TypeError(f"random_state must be an int, got {type(random_state).__name__}.")
     if threshold is not None and stat not in DEFAULT_THRESHOLDS:
         raise ValueError(f"threshold= is used by stat='share_above' or 'share_below', not "
                          f"stat={stat!r}; drop it or change stat.")
@@ -360,14 +357,23 @@ def _finish(partials: list[_ArticleSums], plan: _Plan) -> pd.DataFrame:
     out, few = _result_rows(sums, members, group_labels, pair_list, boots, tests, plan)
     if few:
         shown = ", ".join(repr(lab[0] if len(lab) == 1 else lab) for lab in sorted(few, key=repr))
-        warnings.warn(
+        warn(
             f"Fewer than {MIN_ARTICLES} articles in group(s) {shown}: with so few articles the "
             "bootstrap interval is undefined (1 article) or far too unstable to trust, and "
             "differences cannot reach significance. Read the estimates as descriptive.",
-            WideIntervalWarning, stacklevel=4)  # _finish, sums_then_finish, compare_groups
+            WideIntervalWarning)
     return _table(out, plan)
 
 
+
+@validate_params(
+    data=[Frame(dask=True)], by=[Columns()], measures=[Columns(), None],
+    stat=[Options(*STATS)], threshold=[Interval(Real, None, None), None],
+    unit=[Options(*UNITS)], weights=[Column(), None], kinds=[str, list, tuple, None],
+    pairs=[object], n_boot=[Interval(Integral, 1, None)], n_perm=[Interval(Integral, 1, None)],
+    random_state=[Interval(Integral, None, None)], progress=[bool, None],
+)
+@records_roles("by", "stat")
 def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str = "mean",
                    threshold: float | None = None, unit: str = "article",
                    weights: str | None = None, kinds=None, pairs="all", n_boot: int = 2000,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from mediakit._normalize import _PUNCT
-from mediakit._validation import check_frame, check_positive_int, require_columns, resolve_kinds
+from mediakit._params import (
+    Column,
+    Frame,
+    Interval,
+    Options,
+    Sequence_,
+    records_roles,
+    validate_params,
+)
+from mediakit._validation import require_columns, resolve_kinds
 from mediakit.compare.terms import (
     _TOKEN_PATTERN,
     _preprocess,
@@ -26,7 +36,15 @@ _POSSESSIVE_END = re.compile(r"'[sS]$")
 COLUMNS = ("term", "match", "start", "end", "sentence")
 
 
-def explain_terms(data: pd.DataFrame, terms, *, by: str = "outlet", text: str = "text",
+@validate_params(
+    data=[Frame()], terms=[str, pd.DataFrame, Sequence_(str), pd.Series, pd.Index, set,
+                           frozenset],
+    by=[Column()], text=[Column()], story=[Column(), None], kinds=[str, list, tuple, None],
+    stop_words=[Options("english"), Sequence_(str), frozenset, set, None],
+    fold_spelling=[bool], per_group=[Interval(Integral, 1, None), None],
+)
+@records_roles("by", "story", "text")
+def explain_terms(data: pd.DataFrame, *, terms, by: str = "outlet", text: str = "text",
                   story: str | None = "story_id", kinds=None, stop_words="english",
                   fold_spelling: bool = True, per_group: int | None = None) -> pd.DataFrame:
     """Every occurrence of the given terms in context (keyword in context, as quanteda's kwic).
@@ -77,14 +95,11 @@ def explain_terms(data: pd.DataFrame, terms, *, by: str = "outlet", text: str = 
     --------
     >>> import mediakit as mk
     >>> sentences = mk.split_sentences(mk.load_example("seeds"))
-    >>> kwic = mk.explain_terms(sentences, ["defence"])
+    >>> kwic = mk.explain_terms(sentences, terms=["defence"])
     >>> sorted(set(kwic["match"].str.lower()))
     ['defence', 'defense']
     """
-    check_frame(data, "data")
     require_columns(data, [by, text], what="data")
-    if per_group is not None:
-        check_positive_int("per_group", per_group)
     if isinstance(terms, pd.DataFrame):
         require_columns(terms, ["term"], what="terms")
         terms = terms["term"]
@@ -93,9 +108,6 @@ def explain_terms(data: pd.DataFrame, terms, *, by: str = "outlet", text: str = 
     if not isinstance(terms, Iterable):
         raise TypeError(f"terms must be a term, a list of terms or a compare_terms table, got "
                         f"{type(terms).__name__}.")
-    if isinstance(stop_words, str) and stop_words != "english":
-        raise ValueError(f"stop_words={stop_words!r} is not valid; pass 'english', a list of "
-                         "words, or None.")
     stop = _stop_list(stop_words) if stop_words is None or isinstance(stop_words, str) else \
         frozenset(user_stop_words(stop_words, fold_spelling=fold_spelling))
     wanted = {}

@@ -12,12 +12,15 @@ whatever its size; there is no approximate fallback.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
 from mediakit._normalize import fold_accents
+from mediakit._params import Column, Frame, Interval, records_roles, validate_params
 from mediakit._progress import progress as _progress
-from mediakit._validation import check_frame, check_positive_int, require_columns
+from mediakit._validation import require_columns
 from mediakit.compare._tokens import count_tokens, fold_punctuation
 
 _CHUNK = 2048
@@ -35,10 +38,18 @@ def _preprocess(text: str) -> str:
     return fold_accents(fold_punctuation(text)).lower()
 
 
-def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | None = "title",
+@validate_params(
+    data=[Frame(hint="build one with mk.read_articles(...)")], text=[Column()],
+    title=[Column(), None], published=[Column(), None],
+    threshold=[Interval(Real, 0, 1, closed="right"), None],
+    window=[str, pd.Timedelta, None], lead_chars=[Interval(Integral, 1, None)],
+    story=[Column()], progress=[bool, None],
+)
+@records_roles("story", "text")
+def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None = "title",
                   published: str | None = "published", threshold: float | None = None,
                   window: str | pd.Timedelta | None = "3D", lead_chars: int = 3000,
-                  column: str = "story_id",
+                  story: str = "story_id",
                   progress: bool | None = None) -> pd.DataFrame:
     """Cluster articles into stories: same event, similar words, close in time.
 
@@ -57,8 +68,8 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
 
     Parameters
     ----------
-    articles : DataFrame
-        From :func:`mediakit.read_articles` (needs ``text``).
+    data : DataFrame
+        Articles from :func:`mediakit.read_articles` (needs ``text``).
     text, title : str
         Columns with the article text and (optional, used when present) the headline.
     published : str or None
@@ -76,7 +87,7 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
         Largest time between two articles of one story (``"3D"`` = three days); None = no limit.
     lead_chars : int
         Characters of the text used (after the title); about 500 words by default.
-    column : str
+    story : str
         Name of the story column written (replaced if present).
     progress : bool or None
         Progress bar over the similarity chunks (None = only for long work).
@@ -84,7 +95,7 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
     Returns
     -------
     DataFrame
-        A copy of ``articles`` with ``column`` set to ``"story_0001"``, ... numbered in order of
+        A copy of ``data`` with the ``story`` column set to ``"story_0001"``, ... numbered in order of
         each story's first article. The input is not modified. ``attrs["group_stories"]``
         records ``threshold`` (the one used), ``threshold_rule`` ("given" or how it was
         chosen), ``median_words``, ``window`` (a string such as ``"3 days"``, or None),
@@ -97,15 +108,10 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
     >>> stories["story_id"].nunique()
     1
     """
-    check_frame(articles, "articles")
-    require_columns(articles, [text], what="articles")
-    if threshold is not None and (isinstance(threshold, bool)
-                                  or not isinstance(threshold, int | float)
-                                  or not 0 < threshold <= 1):
-        raise ValueError(f"threshold must be a cosine distance in (0, 1], got {threshold!r}.")
-    check_positive_int("lead_chars", lead_chars)
+    articles, column = data, story
+    require_columns(articles, [text], what="data")
     if column in {text, title, published, "article_id", "outlet"}:
-        raise ValueError(f"column={column!r} would overwrite an input column; name the story "
+        raise ValueError(f"story={column!r} would overwrite an input column; name the story "
                          "column something else (default 'story_id').")
     try:
         win = None if window is None else pd.Timedelta(window)

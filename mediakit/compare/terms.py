@@ -8,9 +8,9 @@ it wrote about the stories it covered, not which stories it chose.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,17 @@ import pandas as pd
 from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import MediakitWarning
 from mediakit._normalize import americanize
-from mediakit._validation import check_choice, check_frame, require_columns, resolve_kinds
+from mediakit._params import (
+    Column,
+    Frame,
+    Interval,
+    Options,
+    Sequence_,
+    records_roles,
+    validate_params,
+    warn,
+)
+from mediakit._validation import check_choice, require_columns, resolve_kinds
 from mediakit.compare import _keyness
 from mediakit.compare._keyness import COLUMNS, finish_frames, reference_label
 from mediakit.compare._tokens import count_tokens, fold_punctuation
@@ -64,8 +74,19 @@ def _stop_list(stop_words) -> frozenset[str] | None:
     return frozenset(str(w).lower() for w in stop_words)
 
 
-def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
-                  reference: str | Sequence[str] = "rest", measure: str = "g2",
+@validate_params(
+    data=[Frame(dask=True)], by=[Column()], target=[object, None],
+    reference=[str, Sequence_(object, words="a list of group labels")],
+    stat=[Options(*MEASURES)], text=[Column()], story=[Column(), None],
+    stratify=[bool, None], kinds=[str, list, tuple, None],
+    stop_words=[Options("english"), Sequence_(str), frozenset, set, None],
+    min_count=[Interval(Integral, 1, None)], ngram_range=[tuple, list], fold_spelling=[bool],
+    correction=[Options(*CORRECTIONS)],
+    prior_scale=[Interval(Real, 0, None, closed="neither")],
+)
+@records_roles("by", "story", "text", "stat")
+def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
+                  reference: str | Sequence[str] = "rest", stat: str = "g2",
                   text: str = "text", story: str | None = "story_id", stratify: bool | None = None,
                   kinds=None, stop_words="english", min_count: int = 2,
                   ngram_range: tuple[int, int] = (1, 1), fold_spelling: bool = True,
@@ -121,8 +142,8 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
 
     Parameters
     ----------
-    sentences : DataFrame
-        From :func:`mediakit.split_sentences` (needs ``by`` and ``text``; ``kind`` and
+    data : DataFrame
+        Sentences from :func:`mediakit.split_sentences` (needs ``by`` and ``text``; ``kind`` and
         ``story`` are used when present). Any frame with a text column works, e.g. articles.
     by : str
         Column naming the groups (outlets).
@@ -131,7 +152,7 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     reference : "rest", str or sequence of str
         What each target is compared with: ``"rest"`` = every other group (one against the
         rest), a group name (pairwise), or a list of group names (a custom reference set).
-    measure : {"g2", "chi2", "log_ratio", "log_odds_z"}
+    stat : {"g2", "chi2", "log_ratio", "log_odds_z"}
         Statistic the rows are sorted by (descending within each target); all are returned.
     text : str
         Column holding the text.
@@ -179,11 +200,11 @@ def compare_terms(sentences: pd.DataFrame, *, by: str = "outlet", target=None,
     >>> bool((keys["n_target"] + keys["n_reference"] >= 1).all())
     True
     """
-    plan = _plan(schema(sentences), by=by, target=target, reference=reference,
-                 measure=measure, text=text, story=story, stratify=stratify, kinds=kinds,
+    plan = _plan(schema(data), by=by, target=target, reference=reference,
+                 measure=stat, text=text, story=story, stratify=stratify, kinds=kinds,
                  stop_words=stop_words, min_count=min_count, ngram_range=ngram_range,
                  fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale)
-    return sums_then_finish(sentences, _term_counts, _finish, plan)
+    return sums_then_finish(data, _term_counts, _finish, plan)
 
 
 @dataclass(frozen=True)
@@ -211,24 +232,12 @@ class _Plan:
 def _plan(sentences, *, by, target, reference, measure, text, story, stratify, kinds,
           stop_words, min_count, ngram_range, fold_spelling, correction, prior_scale) -> _Plan:
     """Check the options against the frame's columns (a dask frame's empty meta will do)."""
-    check_frame(sentences, "sentences")
-    require_columns(sentences, [by, text], what="sentences")
-    check_choice("measure", measure, MEASURES)
-    check_choice("correction", correction, CORRECTIONS)
+    require_columns(sentences, [by, text], what="data")
     kinds_t = resolve_kinds(kinds)
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}.")
     if (not isinstance(ngram_range, tuple | list) or len(ngram_range) != 2
             or not 1 <= ngram_range[0] <= ngram_range[1]):
         raise ValueError(f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
                          f"got {ngram_range!r}.")
-    if not isinstance(prior_scale, int | float) or prior_scale <= 0:
-        raise ValueError(f"prior_scale must be a positive number, got {prior_scale!r}.")
-    if isinstance(stop_words, str) and stop_words != "english":
-        raise ValueError(f"stop_words={stop_words!r} is not valid; pass 'english', a list of "
-                         "words, or None.")
-    if stratify is not None and not isinstance(stratify, bool):
-        raise TypeError(f"stratify must be True, False or None, got {stratify!r}.")
     if stop_words is not None and not isinstance(stop_words, str):
         stop_words = sorted(user_stop_words(stop_words, fold_spelling=fold_spelling))
     return _Plan(by=by, text=text,
@@ -324,7 +333,8 @@ def table_from_counts(counted, groups, *, by: str, dtype, target, reference, mea
     stratified = bool(story is not None and (n_stories > 1 if stratify is None else stratify))
     attrs = {"stratified": stratified, "story": story if stratified else None,
              "method": _keyness.METHOD_STRATIFIED if stratified else _keyness.METHOD_POOLED,
-             "correction": correction, "fold_spelling": fold_spelling, "not_comparable": []}
+             "correction": correction, "fold_spelling": fold_spelling, "not_comparable": [],
+             "groups": sorted(str(g) for g in groups)}
     empty.attrs["compare_terms"] = attrs
     if counted is None or not targets:
         return empty
@@ -346,12 +356,12 @@ def table_from_counts(counted, groups, *, by: str, dtype, target, reference, mea
             out["n_stories"] = out[by].map(written).astype("int64")
     attrs["not_comparable"] = [str(g) for g in not_comparable]
     if not_comparable:
-        warnings.warn(f"compare_terms: {len(not_comparable)} group(s) share no story with their "
+        warn(f"compare_terms: {len(not_comparable)} group(s) share no story with their "
                       f"reference and are not comparable within stories: "
                       f"{', '.join(map(str, not_comparable[:10]))}"
                       f"{' ...' if len(not_comparable) > 10 else ''} (listed in "
                       "attrs['compare_terms']['not_comparable']; stratify=False pools stories).",
-                      MediakitWarning, stacklevel=5)  # via _finish, sums_then_finish, compare_terms
+                      MediakitWarning)
     if out is None:
         return empty
     out["variants"] = pd.array([variants.get(t, t) for t in out["term"]], dtype="str")

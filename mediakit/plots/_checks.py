@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from numbers import Integral
 
 import pandas as pd
 
+from mediakit._params import Column, Interval, Sequence_, roles_of
 from mediakit._validation import check_frame, require_columns
+
+#: Constraints shared by the plots' declarations (``validate_params``).
+ORDER = [Sequence_(object, words="a list of levels"), None]
+PALETTE = [Mapping, Sequence_(str, words="a list of colours"), None]
+COLUMN = [Column()]
+MAYBE_COLUMN = [Column(), None]
+AT_LEAST_ONE = [Interval(Integral, 1, None)]
 
 
 def frame_with(data: object, columns: Iterable[str | None], *, what: str, hint: str = ""
@@ -17,48 +26,29 @@ def frame_with(data: object, columns: Iterable[str | None], *, what: str, hint: 
     return frame
 
 
-def pick_measure(data: pd.DataFrame, measure: str | None, *, column: str = "measure",
-                 prefix: str | None = None) -> str:
-    """The one measure to draw from a tidy comparison table.
+def role(data: object, name: str, given: str | None, default: str) -> str:
+    """The column playing ``name`` (``"by"``, ``"story"``, ``"stat"``...): ``given`` when the
+    caller names it, else the one the result recorded (``attrs["roles"]``), else ``default``."""
+    if given is not None:
+        return given
+    value = roles_of(data).get(name)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if len(value) == 1 else None
+    return str(value) if value else default
 
-    ``measure=None`` works when the table (restricted to ``prefix`` if given) holds exactly one.
+
+def only_value(frame: pd.DataFrame, column: str, *, noun: str = "values", what: str = "data",
+               how: str | None = None) -> str | None:
+    """The one value of ``frame[column]`` a plot draws (None when the frame is empty).
+
+    A plot selects no values: given several, a ``ValueError`` lists them and says how to
+    filter ``data`` (``how``, default ``data[data[column] == value]``).
     """
-    values = [str(v) for v in pd.unique(data[column].dropna())]
-    if prefix is not None:
-        values = [v for v in values if v.startswith(prefix)]
-    if measure is None:
-        if len(values) == 1:
-            return values[0]
-        if not values:
-            raise ValueError(f"data has no measure to draw{f' starting with {prefix!r}' if prefix else ''}.")
-        raise ValueError(
-            f"data holds several measures ({', '.join(map(repr, values[:8]))}); choose one with "
-            "measure=..."
-        )
-    if measure not in values:
-        from mediakit._validation import suggest
-
-        raise ValueError(
-            f"measure={measure!r} is not in data; choose one of {', '.join(map(repr, values[:12]))}."
-            + suggest(measure, values)
-        )
-    return measure
-
-
-def pick_story(frame: pd.DataFrame, column: str, story, *, what: str = "data") -> str | None:
-    """The story to draw: ``story`` checked against ``frame[column]``, or the only one there.
-
-    None when the frame holds no story and none was asked for; a ``ValueError`` naming the
-    choices (and the nearest) when several are there or the asked one is not.
-    """
-    stories = sorted({str(s) for s in frame[column].dropna()})
-    if story is None:
-        if len(stories) > 1:
-            raise ValueError(f"{what} holds {len(stories)} stories; choose one with story=... "
-                             f"(e.g. {stories[0]!r}).")
-        return stories[0] if stories else None
-    if str(story) not in stories:
-        from mediakit._validation import suggest
-
-        raise ValueError(f"story={story!r} is not in {what}." + suggest(story, stories))
-    return str(story)
+    values = sorted({str(v) for v in frame[column].dropna()})
+    if len(values) <= 1:
+        return values[0] if values else None
+    shown = ", ".join(map(repr, values[:10])) + (f" ... ({len(values)} in all)"
+                                                  if len(values) > 10 else "")
+    example = how.format(values[0]) if how else f"data[data[{column!r}] == {values[0]!r}]"
+    raise ValueError(f"{what} holds {len(values)} {noun} ({shown}); a plot draws one: "
+                     f"filter it first, e.g. {example}.")

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with, pick_story
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import (
+    AT_LEAST_ONE,
+    COLUMN,
+    MAYBE_COLUMN,
+    ORDER,
+    frame_with,
+    only_value,
+    role,
+)
 from mediakit.plots._style import get_ax, levels, literal
 
 #: Colours of the three classes: red, grey, blue (distinct for red-green colour blindness).
@@ -15,10 +24,11 @@ TONE_COLORS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#0072B2
 _SHARES = ("negative_share", "neutral_share", "positive_share")
 
 
-def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "outlet",
-                    actor: str = "canonical", labels: Iterable[str] | None = None,
+@validate_params(data=[Frame()], y=COLUMN, hue=MAYBE_COLUMN, n_actors=AT_LEAST_ONE,
+                 min_mentions=AT_LEAST_ONE, hue_order=ORDER)
+def plot_actor_tone(data: pd.DataFrame, *, y: str = "canonical", hue: str | None = None,
                     n_actors: int = 8, min_mentions: int = 1,
-                    order: Sequence[str] | None = None, ax=None, **kwargs):
+                    hue_order: Sequence[str] | None = None, ax=None, **kwargs):
     """Draw the tone of each outlet's mentions of each actor: negative, neutral, positive.
 
     One stacked bar per actor and outlet (rows "actor · outlet", the outlets of an actor
@@ -33,22 +43,19 @@ def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "
     Parameters
     ----------
     data : DataFrame
-        A :func:`mediakit.compare_actors` table: ``story_id``, ``by``, ``actor``,
-        ``n_mentions`` and the ``negative_share`` / ``neutral_share`` / ``positive_share``
-        columns with their ``_ci_low`` / ``_ci_high`` (and ``label`` when ``labels`` is given).
-    story : str, optional
-        Story to draw; optional when the table holds one.
-    by : str
-        Outlet column.
-    actor : str
+        A :func:`mediakit.compare_actors` table of one story: its story column, ``hue``,
+        ``y``, ``n_mentions`` and the ``negative_share`` / ``neutral_share`` /
+        ``positive_share`` columns with their ``_ci_low`` / ``_ci_high``. Select the story (and
+        the labels) first, e.g. ``actors[actors["story_id"] == story]``.
+    y : str
         Actor name column (default ``"canonical"``).
-    labels : iterable of str, optional
-        Entity labels kept, e.g. ``["PERSON"]``; default all.
+    hue : str, optional
+        Outlet column (default: the table's ``by`` in ``attrs["roles"]``, else ``"outlet"``).
     n_actors : int
         Most actors drawn.
     min_mentions : int
         Outlets with fewer mentions of an actor get no bar for it.
-    order : sequence of str, optional
+    hue_order : sequence of str, optional
         Outlets, top to bottom within each actor; default sorted.
     ax : matplotlib Axes, optional
         Where to draw; default ``plt.gca()``.
@@ -59,17 +66,13 @@ def plot_actor_tone(data: pd.DataFrame, *, story: str | None = None, by: str = "
     -------
     matplotlib Axes
     """
+    by, actor, order = role(data, "by", hue, "outlet"), y, hue_order
+    story_col = role(data, "story", None, "story_id")
     bounds = [f"{s}{e}" for s in _SHARES for e in ("_ci_low", "_ci_high")]
-    need = ["story_id", by, actor, "n_mentions", *_SHARES, *bounds]
-    need += ["label"] if labels is not None else []
+    need = [story_col, by, actor, "n_mentions", *_SHARES, *bounds]
     frame = frame_with(data, need, what="data", hint="Pass the output of mk.compare_actors(...).")
-    for name, value in (("n_actors", n_actors), ("min_mentions", min_mentions)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
-    story = pick_story(frame, "story_id", story)
-    rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
-    if labels is not None:
-        rows = rows[rows["label"].isin(list(labels))]
+    story = only_value(frame, story_col, noun="stories")
+    rows = frame
     rows = rows[(rows["n_mentions"] >= min_mentions) & rows["negative_share"].notna()]
     totals = rows.groupby(actor, sort=False)["n_mentions"].sum()
     actors = sorted(totals.index, key=lambda a: (-float(totals[a]), str(a)))[:n_actors]

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with, pick_story
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import (
+    AT_LEAST_ONE,
+    COLUMN,
+    MAYBE_COLUMN,
+    ORDER,
+    PALETTE,
+    frame_with,
+    only_value,
+    role,
+)
 from mediakit.plots._style import get_ax, levels, literal, resolve_palette
 
 
-def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outlet",
-                actor: str = "canonical", x: str = "n_mentions", quoted: str | None = "n_quotes",
-                labels: Iterable[str] | None = None, n_actors: int = 12,
-                order: Sequence[str] | None = None,
+@validate_params(data=[Frame()], x=COLUMN, y=COLUMN, hue=MAYBE_COLUMN, quoted=MAYBE_COLUMN,
+                 n_actors=AT_LEAST_ONE, hue_order=ORDER, palette=PALETTE)
+def plot_actors(data: pd.DataFrame, *, x: str = "n_mentions", y: str = "canonical",
+                hue: str | None = None, quoted: str | None = "n_quotes", n_actors: int = 12,
+                hue_order: Sequence[str] | None = None,
                 palette: Mapping[str, str] | Sequence[str] | None = None, ax=None, **kwargs):
     """Draw how often each outlet mentions and quotes each actor of a story.
 
@@ -27,23 +38,21 @@ def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outl
     Parameters
     ----------
     data : DataFrame
-        A :func:`mediakit.compare_actors` table: ``story_id``, ``by``, ``actor``, ``x`` and
-        ``quoted`` (and ``label`` when ``labels`` is given).
-    story : str, optional
-        Story to draw; optional when the table holds one.
-    by : str
-        Outlet column.
-    actor : str
-        Actor name column (default ``"canonical"``).
+        A :func:`mediakit.compare_actors` table of one story: its story column, ``hue``,
+        ``y``, ``x`` and ``quoted``. Select the story (and the labels) first, e.g.
+        ``actors[(actors["story_id"] == story) & (actors["label"] == "PERSON")]``.
     x : str
         Count drawn as the bar (default ``"n_mentions"``).
+    y : str
+        Actor name column (default ``"canonical"``).
+    hue : str, optional
+        Outlet column, one bar colour each (default: the table's ``by`` in
+        ``attrs["roles"]``, else ``"outlet"``).
     quoted : str or None
         Count drawn over it, hatched (default ``"n_quotes"``); None draws mentions only.
-    labels : iterable of str, optional
-        Entity labels kept, e.g. ``["PERSON", "ORG"]``; default all.
     n_actors : int
         Most actors drawn.
-    order : sequence of str, optional
+    hue_order : sequence of str, optional
         Outlets, top to bottom within each actor; default sorted.
     palette : mapping or sequence, optional
         Colours; default :func:`mediakit.plots.outlet_colors`.
@@ -56,14 +65,12 @@ def plot_actors(data: pd.DataFrame, *, story: str | None = None, by: str = "outl
     -------
     matplotlib Axes
     """
-    need = ["story_id", by, actor, x, quoted] + (["label"] if labels is not None else [])
+    by, actor, order = role(data, "by", hue, "outlet"), y, hue_order
+    story_col = role(data, "story", None, "story_id")
+    need = [story_col, by, actor, x, quoted]
     frame = frame_with(data, need, what="data", hint="Pass the output of mk.compare_actors(...).")
-    if isinstance(n_actors, bool) or not isinstance(n_actors, int) or n_actors < 1:
-        raise ValueError(f"n_actors must be an integer >= 1, got {n_actors!r}.")
-    story = pick_story(frame, "story_id", story)
-    rows = frame[frame["story_id"].astype(str) == str(story)] if story is not None else frame
-    if labels is not None:
-        rows = rows[rows["label"].isin(list(labels))]
+    story = only_value(frame, story_col, noun="stories")
+    rows = frame
     totals = rows.groupby(actor, sort=False)[x].sum()
     by_mentions = sorted(totals.index, key=lambda a: (-float(totals[a]), str(a)))
     # every quoted actor is shown (up to n_actors), then the most mentioned fill the rest

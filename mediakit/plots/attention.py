@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import AT_LEAST_ONE, COLUMN, MAYBE_COLUMN, PALETTE, frame_with, role
 from mediakit.plots._style import NEUTRAL, display_label, get_ax, resolve_palette
 
 
@@ -16,8 +17,10 @@ def _clip(text: object, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def plot_attention(data: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
-                   x: str = "period", size: str = "n_articles", n_stories: int = 20,
+@validate_params(data=[Frame()], x=COLUMN, y=MAYBE_COLUMN, hue=MAYBE_COLUMN, size=COLUMN,
+                 n_stories=AT_LEAST_ONE, n_colored=AT_LEAST_ONE, palette=PALETTE)
+def plot_attention(data: pd.DataFrame, *, x: str = "period", y: str | None = None,
+                   hue: str | None = None, size: str = "n_articles", n_stories: int = 20,
                    n_colored: int = 8, palette: Mapping[str, str] | Sequence[str] | None = None,
                    ax=None, **kwargs):
     """Draw a story timeline: one row per story, a dot per outlet and period it wrote in.
@@ -34,11 +37,15 @@ def plot_attention(data: pd.DataFrame, *, by: str = "outlet", story: str = "stor
     Parameters
     ----------
     data : DataFrame
-        A ``compare_attention`` table: ``by``, ``story``, ``x``, ``size``, ``role``.
-    by, story : str
-        Columns naming the outlet and the story.
+        A ``compare_attention`` table: ``hue``, ``y``, ``x``, ``size``, ``role``.
     x : str
         Column with the period start (datetime).
+    y : str, optional
+        Story column, one row each (default: the table's ``story`` in ``attrs["roles"]``,
+        else ``"story_id"``).
+    hue : str, optional
+        Outlet column, one colour each (default: the table's ``by`` in ``attrs["roles"]``,
+        else ``"outlet"``).
     size : str
         Column with the count the dot area shows (``n_articles`` or ``n_sentences``).
     n_stories : int
@@ -58,11 +65,9 @@ def plot_attention(data: pd.DataFrame, *, by: str = "outlet", story: str = "stor
     -------
     matplotlib Axes
     """
+    by, story = role(data, "by", hue, "outlet"), role(data, "story", y, "story_id")
     frame = frame_with(data, [by, story, x, size, "role"], what="data",
                        hint="Pass the output of mk.compare_attention(...).")
-    for name, value in (("n_stories", n_stories), ("n_colored", n_colored)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
     when = pd.to_datetime(frame[x], errors="coerce", utc=True)
     amount = pd.to_numeric(frame[size], errors="coerce").fillna(0)
     drawn = frame.assign(_when=when.dt.tz_convert("UTC").dt.tz_localize(None), _n=amount)

@@ -7,9 +7,12 @@ Both draw the tables of :func:`mediakit.compare_coverage` as they are, reading
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 
 import pandas as pd
 
+from mediakit._params import Interval, validate_params
+from mediakit.plots._checks import ORDER, PALETTE
 from mediakit.plots._style import NEUTRAL, get_ax, levels, literal, resolve_palette
 
 #: Box fill alpha of a sentence whose fact only its outlet carries.
@@ -17,7 +20,12 @@ _UNIQUE_ALPHA = 0.85
 _STYLES = {"carried": "-", "related": "--"}
 
 
-def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | None = None,
+@validate_params(
+    data=[object], order=ORDER, palette=PALETTE, max_chars=[Interval(Integral, 0, None)],
+    fontsize=[Interval(Real, 0, None, closed="neither")],
+    max_sentences=[Interval(Integral, 1, None)],
+)
+def plot_coverage_map(data, *, order: Sequence[str] | None = None,
                       palette: Mapping[str, str] | Sequence[str] | None = None,
                       max_chars: int = 48, fontsize: float = 6.5, max_sentences: int = 80,
                       ax=None, **kwargs):
@@ -37,9 +45,9 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     Parameters
     ----------
     data : Coverage
-        The result of :func:`mediakit.compare_coverage` (its ``facts`` and ``presence``).
-    story : str, optional
-        Story to draw; optional when the result holds one story.
+        The result of :func:`mediakit.compare_coverage` (its ``facts`` and ``presence``) for
+        one story: select it with ``coverage.story(story_id)`` when it holds several. The
+        groups are its ``by`` column (``coverage.roles``).
     order : sequence of str, optional
         Outlets from left to right; default sorted.
     palette : mapping or sequence, optional
@@ -63,7 +71,7 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     from matplotlib.patches import Patch, Rectangle
 
     facts, presence, by, story_col = _coverage_parts(data)
-    story = _pick_story(facts, story_col, story)
+    story = _one_story(facts, story_col)
     rows = facts[facts[story_col].astype(str) == story]
     outlets = levels(rows[by], order)
     colors = resolve_palette(outlets, palette)
@@ -158,7 +166,11 @@ def plot_coverage_map(data, *, story: str | None = None, order: Sequence[str] | 
     return ax
 
 
-def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None = None,
+@validate_params(
+    data=[object], order=ORDER, palette=PALETTE, max_chars=[Interval(Integral, 0, None)],
+    max_facts=[Interval(Integral, 1, None)],
+)
+def plot_presence(data, *, order: Sequence[str] | None = None,
                   palette: Mapping[str, str] | Sequence[str] | None = None,
                   max_chars: int = 60, max_facts: int = 30, ax=None, **kwargs):
     """Draw which outlet carries which fact: one row per fact, one column per outlet.
@@ -173,10 +185,10 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     Parameters
     ----------
     data : Coverage or DataFrame
-        A :func:`mediakit.compare_coverage` result (fact rows are labelled with their
-        representative sentence), or its tidy ``presence`` table (labelled by ``fact_id``).
-    story : str, optional
-        Story to draw; optional when there is one.
+        A :func:`mediakit.compare_coverage` result for one story (fact rows are labelled
+        with their representative sentence; select the story with
+        ``coverage.story(story_id)``), or its tidy ``presence`` table of one story (labelled
+        by ``fact_id``; its ``attrs["roles"]`` name the group and story columns).
     order : sequence of str, optional
         Outlets from left to right; default sorted.
     palette : mapping or sequence, optional
@@ -196,15 +208,16 @@ def plot_presence(data, *, story: str | None = None, order: Sequence[str] | None
     """
     from matplotlib.lines import Line2D
 
-    from mediakit.plots._checks import frame_with
+    from mediakit.plots._checks import frame_with, role
 
     if isinstance(data, pd.DataFrame):
-        presence, labels_from, by, story_col = data, None, "outlet", "story_id"
+        presence, labels_from = data, None
+        by, story_col = role(data, "by", None, "outlet"), role(data, "story", None, "story_id")
     else:
         facts, _pres, by, story_col = _coverage_parts(data)
         presence, labels_from = data.presence, facts
     presence = frame_with(presence, [story_col, "fact_id", by, "status"], what="presence")
-    story = _pick_story(presence, story_col, story)
+    story = _one_story(presence, story_col)
     rows = presence[presence[story_col].astype(str) == story]
     outlets = levels(rows[by], order)
     colors = resolve_palette(outlets, palette)
@@ -286,10 +299,11 @@ def _coverage_parts(data):
     return facts, presence, by, story_col
 
 
-def _pick_story(frame: pd.DataFrame, column: str, story: str | None) -> str:
-    from mediakit.plots._checks import pick_story
+def _one_story(frame: pd.DataFrame, column: str) -> str:
+    from mediakit.plots._checks import only_value
 
-    chosen = pick_story(frame, column, story, what="the coverage result")
+    chosen = only_value(frame, column, noun="stories", what="the coverage result",
+                        how="coverage.story({!r})")
     if chosen is None:
         raise ValueError("the coverage result holds no story to draw.")
     return chosen

@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with, pick_measure
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import (
+    COLUMN,
+    MAYBE_COLUMN,
+    ORDER,
+    PALETTE,
+    frame_with,
+    only_value,
+    role,
+)
 from mediakit.plots._style import display_label, get_ax, levels, literal, resolve_palette
 
 #: The scale's natural range: estimate axes span at least this (others include zero).
@@ -20,12 +29,14 @@ NATURAL_RANGE: dict[str, tuple[float, float]] = {
 }
 
 
-def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "outlet",
+@validate_params(data=[Frame()], y=MAYBE_COLUMN, x=COLUMN,
+                 ci=[tuple, list, None], order=ORDER, palette=PALETTE)
+def plot_estimates(data: pd.DataFrame, *, y: str | None = None,
                    x: str = "estimate", ci: tuple[str, str] | None = ("ci_low", "ci_high"),
                    order: Sequence[str] | None = None,
                    palette: Mapping[str, str] | Sequence[str] | None = None, ax=None,
                    **kwargs):
-    """Draw each outlet's estimate of one measure as a point with its interval.
+    """Draw each group's estimate of one measure as a point with its interval.
 
     Draws what :func:`mediakit.compare_groups` computed: one point per group at ``estimate``
     and a horizontal line from ``ci_low`` to ``ci_high``; nothing is recomputed. The tick
@@ -36,11 +47,12 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
     Parameters
     ----------
     data : DataFrame
-        A ``compare_groups`` table: ``measure``, the group column ``y``, ``x`` and ``ci``.
-    measure : str, optional
-        Which measure to draw; optional when the table holds one.
-    y : str
-        Group column, one row of points per value (default ``"outlet"``).
+        A ``compare_groups`` table of one measure: ``measure``, the group column ``y``, ``x``
+        and ``ci``. Select the measure first, e.g.
+        ``table[table["measure"] == "sentiment_compound"]``.
+    y : str, optional
+        Group column, one row of points per value (default: the ``by`` the table records in
+        ``attrs["roles"]``, else ``"outlet"``).
     x : str
         Estimate column.
     ci : (str, str) or None
@@ -69,12 +81,15 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
     >>> [line.get_label() for line in ax.lines]
     ['outlet A', 'outlet B']
     """
+    y = role(data, "by", y, "outlet")
     cols = ["measure", y, x, *(ci or ())]
     frame = frame_with(data, cols, what="data", hint="Pass the output of mk.compare_groups(...).")
     if "comparison" in frame.columns:  # compare_groups: group rows, not pairwise differences
         frame = frame[frame["comparison"] == "group"]
-    measure = pick_measure(frame, measure)
-    rows = frame[frame["measure"].astype(str) == measure]
+    measure = only_value(frame, "measure", noun="measures")
+    if measure is None:
+        raise ValueError("data has no measure to draw.")
+    rows = frame
     groups = levels(rows[y], order)
     colors = resolve_palette(groups, palette)
     ax = get_ax(ax)
@@ -101,8 +116,10 @@ def plot_estimates(data: pd.DataFrame, *, measure: str | None = None, y: str = "
     return ax
 
 
+@validate_params(data=[Frame()], y=COLUMN, x=MAYBE_COLUMN, units=MAYBE_COLUMN, order=ORDER,
+                 palette=PALETTE)
 def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid_grade",
-                     x: str = "outlet", units: str | None = "article_id", order: Sequence[str] | None = None,
+                     x: str | None = None, units: str | None = "article_id", order: Sequence[str] | None = None,
                      palette: Mapping[str, str] | Sequence[str] | None = None, ax=None,
                      **kwargs):
     """Draw each article's readability score, one column of points per outlet.
@@ -118,8 +135,8 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
         Articles scored by ``score_readability``: ``x`` and the measure column ``y``.
     y : str
         Readability column (default the Flesch-Kincaid grade; higher = harder).
-    x : str
-        Group column (default ``"outlet"``).
+    x : str, optional
+        Group column (default: the ``by`` of ``data.attrs["roles"]``, else ``"outlet"``).
     units : str or None
         One point per value of this column (default ``"article_id"``); None draws every row.
     order, palette, ax
@@ -131,6 +148,7 @@ def plot_readability(data: pd.DataFrame, *, y: str = "readability_flesch_kincaid
     -------
     matplotlib Axes
     """
+    x = role(data, "by", x, "outlet")
     frame = frame_with(data, [x, y, units], what="data",
                        hint="Pass sentences scored by mk.score_readability(...).")
     frame = frame[pd.to_numeric(frame[y], errors="coerce").notna()]

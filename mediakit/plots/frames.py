@@ -7,11 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit.plots._checks import frame_with
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import COLUMN, MAYBE_COLUMN, ORDER, frame_with, role
 from mediakit.plots._style import display_label, get_ax, levels, literal
 
 
-def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
+@validate_params(data=[Frame()], x=COLUMN, y=MAYBE_COLUMN, value=COLUMN, prefix=[str],
+                 order=ORDER, annotate=[bool], cmap=[str])
+def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str | None = None,
                 value: str = "estimate", prefix: str = "frame_",
                 order: Sequence[str] | None = None, annotate: bool = True,
                 cmap: str = "Blues", ax=None, **kwargs):
@@ -27,8 +30,8 @@ def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
         Tidy comparison table with ``x`` (measure names), ``y`` (groups) and ``value``.
     x : str
         Column naming the frame measure (default ``"measure"``).
-    y : str
-        Group column (default ``"outlet"``).
+    y : str, optional
+        Group column (default: the ``by`` of ``data.attrs["roles"]``, else ``"outlet"``).
     value : str
         Column drawn as colour.
     prefix : str
@@ -49,6 +52,7 @@ def plot_frames(data: pd.DataFrame, *, x: str = "measure", y: str = "outlet",
     -------
     matplotlib Axes
     """
+    y = role(data, "by", y, "outlet")
     frame = frame_with(data, [x, y, value], what="data",
                        hint="Pass mk.compare_groups(...) output for the frame_* measures.")
     if "comparison" in frame.columns:  # compare_groups: group rows, not pairwise differences

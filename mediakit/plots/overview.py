@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import pandas as pd
 
+from mediakit._params import Interval, validate_params
 from mediakit.plots._style import display_label, literal, outlet_colors, top_levels
 
 #: The parts of an analysis a figure can be drawn from.
@@ -65,6 +67,15 @@ def by_of(tables: Mapping[str, object]) -> str:
     if not params and isinstance(manifest, Mapping):
         params = manifest.get("parameters") or {}
     return str(params.get("by") or "outlet")
+
+
+def story_of(tables: Mapping[str, object]) -> str:
+    """The story column of the analysis (its ``params["story"]``, default ``"story_id"``)."""
+    params = tables.get("params") or {}
+    manifest = tables.get("manifest") or {}
+    if not params and isinstance(manifest, Mapping):
+        params = manifest.get("parameters") or {}
+    return str(params.get("story") or "story_id")
 
 
 def _column_values(tables: Mapping[str, object], column: str) -> list[object]:
@@ -120,14 +131,15 @@ def choose_focus(tables: Mapping[str, object], *, stories: Sequence[str] | None 
     """
     from mediakit._validation import suggest
 
-    by = by_of(tables)
+    by, story_col = by_of(tables), story_of(tables)
     articles = tables.get("articles")
     focus = Focus(by=by)
     if not isinstance(articles, pd.DataFrame) or articles.empty:
         return focus
-    if "story_id" in articles.columns and "outlet" in articles.columns:
-        per_story = articles.groupby(articles["story_id"].astype(str)).agg(
-            n_outlets=("outlet", "nunique"), n_articles=("outlet", "size"))
+    if story_col in articles.columns and by in articles.columns:
+        # stories compared across groups: a story of one group has nothing to compare
+        per_story = articles.groupby(articles[story_col].astype(str)).agg(
+            n_outlets=(by, "nunique"), n_articles=(by, "size"))
         ranked = sorted(per_story.index, key=lambda s: (-int(per_story.at[s, "n_outlets"]),
                                                         -int(per_story.at[s, "n_articles"]), s))
         focus.single_outlet = [s for s in ranked if per_story.at[s, "n_outlets"] < 2]
@@ -265,28 +277,33 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
         targets = targets[:max_stories]
         rest = [g for g in focus.groups + focus.groups_left if g in present and g not in targets]
         for target in targets:
+            mine = terms[terms[by].astype(str) == target]
             out.append((f"keyness_{target}",
                         f"Terms {target} uses more (right) and less (left) than the other "
                         f"{_plural(by)}: signed G² with raw counts (compare_terms)."
                         + _left_out(rest if len(present) > 2 else [], f"{_plural(by)} without "
                                     "a keyness figure (see tables/terms)"),
-                        lambda ax, t=target: plot_keyness(terms, target=t, by=by,
-                                                                palette=palette, ax=ax),
-                        terms[terms[by].astype(str) == target], (7, 5.5)))
+                        lambda ax, d=mine: plot_keyness(d, hue=by, palette=palette, ax=ax),
+                        mine, (7, 5.5)))
     actors = tables.get("actors")
-    if _has(actors, "story_id", "canonical", "n_mentions", "n_quotes", "outlet"):
+    from mediakit._params import roles_of
+
+    actor_roles = roles_of(actors)
+    a_by, a_story = actor_roles.get("by", by), actor_roles.get("story", story_of(tables))
+    if _has(actors, a_story, "canonical", "n_mentions", "n_quotes", a_by):
         for story in focus.stories:
-            data = actors[actors["story_id"].astype(str) == story]
+            data = actors[actors[a_story].astype(str) == story]
             if data.empty:
                 continue
-            outlets, _left = top_levels(data["outlet"], MAX_STORY_OUTLETS,
+            outlets, _left = top_levels(data[a_by], MAX_STORY_OUTLETS,
                                         weights=data["canonical"])
             n_rows = min(12, data["canonical"].nunique())
             out.append((f"actors_{story}",
                         f"People and organisations in story {story}: mentions per outlet (bars) "
                         "and quotes attributed to them (hatched) (compare_actors).",
                         lambda ax, d=data, o=outlets: plot_actors(
-                            d, labels=("PERSON", "ORG"), order=o, palette=palette, ax=ax),
+                            d[d["label"].isin(("PERSON", "ORG"))], hue=a_by, hue_order=o,
+                            palette=palette, ax=ax),
                         data, (7.5, 1.2 + 0.22 * n_rows * max(2, len(outlets)))))
             if _has(data, "negative_share", "neutral_share", "positive_share"):
                 tone = (actors.attrs.get("compare_actors", {}) or {}).get("tone", "")
@@ -298,7 +315,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                             "resample articles (none for one article); model: "
                             f"{tone or 'unknown'} (score_target_sentiment, compare_actors).",
                             lambda ax, d=data, o=outlets: plot_actor_tone(
-                                d[d["outlet"].astype(str).isin(o)], story=None, ax=ax),
+                                d[d[a_by].astype(str).isin(o)], hue=a_by, ax=ax),
                             data, (7.5, 1.4 + 0.22 * n_bars)))
     return out
 
@@ -328,6 +345,8 @@ def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | Non
     return items
 
 
+@validate_params(data=[object], max_panels=[Interval(Integral, 1, None)],
+                 figsize=[tuple, list, None])
 def plot_overview(data: object, *, max_panels: int = 6, figsize: tuple[float, float] | None = None):
     """Draw the main comparisons of an analysis on one figure.
 
@@ -392,7 +411,7 @@ def _coverage_panels(coverage, palette, focus: Focus) -> list[tuple]:
                     "sentences of one fact, dashed lines related sentences (not carried), each "
                     "with its similarity." + left_text,
                     lambda ax, s=story, o=outlets: plot_coverage_map(
-                        coverage, story=s, order=o, palette=palette, max_chars=30, ax=ax),
+                        coverage.story(s), order=o, palette=palette, max_chars=30, ax=ax),
                     data, (1.0 + 3.2 * len(outlets), 1.8 + per_row * tallest)))
         pres = coverage.presence[coverage.presence[story_col].astype(str) == story]
         n_facts = min(30, pres["fact_id"].nunique())
@@ -401,7 +420,7 @@ def _coverage_panels(coverage, palette, focus: Focus) -> list[tuple]:
                     "related, not carried; grey: absent); facts most outlets carry first, at "
                     "most 30." + left_text,
                     lambda ax, s=story, o=outlets: plot_presence(
-                        coverage, story=s, order=o, palette=palette, ax=ax),
+                        coverage.story(s), order=o, palette=palette, ax=ax),
                     pres, (3.5 + 0.5 * len(outlets) + 4.0, 2.2 + 0.26 * n_facts)))
     return out
 

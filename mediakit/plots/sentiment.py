@@ -7,16 +7,27 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mediakit._validation import check_choice
-from mediakit.plots._checks import frame_with
+from mediakit._params import Frame, Options, validate_params
+from mediakit.plots._checks import (
+    AT_LEAST_ONE,
+    COLUMN,
+    MAYBE_COLUMN,
+    ORDER,
+    PALETTE,
+    frame_with,
+    role,
+)
 from mediakit.plots._style import display_label, get_ax, levels, literal, resolve_palette
 
 #: ``estimator="auto"`` draws every sentence up to this many articles, the mean arc beyond.
 MAX_ARTICLES_DRAWN = 12
 
 
+@validate_params(data=[Frame()], x=COLUMN, y=COLUMN, hue=MAYBE_COLUMN, units=COLUMN, order=ORDER,
+                 palette=PALETTE, estimator=[Options("auto", "sentences", "mean")],
+                 bins=AT_LEAST_ONE)
 def plot_sentiment_arc(data: pd.DataFrame, *, x: str = "position",
-                       y: str = "sentiment_compound", hue: str = "outlet",
+                       y: str = "sentiment_compound", hue: str | None = None,
                        units: str = "article_id", order: Sequence[str] | None = None,
                        palette: Mapping[str, str] | Sequence[str] | None = None,
                        estimator: str = "auto", bins: int = 10, ax=None, **kwargs):
@@ -41,8 +52,9 @@ def plot_sentiment_arc(data: pd.DataFrame, *, x: str = "position",
     y : str
         Sentiment column (default VADER compound, -1 most negative to +1 most positive; the
         axis always spans that range).
-    hue : str
-        Colour groups, one legend entry each (default ``"outlet"``).
+    hue : str, optional
+        Colour groups, one legend entry each (default: the ``by`` of ``data.attrs["roles"]``,
+        else ``"outlet"``).
     units : str
         Articles: one line each (sentences), the independent units (mean).
     order : sequence of str, optional
@@ -62,9 +74,7 @@ def plot_sentiment_arc(data: pd.DataFrame, *, x: str = "position",
     -------
     matplotlib Axes
     """
-    check_choice("estimator", estimator, ("auto", "sentences", "mean"))
-    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-        raise ValueError(f"bins must be an integer >= 1, got {bins!r}.")
+    hue = role(data, "by", hue, "outlet")
     frame = frame_with(data, [x, y, hue, units], what="data",
                        hint="Pass sentences scored by mk.score_sentiment(...).")
     frame = frame[frame[x].notna() & frame[y].notna()]

@@ -6,12 +6,23 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from mediakit.plots._checks import frame_with
+from mediakit._params import Frame, validate_params
+from mediakit.plots._checks import (
+    AT_LEAST_ONE,
+    COLUMN,
+    MAYBE_COLUMN,
+    PALETTE,
+    frame_with,
+    only_value,
+    role,
+)
 from mediakit.plots._style import NEUTRAL, display_label, get_ax, literal, resolve_palette
 
 
-def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "outlet",
-                 x: str = "g2", term: str = "term", n_terms: int = 10,
+@validate_params(data=[Frame()], x=MAYBE_COLUMN, y=COLUMN, hue=MAYBE_COLUMN,
+                 n_terms=AT_LEAST_ONE, palette=PALETTE)
+def plot_keyness(data: pd.DataFrame, *, x: str | None = None, y: str = "term",
+                 hue: str | None = None, n_terms: int = 10,
                  palette: Mapping[str, str] | Sequence[str] | None = None, ax=None, **kwargs):
     """Draw a two-sided bar chart of keyness for one target outlet, with the counts.
 
@@ -24,17 +35,17 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
     Parameters
     ----------
     data : DataFrame
-        A ``compare_terms`` table: ``by`` (the target), ``reference``, ``term``, ``x``,
-        ``n_target``, ``n_reference``.
-    target : str, optional
-        Which target group to draw; default the first in sorted order.
-    by : str
-        Column naming the target group (``compare_terms``'s ``by``).
-    x : str
-        Signed statistic drawn: ``"g2"`` (default), ``"chi2"``, ``"log_ratio"`` or
-        ``"log_odds_z"``.
-    term : str
+        A ``compare_terms`` table of one target group: ``hue`` (the target), ``reference``,
+        ``y``, ``x``, ``n_target``, ``n_reference``. Select the target first, e.g.
+        ``terms[terms["outlet"] == "outlet A"]``.
+    x : str, optional
+        Signed statistic drawn: ``"g2"``, ``"chi2"``, ``"log_ratio"`` or ``"log_odds_z"``;
+        default the ``stat`` the table records in ``attrs["roles"]``, else ``"g2"``.
+    y : str
         Column with the term.
+    hue : str, optional
+        Column naming the target group, which gives the colour (default: the table's ``by``
+        in ``attrs["roles"]``, else ``"outlet"``).
     n_terms : int
         Terms drawn on each side (at most).
     palette : mapping or sequence, optional
@@ -48,21 +59,16 @@ def plot_keyness(data: pd.DataFrame, *, target: str | None = None, by: str = "ou
     -------
     matplotlib Axes
     """
+    by, term = role(data, "by", hue, "outlet"), y
+    x = role(data, "stat", x, "g2")
     frame = frame_with(data, [by, "reference", term, x, "n_target", "n_reference"],
                        what="data", hint="Pass the output of mk.compare_terms(...).")
-    if isinstance(n_terms, bool) or not isinstance(n_terms, int) or n_terms < 1:
-        raise ValueError(f"n_terms must be an integer >= 1, got {n_terms!r}.")
-    targets = sorted(set(frame[by].dropna().astype(str).unique()))
-    if not targets:
-        raise ValueError("data has no rows to draw.")
+    target = only_value(frame, by, noun="target groups")
     if target is None:
-        target = targets[0]
-    elif str(target) not in targets:
-        from mediakit._validation import suggest
-
-        raise ValueError(f"target={target!r} is not in data's {by!r} column; choose one of "
-                         f"{', '.join(map(repr, targets[:10]))}." + suggest(target, targets))
-    rows = frame[frame[by].astype(str) == str(target)]
+        raise ValueError("data has no rows to draw.")
+    # the groups compared (compare_terms records them): with two, "rest" is the other one
+    targets = list((data.attrs.get("compare_terms") or {}).get("groups", [])) or [target]
+    rows = frame
     reference = ", ".join(sorted({str(r) for r in rows["reference"].dropna()}))
     others = [t for t in targets if t != str(target)]
     if reference == "rest" and len(others) == 1:

@@ -57,7 +57,7 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
 
     import matplotlib.pyplot as plt
 
-    from mediakit._validation import check_choice
+    from mediakit._params import Options, check_param, warn
     from mediakit.plots.overview import choose_focus, standard_figures, tables_of
     from mediakit.report._csv import compact_terms, write_csv, write_parquet
     from mediakit.report._output import REPORT_FILES_KEY, OutputFolder, safe_open
@@ -66,7 +66,7 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
 
     formats = (formats,) if isinstance(formats, str) else tuple(formats)
     for f in formats:
-        check_choice("formats", f, FORMATS)
+        check_param("Analysis.report", "formats", f, (Options(*FORMATS),))
     tables = tables_of(result)
     focus = choose_focus(tables, stories=stories, groups=groups, max_stories=max_stories)
     folder = OutputFolder(out_dir, overwrite=overwrite)
@@ -108,7 +108,7 @@ def write_full_report(result, out_dir, *, formats, title, stories, groups, max_s
         try:
             written.append(write_parquet(frame, exact, root=root))
         except (TypeError, ValueError, ImportError) as exc:  # pyarrow cannot store a column
-            warnings.warn(f"tables/{names[name]}.parquet not written: {exc}", stacklevel=3)
+            warn(f"tables/{names[name]}.parquet not written: {exc}")
     record = build_manifest(result.manifest, articles=result.articles)
     target = folder.path("manifest.json")
     files = sorted({folder.relative(p) for p in written} | {"manifest.json"})

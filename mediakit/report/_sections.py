@@ -452,7 +452,7 @@ _KEY_COLUMNS = {
                "other_{by}", "p_value", "effect_size"),
     "frames": ("{by}", "measure", "estimate", "ci_low", "ci_high", "n", "n_sentences"),
     "terms": ("{by}", "term", "g2", "n_target", "n_reference", "reference"),
-    "actors": ("story_id", "outlet", "canonical", "label", "n_mentions", "n_quotes"),
+    "actors": ("story_id", "{by}", "canonical", "label", "n_mentions", "n_quotes"),
 }
 
 

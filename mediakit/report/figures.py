@@ -11,11 +11,12 @@ import importlib.metadata
 import json
 import platform
 from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral
 from pathlib import Path
 
 import pandas as pd
 
-from mediakit._validation import check_choice
+from mediakit._params import Frame, Interval, Options, Sequence_, check_param, validate_params
 from mediakit.report._csv import write_csv
 from mediakit.report._output import safe_open
 
@@ -41,6 +42,12 @@ _METADATA = {
 }
 
 
+@validate_params(
+    path=[str, Path], formats=[Options(*FORMATS), Sequence_(str, words="a list of formats")],
+    data=[Frame(hint="the table the figure draws"), None], manifest=[Mapping, None],
+    articles=[Frame(hint="the articles behind the figure"), None],
+    dpi=[Interval(Integral, 10, None)], tight=[bool],
+)
 def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
                 data: pd.DataFrame | None = None, manifest: Mapping[str, object] | None = None,
                 articles: pd.DataFrame | None = None, dpi: int = 300,
@@ -103,13 +110,11 @@ def save_figure(fig, path: str | Path, *, formats: Sequence[str] = FORMATS,
         )
     if isinstance(formats, str):
         formats = (formats,)
-    formats = tuple(check_choice("formats", f, FORMATS) for f in formats)
+    for f in formats:
+        check_param("save_figure", "formats", f, (Options(*FORMATS),))
+    formats = tuple(formats)
     if not formats:
         raise ValueError("formats=() writes nothing; choose some of 'png', 'svg', 'pdf'.")
-    if data is not None and not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}.")
-    if isinstance(dpi, bool) or not isinstance(dpi, int) or dpi < 10:
-        raise ValueError(f"dpi must be an integer >= 10, got {dpi!r}.")
 
     base = Path(path)
     if base.suffix.lstrip(".").lower() in FORMATS:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from numbers import Integral
 from pathlib import Path
 
-from mediakit._validation import check_positive_int
+from mediakit._params import Interval, validate_params
 from mediakit.report import _sections
 from mediakit.report._paths import inside, safe_filename
 from mediakit.report._sections import esc as _e
@@ -36,6 +37,9 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'")
 
 
+@validate_params(out_dir=[str, Path], title=[str, None], filename=[str],
+                 max_rows=[Interval(Integral, 1, None)], max_stories=[Interval(Integral, 1, None)],
+                 figures=[list, tuple, None], extra_warnings=[list, tuple])
 def write_report(result, out_dir: str | Path, *, title: str | None = None,
                  filename: str = "index.html", max_rows: int = 40, max_stories: int = 10,
                  figures=None, focus=None, extra_warnings=(), _folder=None,
@@ -86,8 +90,6 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     from mediakit.report._output import safe_open
 
     tables = dict(tables_of(result))
-    check_positive_int("max_rows", max_rows)  # head(-1) would silently drop the last row
-    check_positive_int("max_stories", max_stories)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     target = inside(out, safe_filename(filename, default="index.html"))
