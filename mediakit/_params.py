@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from mediakit._errors import InvalidParameterError
 
 __all__ = [
-    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "Subset", "validate_params",
+    "Column", "Columns", "Frame", "Interval", "Options", "Sequence_", "Subset", "Values", "validate_params",
     "warn", "nearest", "records_roles", "roles_of",
 ]
 
@@ -230,6 +230,16 @@ class Sequence_(Constraint):  # noqa: N801 - reads as the typing name, without s
 
     def describe(self) -> str:
         return self.words
+
+
+class Values(Constraint):
+    """Several values: any iterable (list, Series, generator) but not a single string."""
+
+    def is_satisfied_by(self, value: object) -> bool:
+        return isinstance(value, Iterable) and not isinstance(value, (str, bytes))
+
+    def describe(self) -> str:
+        return "a list or column of values (not a single string)"
 
 
 class Subset(Constraint):

@@ -181,7 +181,7 @@ class Analysis:
 @validate_params(
     by=[Column()], outlets=[Sequence_(str), str, None], stories=[Options("auto", "given", "group")],
     actors=[bool, None], kinds=[str, list, tuple, None], n_boot=[Interval(Integral, 1, None)],
-    n_jobs=[Interval(Integral, None, None)], progress=[bool, None], read_kws=[dict, None],
+    n_jobs=[Interval(Integral, 1, None)], progress=[bool, None], read_kws=[dict, None],
 )
 def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
             stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,

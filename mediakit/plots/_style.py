@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from mediakit._params import Values, validate_params
+
 #: Okabe & Ito (2008) colour-blind safe palette, in the order outlets get them. Black comes last
 #: so that the first outlets get colours distinct from the black used for text and neutral marks.
 OKABE_ITO: tuple[str, ...] = (
@@ -104,6 +106,7 @@ def palette_for(n: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+@validate_params(outlets=[Values()])
 def outlet_colors(outlets: Iterable[object]) -> dict[str, str]:
     """Map each outlet to a colour, deterministically: most frequent first, then by name.
 
