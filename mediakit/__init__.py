@@ -21,8 +21,7 @@ from mediakit._errors import SchemaError as SchemaError
 from mediakit._errors import SkippedInputWarning as SkippedInputWarning
 from mediakit._errors import TruncatedInputWarning as TruncatedInputWarning
 from mediakit._errors import WideIntervalWarning as WideIntervalWarning
-
-__version__ = "0.1.0"
+from mediakit._version import __version__ as __version__
 
 # public name -> module that defines it
 _PUBLIC = {

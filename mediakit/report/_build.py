@@ -7,10 +7,11 @@ previous report replaced wholly), and the folder's ``manifest.json`` lists every
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import pandas as pd
+
+from mediakit.report._paths import relative_sources
 
 #: Resolution of the report's PNG figures (screen and draft print; SVG and PDF are vector).
 REPORT_DPI = 200
@@ -24,20 +25,6 @@ def figure_stems(names) -> dict[str, str]:
     from mediakit.report._paths import unique_filenames
 
     return unique_filenames(names, clean=lambda name: name.replace(_STEM_CHARS, "_"))
-
-
-def relative_sources(values: pd.Series) -> pd.Series:
-    """``source`` paths relative to the inputs' common folder (URLs and None unchanged)."""
-    paths = [v for v in values.dropna().astype(str).unique() if os.path.isabs(v)]
-    if not paths:
-        return values
-    try:
-        common = os.path.commonpath([os.path.dirname(p) for p in paths])
-    except ValueError:  # different drives
-        return values.map(lambda v: PurePath(v).name if isinstance(v, str) and os.path.isabs(v)
-                          else v)
-    return values.map(lambda v: os.path.relpath(v, common)
-                      if isinstance(v, str) and os.path.isabs(v) else v)
 
 
 def report_tables(result) -> dict[str, pd.DataFrame]:

@@ -6,10 +6,13 @@ the output folder or hit a reserved device name on Windows.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
+
+import pandas as pd
 
 #: Names Windows reserves for devices, with or without an extension.
 _RESERVED = frozenset(
@@ -96,3 +99,17 @@ def inside(root: Path, name: str) -> Path:
     if path.parent != root:
         raise ValueError(f"refusing to write {name!r} outside {str(root)!r}.")
     return path
+
+
+def relative_sources(values: pd.Series) -> pd.Series:
+    """``source`` paths relative to the inputs' common folder (URLs and None unchanged)."""
+    paths = [v for v in values.dropna().astype(str).unique() if os.path.isabs(v)]
+    if not paths:
+        return values
+    try:
+        common = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # different drives
+        return values.map(lambda v: PurePath(v).name if isinstance(v, str) and os.path.isabs(v)
+                          else v)
+    return values.map(lambda v: os.path.relpath(v, common)
+                      if isinstance(v, str) and os.path.isabs(v) else v)

@@ -115,7 +115,7 @@ def relative_paths(tables: dict) -> dict:
     inputs made relative to the inputs' common folder (no machine path on the page)."""
     import os
 
-    from mediakit.report._build import relative_sources
+    from mediakit.report._paths import relative_sources
 
     out = dict(tables)
     articles = tables.get("articles")

@@ -151,10 +151,10 @@ def build_manifest(extra: Mapping[str, object] | None = None, *,
                    articles: pd.DataFrame | None = None,
                    files: Mapping[str, str] | None = None) -> dict[str, object]:
     """The provenance record written next to every figure and report (a JSON-ready dict)."""
-    import mediakit
+    from mediakit._version import __version__
 
     record: dict[str, object] = {
-        "mediakit": mediakit.__version__,
+        "mediakit": __version__,
         "python": platform.python_version(),
         "libraries": library_versions(),
     }
