@@ -108,6 +108,12 @@ def _list_cuts(chunk: str) -> list[int] | None:
     return cuts or None
 
 
+def may_be_list(chunk: str) -> bool:
+    """Whether the block opens with an inline-list marker (the only cuts ``refine`` makes in a
+    block without a full stop before its end)."""
+    return _LIST_MARKER.match(chunk) is not None
+
+
 def refine(chunk: str, cuts: list[int]) -> list[int]:
     """Corrected cut positions (sentence starts after the first) for one block of text."""
     listed = _list_cuts(chunk)
