@@ -19,6 +19,16 @@ _PROMO = re.compile(
     r"|explainer|analysis|live updates)\b\s*[:|–—-]?",
     re.IGNORECASE,
 )
+_PROMO_HEADS = frozenset("fmrwlscea")  # first letters of the words ``_PROMO`` opens with
+
+
+def _may_be_promo(line: str) -> bool:
+    """Whether ``_PROMO`` can match: a line opening with an ASCII character opens with one of
+    its words' first letters (or white space)."""
+    head = line[:1]
+    return not head.isascii() or head.isspace() or head.lower() in _PROMO_HEADS
+
+
 _PROMO_STRICT = re.compile(  # label words that are promo only with a colon or alone on the line
     r"^\s*(?:watch|listen|explainer|analysis|live updates|recommended|most read)\s*(?::|$)",
     re.IGNORECASE,
@@ -249,7 +259,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
             link_label = furniture == "promo" and _furniture.is_link_label(line)
         elif _furniture.byline_anywhere(line, n_words):
             kind = "byline"  # "Analysis by Jane Doe" credits, it does not link
-        elif _PROMO.match(line) and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3):
+        elif (_may_be_promo(line) and _PROMO.match(line)
+              and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3)):
             kind = "promo"
             link_label = True
         elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line):
