@@ -8,7 +8,8 @@
 nupunkt caches): it reads the articles (not timed), splits 20 of them to load nupunkt (not
 timed), then times ``split_sentences`` on all of them. Baseline and current runs alternate, so
 load from other work on a shared machine falls on both; the figure is best of ``--repeat`` runs
-(wall and CPU seconds of the process and its workers) and the ratio current / baseline of the
+(wall seconds; CPU seconds at ``n_jobs=1`` only, as worker processes are not reaped
+when the child measures) and the ratio current / baseline of the
 best wall times, from the same run. The run also reports the number of sentences on each side
 (they differ when the two trees split differently).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -65,6 +67,9 @@ def compare(baseline: Path, data: Path, n: int, n_jobs: int, repeat: int) -> dic
         for side, tree in (("baseline", baseline), ("current", ROOT)):
             runs[side].append(one_run(tree, data, n, n_jobs))
     best = {side: min(r, key=lambda x: x["wall"]) for side, r in runs.items()}
+    if n_jobs > 1:  # the pool's workers are not reaped when the child measures: CPU unknown
+        for r in (*runs["baseline"], *runs["current"]):
+            r["cpu"] = math.nan
     return {
         "n_articles": n, "n_jobs": n_jobs, "repeat": repeat,
         "baseline_wall": [round(r["wall"], 3) for r in runs["baseline"]],
