@@ -108,6 +108,12 @@ def _list_cuts(chunk: str) -> list[int] | None:
     return cuts or None
 
 
+def may_be_list(chunk: str) -> bool:
+    """Whether the block opens with an inline-list marker (the only cuts ``refine`` makes in a
+    block without a full stop before its end)."""
+    return _LIST_MARKER.match(chunk) is not None
+
+
 def refine(chunk: str, cuts: list[int]) -> list[int]:
     """Corrected cut positions (sentence starts after the first) for one block of text."""
     listed = _list_cuts(chunk)
@@ -118,23 +124,37 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
         cuts = sorted({c for c in cuts if not any(e <= c <= e + 2 for e in ends)} | set(listed))
     # every test below looks at the few characters around a cut only: linear in the text
     out: list[int] = []
+    prev = 0  # the last cut kept
+    digit = False  # a kept cut before a digit: checked for "No. 5" below
     for cut in cuts:
-        piece = chunk[max(out[-1] if out else 0, cut - 48):cut].rstrip()
-        nxt = chunk[cut:cut + 48].lstrip()
-        first = nxt[:1]
-        if first in ",;:)]" or nxt.startswith("''"):
-            continue  # a cut before closing punctuation ("InternationalCo.'', includes")
-        last = piece[-1:]
-        if last in "!?\"”" and first.islower() and piece.rstrip("\"”")[-1:] in ("!", "?"):
-            continue  # "Yahoo! in the ..."
-        if first.isupper() and "." in piece[-4:]:
-            token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
-            if token.endswith(".") and (
-                    token[:-1].lower().rsplit("-", 1)[-1] in TITLES  # "Sens. John Kerry"
-                    or (token.count(".") >= 2 and _INITIALISM.search(token) is not None
-                        and _next_word(nxt, 0).lower() not in STARTERS)):  # "U.S. Secretary"
+        at = chunk[cut:cut + 1]
+        if at and not at.isspace():  # nupunkt's cuts start at the next word: no strip needed
+            first = at
+            if first in ",;:)]" or (first == "'" and chunk.startswith("''", cut)):
+                continue  # a cut before closing punctuation ("InternationalCo.'', includes")
+        else:
+            nxt = chunk[cut:cut + 48].lstrip()
+            first = nxt[:1]
+            if first in ",;:)]" or nxt.startswith("''"):
                 continue
+        if first.islower():
+            piece = chunk[max(prev, cut - 48):cut].rstrip()
+            if piece[-1:] in "!?\"”" and piece.rstrip("\"”")[-1:] in ("!", "?"):
+                continue  # "Yahoo! in the ..."
+        elif first.isupper():
+            piece = chunk[max(prev, cut - 48):cut].rstrip()
+            if "." in piece[-4:]:
+                token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
+                if token.endswith(".") and (
+                        token[:-1].lower().rsplit("-", 1)[-1] in TITLES  # "Sens. John Kerry"
+                        or (token.count(".") >= 2 and _INITIALISM.search(token) is not None
+                            and _next_word(chunk[cut:cut + 48].lstrip(), 0).lower()
+                            not in STARTERS)):  # "U.S. Secretary"
+                    continue
+        elif at.isdigit():
+            digit = True
         out.append(cut)
+        prev = cut
     # add cuts nupunkt missed: a full stop before a capitalised word that opens sentences
     # ("U.S. Analysts"), and one after a plain lower-case word before any capitalised word
     # ("ago. Joe"): nupunkt's default model counts many plain words as abbreviations
@@ -164,12 +184,13 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
             continue
         extra.append(start)
     # a number abbreviation before a number is no boundary ("N°. 1026", "No. 5")
-    out = [c for c in out if not (chunk[c:c + 1].isdigit() and _NUMBER_ABBREV.search(
-        chunk, max(0, c - 8), c))]
+    if digit:
+        out = [c for c in out if not (chunk[c:c + 1].isdigit() and _NUMBER_ABBREV.search(
+            chunk, max(0, c - 8), c))]
     # four dots: the sentence ends at the first one
     for m in (_FOUR_DOTS.finditer(chunk) if ". . ." in chunk else ()):
         ell = m.end()
         after = ell + 5  # ". . ." then the next word
         out = [c for c in out if not ell < c <= after + 2]
         extra.append(ell)
-    return sorted(set(out) | set(extra))
+    return sorted(set(out) | set(extra)) if extra else out  # ``out`` is in order, no repeats

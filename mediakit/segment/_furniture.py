@@ -107,7 +107,7 @@ def _credit_at_end(line: str) -> bool:
         return True
     if "|" in tail and _CREDIT_PIPE.search(tail):
         return True
-    if ":" in tail[-90:] and _CREDIT_LABEL.search(tail[-100:]):
+    if ":" in tail[-90:] and tail[-1:] != "." and _CREDIT_LABEL.search(tail[-100:]):
         return True
     # "Name/Agency" without a final full stop: "... in Detroit. Scott Olson/Getty Images"
     return (not tail.endswith(".") and "/" in tail[-70:]
@@ -178,6 +178,13 @@ _KEYS = ("reserv", "vorbehalten", "may not be", "reprint", "without charge", "ru
          "signing up", "inbox", "join us on", "follow us", "follow @", "download", "donat",
          "support us", "support our")
 _COUNTER_KEYS = ("image ", "photo ", "slide ")
+#: The literals each search needs (one in every match): which of the searches a gated line runs.
+_COPYRIGHT_KEYS = ("reserv", "réserv", "vorbehalten", "may not be", "reprint", "without charge")
+_NOTICE_KEYS = ("rush transcript", "final form", "is more than", "expressed")
+_VIDEO_KEYS = ("just watched", "replay", "see the", "share this", "playback")
+_CAPTION_KEYS = ("caption", "photograph:", "reuters/")  # and the counters ("photo 3 of 47")
+_SIGNUP_KEYS = ("sign up", "signing up", "inbox", "join us on", "follow us", "follow @", "download",
+                "donat", "support us", "support our")
 _LONG_KEYS = ("reserv", "without charge", "rush transcript", "caption", "inbox", "sign up", "expressed",
               "donat", "download", "may not be")
 
@@ -186,7 +193,7 @@ def _keyed(low: str, keys: tuple[str, ...] = _KEYS) -> bool:
     for key in keys:
         if key in low:
             return True
-    if keys is _KEYS and " of " in low:
+    if (keys is _KEYS or keys is _CAPTION_KEYS) and " of " in low:
         for key in _COUNTER_KEYS:
             if key in low:
                 return True
@@ -254,14 +261,16 @@ def furniture_kind(line: str, n_words: int, terminal: bool) -> str | None:
     else:  # a long sentence: only the notices and prompts that come as long sentences
         keyed = _keyed(low, _LONG_KEYS) if n_words <= 60 else (
             "caption" in low or "reserv" in low)
-    if keyed:
-        if _COPYRIGHT.search(line) or _NOTICE.search(line):
+    if keyed:  # each search only when its own literals are there ("may not be" or "see the"
+        # pass the gate in plenty of news sentences; five searches over them would not)
+        if ((_keyed(low, _COPYRIGHT_KEYS) and _COPYRIGHT.search(line))
+                or (_keyed(low, _NOTICE_KEYS) and _NOTICE.search(line))):
             return "boilerplate"
-        if _VIDEO.search(line):
+        if _keyed(low, _VIDEO_KEYS) and _VIDEO.search(line):
             return "promo"
-        if _CAPTION_ANY.search(line):
+        if _keyed(low, _CAPTION_KEYS) and _CAPTION_ANY.search(line):
             return "caption"
-        if n_words <= 60 and _SIGNUP.search(line):
+        if n_words <= 60 and _keyed(low, _SIGNUP_KEYS) and _SIGNUP.search(line):
             return "promo"
     if _credit_at_end(line):
         return "caption"
@@ -312,9 +321,21 @@ _CONTRIBUTED = re.compile(
 _AFFIL_LINE = re.compile(rf"^\W{{0,2}}(?:{_AFFIL}|[\w.-]+\.(?:com|org|net))\W{{0,2}}$")
 
 
+#: The first two letters (lower case) of every word ``_BY`` can start with.
+_BY_HEADS = frozenset(("a ", "an", "co", "op", "es", "st", "re", "by", "wr", "wo", "te", "ad",
+                       "ed", "po", "vo", "pa"))
+
+
+def _may_be_by(line: str) -> bool:
+    """Whether ``_BY`` can match: a line opening with ASCII letters must open with one of its
+    words (most lines open with another word, and the search is the expensive part)."""
+    head = line[:2]
+    return not (head.isascii() and head[:1].isalnum()) or head.lower() in _BY_HEADS
+
+
 def byline_anywhere(line: str, n_words: int) -> bool:
     """A byline in any position: "By X", "X contributed to this report"."""
-    if _BY.match(line) and (n_words <= 8 or (
+    if _may_be_by(line) and _BY.match(line) and (n_words <= 8 or (
             n_words <= 30 and not line.rstrip().endswith((".", "!", "?")))):
         return True
     return n_words <= 40 and "ontribut" in line and _CONTRIBUTED.match(line) is not None

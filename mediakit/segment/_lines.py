@@ -18,6 +18,16 @@ _PROMO = re.compile(
     r"|explainer|analysis|live updates)\b\s*[:|–—-]?",
     re.IGNORECASE,
 )
+_PROMO_HEADS = frozenset("fmrwlscea")  # first letters of the words ``_PROMO`` opens with
+
+
+def _may_be_promo(line: str) -> bool:
+    """Whether ``_PROMO`` can match: a line opening with an ASCII character opens with one of
+    its words' first letters (or white space)."""
+    head = line[:1]
+    return not head.isascii() or head.isspace() or head.lower() in _PROMO_HEADS
+
+
 _PROMO_STRICT = re.compile(  # label words that are promo only with a colon or alone on the line
     r"^\s*(?:watch|listen|explainer|analysis|live updates|recommended|most read)\s*(?::|$)",
     re.IGNORECASE,
@@ -40,7 +50,21 @@ _SPEECH = re.compile(  # a line ending in ":" with a verb of saying leads into a
 _OPEN_END = re.compile(r"[\w,)\"'”’]\s*$")  # a line that leaves its sentence open
 _TWEET_END = re.compile(r"\b(?:19|20)\d\d\s*$")  # "— Name (@handle) March 15, 2017"
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
-_WORDS = re.compile(r"\w+(?:[’'.-]\w+)*")
+_CLOSERS = "\"'”’»)]"
+
+
+def _is_terminal(line: str) -> bool:
+    """``_TERMINAL.search(line)`` without a search from every full stop of a long line: the line
+    ends (before white space) with a sentence end and any closing quotes or brackets."""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _SENT_ENDS
+
+
+_SENT_ENDS = frozenset(".!?…")
+#: A word: letters and digits, joined by an apostrophe, a full stop or a hyphen ("don't", "U.S",
+#: "co-op"). The possessive ``*+`` finds the same words (nothing follows the group to backtrack
+#: for) without keeping backtracking state: counting words is a sizeable part of splitting.
+WORDS = re.compile(r"\w+(?:[’'.-]\w+)*+")
+_WORDS = WORDS
 
 
 #: Line breaks: "\n", "\r", and the other characters ``str.splitlines`` breaks at (a form feed
@@ -213,8 +237,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         n_words = spaces if spaces > 90 else len(_WORDS.findall(line))
         if counts is not None:  # the exact word count, for the caller to reuse (-1: not counted)
             counts.append(-1 if spaces > 90 else n_words)
-        terminal = bool(_TERMINAL.search(line))
-        markup = _MARKUP.match(line) is not None
+        terminal = _is_terminal(line)
+        markup = ("<" in line or ">" in line) and _MARKUP.match(line) is not None  # needs one
         furniture = None if markup else _furniture.furniture_kind(line, n_words, terminal)
         is_title = (not seen_content and title_norm is not None
                     and " ".join(line.split()) == title_norm)
@@ -225,7 +249,8 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
             link_label = furniture == "promo" and _furniture.is_link_label(line)
         elif _furniture.byline_anywhere(line, n_words):
             kind = "byline"  # "Analysis by Jane Doe" credits, it does not link
-        elif _PROMO.match(line) and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3):
+        elif (_may_be_promo(line) and _PROMO.match(line)
+              and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3)):
             kind = "promo"
             link_label = True
         elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 # opening -> closing marks of double quotes; straight quotes toggle
 _DOUBLE_OPEN = {"“": "”", "„": "”", "«": "»", "‟": "”"}
 _DOUBLE_CLOSE = {"”", "»"}
-_QUOTE_CHARS = re.compile(r"[\"“”„«»‟‘’]")
+#: Double quotation marks: single ones ("‘", "’") are apostrophes too often to open a quote,
+#: so the scan never stops at them.
+_QUOTE_CHARS = re.compile(r"[\"“”„«»‟]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +41,6 @@ def _paragraph_spans(text: str, p_start: int, p_end: int) -> list[tuple[int, int
     for m in _QUOTE_CHARS.finditer(text, p_start, p_end):
         ch = m.group()
         i = m.start()
-        if ch in "‘’":
-            continue  # single quotes are handled as nested marks only (apostrophes are ambiguous)
         if open_at < 0:
             if ch in _DOUBLE_OPEN:
                 open_at, expect = i, _DOUBLE_OPEN[ch]

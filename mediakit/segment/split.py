@@ -20,7 +20,9 @@ from mediakit.segment import _boundaries, _lines
 from mediakit.segment._tokenizer import tokenizer
 from mediakit.segment.quotes import quote_spans, quoted_share
 
-_WORDS = re.compile(r"\w+(?:[’'.-]\w+)*")
+_WORDS = _lines.WORDS
+#: A character nupunkt may end a sentence at (its ``_SENT_END_CHARS``).
+_END_INSIDE = re.compile(r"[.!?\u2026]")
 _SPLIT_KINDS = frozenset({"body", "bullet"})  # kinds whose blocks are split into sentences
 _CONTENT = frozenset(CONTENT_KINDS)
 
@@ -30,7 +32,13 @@ def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]
     chunk = text[start:end]
     if "\n" in chunk or "\r" in chunk:  # a joined block: same length, no line breaks
         chunk = _lines.BREAKS.sub(" ", chunk)
-    cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
+    if _END_INSIDE.search(chunk, 0, len(chunk) - 1) is None:
+        # no sentence-ending character before the last one: nupunkt finds no candidate (it
+        # needs one followed by text or punctuation) and no correction applies but an inline
+        # list's; a third of news paragraphs are one such sentence
+        cuts = _boundaries.refine(chunk, []) if _boundaries.may_be_list(chunk) else []
+    else:
+        cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
     out = []
     prev = 0
     for cut in (*cuts, len(chunk)):
@@ -71,13 +79,34 @@ def _split_text(text: str, title: str | None, tok, bounds: list[tuple[int, int]]
         else:
             spans = [(s, e)]
         whole = bounds[pid]
+        if len(spans) == 1:
+            known.append(counts[pid] if spans[0] == whole else -1)  # the line's own count
+        elif counts[pid] >= 0 and s == whole[0]:
+            known.extend(_span_counts(text, spans, counts[pid]))
+        else:
+            known.extend([-1] * len(spans))
         for a, b in spans:
             pids.append(pid)
             out_kinds.append(kind)
             starts.append(a)
             ends.append(b)
-            known.append(counts[pid] if (a, b) == whole else -1)  # the line's own count
     return pids, out_kinds, starts, ends, known
+
+
+def _span_counts(text: str, spans: list[tuple[int, int]], total: int) -> list[int]:
+    """Word counts of the sentences of one line whose count is ``total``.
+
+    A word never holds white space, so with white space between every two sentences the
+    line's words are the sentences' words: the longest sentence's count is the line's less the
+    others' (one count fewer per line), else -1 (counted later).
+    """
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if end >= start:  # two sentences touching (a cut inside a run of letters)
+            return [-1] * len(spans)
+    longest = max(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
+    out = [0 if i == longest else len(_WORDS.findall(text, a, b)) for i, (a, b) in enumerate(spans)]
+    out[longest] = total - sum(out)
+    return out
 
 
 def _split_many(texts: Sequence[str], titles: Sequence[str | None],
