@@ -18,7 +18,7 @@ from mediakit.plots._style import display_label, literal, outlet_colors, top_lev
 #: The parts of an analysis a figure can be drawn from.
 PARTS: tuple[str, ...] = (
     "articles", "sentences", "readability", "groups", "frames", "terms", "coverage", "actors",
-    "notes", "manifest", "palette", "params", "warnings", "skipped",
+    "notes", "manifest", "palette", "params", "warnings", "skipped", "term_examples", "attention",
 )
 
 #: Measures of the ``groups`` table drawn as estimate figures (the table keeps all of them).
@@ -28,6 +28,8 @@ FIGURE_MEASURES: tuple[str, ...] = ("sentiment_compound", "readability_flesch_ki
 MAX_GROUPS = 8
 #: Most rows of a one-row-per-group figure (estimates, frame profile).
 MAX_ROWS = 40
+#: Stories (rows) of the attention figure: plot_attention's default ``n_stories``.
+ATTENTION_STORIES = 20
 #: Most outlets drawn side by side in one story's coverage figures.
 MAX_STORY_OUTLETS = 8
 
@@ -268,6 +270,19 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                         lambda ax, t=target: plots.plot_keyness(terms, target=t, by=by,
                                                                 palette=palette, ax=ax),
                         terms[terms[by].astype(str) == target], (7, 5.5)))
+    attention = tables.get("attention")
+    if _has(attention, "period", "n_articles", "role", by) and attention["period"].notna().any():
+        story_col = (attention.attrs.get("compare_attention") or {}).get("story", "story_id")
+        n_rows = min(ATTENTION_STORIES, attention.loc[
+            attention["period"].notna() & (attention["n_articles"] > 0), story_col].nunique())
+        out.append(("attention",
+                    f"Attention over time: articles per {by}, story and day; a ringed dot is "
+                    "the first report of a story, named at the end of its row "
+                    "(compare_attention). The biggest stories are drawn; tables/attention "
+                    "holds all.",
+                    lambda ax, d=attention, s=story_col: plots.plot_attention(
+                        d, by=by, story=s, palette=palette, ax=ax),
+                    attention, (9.0, 1.6 + 0.32 * max(n_rows, 2))))
     actors = tables.get("actors")
     if _has(actors, "story_id", "canonical", "n_mentions", "n_quotes", "outlet"):
         for story in focus.stories:
