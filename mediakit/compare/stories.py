@@ -1,7 +1,7 @@
 """Group articles into stories (events) when no ``story_id`` is given.
 
-Average-linkage agglomerative clustering on TF-IDF cosine distance (words and numbers), cut at a distance threshold,
-restricted to a time window when publication dates are known. To scale, the exact clustering is
+Average-linkage agglomerative clustering on TF-IDF cosine distance (words and numbers), cut at a
+distance threshold, restricted to a time window when publication dates are known. To scale, the exact clustering is
 run inside the connected components of the sparse graph of article pairs that are similar enough
 to ever be merged (cosine >= 1 - threshold): two clusters in different components have every
 pair below the cut, so their average is below it too and the result equals average linkage on
@@ -96,8 +96,21 @@ def group_stories(articles: pd.DataFrame, *, text: str = "text", title: str | No
         A copy of ``articles`` with ``column`` set to ``"story_0001"``, ... numbered in order of
         each story's first article. The input is not modified. ``attrs["group_stories"]``
         records ``method`` (what was clustered and how), ``threshold`` (the one used),
-        ``threshold_rule`` ("given" or how it was chosen), ``median_words``, ``window`` (a string such as ``"3 days"``, or None),
-        ``dated`` (whether dates were used), ``lead_chars``, ``n_articles`` and ``n_stories``.
+        ``threshold_rule`` ("given" or how it was chosen), ``median_words``, ``window`` (a
+        string such as ``"3 days"``, or None), ``dated`` (whether dates were used), ``lead_chars``, ``n_articles`` and ``n_stories``.
+
+    Notes
+    -----
+    On a busy day (thousands of articles in one window) the index falls for two measured
+    reasons. Cosines shrink as the corpus grows: more words pass the two-article cut-off, so
+    each vector spreads over words its partner lacks (a triplet pair at 0.29 among its own 276
+    articles is at 0.22 among 7,000), and a threshold that separates events in a small corpus
+    splits them in a large one. And without dates, events of one topic told in the same words
+    (two months' jobs reports, two days of one impeachment) are closer than articles of one
+    event that differ in angle. Neither the full text's lead length, a doubled headline, nor
+    all-MiniLM-L6-v2 sentence embeddings (alone or mixed with TF-IDF; best 0.70 on headlines,
+    at a cut that drops the dated triplets to 0.83, and about 8 ms per headline on one core)
+    reached the busy-day targets; the date window remains the strongest separator.
 
     Examples
     --------
