@@ -26,6 +26,8 @@ GROUP_MEASURES: tuple[str, ...] = (
     "readability_mean_sentence_length",
 )
 STORY_MODES: tuple[str, ...] = ("auto", "given", "group")
+#: Keyness terms per group (most distinctive first) whose example sentences the report shows.
+TOP_TERMS = 5
 
 
 @dataclass(repr=False)
@@ -53,6 +55,13 @@ class Analysis:
         ``compare_actors`` (needs the ``nlp`` extra); None when skipped (see ``notes``).
     entities, quotes : DataFrame or None
         The long tables behind ``actors``.
+    term_examples : DataFrame or None
+        ``explain_terms(sentences, top terms, by=by, per_group=2)``: two example sentences per
+        group for each top keyness term (the ``TOP_TERMS`` terms each group uses most, by
+        G2), shown in the report and written as ``tables/term_examples``.
+    attention : DataFrame or None
+        ``compare_attention(articles, sentences=sentences, by=by)``: articles per group,
+        story and day, and who first reported each story; None when no article has a date.
     notes : list of str
         What was skipped and why.
     warnings : list of str
@@ -81,6 +90,8 @@ class Analysis:
     skipped: list[dict] = field(default_factory=list)
     params: dict = field(default_factory=dict)
     lexicon: object | None = None
+    term_examples: pd.DataFrame | None = None
+    attention: pd.DataFrame | None = None
 
     @property
     def manifest(self) -> dict[str, object]:
@@ -99,7 +110,8 @@ class Analysis:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table as a DataFrame, by name (the CSV files ``report`` writes)."""
         out = {"articles": self.articles, "sentences": self.sentences}
-        for name in ("readability", "groups", "frames", "terms", "actors", "entities", "quotes"):
+        for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
+                     "actors", "entities", "quotes"):
             value = getattr(self, name)
             if isinstance(value, pd.DataFrame):
                 out[name] = value
@@ -310,7 +322,12 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
     n_groups = articles[by].nunique()
     terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_groups > 1 else None
+    term_examples = (mk.explain_terms(sentences, terms=top_terms(terms, by=by), by=by,
+                                      kinds=kinds, per_group=2) if terms is not None else None)
     coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, progress=progress)
+    attention = None
+    if "published" in articles.columns and articles["published"].notna().any():
+        attention = mk.compare_attention(articles, sentences=sentences, by=by, kinds=kinds)
     if n_groups < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
@@ -330,7 +347,20 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     return Analysis(articles=articles, sentences=sentences, readability=readability,
                     groups=groups, frames=frames, terms=terms, coverage=coverage,
                     actors=actor_table, entities=entities, quotes=quotes, notes=notes,
-                    skipped=skipped, params=params, lexicon=lex)
+                    skipped=skipped, params=params, lexicon=lex, term_examples=term_examples,
+                    attention=attention)
+
+
+def top_terms(terms: pd.DataFrame, *, by: str = "outlet", n_terms: int = TOP_TERMS
+              ) -> list[str]:
+    """The ``n_terms`` terms each group uses most (largest positive G2), groups in order."""
+    if terms is None or terms.empty or not {"term", "g2", by} <= set(terms.columns):
+        return []
+    chosen = []
+    for _group, rows in terms[terms["g2"] > 0].groupby(terms[by].astype(str), sort=True):
+        chosen += rows.sort_values("g2", ascending=False, kind="stable")["term"].head(
+            n_terms).astype(str).tolist()
+    return list(dict.fromkeys(chosen))
 
 
 

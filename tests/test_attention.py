@@ -101,3 +101,22 @@ def test_plot_attention_legible_for_many_outlets(corpora_dir):
     assert len(names) == 15 and all(n.startswith("first: ") for n in names)
     with pytest.raises(ValueError, match="dated"):
         mk.plot_attention(mk.compare_attention(mk.load_example("seeds")))
+
+
+@pytest.mark.corpora
+def test_plot_attention_names_fit_and_legend_colours_differ(corpora_dir):
+    """With the report's palette of 40 outlets, every "first: ..." name ends inside the axes
+    and the legend's colours are distinct (the ring entry is black, not the first colour)."""
+    import matplotlib.pyplot as plt
+    from _legibility import problems
+
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    fig, ax = plt.subplots(figsize=(9, 8), layout="constrained")
+    mk.plot_attention(mk.compare_attention(articles),
+                      palette=mk.plots.outlet_colors(articles["outlet"]), ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    right = ax.get_window_extent(renderer).x1
+    assert ax.texts and all(t.get_window_extent(renderer).x1 <= right for t in ax.texts)
+    assert problems(fig) == []

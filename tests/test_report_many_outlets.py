@@ -18,6 +18,7 @@ import matplotlib
 import pandas as pd
 import pytest
 from _legibility import problems
+from test_report_examples import _check_examples
 
 import mediakit as mk
 from mediakit.plots.overview import standard_figures
@@ -77,6 +78,22 @@ def test_every_saved_figure_is_legible(allsides):
     est = next(i for i in items if i.name == "estimates_sentiment_compound").figure.axes[0]
     lo, hi = est.get_xlim()
     assert lo <= -1 and hi >= 1
+
+
+@pytest.mark.corpora
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_example_sentences_and_attention_on_the_page(allsides):
+    result, _caught, out, written, _ = allsides
+    page = _page(out)
+    _check_examples(result, written, page)
+    attention = result.attention
+    per_outlet = attention.groupby("outlet")["n_articles"].sum()
+    assert per_outlet.to_dict() == result.articles["outlet"].value_counts().to_dict()
+    assert (out / "figures" / "attention.png").exists()
+    assert "Attention over time" in page
+    # the keyness section draws the 8 outlets with the most articles and says where the rest are
+    assert "32 more outlet values are in tables/term_examples.csv" in page
 
 
 @pytest.mark.corpora

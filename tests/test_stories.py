@@ -227,3 +227,30 @@ def test_threshold_from_text_length_and_attrs(seeds_articles):
     given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
     assert given["threshold"] == 0.5 and given["threshold_rule"] == "given"
     assert given["window"] is None and not given["dated"]
+
+
+def _busy_day(corpora_dir, triplets, n=7000):
+    bench = pd.read_json(corpora_dir / "allsides_bench" / "articles.jsonl.gz", lines=True,
+                         dtype={"published": str}, nrows=n)
+    bench = bench[~bench["article_id"].isin(triplets["article_id"])]
+    return pd.concat([bench.drop(columns="topic"), triplets.drop(columns="story_id")],
+                     ignore_index=True).assign(published="2020-01-01")
+
+
+@pytest.mark.corpora
+def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
+    """The triplets among the first 2,000 allsides_bench articles, all dated on one day (the
+    window separates nothing); benchmarks/stories_quality.py measures the same with 7,000.
+    Measured here 0.861 (full text; 0.851 before numbers were terms) and 0.546 (headlines).
+    The issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached: this guards the
+    level reached, not the target."""
+    busy = _busy_day(corpora_dir, triplets, n=2000)
+    truth = triplets.set_index("article_id")["story_id"]
+    for text, floor in (("full", 0.85), ("headlines", 0.52)):
+        data = busy if text == "full" else busy.assign(text=busy["title"]).drop(columns="title")
+        grouped = mk.group_stories(data, progress=False)
+        found = grouped.set_index("article_id")["story_id"].loc[truth.index]
+        assert adjusted_rand_score(truth, found) >= floor, text
+        info = grouped.attrs["group_stories"]
+        assert info["dated"] and info["window"] == "3 days 00:00:00" and "TF-IDF" in info["method"]
+

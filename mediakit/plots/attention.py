@@ -133,7 +133,8 @@ def plot_attention(data: pd.DataFrame, *, x: str = "period", y: str | None = Non
     if n_other:
         handles.append(Line2D([], [], marker="o", linestyle="", color=NEUTRAL,
                               label=f"other outlets ({n_other})"))
-    handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+    handles.append(Line2D([], [], marker="o", linestyle="", color="black",
+                          markerfacecolor="white",
                           markeredgecolor="black", label="first report (named on its row)"))
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False)
@@ -142,7 +143,34 @@ def plot_attention(data: pd.DataFrame, *, x: str = "period", y: str | None = Non
     more = f"; {left_out} smaller stories not shown" if left_out else ""
     ax.set_title(f"Attention: dot area = {display_label(size).lower()} per outlet and period"
                  f"{more}", fontsize=9, loc="left")
+    _fit_names(ax)
     return ax
+
+
+def _fit_names(ax) -> None:
+    """Widen the x range so every "first: ..." name ends inside the axes (measured as drawn).
+
+    A name anchored at data x, ``w`` pixels wide (with its offset) in axes ``W`` pixels wide,
+    ends inside when ``(x - lo) / (hi - lo) * W + w <= W``: the right limit becomes the
+    smallest ``hi`` meeting that for every name.
+    """
+    import matplotlib.dates as mdates
+
+    if not ax.texts:
+        return
+    fig = ax.figure
+    fig.canvas.draw()  # lays the figure out, so the axes width is the final one
+    renderer = fig.canvas.get_renderer()
+    width = ax.get_window_extent(renderer).width
+    lo, hi = ax.get_xlim()
+    right = hi
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        x = mdates.date2num(text.xy[0]) if not isinstance(text.xy[0], float) else text.xy[0]
+        need = box.x1 - ax.transData.transform((x, 0))[0] + 4  # the offset and a margin
+        if need < width * 0.9:
+            right = max(right, lo + (x - lo) * width / (width - need))
+    ax.set_xlim(lo, right)
 
 
 def info_first(chosen: pd.DataFrame, s) -> pd.Timestamp:

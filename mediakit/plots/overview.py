@@ -14,13 +14,13 @@ from numbers import Integral
 
 import pandas as pd
 
-from mediakit._params import Interval, validate_params
+from mediakit._params import Interval, roles_of, validate_params
 from mediakit.plots._style import display_label, literal, outlet_colors, top_levels
 
 #: The parts of an analysis a figure can be drawn from.
 PARTS: tuple[str, ...] = (
     "articles", "sentences", "readability", "groups", "frames", "terms", "coverage", "actors",
-    "notes", "manifest", "palette", "params", "warnings", "skipped",
+    "notes", "manifest", "palette", "params", "warnings", "skipped", "term_examples", "attention",
 )
 
 #: Measures of the ``groups`` table drawn as estimate figures (the table keeps all of them).
@@ -30,6 +30,8 @@ FIGURE_MEASURES: tuple[str, ...] = ("sentiment_compound", "readability_flesch_ki
 MAX_GROUPS = 8
 #: Most rows of a one-row-per-group figure (estimates, frame profile).
 MAX_ROWS = 40
+#: Stories (rows) of the attention figure: plot_attention's default ``n_stories``.
+ATTENTION_STORIES = 20
 #: Most outlets drawn side by side in one story's coverage figures.
 MAX_STORY_OUTLETS = 8
 
@@ -200,6 +202,7 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
     """(name, caption, draw(ax), data, size) for every part present, in reading order."""
     from mediakit.plots.actor_tone import plot_actor_tone
     from mediakit.plots.actors import plot_actors
+    from mediakit.plots.attention import plot_attention
     from mediakit.plots.estimates import plot_estimates, plot_readability
     from mediakit.plots.frames import plot_frames
     from mediakit.plots.sentiment import MAX_ARTICLES_DRAWN, plot_sentiment_arc
@@ -285,9 +288,19 @@ def _panels(tables: dict[str, object], focus: Focus | None = None, *, max_storie
                                     "a keyness figure (see tables/terms)"),
                         lambda ax, d=mine: plot_keyness(d, hue=by, palette=palette, ax=ax),
                         mine, (7, 5.5)))
+    attention = tables.get("attention")
+    if _has(attention, "period", "n_articles", "role", by) and attention["period"].notna().any():
+        story_col = roles_of(attention).get("story", "story_id")
+        n_rows = min(ATTENTION_STORIES, attention.loc[
+            attention["period"].notna() & (attention["n_articles"] > 0), story_col].nunique())
+        out.append(("attention",
+                    f"Attention over time: articles per {by}, story and day; a ringed dot is "
+                    "the first report of a story, named at the end of its row "
+                    "(compare_attention). The biggest stories are drawn; tables/attention "
+                    "holds all.",
+                    lambda ax, d=attention: plot_attention(d, palette=palette, ax=ax),
+                    attention, (9.0, 1.6 + 0.32 * max(n_rows, 2))))
     actors = tables.get("actors")
-    from mediakit._params import roles_of
-
     actor_roles = roles_of(actors)
     a_by, a_story = actor_roles.get("by", by), actor_roles.get("story", story_of(tables))
     if _has(actors, a_story, "canonical", "n_mentions", "n_quotes", a_by):

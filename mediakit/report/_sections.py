@@ -439,10 +439,76 @@ def _fact_list(heading: str, items: list[list[tuple[str, str]]], max_rows: int) 
     return f"<h4>{esc(heading)}</h4><ol>{facts}</ol>{more}"
 
 
+def term_examples_section(tables: dict, focus=None, *, n_terms: int = 5) -> str:
+    """Two example sentences per group for each top keyness term, read from the
+    ``term_examples`` table (``explain_terms(..., per_group=2)``), the rows the CSV holds.
+
+    For each group drawn (``focus.groups``, else every target of the keyness table), its
+    ``n_terms`` terms with the largest positive G2; under each term the example sentences of
+    every group drawn that uses it (the word as written in bold), with the term's counts.
+    """
+    terms, examples = tables.get("terms"), tables.get("term_examples")
+    if not isinstance(terms, pd.DataFrame) or not isinstance(examples, pd.DataFrame):
+        return ""
+    by = (examples.attrs.get("explain_terms") or {}).get("by") or getattr(focus, "by", "outlet")
+    if examples.empty or not {"term", "g2", by} <= set(terms.columns) or by not in examples:
+        return ""
+    present = set(terms[by].dropna().astype(str))
+    groups = [g for g in (focus.groups if focus is not None and focus.groups else
+                          sorted(present)) if g in present]
+    if len(present) == 2 and set(terms["reference"].astype(str)) == {"rest"}:
+        groups = groups[:1]  # with two groups, A vs rest mirrors B vs rest
+    shown = set(groups) if focus is not None and focus.groups else present
+    by_term = {t: rows for t, rows in examples.groupby(examples["term"].astype(str), sort=False)}
+    blocks = []
+    for group in groups:
+        rows = terms[(terms[by].astype(str) == group) & (terms["g2"] > 0)]
+        rows = rows.sort_values("g2", ascending=False, kind="stable").head(n_terms)
+        body = []
+        for r in rows.itertuples():
+            found = by_term.get(str(r.term))
+            if found is None:
+                continue
+            found = found[found[by].astype(str).isin(shown)]
+            order = [group] + sorted({str(g) for g in found[by]} - {group})
+            cells = []
+            for other in order:
+                mine = found[found[by].astype(str) == other]
+                for k, ex in enumerate(mine.itertuples()):
+                    head = (f'<td rowspan="{len(mine)}">{esc(other)}</td>' if k == 0 else "")
+                    cells.append(f"<tr>{head}<td>{_marked(ex.sentence, ex.match)}</td></tr>")
+            counts = f"{int(r.n_target)} : {int(r.n_reference)}, G² {float(r.g2):.1f}"
+            body.append(f'<h4>{esc(r.term)} <span class="meta">({esc(counts)})</span></h4>'
+                        f"<table><tr><th>{esc(by)}</th><th>example sentence</th></tr>"
+                        + "".join(cells) + "</table>")
+        if body:
+            blocks.append(f"<h3>Terms {esc(group)} uses more</h3>" + "".join(body))
+    if not blocks:
+        return ""
+    left = len(present) - len(shown & present)
+    note = (f" Sentences of {left} more {esc(by)} values are in tables/term_examples.csv."
+            if left > 0 else "")
+    return ("<h2>Keyness terms in context</h2>"
+            '<p class="meta">For the terms each group uses most (compare_terms), up to two '
+            "sentences per group that use the term (explain_terms; counts are target : "
+            f"reference).{note}</p>" + "\n".join(blocks))
+
+
+def _marked(sentence: object, match: object) -> str:
+    """The sentence escaped, with the first occurrence of ``match`` in bold."""
+    text, word = str(sentence), str(match)
+    at = text.find(word) if word else -1
+    if at < 0:
+        return esc(text)
+    return (esc(text[:at]) + "<strong>" + esc(word) + "</strong>"
+            + esc(text[at + len(word):]))
+
+
 _TABLE_TITLES = {
     "groups": "Estimates per group with intervals (compare_groups)",
     "frames": "Frame profile per group (compare_groups on frame measures)",
     "terms": "Distinctive terms per group (compare_terms)",
+    "attention": "Articles per group, story and day; first reports (compare_attention)",
     "actors": "Actors mentioned and quoted (compare_actors)",
 }
 
@@ -452,6 +518,7 @@ _KEY_COLUMNS = {
                "other_{by}", "p_value", "effect_size"),
     "frames": ("{by}", "measure", "estimate", "ci_low", "ci_high", "n", "n_sentences"),
     "terms": ("{by}", "term", "g2", "n_target", "n_reference", "reference"),
+    "attention": ("story_id", "{by}", "period", "n_articles", "role", "lag"),
     "actors": ("story_id", "{by}", "canonical", "label", "n_mentions", "n_quotes"),
 }
 

@@ -49,7 +49,9 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     The page holds, in order: a plain-language summary of the key differences with their
     uncertainty; every warning of the run, the notes and the skipped inputs; what is compared
     and what the figures leave out; the articles; each figure as inline SVG (the same figures
-    :meth:`mediakit.Analysis.report` saves); for each story drawn and each outlet the facts
+    :meth:`mediakit.Analysis.report` saves, with the attention timeline when the articles have
+    dates); the top keyness terms of each group drawn, each with up to two example sentences
+    per group (the ``term_examples`` table); for each story drawn and each outlet the facts
     only it reported and the facts others reported that it left out, quoted with their
     sentences; the comparison tables (key columns first); and the provenance as a list
     (versions, parameters, SHA-256 of every input text). Paths of input files are shown
@@ -60,8 +62,9 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
     ----------
     result : Analysis or mapping
         An :class:`mediakit.Analysis`, or a mapping with some of the keys ``articles``,
-        ``sentences``, ``groups``, ``frames``, ``readability``, ``terms``, ``coverage``,
-        ``actors``, ``notes``. Missing parts are left out of the page.
+        ``sentences``, ``groups``, ``frames``, ``readability``, ``terms``, ``term_examples``,
+        ``attention``, ``coverage``, ``actors``, ``notes``. Missing parts are left out of the
+        page.
     out_dir : str or Path
         Folder to write into (created if needed).
     title : str, optional
@@ -109,6 +112,7 @@ def write_report(result, out_dir: str | Path, *, title: str | None = None,
             parts.append(_figure_html(item.figure, item.caption, prefix=f"f{k}", svg=svg))
             if owned:
                 _close(item.figure)
+    parts.append(_sections.term_examples_section(tables, focus))
     parts.append(_sections.coverage_section(tables, max_rows=max_rows, max_stories=max_stories,
                                             stories=focus.stories or None))
     parts.append(_sections.tables_section(tables, max_rows=max_rows, by=focus.by))
