@@ -23,6 +23,7 @@ GROUP_MEASURES: tuple[str, ...] = (
     "readability_mean_sentence_length",
 )
 STORY_MODES: tuple[str, ...] = ("auto", "given", "group")
+ENGINES: tuple[str, ...] = ("auto", "pandas", "dask")
 
 
 @dataclass(repr=False)
@@ -177,14 +178,17 @@ class Analysis:
 
 def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
             stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,
-            n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None
-            ) -> Analysis:
+            n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None,
+            engine: str = "auto") -> Analysis:
     """Run the whole comparison on a corpus: read, split, score, compare.
 
     Parameters
     ----------
-    source : path, glob, DataFrame or list of dicts
-        Anything :func:`mediakit.read_articles` reads (e.g. ``mk.load_example("seeds")``).
+    source : path, glob, DataFrame, dask DataFrame or list of dicts
+        Anything :func:`mediakit.read_articles` reads (e.g. ``mk.load_example("seeds")``), or
+        a ``dask.dataframe.DataFrame`` of articles: then every stage runs on dask (the active
+        ``distributed`` client's cluster, else dask's default scheduler), and the tables equal
+        the pandas ones (see README, "Running beyond one machine").
     by : str
         Column the outlet-level comparisons group by (estimates, frames, keyness): ``"outlet"``
         (default) or any article column, e.g. ``"bias"``. Coverage stays per outlet.
@@ -211,6 +215,9 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
         Progress bars on long work (None = only for long corpora).
     read_kws : dict, optional
         Extra options for :func:`mediakit.read_articles` (e.g. ``{"text": "body"}``).
+    engine : {"auto", "pandas", "dask"}
+        ``"dask"`` reads a path with dask (Parquet file or folder, CSV, JSONL) and runs on
+        dask; ``"auto"`` uses dask for a dask DataFrame and pandas otherwise.
 
     Returns
     -------
@@ -235,6 +242,7 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
     from mediakit._validation import check_choice
 
     check_choice("stories", stories, STORY_MODES)
+    check_choice("engine", engine, ENGINES)
     if actors is not None and not isinstance(actors, bool):
         raise TypeError(f"actors must be True, False or None, got {actors!r}.")
     if read_kws is not None and not isinstance(read_kws, dict):
@@ -245,7 +253,8 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
         outlets = [outlets]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _analyze(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+        run = _analyze_dask if _use_dask(source, engine) else _analyze
+        result = run(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
                           actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
                           progress=progress, read_kws=read_kws)
     seen: dict[str, warnings.WarningMessage] = {}
@@ -333,6 +342,28 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
                     skipped=skipped, params=params, lexicon=lex)
 
 
+
+
+def _use_dask(source, engine: str) -> bool:
+    from mediakit._dask import is_dask_frame
+
+    if engine == "pandas" and is_dask_frame(source):
+        raise TypeError("engine='pandas' got a dask DataFrame; pass engine='auto' or 'dask', or "
+                        "compute it first.")
+    return engine == "dask" or is_dask_frame(source)
+
+
+def _analyze_dask(source, **kwargs) -> Analysis:
+    from mediakit._dask_analyze import analyze_dask
+
+    kw = {k: v for k, v in kwargs.items()}
+    params = {"by": kw["by"], "outlets": list(kw["outlets"]) if kw["outlets"] is not None
+              else None,
+              "lexicon": kw["lexicon"] if isinstance(kw["lexicon"], str)
+              else getattr(kw["lexicon"], "name", "custom"),
+              "stories": kw["stories"], "actors": kw["actors"], "kinds": kw["kinds"],
+              "n_boot": kw["n_boot"]}
+    return analyze_dask(source, params=params, **kw)
 
 
 def _should_group(articles: pd.DataFrame, stories: str) -> bool:
