@@ -472,7 +472,7 @@ def shuffle_by_story(sentences, *, memory: int | None = None):
                 f"{memory / 2**30:.1f} GB. Split the story (e.g. group_stories with a smaller "
                 "window or threshold), or give the workers more memory.")
     n = max(1, min(data.npartitions, len(sizes)))
-    return data.shuffle("story_id", npartitions=n)
+    return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
 
 
 def coverage_by_story(by_story, *, kinds=None):
