@@ -209,6 +209,23 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
     }
 
 
+def dask_run(data: Path, n: int | None, n_jobs: int, repeat: int | None = None) -> dict:
+    """``analyze(path, engine="dask")`` on a LocalCluster of ``n_jobs`` worker processes, in a
+    fresh process: total seconds (cluster start included) and peak memory of the process and
+    every worker, with the seconds of each stage."""
+    with tempfile.TemporaryDirectory(prefix="mkdask-") as tmp:
+        work = Path(tmp)
+        source, n_articles = subset(data, n, work)
+        if repeat:
+            source, n_articles = repeat_corpus(source, repeat, work)
+        res = _side("dask", source, work, n_jobs)
+    return {"engine": "dask", "n_articles": n_articles, "n_sentences": res["n_sentences"],
+            "n_stories": res["n_stories"], "n_jobs": n_jobs, "repeat": repeat,
+            "mediakit_seconds": sum(s["seconds"] for s in res["stages"].values()),
+            "cluster_seconds": res["stages"]["cluster"]["seconds"],
+            "peak_rss_mb": res["peak_rss_mb"], "dask_stages": res["dask_stages"]}
+
+
 def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:
     points = []
     for size in sizes:
@@ -306,6 +323,12 @@ def _fmt(x, spec=".2f") -> str:
 
 
 def print_report(res: dict) -> None:
+    if res.get("engine") == "dask":
+        print(f"analyze on dask: {res['n_articles']:,} articles, {res['n_sentences']:,} "
+              f"sentences, {res['n_stories']:,} stories, {res['n_jobs']} workers: "
+              f"{res['mediakit_seconds']:.1f} s (cluster start {res['cluster_seconds']:.1f} s), "
+              f"peak {res['peak_rss_mb']:.0f} MB (process and workers)")
+        print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in res["dask_stages"].items()))
     if "stages" in res:
         print(f"{res['n_articles']:,} articles, {res['n_sentences']:,} sentences, "
               f"n_jobs={res['n_jobs']}")
@@ -432,6 +455,9 @@ def main(argv=None) -> int:
     p.add_argument("--formats", action="store_true",
                    help="read_articles on the same articles as JSONL.gz, CSV and Parquet")
     p.add_argument("--no-naive", action="store_true", help="mediakit only")
+    p.add_argument("--dask", action="store_true",
+                   help="the whole pipeline as analyze(path, engine='dask') on a LocalCluster "
+                        "of --n-jobs worker processes (mediakit only)")
     p.add_argument("--repeat", type=int, default=None, metavar="K",
                    help="the corpus K times: new article ids, dates shifted by whole years (so "
                         "copies never join a story); undated articles take the nearest earlier "
@@ -453,7 +479,9 @@ def main(argv=None) -> int:
     res: dict = {"machine": machine()}
     if args.repeat is not None and args.repeat < 1:
         raise SystemExit("--repeat must be 1 or more")
-    if not (args.scaling or args.pathological or args.formats) or args.n is not None:
+    if args.dask:
+        res.update(dask_run(data, args.n, args.n_jobs, args.repeat))
+    elif not (args.scaling or args.pathological or args.formats) or args.n is not None:
         res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
                                keep=args.keep, naive_from=args.naive_from,
                                repeat=args.repeat))

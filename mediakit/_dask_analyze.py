@@ -48,8 +48,20 @@ class StoryTooLargeError(MemoryError):
     """One story holds more text than a worker can align in memory."""
 
 
-def read_source(source, read_kws: dict | None = None):
-    """A dask articles frame from a path (Parquet file or folder, CSV, JSONL) or a dask frame."""
+#: Articles per Parquet part when a file dask cannot split (JSONL.gz, CSV.gz) is spilled.
+ROWS_PER_PART = 1_000
+
+
+def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
+                rows_per_part: int = ROWS_PER_PART):
+    """A dask articles frame from a path (Parquet file or folder, CSV, JSONL; ``.gz`` too) or a
+    dask frame.
+
+    Parquet is read as it is partitioned. A compressed JSONL or CSV file cannot be split by
+    byte ranges, so it is streamed in chunks of ``rows_per_part`` rows into Parquet parts in
+    ``spill_dir`` (default: a new temporary folder, removed at exit) and read from there:
+    memory holds one chunk at a time, whatever the file's size.
+    """
     import dask.dataframe as dd
 
     from mediakit._dask import is_dask_frame
@@ -60,17 +72,41 @@ def read_source(source, read_kws: dict | None = None):
 
     path = str(source)
     name = Path(path.rstrip("/")).name.lower()
-    if Path(path).is_dir() or name.endswith(".parquet") or "*" in name and "parquet" in name:
+    if Path(path).is_dir() or name.endswith(".parquet") or ("*" in name and "parquet" in name):
         return dd.read_parquet(path)
-    if name.endswith((".csv", ".csv.gz")):
-        return dd.read_csv(path, dtype=str, blocksize=None if name.endswith(".gz") else "64MB",
-                           keep_default_na=False)
-    if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-        comp = "gzip" if name.endswith(".gz") else None
-        return dd.read_json(path, lines=True, dtype=False, compression=comp,
-                            blocksize=None if comp else 2**26)
+    gz = name.endswith(".gz")
+    if name.endswith((".csv", ".csv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+        if gz:
+            return dd.read_parquet(spill_to_parquet(path, spill_dir, rows_per_part))
+        if name.endswith(".csv"):
+            return dd.read_csv(path, dtype=str, blocksize="64MB", keep_default_na=False)
+        return dd.read_json(path, lines=True, dtype=False, blocksize=2**26)
     raise ValueError(f"engine='dask' reads Parquet (a file or folder), CSV or JSONL; got "
                      f"{path!r}. Read it with dask.dataframe yourself and pass the frame.")
+
+
+def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART) -> str:
+    """Stream a JSONL(.gz) or CSV(.gz) file into Parquet parts of ``rows_per_part`` raw rows
+    (every column as text); returns the folder."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix="mediakit-spill-")
+        atexit.register(shutil.rmtree, folder, True)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    name = Path(path).name.lower()
+    if ".csv" in name:
+        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=rows_per_part)
+    else:
+        chunks = pd.read_json(path, lines=True, dtype=False, chunksize=rows_per_part)
+    for k, chunk in enumerate(chunks):
+        chunk = chunk.astype({c: "str" for c in chunk.columns if chunk[c].dtype == object})
+        chunk.to_parquet(out / f"part.{k:06d}.parquet", index=False)
+    return str(out)
 
 
 def _read_partition(part: pd.DataFrame, read_kws: dict):
@@ -106,7 +142,7 @@ def _read(ddf, read_kws: dict):
 
 
 def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
-                 progress, read_kws, params):
+                 progress, read_kws, params, spill_dir=None):
     """The dask path of :func:`mediakit.analyze` (same options; see the module docstring)."""
     import dask
 
@@ -115,7 +151,8 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
     from mediakit.analysis import GROUP_MEASURES, Analysis, _article_rows
 
     notes: list[str] = []
-    ddf = source if is_dask_frame(source) else read_source(source, read_kws)
+    ddf = source if is_dask_frame(source) else read_source(source, read_kws,
+                                                           spill_dir=spill_dir)
     stage = _Stages(progress, ddf.npartitions)
     with stage("read"):
         articles, skipped_parts = _read(ddf, read_kws or {})
@@ -150,12 +187,15 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
 
     carried = () if by in ("outlet", "story_id", "published") else (by,)
     with stage("split and score"):
-        sentences = mk.split_sentences(articles, carry=carried)
-        sentences = mk.score_sentiment(sentences, kinds=kinds)
+        sentences = mk.split_sentences(articles, carry=carried).persist()
         lex = mk.load_lexicon(lexicon)
-        sentences = mk.score_frames(sentences, lex, kinds=kinds)
+        # readability first: its check that each article is whole in one partition then reads
+        # the persisted split, not the scores (which it would compute twice); the columns are
+        # put back in the pandas order (sentiment, frames, readability) after
+        order = _pandas_columns(sentences._meta, lex, kinds)
         sentences = mk.score_readability(sentences, kinds=kinds)
-        sentences = sentences.persist()
+        sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lex, kinds=kinds)
+        sentences = sentences[order].persist()
         readability = sentences.map_partitions(_article_rows, by).compute()
         readability = readability.reset_index(drop=True)
 
@@ -193,13 +233,26 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
             notes.append(f"Actors skipped: {exc}")
     else:
         notes.append("Actors skipped (actors=False).")
-    params = {**params, "engine": "dask"}
-    notes.append("Run on dask: " + ", ".join(f"{k} {v:.1f} s" for k, v in stage.seconds.items())
-                 + ".")
+    params = {**params, "engine": "dask",
+              "stage_seconds": {k: round(v, 3) for k, v in stage.seconds.items()}}
     return Analysis(articles=local_articles, sentences=local_sentences,
                     readability=readability, groups=groups, frames=frames, terms=terms,
                     coverage=coverage, actors=actor_table, entities=entities, quotes=quotes,
                     notes=notes, skipped=skipped, params=params, lexicon=lex)
+
+
+def _pandas_columns(empty: pd.DataFrame, lex, kinds) -> list[str]:
+    """The sentence columns in the order the pandas path makes them."""
+    import warnings
+
+    import mediakit as mk
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = mk.score_sentiment(empty, kinds=kinds)
+        out = mk.score_frames(out, lex, kinds=kinds)
+        out = mk.score_readability(out, kinds=kinds)
+    return list(out.columns)
 
 
 class _Stages:
