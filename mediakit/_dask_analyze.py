@@ -37,8 +37,9 @@ import pandas as pd
 WINDOW_ARTICLES = 20_000
 #: How far (in ``group_stories`` windows) each time window reaches past its core.
 OVERLAP_WINDOWS = 2
-#: Estimated working memory of ``compare_coverage`` per byte of a story's sentence text.
-COVERAGE_BYTES_PER_TEXT_BYTE = 40
+#: Working memory of ``compare_coverage`` per byte of a story's sentence text (BENCHMARKS.md:
+#: one 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
+COVERAGE_BYTES_PER_TEXT_BYTE = 110
 #: Columns the coverage stage needs (the others stay out of the shuffle).
 _COVERAGE_COLUMNS = ("article_id", "sentence_id", "outlet", "story_id", "text", "kind",
                      "position", "start")
