@@ -5,6 +5,9 @@
     read_articles -> (group_stories) -> split_sentences -> score_sentiment, score_frames,
     score_readability -> compare_groups, compare_terms, compare_coverage,
     (extract_entities, extract_quotes, compare_actors)
+
+Given a dask DataFrame (or ``engine="dask"``), the same stages run on dask: see
+:mod:`mediakit._dask_analyze`.
 """
 
 from __future__ import annotations
@@ -210,9 +213,11 @@ def analyze(source, *, by: str = "outlet", outlets=None, lexicon="policy_frames"
     n_boot : int
         Bootstrap replicates for the intervals of :func:`mediakit.compare_groups`.
     n_jobs : int
-        Worker processes for the sentence scorers (results do not depend on it).
+        Worker processes for the sentence scorers (results do not depend on it). Not used on
+        dask, where the cluster's workers run the partitions.
     progress : bool or None
-        Progress bars on long work (None = only for long corpora).
+        Progress bars on long work (None = only for long corpora; on dask, each stage's name
+        and time, for 4 partitions or more).
     read_kws : dict, optional
         Extra options for :func:`mediakit.read_articles` (e.g. ``{"text": "body"}``).
     engine : {"auto", "pandas", "dask"}
