@@ -49,19 +49,21 @@ class StoryTooLargeError(MemoryError):
     """One story holds more text than a worker can align in memory."""
 
 
-#: Articles per Parquet part when a file dask cannot split (JSONL.gz, CSV.gz) is spilled.
-ROWS_PER_PART = 1_000
+#: Articles per partition when a JSONL or CSV file is spilled to Parquet parts.
+ROWS_PER_PART = 500
 
 
 def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
-                rows_per_part: int = ROWS_PER_PART):
+                rows_per_part: int | None = None):
     """A dask articles frame from a path (Parquet file or folder, CSV, JSONL; ``.gz`` too) or a
     dask frame.
 
-    Parquet is read as it is partitioned. A compressed JSONL or CSV file cannot be split by
-    byte ranges, so it is streamed in chunks of ``rows_per_part`` rows into Parquet parts in
-    ``spill_dir`` (default: a new temporary folder, removed at exit) and read from there:
-    memory holds one chunk at a time, whatever the file's size.
+    Parquet is read as it is partitioned. A JSONL or CSV file (``.gz`` too: a compressed file
+    cannot be split by byte ranges) is streamed in chunks of ``rows_per_part`` rows (default
+    :data:`ROWS_PER_PART`) into
+    Parquet parts in ``spill_dir`` (default: a new temporary folder, removed at exit) and read
+    from there: memory holds one chunk at a time, whatever the file's size, and the partitions
+    hold a known number of articles.
     """
     import dask.dataframe as dd
 
@@ -75,20 +77,17 @@ def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
     name = Path(path.rstrip("/")).name.lower()
     if Path(path).is_dir() or name.endswith(".parquet") or ("*" in name and "parquet" in name):
         return dd.read_parquet(path)
-    gz = name.endswith(".gz")
     if name.endswith((".csv", ".csv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-        if gz:
-            return dd.read_parquet(spill_to_parquet(path, spill_dir, rows_per_part))
-        if name.endswith(".csv"):
-            return dd.read_csv(path, dtype=str, blocksize="64MB", keep_default_na=False)
-        return dd.read_json(path, lines=True, dtype=False, blocksize=2**26)
+        return dd.read_parquet(spill_to_parquet(path, spill_dir,
+                                                rows_per_part or ROWS_PER_PART))
     raise ValueError(f"engine='dask' reads Parquet (a file or folder), CSV or JSONL; got "
                      f"{path!r}. Read it with dask.dataframe yourself and pass the frame.")
 
 
 def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART) -> str:
     """Stream a JSONL(.gz) or CSV(.gz) file into Parquet parts of ``rows_per_part`` raw rows
-    (every column as text); returns the folder."""
+    (text columns as text, ``source`` = the file, as ``read_articles`` sets it); returns the
+    folder."""
     import atexit
     import shutil
     import tempfile
@@ -106,6 +105,8 @@ def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART)
         chunks = pd.read_json(path, lines=True, dtype=False, chunksize=rows_per_part)
     for k, chunk in enumerate(chunks):
         chunk = chunk.astype({c: "str" for c in chunk.columns if chunk[c].dtype == object})
+        if "source" not in chunk.columns:  # read_articles names the file each row came from
+            chunk["source"] = pd.array([str(path)] * len(chunk), dtype="str")
         chunk.to_parquet(out / f"part.{k:06d}.parquet", index=False)
     return str(out)
 
@@ -144,7 +145,36 @@ def _read(ddf, read_kws: dict):
 
 def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
                  progress, read_kws, params, spill_dir=None):
-    """The dask path of :func:`mediakit.analyze` (same options; see the module docstring)."""
+    """The dask path of :func:`mediakit.analyze` (same options; see the module docstring).
+
+    Without a ``distributed`` client and with no scheduler chosen (``dask.config``), it runs on
+    dask's process scheduler, with one pool of ``os.cpu_count()`` processes for every step: the
+    scorers are not safe to run in threads of one process (readability values of concurrent
+    partitions were seen to mix on the threaded scheduler).
+    """
+    import dask
+
+    if _client() is None and dask.config.get("scheduler", None) is None:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        # one pool for every step (dask's process scheduler otherwise starts one per compute)
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool, \
+                dask.config.set(scheduler="processes", pool=pool):
+            return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon,
+                                 stories=stories, actors=actors, kinds=kinds, n_boot=n_boot,
+                                 n_jobs=n_jobs, progress=progress, read_kws=read_kws,
+                                 params=params, spill_dir=spill_dir)
+    return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+                         actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
+                         progress=progress, read_kws=read_kws, params=params,
+                         spill_dir=spill_dir)
+
+
+def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
+                  progress, read_kws, params, spill_dir=None):
     import dask
 
     import mediakit as mk

@@ -1,7 +1,7 @@
 """``analyze`` on a dask DataFrame: every stage on dask, the same tables as pandas.
 
 The must-show test runs the whole pipeline on a ``distributed.LocalCluster`` with two worker
-processes; the others use dask's local scheduler (quicker) for the pieces: stories per time
+processes; the others use dask's local schedulers (quicker) for the pieces: stories per time
 window, coverage per story after a shuffle, the merge of per-story coverage tables.
 """
 
@@ -16,6 +16,7 @@ import pytest
 import mediakit as mk
 from mediakit import _dask_analyze as da
 
+dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
@@ -61,7 +62,7 @@ def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw):
 
 
 def test_seeds_through_analyze_on_the_local_scheduler(seeds_articles):
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
         warnings.simplefilter("ignore")
         want = mk.analyze(seeds_articles, actors=False, n_boot=100, progress=False)
         got = mk.analyze(dd.from_pandas(seeds_articles, npartitions=2), actors=False,
@@ -77,7 +78,7 @@ def test_engine_pandas_refuses_a_dask_frame(seeds_articles):
 def test_engine_dask_reads_a_parquet_folder(tmp_path, seeds_articles):
     folder = tmp_path / "articles"
     dd.from_pandas(seeds_articles, npartitions=2).to_parquet(folder)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
         warnings.simplefilter("ignore")
         got = mk.analyze(folder, engine="dask", actors=False, n_boot=100, progress=False)
         want = mk.analyze(seeds_articles, actors=False, n_boot=100, progress=False)
@@ -138,3 +139,24 @@ def test_a_story_too_large_for_a_worker_is_named(seeds_sentences):
     data = dd.from_pandas(seeds_sentences, npartitions=1)
     with pytest.raises(da.StoryTooLargeError, match="too large to align in memory"):
         da.shuffle_by_story(data, memory=1000)
+
+
+def test_engine_dask_streams_a_jsonl_gz_into_parquet_parts(tmp_path, corpora_dir, monkeypatch):
+    """Without a client: dask's process scheduler (the threaded one mixed readability values
+    of concurrent partitions), three partitions of 10 articles."""
+    lines = (corpora_dir / "allsides_triplets" / "articles.jsonl").read_text().splitlines()[:30]
+    path = tmp_path / "articles.jsonl.gz"
+    import gzip
+
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    monkeypatch.setattr(da, "ROWS_PER_PART", 10)
+    parts = da.read_source(str(path), spill_dir=tmp_path / "spill", rows_per_part=10)
+    assert parts.npartitions == 3
+    assert sorted(p.name for p in (tmp_path / "spill").iterdir())[0] == "part.000000.parquet"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = mk.analyze(path, engine="dask", actors=False, n_boot=100, progress=False)
+        want = mk.analyze(path, actors=False, n_boot=100, progress=False)
+    assert len(got.articles) == 30
+    assert_tables_equal(got, want, ["articles", "groups", "terms", "coverage_alignment",
+                                    "coverage_facts", "coverage_presence"])
