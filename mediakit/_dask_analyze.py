@@ -617,20 +617,40 @@ def merge_coverages(parts: list):
 def _actors_partition(sentences: pd.DataFrame, articles: pd.DataFrame, kinds):
     import mediakit as mk
 
+    sentences = sentences.sort_values("_row", kind="stable")
+    first_row = sentences.groupby("article_id", sort=False)["_row"].min()
+    sentences = sentences.drop(columns="_row")
     ents = mk.extract_entities(sentences, kinds=kinds, progress=False)
     arts = articles[articles["article_id"].isin(sentences["article_id"].unique())]
     quotes = mk.extract_quotes(sentences, articles=arts, entities=ents, kinds=kinds,
                                progress=False)
-    return ents, quotes
+    # each article's rows keep their order; articles go back to their input order
+    return tuple(t.assign(_row=t["article_id"].map(first_row).to_numpy()) for t in (ents, quotes))
 
 
 def actors_by_story(sentences, articles, *, kinds=None):
-    """extract_entities and extract_quotes per partition (each article whole in one)."""
+    """extract_entities and extract_quotes per story: the sentences are shuffled by
+    ``story_id`` (an entity's label is settled over its story, so a story must be whole in one
+    partition), each partition gets its stories' articles; the tables are concatenated in the
+    pandas order (sentence order of the input)."""
     import dask
 
-    pairs = [dask.delayed(_actors_partition)(s, a, kinds)
-             for s, a in zip(sentences.to_delayed(), articles.to_delayed(), strict=True)]
+    n = max(1, sentences.npartitions)
+    ordered = sentences.assign(_row=1)
+    ordered["_row"] = ordered["_row"].cumsum()
+    by_story = ordered.shuffle("story_id", npartitions=n, shuffle_method="tasks")
+    cols = [c for c in ("article_id", "title", "text", "published", "outlet", "story_id")
+            if c in articles.columns]
+    whole = dask.delayed(pd.concat)(articles[cols].to_delayed(), ignore_index=True)
+    pairs = [dask.delayed(_actors_partition)(s, whole, kinds) for s in by_story.to_delayed()]
     out = dask.compute(*pairs)
-    entities = pd.concat([e for e, _ in out], ignore_index=True)
-    quotes = pd.concat([q for _, q in out], ignore_index=True)
+    entities = _in_input_order([e for e, _ in out])
+    quotes = _in_input_order([q for _, q in out])
     return entities, quotes
+
+
+def _in_input_order(frames: list) -> pd.DataFrame:
+    frame = pd.concat(frames, ignore_index=True)
+    if "_row" in frame.columns:
+        frame = frame.sort_values("_row", kind="stable").drop(columns="_row")
+    return frame.reset_index(drop=True)

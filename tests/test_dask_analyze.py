@@ -160,3 +160,18 @@ def test_engine_dask_streams_a_jsonl_gz_into_parquet_parts(tmp_path, corpora_dir
     assert len(got.articles) == 30
     assert_tables_equal(got, want, ["articles", "groups", "terms", "coverage_alignment",
                                     "coverage_facts", "coverage_presence"])
+
+
+def test_entities_quotes_and_actors_per_story_equal_pandas(corpora_dir):
+    """12 articles (4 stories) in 3 partitions that cut stories apart: entities and quotes
+    run per story after the shuffle, and come back in the pandas order."""
+    pytest.importorskip("spacy")
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False).iloc[:12]
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
+        warnings.simplefilter("ignore")
+        want = mk.analyze(articles, actors=True, n_boot=100, progress=False)
+        got = mk.analyze(dd.from_pandas(articles, npartitions=3), actors=True, n_boot=100,
+                         progress=False)
+    assert len(want.quotes) > 20 and len(want.actors) > 50
+    assert_tables_equal(got, want, ["entities", "quotes", "actors"])
