@@ -6,6 +6,7 @@
     python benchmarks/run.py --scaling       # mediakit at 1k, 2k, 5k, 10k: fitted exponent
     python benchmarks/run.py --pathological  # every stage on pathological input
     python benchmarks/run.py --entities 200  # spaCy entities throughput (separate)
+    python benchmarks/run.py --repeat 4      # the corpus 4 times (new ids, dates + whole years)
 
 Each side runs in its own fresh Python process (so memory and caches are its own): first
 mediakit (read, split, sentiment, readability, frames, compare_groups, compare_terms,
@@ -58,6 +59,41 @@ def subset(path: Path, n: int | None, workdir: Path) -> tuple[Path, int]:
     out = workdir / "articles.jsonl"
     out.write_text("".join(lines[:n]), encoding="utf-8")
     return out, n
+
+
+def repeat_corpus(path: Path, k: int, workdir: Path) -> tuple[Path, int]:
+    """The articles of ``path`` ``k`` times, written to ``workdir/articles_x{k}.jsonl``.
+
+    Copy ``c`` (0 to k-1) gives each article the id ``<id>~c`` (copy 0 keeps its ids) and moves
+    its date ``c * span`` whole years later, where ``span`` is the number of calendar years the
+    corpus covers, so two copies are always more than ``group_stories``' window apart and never
+    join a story. An article without a date would be compared with every other (and join its
+    own copies), so in every copy, including the first, it takes the date of the nearest dated
+    article before it in the file (the first dated one for those at the start). The same rule
+    applies with ``k=1``, so ``--repeat 1`` and ``--repeat K`` measure the same kind of corpus.
+    """
+    import pandas as pd
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    stamps = pd.to_datetime(pd.Series([r.get("published") for r in rows], dtype=object),
+                            errors="coerce", format="mixed")
+    filled = stamps.ffill().bfill()
+    if filled.isna().all():
+        raise SystemExit(f"--repeat needs dated articles; none in {path} has a date")
+    span = int(filled.max().year - filled.min().year + 1)
+    out = workdir / f"articles_x{k}.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        for copy in range(k):
+            shifted = filled + pd.DateOffset(years=copy * span)
+            for row, when in zip(rows, shifted, strict=True):
+                new = dict(row)
+                if copy:
+                    new["article_id"] = f"{row['article_id']}~{copy}"
+                new["published"] = when.strftime("%Y-%m-%d")
+                fh.write(json.dumps(new, ensure_ascii=False) + "\n")
+    return out, len(rows) * k
 
 
 def _side(side: str, data: Path, out: Path, n_jobs: int, case: str | None = None,
@@ -121,14 +157,18 @@ def _reuse_naive(previous: Path, work: Path, mk: dict) -> dict:
 
 
 def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
-                keep: Path | None = None, naive_from: Path | None = None) -> dict:
-    """Both sides on the same input; outputs compared; the figures as one dict."""
+                keep: Path | None = None, naive_from: Path | None = None,
+                repeat: int | None = None) -> dict:
+    """Both sides on the same input; outputs compared; the figures as one dict.
+    ``repeat``: the (first ``n``) articles that many times, see :func:`repeat_corpus`."""
     from compare import check_outputs
 
     with tempfile.TemporaryDirectory(prefix="mkbench-") as tmp:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         source, n_articles = subset(data, n, work)
+        if repeat:
+            source, n_articles = repeat_corpus(source, repeat, work)
         mk = _side("mediakit", source, work, n_jobs)
         result = {"n_articles": n_articles, "n_jobs": n_jobs, "mediakit": mk}
         if naive:
@@ -157,6 +197,7 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
         "n_articles": n_articles,
         "n_sentences": result["mediakit"].get("n_sentences"),
         "n_jobs": n_jobs,
+        "repeat": repeat,
         "mediakit_seconds": total_mk,
         "naive_seconds": total_nv,
         "ratio": (total_nv / total_mk) if naive and total_mk else None,
@@ -166,6 +207,23 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
         "checks": result.get("checks"),
         "naive_reused_from": result.get("naive", {}).get("reused_from"),
     }
+
+
+def dask_run(data: Path, n: int | None, n_jobs: int, repeat: int | None = None) -> dict:
+    """``analyze(path, engine="dask")`` on a LocalCluster of ``n_jobs`` worker processes, in a
+    fresh process: total seconds (cluster start included) and peak memory of the process and
+    every worker, with the seconds of each stage."""
+    with tempfile.TemporaryDirectory(prefix="mkdask-") as tmp:
+        work = Path(tmp)
+        source, n_articles = subset(data, n, work)
+        if repeat:
+            source, n_articles = repeat_corpus(source, repeat, work)
+        res = _side("dask", source, work, n_jobs)
+    return {"engine": "dask", "n_articles": n_articles, "n_sentences": res["n_sentences"],
+            "n_stories": res["n_stories"], "n_jobs": n_jobs, "repeat": repeat,
+            "mediakit_seconds": sum(s["seconds"] for s in res["stages"].values()),
+            "cluster_seconds": res["stages"]["cluster"]["seconds"],
+            "peak_rss_mb": res["peak_rss_mb"], "dask_stages": res["dask_stages"]}
 
 
 def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:
@@ -265,6 +323,12 @@ def _fmt(x, spec=".2f") -> str:
 
 
 def print_report(res: dict) -> None:
+    if res.get("engine") == "dask":
+        print(f"analyze on dask: {res['n_articles']:,} articles, {res['n_sentences']:,} "
+              f"sentences, {res['n_stories']:,} stories, {res['n_jobs']} workers: "
+              f"{res['mediakit_seconds']:.1f} s (cluster start {res['cluster_seconds']:.1f} s), "
+              f"peak {res['peak_rss_mb']:.0f} MB (process and workers)")
+        print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in res["dask_stages"].items()))
     if "stages" in res:
         print(f"{res['n_articles']:,} articles, {res['n_sentences']:,} sentences, "
               f"n_jobs={res['n_jobs']}")
@@ -391,6 +455,13 @@ def main(argv=None) -> int:
     p.add_argument("--formats", action="store_true",
                    help="read_articles on the same articles as JSONL.gz, CSV and Parquet")
     p.add_argument("--no-naive", action="store_true", help="mediakit only")
+    p.add_argument("--dask", action="store_true",
+                   help="the whole pipeline as analyze(path, engine='dask') on a LocalCluster "
+                        "of --n-jobs worker processes (mediakit only)")
+    p.add_argument("--repeat", type=int, default=None, metavar="K",
+                   help="the corpus K times: new article ids, dates shifted by whole years (so "
+                        "copies never join a story); undated articles take the nearest earlier "
+                        "date")
     p.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
     p.add_argument("--naive-from", type=Path, default=None, metavar="DIR",
                    help="reuse the naive side kept (--keep) by an earlier run on the same input; "
@@ -406,9 +477,14 @@ def main(argv=None) -> int:
         raise SystemExit(f"no data at {data}; pass --data or set MEDIAKIT_DATA")
     sys.path.insert(0, str(HERE))
     res: dict = {"machine": machine()}
-    if not (args.scaling or args.pathological or args.formats) or args.n is not None:
+    if args.repeat is not None and args.repeat < 1:
+        raise SystemExit("--repeat must be 1 or more")
+    if args.dask:
+        res.update(dask_run(data, args.n, args.n_jobs, args.repeat))
+    elif not (args.scaling or args.pathological or args.formats) or args.n is not None:
         res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
-                               keep=args.keep, naive_from=args.naive_from))
+                               keep=args.keep, naive_from=args.naive_from,
+                               repeat=args.repeat))
     if args.scaling:
         res["scaling"] = scaling(data, args.n_jobs)
     if args.pathological:

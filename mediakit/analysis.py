@@ -5,11 +5,13 @@
     read_articles -> (group_stories) -> split_sentences -> score_sentiment, score_frames,
     score_readability -> compare_groups, compare_terms, compare_coverage,
     (extract_entities, extract_quotes, compare_actors)
+
+Given a dask DataFrame (or ``engine="dask"``), the same stages run on dask: see
+:mod:`mediakit._dask_analyze`.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from mediakit._params import Column, Interval, Options, Sequence_, validate_params, warn
+from mediakit._stages import stages
 
 #: Measures ``analyze`` compares across outlets (besides the frames).
 GROUP_MEASURES: tuple[str, ...] = (
@@ -28,6 +31,8 @@ GROUP_MEASURES: tuple[str, ...] = (
 STORY_MODES: tuple[str, ...] = ("auto", "given", "group")
 #: Keyness terms per group (most distinctive first) whose example sentences the report shows.
 TOP_TERMS = 5
+
+ENGINES: tuple[str, ...] = ("auto", "pandas", "dask")
 
 
 @dataclass(repr=False)
@@ -194,18 +199,21 @@ class Analysis:
     by=[Column()], outlets=[Sequence_(str), str, None], stories=[Options("auto", "given", "group")],
     actors=[bool, None], kinds=[str, list, tuple, None], n_boot=[Interval(Integral, 1, None)],
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None], read_kws=[dict, None],
+    engine=[Options(*ENGINES)],
 )
 def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
             stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,
-            n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None
-            ) -> Analysis:
+            n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None,
+            engine: str = "auto") -> Analysis:
     """Run the whole comparison on a corpus: read, split, score, compare.
 
     Parameters
     ----------
-    data : path, glob, DataFrame or list of dicts
-        The articles: anything :func:`mediakit.read_articles` reads (e.g.
-        ``mk.load_example("seeds")``).
+    data : path, glob, DataFrame, dask DataFrame or list of dicts
+        Anything :func:`mediakit.read_articles` reads (e.g. ``mk.load_example("seeds")``), or
+        a ``dask.dataframe.DataFrame`` of articles: then every stage runs on dask (the active
+        ``distributed`` client's cluster, else dask's default scheduler), and the tables equal
+        the pandas ones (see README, "Running beyond one machine").
     by : str
         Column every comparison groups by (estimates, frames, keyness, coverage, actors):
         ``"outlet"`` (default) or any article column, e.g. ``"bias"``; the figures and the
@@ -228,11 +236,16 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
     n_boot : int
         Bootstrap replicates for the intervals of :func:`mediakit.compare_groups`.
     n_jobs : int
-        Worker processes for the sentence scorers (results do not depend on it).
+        Worker processes for the sentence scorers (results do not depend on it). Not used on
+        dask, where the cluster's workers run the partitions.
     progress : bool or None
-        Progress bars on long work (None = only for long corpora).
+        Progress bars on long work (None = only for long corpora; on dask, each stage's name
+        and time, for 4 partitions or more).
     read_kws : dict, optional
         Extra options for :func:`mediakit.read_articles` (e.g. ``{"text": "body"}``).
+    engine : {"auto", "pandas", "dask"}
+        ``"dask"`` reads a path with dask (Parquet file or folder, CSV, JSONL) and runs on
+        dask; ``"auto"`` uses dask for a dask DataFrame and pandas otherwise.
 
     Returns
     -------
@@ -258,9 +271,11 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         outlets = [outlets]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _analyze(data, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
-                          actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
-                          progress=progress, read_kws=read_kws)
+        run = _analyze_dask if _use_dask(data, engine) else _analyze
+        result = run(data, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+                     actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
+                     progress=progress, read_kws=read_kws)
+        _add_context(result, by=by, kinds=kinds)
     seen: dict[str, warnings.WarningMessage] = {}
     for w in caught:
         seen.setdefault(f"{w.category.__name__}: {' '.join(str(w.message).split())}", w)
@@ -276,7 +291,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
               "lexicon": lexicon if isinstance(lexicon, str) else getattr(lexicon, "name", "custom"),
               "stories": stories, "actors": actors, "kinds": kinds, "n_boot": n_boot}
     notes: list[str] = []
-    mk = importlib.import_module("mediakit")
+    mk = stages()
 
     articles = mk.read_articles(source, progress=progress, **(read_kws or {}))
     skipped = [dict(s) for s in articles.attrs.get("skipped", [])]
@@ -322,12 +337,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
     n_groups = articles[by].nunique()
     terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_groups > 1 else None
-    term_examples = (mk.explain_terms(sentences, terms=top_terms(terms, by=by), by=by,
-                                      kinds=kinds, per_group=2) if terms is not None else None)
     coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, progress=progress)
-    attention = None
-    if "published" in articles.columns and articles["published"].notna().any():
-        attention = mk.compare_attention(articles, sentences=sentences, by=by, kinds=kinds)
     if n_groups < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
@@ -347,8 +357,21 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     return Analysis(articles=articles, sentences=sentences, readability=readability,
                     groups=groups, frames=frames, terms=terms, coverage=coverage,
                     actors=actor_table, entities=entities, quotes=quotes, notes=notes,
-                    skipped=skipped, params=params, lexicon=lex, term_examples=term_examples,
-                    attention=attention)
+                    skipped=skipped, params=params, lexicon=lex)
+
+
+def _add_context(result: Analysis, *, by: str, kinds) -> None:
+    """The tables read off the others, the same for either engine: two example sentences per
+    group for each top keyness term, and attention over time when the articles have dates."""
+    mk = stages()
+    if result.terms is not None:
+        result.term_examples = mk.explain_terms(result.sentences,
+                                                terms=top_terms(result.terms, by=by), by=by,
+                                                kinds=kinds, per_group=2)
+    articles = result.articles
+    if "published" in articles.columns and articles["published"].notna().any():
+        result.attention = mk.compare_attention(articles, sentences=result.sentences, by=by,
+                                                kinds=kinds)
 
 
 def top_terms(terms: pd.DataFrame, *, by: str = "outlet", n_terms: int = TOP_TERMS
@@ -363,6 +386,28 @@ def top_terms(terms: pd.DataFrame, *, by: str = "outlet", n_terms: int = TOP_TER
     return list(dict.fromkeys(chosen))
 
 
+
+
+def _use_dask(source, engine: str) -> bool:
+    from mediakit._dask import is_dask_frame
+
+    if engine == "pandas" and is_dask_frame(source):
+        raise TypeError("engine='pandas' got a dask DataFrame; pass engine='auto' or 'dask', or "
+                        "compute it first.")
+    return engine == "dask" or is_dask_frame(source)
+
+
+def _analyze_dask(source, **kwargs) -> Analysis:
+    from mediakit._dask_analyze import analyze_dask
+
+    kw = {k: v for k, v in kwargs.items()}
+    params = {"by": kw["by"], "outlets": list(kw["outlets"]) if kw["outlets"] is not None
+              else None,
+              "lexicon": kw["lexicon"] if isinstance(kw["lexicon"], str)
+              else getattr(kw["lexicon"], "name", "custom"),
+              "stories": kw["stories"], "actors": kw["actors"], "kinds": kw["kinds"],
+              "n_boot": kw["n_boot"]}
+    return analyze_dask(source, params=params, **kw)
 
 
 def _should_group(articles: pd.DataFrame, stories: str) -> bool:

@@ -1,0 +1,659 @@
+"""``analyze`` on a dask DataFrame: every stage on the cluster, results equal to pandas.
+
+:func:`mediakit.analyze` hands a ``dask.dataframe.DataFrame`` (or a path with ``engine="dask"``)
+to :func:`analyze_dask`. The stages run where the data is:
+
+* **read**: :func:`mediakit.read_articles` on each partition (inputs it skips are collected);
+* **stories** (when grouped): :func:`mediakit.group_stories` on each *time window*. Windows are
+  cut so that each holds at most :data:`WINDOW_ARTICLES` articles, and every window reaches
+  :data:`OVERLAP_WINDOWS` times ``group_stories``' own ``window`` ("3D") past its end, so a
+  story starting in a window is seen whole there. Each window keeps the stories whose first
+  article lies in its own span; an article claimed by two kept stories joins them (union-find),
+  and ids are numbered ``story_0001, ...`` in order of each story's first article, as pandas
+  does. The distance cut is fixed once from the whole corpus (its median words per text).
+  Within one window the clustering is ``group_stories`` itself, so a corpus in one window gives
+  exactly the pandas stories; across windows only the word weights (IDF) differ. Articles
+  without a date are compared with every other, so they put the corpus in one window.
+* **split, score_*** per partition (each article in one partition, see :mod:`mediakit._dask`);
+* **compare_groups, compare_terms**: partial sums per partition, finished in pandas;
+* **compare_coverage**, and **entities and quotes** when asked: per story, after a shuffle
+  of the sentences by ``story_id`` (every sentence of a story in one partition). The
+  per-partition :class:`~mediakit.compare.coverage.Coverage` tables are concatenated, fact ids
+  renumbered in story order and each table sorted as pandas sorts it, so they equal the pandas
+  tables. Before the shuffle the largest story is measured: one too large for a worker's
+  memory raises :class:`StoryTooLargeError` naming it.
+
+The returned :class:`~mediakit.analysis.Analysis` holds pandas objects (the sentences are
+computed at the end), so the report works unchanged. Warnings raised on workers stay in their
+logs; those raised on the client are in ``Analysis.warnings``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mediakit._stages import stages
+
+#: Most articles in the core of one ``group_stories`` time window.
+WINDOW_ARTICLES = 20_000
+#: How far (in ``group_stories`` windows) each time window reaches past its core.
+OVERLAP_WINDOWS = 2
+#: Working memory of ``compare_coverage`` per byte of a story's sentence text (BENCHMARKS.md:
+#: one 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
+COVERAGE_BYTES_PER_TEXT_BYTE = 110
+#: Columns the coverage stage needs (the others stay out of the shuffle).
+_COVERAGE_COLUMNS = ("article_id", "sentence_id", "outlet", "story_id", "text", "kind",
+                     "position", "start")
+
+
+class StoryTooLargeError(MemoryError):
+    """One story holds more text than a worker can align in memory."""
+
+
+#: Articles per partition when a JSONL or CSV file is spilled to Parquet parts.
+ROWS_PER_PART = 500
+
+
+def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
+                rows_per_part: int | None = None):
+    """A dask articles frame from a path (Parquet file or folder, CSV, JSONL; ``.gz`` too) or a
+    dask frame.
+
+    Parquet is read as it is partitioned. A JSONL or CSV file (``.gz`` too: a compressed file
+    cannot be split by byte ranges) is streamed in chunks of ``rows_per_part`` rows (default
+    :data:`ROWS_PER_PART`) into
+    Parquet parts in ``spill_dir`` (default: a new temporary folder, removed at exit) and read
+    from there: memory holds one chunk at a time, whatever the file's size, and the partitions
+    hold a known number of articles.
+    """
+    import dask.dataframe as dd
+
+    from mediakit._dask import is_dask_frame
+
+    if is_dask_frame(source):
+        return source
+    from pathlib import Path
+
+    path = str(source)
+    name = Path(path.rstrip("/")).name.lower()
+    if Path(path).is_dir() or name.endswith(".parquet") or ("*" in name and "parquet" in name):
+        return dd.read_parquet(path)
+    if name.endswith((".csv", ".csv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+        return dd.read_parquet(spill_to_parquet(path, spill_dir,
+                                                rows_per_part or ROWS_PER_PART))
+    raise ValueError(f"engine='dask' reads Parquet (a file or folder), CSV or JSONL; got "
+                     f"{path!r}. Read it with dask.dataframe yourself and pass the frame.")
+
+
+def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART) -> str:
+    """Stream a JSONL(.gz) or CSV(.gz) file into Parquet parts of ``rows_per_part`` raw rows
+    (text columns as text, ``source`` = the file, as ``read_articles`` sets it); returns the
+    folder."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix="mediakit-spill-")
+        atexit.register(shutil.rmtree, folder, True)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    name = Path(path).name.lower()
+    if ".csv" in name:
+        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=rows_per_part)
+    else:
+        chunks = pd.read_json(path, lines=True, dtype=False, chunksize=rows_per_part)
+    for k, chunk in enumerate(chunks):
+        chunk = chunk.astype({c: "str" for c in chunk.columns if chunk[c].dtype == object})
+        if "source" not in chunk.columns:  # read_articles names the file each row came from
+            chunk["source"] = pd.array([str(path)] * len(chunk), dtype="str")
+        chunk.to_parquet(out / f"part.{k:06d}.parquet", index=False)
+    return str(out)
+
+
+def _read_partition(part: pd.DataFrame, read_kws: dict):
+    mk = stages()
+
+    out = mk.read_articles(part, progress=False, **read_kws)
+    skipped = [dict(s) for s in out.attrs.get("skipped", [])]
+    out.attrs = {}
+    return out, skipped
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _second(pair):
+    return pair[1]
+
+
+def _read(ddf, read_kws: dict):
+    """read_articles per partition: the lazy articles frame and the skipped inputs (lazy)."""
+    import dask
+    import dask.dataframe as dd
+
+    mk = stages()
+
+    meta = mk.read_articles(ddf._meta, progress=False, **read_kws)
+    meta.attrs = {}
+    pairs = [dask.delayed(_read_partition)(p, read_kws) for p in ddf.to_delayed()]
+    frames = [dask.delayed(_first)(p) for p in pairs]
+    skipped = [dask.delayed(_second)(p) for p in pairs]
+    return dd.from_delayed(frames, meta=meta, verify_meta=False), skipped
+
+
+def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
+                 progress, read_kws, params, spill_dir=None):
+    """The dask path of :func:`mediakit.analyze` (same options; see the module docstring).
+
+    Without a ``distributed`` client and with no scheduler chosen (``dask.config``), it runs on
+    dask's process scheduler, with one pool of ``os.cpu_count()`` processes for every step: the
+    scorers are not safe to run in threads of one process (readability values of concurrent
+    partitions were seen to mix on the threaded scheduler).
+    """
+    import dask
+
+    if _client() is None and dask.config.get("scheduler", None) is None:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        # one pool for every step (dask's process scheduler otherwise starts one per compute)
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool, \
+                dask.config.set(scheduler="processes", pool=pool):
+            return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon,
+                                 stories=stories, actors=actors, kinds=kinds, n_boot=n_boot,
+                                 n_jobs=n_jobs, progress=progress, read_kws=read_kws,
+                                 params=params, spill_dir=spill_dir)
+    return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+                         actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
+                         progress=progress, read_kws=read_kws, params=params,
+                         spill_dir=spill_dir)
+
+
+def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
+                  progress, read_kws, params, spill_dir=None):
+    import dask
+
+    mk = stages()
+    from mediakit._dask import is_dask_frame
+    from mediakit.analysis import GROUP_MEASURES, Analysis, _article_rows
+
+    notes: list[str] = []
+    ddf = source if is_dask_frame(source) else read_source(source, read_kws,
+                                                           spill_dir=spill_dir)
+    stage = _Stages(progress, ddf.npartitions)
+    with stage("read"):
+        articles, skipped_parts = _read(ddf, read_kws or {})
+        articles = articles.persist()
+        skipped = [s for part in dask.compute(*skipped_parts) for s in part]
+    if by not in articles.columns:
+        from mediakit._errors import SchemaError
+        from mediakit._validation import suggest
+
+        cols = [str(c) for c in articles.columns if c != "text"]
+        raise SchemaError(f"by={by!r} is not a column of the articles (columns: "
+                          f"{', '.join(cols)})." + suggest(by, cols))
+    if outlets is not None:
+        from mediakit._validation import suggest
+
+        known = sorted({str(o) for o in articles["outlet"].dropna().unique().compute()})
+        wanted = [str(o) for o in outlets]
+        for name in wanted:
+            if name not in known:
+                raise ValueError(f"outlet {name!r} is not in the articles." + suggest(name, known))
+        left = [o for o in known if o not in wanted]
+        articles = articles[articles["outlet"].astype(str).isin(wanted)].persist()
+        if left:
+            notes.append(f"Only the chosen outlets were analysed ({len(wanted)}); "
+                         f"{len(left)} left out: {', '.join(left[:10])}"
+                         + (f" and {len(left) - 10} more." if len(left) > 10 else "."))
+    if _should_group(articles, stories):
+        with stage("group_stories"):
+            articles = group_stories_windows(articles).persist()
+        n_stories = articles["story_id"].nunique().compute()
+        notes.append(f"Stories were grouped with group_stories: {n_stories} stories.")
+
+    carried = () if by in ("outlet", "story_id", "published") else (by,)
+    with stage("split and score"):
+        sentences = mk.split_sentences(articles, carry=carried).persist()
+        lex = mk.load_lexicon(lexicon)
+        # readability first: its check that each article is whole in one partition then reads
+        # the persisted split, not the scores (which it would compute twice); the columns are
+        # put back in the pandas order (sentiment, frames, readability) after
+        order = _pandas_columns(sentences._meta, lex, kinds)
+        sentences = mk.score_readability(sentences, kinds=kinds)
+        sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lex, kinds=kinds)
+        sentences = sentences[order].persist()
+        readability = sentences.map_partitions(_article_rows, by).compute()
+        readability = readability.reset_index(drop=True)
+
+    group_kws = {"by": by, "kinds": kinds, "n_boot": n_boot, "n_perm": n_boot,
+                 "progress": False}
+    columns = list(sentences.columns)
+    measures = [m for m in GROUP_MEASURES if m in columns]
+    with stage("compare_groups"):
+        groups = mk.compare_groups(sentences, measures=measures, **group_kws)
+        frame_cols = [c for c in columns if str(c).startswith("frame_") and c != "frame_terms"]
+        frames = (mk.compare_groups(sentences, measures=frame_cols, **group_kws)
+                  if frame_cols else None)
+    n_by = int(articles[by].nunique().compute())
+    with stage("compare_terms"):
+        terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_by > 1 else None
+    with stage("coverage"):
+        by_story = shuffle_by_story(sentences)
+        coverage = coverage_by_story(by_story, by=by, kinds=kinds)
+    if n_by < 2:
+        notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
+
+    entities = quotes = actor_table = None
+    local_sentences = sentences.compute().reset_index(drop=True)
+    local_articles = articles.compute().reset_index(drop=True)
+    if actors is not False:
+        try:
+            mk.extract_entities(local_sentences.iloc[:0], kinds=kinds, progress=False)
+            with stage("entities and quotes"):
+                entities, quotes = actors_by_story(sentences, articles, kinds=kinds)
+            actor_table = mk.compare_actors(local_sentences, entities=entities, quotes=quotes,
+                                            by=by)
+        except ImportError as exc:
+            if actors:
+                raise
+            notes.append(f"Actors skipped: {exc}")
+    else:
+        notes.append("Actors skipped (actors=False).")
+    params = {**params, "engine": "dask",
+              "stage_seconds": {k: round(v, 3) for k, v in stage.seconds.items()}}
+    return Analysis(articles=local_articles, sentences=local_sentences,
+                    readability=readability, groups=groups, frames=frames, terms=terms,
+                    coverage=coverage, actors=actor_table, entities=entities, quotes=quotes,
+                    notes=notes, skipped=skipped, params=params, lexicon=lex)
+
+
+def _pandas_columns(empty: pd.DataFrame, lex, kinds) -> list[str]:
+    """The sentence columns in the order the pandas path makes them."""
+    import warnings
+
+    mk = stages()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = mk.score_sentiment(empty, kinds=kinds)
+        out = mk.score_frames(out, lex, kinds=kinds)
+        out = mk.score_readability(out, kinds=kinds)
+    return list(out.columns)
+
+
+class _Stages:
+    """Progress per stage: its name and time on stderr, with dask's progress bar of its tasks
+    (``distributed.progress`` on a cluster). ``progress=None`` shows them when the corpus was
+    given as a dask frame of 4 partitions or more."""
+
+    def __init__(self, progress, npartitions: int = 0):
+        self.enabled = progress if progress is not None else npartitions >= 4
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str):
+        from contextlib import contextmanager
+
+        @contextmanager
+        def run():
+            import sys
+            import time
+
+            start = time.perf_counter()
+            if not self.enabled:
+                yield
+            else:
+                sys.stderr.write(f"mediakit [{name}] ...\n")
+                if _client() is None:
+                    from dask.diagnostics import ProgressBar
+
+                    with ProgressBar(out=sys.stderr):
+                        yield
+                else:
+                    yield
+            self.seconds[name] = time.perf_counter() - start
+            if self.enabled:
+                sys.stderr.write(f"mediakit [{name}] done in {self.seconds[name]:.1f} s\n")
+
+        return run()
+
+
+def _client():
+    try:
+        from distributed import get_client
+
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def _should_group(articles, stories: str) -> bool:
+    if stories != "auto":
+        return stories == "group"
+    story = articles["story_id"]
+    none_given = (story.isna() | (story.astype(str) == "all")).all()
+    per_outlet = articles.groupby("outlet")["article_id"].count().max()
+    none_given, per_outlet = _compute(none_given, per_outlet)
+    return bool(none_given) and bool(per_outlet and per_outlet > 1)
+
+
+def _compute(*things):
+    import dask
+
+    return dask.compute(*things)
+
+
+# --- stories per time window -------------------------------------------------------------------
+
+def _story_keys(part: pd.DataFrame, lead_chars: int) -> pd.DataFrame:
+    """Per article: its id, time (int ns; NA without one) and words of title + lead."""
+    docs = part["text"].fillna("").astype("str").str.slice(0, lead_chars)
+    if "title" in part.columns:
+        docs = part["title"].fillna("").astype("str") + "\n" + docs
+    if "published" in part.columns:
+        stamp = pd.to_datetime(part["published"], errors="coerce", utc=True)
+    else:
+        stamp = pd.Series(pd.NaT, index=part.index, dtype="datetime64[ns, UTC]")
+    return pd.DataFrame({"article_id": part["article_id"].astype("str").to_numpy(),
+                         "published": stamp.to_numpy(),
+                         "words": docs.str.count(r"\S+").to_numpy(dtype="int64")})
+
+
+def time_windows(times: pd.Series, span: pd.Timedelta, per_window: int = WINDOW_ARTICLES,
+                 overlap: int = OVERLAP_WINDOWS) -> list[tuple]:
+    """``(core_start, core_end, reach_end)`` windows over sorted ``times``: each core holds at
+    most ``per_window`` articles (more only when they share one instant) and each window
+    reaches ``overlap * span`` past its core."""
+    t = np.sort(times.to_numpy(dtype="datetime64[ns]"))
+    if not len(t):
+        return []
+    cuts = [t[0]]
+    i = 0
+    while True:
+        j = i + per_window
+        if j >= len(t):
+            break
+        nxt = t[j]
+        if nxt == cuts[-1]:  # one instant holds more than per_window articles
+            later = np.searchsorted(t, nxt, side="right")
+            if later >= len(t):
+                break
+            nxt, j = t[later], later
+        cuts.append(nxt)
+        i = j
+    ends = [*cuts[1:], t[-1] + np.timedelta64(1, "ns")]
+    reach = np.timedelta64(overlap * span.value, "ns")
+    return [(pd.Timestamp(s, tz="UTC"), pd.Timestamp(e, tz="UTC"),
+             pd.Timestamp(e + reach, tz="UTC")) for s, e in zip(cuts, ends, strict=True)]
+
+
+def _window_stories(parts, start, core_end, reach_end, threshold, span):
+    """group_stories on one time window; the stories whose first article is in its core."""
+    mk = stages()
+
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else None
+    if frame is None or not len(frame):
+        return pd.DataFrame({"article_id": pd.Series(dtype="str"),
+                             "local": pd.Series(dtype="int64")})
+    stamp = pd.to_datetime(frame["published"], utc=True)
+    frame = frame[(stamp >= start) & (stamp < reach_end)].reset_index(drop=True)
+    if not len(frame):
+        return pd.DataFrame({"article_id": pd.Series(dtype="str"),
+                             "local": pd.Series(dtype="int64")})
+    grouped = mk.group_stories(frame, threshold=threshold, window=span, progress=False)
+    stamp = pd.to_datetime(grouped["published"], utc=True)
+    first = stamp.groupby(grouped["story_id"]).transform("min")
+    keep = (first >= start) & (first < core_end)
+    local = pd.factorize(grouped["story_id"])[0]
+    return pd.DataFrame({"article_id": grouped["article_id"].astype("str").to_numpy()[keep],
+                         "local": local[keep.to_numpy()]})
+
+
+def _window_slice(part: pd.DataFrame, start, reach_end) -> pd.DataFrame:
+    cols = [c for c in ("article_id", "title", "text", "published") if c in part.columns]
+    stamp = pd.to_datetime(part["published"], errors="coerce", utc=True)
+    return part.loc[(stamp >= start) & (stamp < reach_end), cols]
+
+
+def group_stories_windows(articles, *, window: str = "3D", lead_chars: int = 3000,
+                          per_window: int | None = None):
+    """``articles`` (dask) with ``story_id`` from :func:`mediakit.group_stories` run per time
+    window on the workers (see the module docstring); ids numbered as pandas numbers them."""
+    import dask
+
+    mk = stages()
+    from mediakit.compare.stories import default_threshold
+
+    per_window = per_window or WINDOW_ARTICLES
+    keys = articles.map_partitions(
+        _story_keys, lead_chars,
+        meta=pd.DataFrame({"article_id": pd.Series(dtype="str"),
+                           "published": pd.Series(dtype="datetime64[ns, UTC]"),
+                           "words": pd.Series(dtype="int64")})).compute()
+    keys = keys.reset_index(drop=True)
+    span = pd.Timedelta(window)
+    threshold, _ = default_threshold(float(keys["words"].median()) if len(keys) else 0.0)
+    dated = "published" in articles.columns and keys["published"].notna().all()
+    if not dated or len(keys) <= per_window:
+        windows = None
+    else:
+        windows = time_windows(keys["published"], span, per_window)
+    if windows is None:  # one window: group_stories itself, on one worker
+        parts = articles.map_partitions(
+            lambda p: p[[c for c in ("article_id", "title", "text", "published")
+                         if c in p.columns]]).to_delayed()
+        whole = dask.delayed(pd.concat)(parts, ignore_index=True)
+        grouped = dask.delayed(mk.group_stories)(whole, threshold=threshold, window=span,
+                                                 lead_chars=lead_chars, progress=False)
+        labels = dask.delayed(lambda g: g[["article_id", "story_id"]])(grouped).compute()
+        story = _number_stories(labels["article_id"].astype("str").to_numpy(),
+                                pd.factorize(labels["story_id"])[0], keys["article_id"])
+    else:
+        parts = articles.to_delayed()
+        tasks = []
+        for start, core_end, reach_end in windows:
+            sl = [dask.delayed(_window_slice)(p, start, reach_end) for p in parts]
+            tasks.append(dask.delayed(_window_stories)(sl, start, core_end, reach_end,
+                                                       threshold, span))
+        found = dask.compute(*tasks)
+        ids, labels, offset = [], [], 0
+        for f in found:
+            ids.append(f["article_id"].to_numpy(dtype=object))
+            labels.append(f["local"].to_numpy() + offset)
+            offset += int(f["local"].max()) + 1 if len(f) else 0
+        story = _number_stories(np.concatenate(ids), np.concatenate(labels),
+                                keys["article_id"])
+    return articles.map_partitions(_assign_story, story,
+                                   meta=articles._meta.assign(story_id=pd.Series(dtype="str")))
+
+
+def _assign_story(part: pd.DataFrame, story: pd.Series) -> pd.DataFrame:
+    out = part.copy()
+    out["story_id"] = pd.array(out["article_id"].astype("str").map(story).to_numpy(),
+                               dtype="str")
+    return out
+
+
+def _number_stories(ids: np.ndarray, labels: np.ndarray, order: pd.Series) -> pd.Series:
+    """article_id -> ``story_0001``...: labels sharing an article joined, numbered in order of
+    each story's first article in ``order`` (the articles' ids in frame order)."""
+    parent = np.arange(int(labels.max()) + 1 if len(labels) else 0)
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    seen: dict = {}
+    for art, lab in zip(ids, labels, strict=True):
+        if art in seen:
+            a, b = find(seen[art]), find(lab)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        else:
+            seen[art] = lab
+    root = {art: find(lab) for art, lab in seen.items()}
+    order_ids = order.astype("str").to_numpy()
+    # an article in no kept story (possible only if a window saw it but none claimed it) is a
+    # story of its own
+    fresh = len(parent)
+    roots = np.empty(len(order_ids), dtype=np.int64)
+    for k, art in enumerate(order_ids):
+        if art in root:
+            roots[k] = root[art]
+        else:
+            roots[k] = fresh
+            fresh += 1
+    _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    width = max(4, len(str(len(first))))
+    names = [f"story_{k + 1:0{width}d}" for k in rank[inverse]]
+    return pd.Series(names, index=order_ids, dtype="str")
+
+
+# --- per story: coverage, entities, quotes ---------------------------------------------------
+
+def _story_sizes(part: pd.DataFrame) -> pd.DataFrame:
+    return (part.assign(_bytes=part["text"].astype("str").str.len())
+            .groupby("story_id", sort=False)["_bytes"].agg(["sum", "size"]))
+
+
+def worker_memory() -> int | None:
+    """The smallest worker memory limit of the active distributed client, in bytes."""
+    client = _client()
+    if client is None:
+        return None
+    info = client.scheduler_info()
+    limits = [w.get("memory_limit") for w in info.get("workers", {}).values()]
+    limits = [x for x in limits if x]
+    return min(limits) if limits else None
+
+
+def shuffle_by_story(sentences, *, memory: int | None = None):
+    """The content columns of ``sentences`` shuffled so every story is in one partition;
+    raises :class:`StoryTooLargeError` when the largest story would not fit in ``memory``
+    (default: the smallest worker memory limit of the active client; unchecked without)."""
+    cols = [c for c in _COVERAGE_COLUMNS if c in sentences.columns]
+    data = sentences[cols]
+    sizes = data.map_partitions(_story_sizes).compute()
+    sizes = sizes.groupby(level=0).sum()
+    memory = memory or worker_memory()
+    if memory and len(sizes):
+        biggest = sizes["sum"].idxmax()
+        need = int(sizes.loc[biggest, "sum"]) * COVERAGE_BYTES_PER_TEXT_BYTE
+        if need > memory:
+            raise StoryTooLargeError(
+                f"story {biggest!r} is too large to align in memory: "
+                f"{int(sizes.loc[biggest, 'size']):,} sentences, "
+                f"{int(sizes.loc[biggest, 'sum']) / 2**20:.0f} MB of text, about "
+                f"{need / 2**30:.1f} GB of working memory, but a worker has "
+                f"{memory / 2**30:.1f} GB. Split the story (e.g. group_stories with a smaller "
+                "window or threshold), or give the workers more memory.")
+    n = max(1, min(data.npartitions, len(sizes)))
+    return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
+
+
+def coverage_by_story(by_story, *, by="outlet", kinds=None):
+    """:func:`mediakit.compare_coverage` per partition of a frame shuffled by story, joined
+    into one Coverage equal to the pandas result."""
+    import dask
+
+    mk = stages()
+
+    parts = by_story.to_delayed()
+    results = dask.compute(*[dask.delayed(mk.compare_coverage)(p, by=by, kinds=kinds,
+                                                               progress=False)
+                             for p in parts])
+    return merge_coverages(list(results))
+
+
+def merge_coverages(parts: list):
+    """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
+    ids renumbered in story order (as one call on all the stories numbers them)."""
+    from mediakit.compare.coverage import Coverage
+
+    if len(parts) == 1:
+        return parts[0]
+    story = parts[0].params["story"]
+    by = parts[0].params["by"]
+    facts = []
+    for k, c in enumerate(parts):
+        facts.append(c.facts[[story, "fact_id"]].drop_duplicates().assign(_part=k))
+    keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
+    keys["_new"] = np.arange(len(keys), dtype="int64")
+    new_id = {(int(p), int(f)): int(n) for p, f, n in
+              zip(keys["_part"], keys["fact_id"], keys["_new"], strict=True)}
+
+    def renumber(frame, k):
+        if "fact_id" not in frame or not len(frame):
+            return frame
+        ids = frame["fact_id"]
+        mapped = [pd.NA if pd.isna(v) else new_id[(k, int(v))] for v in ids.to_numpy()]
+        return frame.assign(fact_id=pd.array(mapped, dtype=ids.dtype))
+
+    def joined(name, sort, ascending=None):
+        frames = [renumber(getattr(c, name), k) for k, c in enumerate(parts)]
+        nonempty = [f for f in frames if len(f)] or frames[:1]
+        out = pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0]
+        out = out.astype({c: frames[0][c].dtype for c in frames[0].columns}, errors="ignore")
+        out = out.sort_values(sort, ascending=ascending or True, kind="stable")
+        return out.reset_index(drop=True)
+
+    return Coverage(
+        joined("alignment", [story]),
+        joined("facts", ["fact_id"]),
+        joined("presence", ["fact_id", by]),
+        joined("omissions", [by, story, "n_outlets", "first_position"],
+               [True, True, False, True]),
+        joined("numbers", [story]),
+        dict(parts[0].params))
+
+
+def _actors_partition(sentences: pd.DataFrame, articles: pd.DataFrame, kinds):
+    mk = stages()
+
+    sentences = sentences.sort_values("_row", kind="stable")
+    first_row = sentences.groupby("article_id", sort=False)["_row"].min()
+    sentences = sentences.drop(columns="_row")
+    ents = mk.extract_entities(sentences, kinds=kinds, progress=False)
+    arts = articles[articles["article_id"].isin(sentences["article_id"].unique())]
+    quotes = mk.extract_quotes(sentences, articles=arts, entities=ents, kinds=kinds,
+                               progress=False)
+    # each article's rows keep their order; articles go back to their input order
+    return tuple(t.assign(_row=t["article_id"].map(first_row).to_numpy()) for t in (ents, quotes))
+
+
+def actors_by_story(sentences, articles, *, kinds=None):
+    """extract_entities and extract_quotes per story: the sentences are shuffled by
+    ``story_id`` (an entity's label is settled over its story, so a story must be whole in one
+    partition), each partition gets its stories' articles; the tables are concatenated in the
+    pandas order (sentence order of the input)."""
+    import dask
+
+    n = max(1, sentences.npartitions)
+    ordered = sentences.assign(_row=1)
+    ordered["_row"] = ordered["_row"].cumsum()
+    by_story = ordered.shuffle("story_id", npartitions=n, shuffle_method="tasks")
+    cols = [c for c in ("article_id", "title", "text", "published", "outlet", "story_id")
+            if c in articles.columns]
+    whole = dask.delayed(pd.concat)(articles[cols].to_delayed(), ignore_index=True)
+    pairs = [dask.delayed(_actors_partition)(s, whole, kinds) for s in by_story.to_delayed()]
+    out = dask.compute(*pairs)
+    entities = _in_input_order([e for e, _ in out])
+    quotes = _in_input_order([q for _, q in out])
+    return entities, quotes
+
+
+def _in_input_order(frames: list) -> pd.DataFrame:
+    frame = pd.concat(frames, ignore_index=True)
+    if "_row" in frame.columns:
+        frame = frame.sort_values("_row", kind="stable").drop(columns="_row")
+    return frame.reset_index(drop=True)
