@@ -293,7 +293,9 @@ def test_compare_actors_with_entities_but_no_attributed_quote():
         {"text": "Emmanuel Macron met Angela Merkel.", "outlet": "B"},
     ])
     sentences = mk.split_sentences(articles)
-    actors = _quiet(mk.compare_actors, sentences)
+    entities = mk.extract_entities(sentences)
+    quotes = mk.extract_quotes(sentences, entities=entities)
+    actors = _quiet(mk.compare_actors, sentences, entities=entities, quotes=quotes)
     assert len(actors) and (actors["n_quotes"] == 0).all()
     merkel = actors[actors["canonical"] == "Angela Merkel"]
     assert sorted(merkel["outlet"]) == ["A", "B"] and (merkel["n_mentions"] == 1).all()
