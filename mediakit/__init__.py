@@ -71,7 +71,7 @@ _PUBLIC = {
     "write_report": "mediakit.report.html",
     # all at once
     "analyze": "mediakit.analysis",
-    "Analysis": "mediakit.analysis",
+    "Analysis": "mediakit._analysis_result",
 }
 
 __all__ = sorted(

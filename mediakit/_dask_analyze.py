@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mediakit._analysis_result import GROUP_MEASURES, Analysis, article_rows
 from mediakit._stages import stages
 
 #: Most articles in the core of one ``group_stories`` time window.
@@ -181,7 +182,6 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
 
     mk = stages()
     from mediakit._dask import is_dask_frame
-    from mediakit.analysis import GROUP_MEASURES, Analysis, _article_rows
 
     notes: list[str] = []
     ddf = source if is_dask_frame(source) else read_source(source, read_kws,
@@ -229,7 +229,7 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
         sentences = mk.score_readability(sentences, kinds=kinds)
         sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lex, kinds=kinds)
         sentences = sentences[order].persist()
-        readability = sentences.map_partitions(_article_rows, by).compute()
+        readability = sentences.map_partitions(article_rows, by).compute()
         readability = readability.reset_index(drop=True)
 
     group_kws = {"by": by, "kinds": kinds, "n_boot": n_boot, "n_perm": n_boot,

@@ -12,187 +12,19 @@ Given a dask DataFrame (or ``engine="dask"``), the same stages run on dask: see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from numbers import Integral
-from pathlib import Path
 
 import pandas as pd
 
+from mediakit._analysis_result import GROUP_MEASURES, Analysis, article_rows
 from mediakit._params import Column, Interval, Options, Sequence_, validate_params, warn
 from mediakit._stages import stages
 
-#: Measures ``analyze`` compares across outlets (besides the frames).
-GROUP_MEASURES: tuple[str, ...] = (
-    "sentiment_compound",
-    "readability_flesch_kincaid_grade",
-    "readability_flesch_reading_ease",
-    "readability_mean_sentence_length",
-)
 STORY_MODES: tuple[str, ...] = ("auto", "given", "group")
 #: Keyness terms per group (most distinctive first) whose example sentences the report shows.
 TOP_TERMS = 5
 
 ENGINES: tuple[str, ...] = ("auto", "pandas", "dask")
-
-
-@dataclass(repr=False)
-class Analysis:
-    """Everything :func:`analyze` computed: the frames, each comparison table, and notes.
-
-    Attributes
-    ----------
-    articles : DataFrame
-        The articles frame (``read_articles``; ``story_id`` from ``group_stories`` when grouped).
-    sentences : DataFrame
-        The sentences frame with every measure: ``sentiment_*``, ``frame_*`` / ``frame_terms``
-        and ``readability_*`` (the article's value on each content row).
-    readability : DataFrame
-        One row per article: ``article_id, outlet, story_id`` and the ``readability_*`` values.
-    groups : DataFrame or None
-        ``compare_groups`` of sentiment and readability measures per outlet.
-    frames : DataFrame or None
-        ``compare_groups`` of the ``frame_*`` measures (frame-term hits per sentence) per outlet.
-    terms : DataFrame or None
-        ``compare_terms``: each outlet against the rest (signed G2, counts kept).
-    coverage : Coverage or None
-        ``compare_coverage``: alignment, facts, presence, omissions, numbers.
-    actors : DataFrame or None
-        ``compare_actors`` (needs the ``nlp`` extra); None when skipped (see ``notes``).
-    entities, quotes : DataFrame or None
-        The long tables behind ``actors``.
-    term_examples : DataFrame or None
-        ``explain_terms(sentences, top terms, by=by, per_group=2)``: two example sentences per
-        group for each top keyness term (the ``TOP_TERMS`` terms each group uses most, by
-        G2), shown in the report and written as ``tables/term_examples``.
-    attention : DataFrame or None
-        ``compare_attention(articles, sentences=sentences, by=by)``: articles per group,
-        story and day, and who first reported each story; None when no article has a date.
-    notes : list of str
-        What was skipped and why.
-    warnings : list of str
-        Every distinct warning raised while analysing (``"Category: message"``), in order; the
-        report shows each on its page.
-    skipped : list of dict
-        Inputs ``read_articles`` left out (``source``, ``row``, ``reason``; with
-        ``read_kws={"on_error": "skip"}``), recorded in the report and its manifest.
-    params : dict
-        The options ``analyze`` was called with (``by`` is the grouping column); ``manifest``
-        adds versions for reports.
-    """
-
-    articles: pd.DataFrame
-    sentences: pd.DataFrame
-    readability: pd.DataFrame | None = None
-    groups: pd.DataFrame | None = None
-    frames: pd.DataFrame | None = None
-    terms: pd.DataFrame | None = None
-    coverage: object | None = None
-    actors: pd.DataFrame | None = None
-    entities: pd.DataFrame | None = None
-    quotes: pd.DataFrame | None = None
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    params: dict = field(default_factory=dict)
-    lexicon: object | None = None
-    term_examples: pd.DataFrame | None = None
-    attention: pd.DataFrame | None = None
-
-    @property
-    def manifest(self) -> dict[str, object]:
-        """Parameters and lexicon recorded in every manifest written from this analysis."""
-        out: dict[str, object] = {"parameters": dict(self.params)}
-        if self.lexicon is not None:
-            out["lexicons"] = [self.lexicon]
-        if self.notes:
-            out["notes"] = list(self.notes)
-        if self.warnings:
-            out["warnings"] = list(self.warnings)
-        if self.skipped:
-            out["skipped"] = [dict(s) for s in self.skipped]
-        return out
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table as a DataFrame, by name (the CSV files ``report`` writes)."""
-        out = {"articles": self.articles, "sentences": self.sentences}
-        for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
-                     "actors", "entities", "quotes"):
-            value = getattr(self, name)
-            if isinstance(value, pd.DataFrame):
-                out[name] = value
-        if self.coverage is not None:
-            for name in ("alignment", "facts", "presence", "omissions", "numbers"):
-                value = getattr(self.coverage, name, None)
-                if isinstance(value, pd.DataFrame):
-                    out[f"coverage_{name}"] = value
-            if hasattr(self.coverage, "summary"):
-                out["coverage_summary"] = self.coverage.summary()
-        return out
-
-    def report(self, out_dir: str | Path, *, formats=("png", "svg", "pdf"),
-               title: str | None = None, stories=None, groups=None, max_stories: int = 3,
-               overwrite: bool = False) -> list[Path]:
-        """Write the HTML report, every figure (``save_figure``) and every table (CSV, Parquet).
-
-        Layout of ``out_dir``: ``index.html`` (the page); ``figures/<name>.{png,svg,pdf}`` (PNG
-        at 200 dpi; SVG and PDF vector, text kept as text) with
-        ``<name>.data.csv`` and ``<name>.manifest.json``; ``tables/<name>.csv`` and
-        ``tables/<name>.parquet``; ``manifest.json`` (versions, parameters, lexicon, warnings,
-        skipped inputs, SHA-256 of every input text, and the list of files written).
-
-        The folder must be new, empty, or hold a previous mediakit report (and nothing else):
-        that report is replaced wholly with ``overwrite=True``, so no stale file stays; anything
-        else raises ``OutputFolderError`` (a ``FileExistsError``). No symbolic link inside the
-        folder is followed.
-
-        Tables: the Parquet file is the exact table. The CSV is for spreadsheets and pandas:
-        a text cell that can run as a formula (starting with ``=``, ``@``, a tab or a carriage
-        return, or ``+``/``-`` unless followed by a space with no function call or ``|``) gets
-        a leading ``'`` (OWASP, CSV injection), so bullets such as ``- Officials said`` read
-        back exactly; lines end with CRLF so a line break inside a cell is always quoted.
-        ``tables/terms.csv`` keeps the 25 most distinctive terms on each side per group; the
-        full keyness table is ``tables/terms.parquet``. ``source`` paths are written relative
-        to the inputs' common folder. The frames in memory are not changed.
-
-        Parameters
-        ----------
-        out_dir : str or Path
-            Output folder.
-        formats : sequence of {"png", "svg", "pdf"}
-            Figure formats.
-        title : str, optional
-            Page title.
-        stories : sequence of str, optional
-            Stories drawn story by story (coverage, presence, actors); default the
-            ``max_stories`` stories covered by the most outlets. The page says what is left out.
-        groups : sequence of str, optional
-            Values of the analysis's ``by`` column drawn; default the 8 with the most articles.
-        max_stories : int
-            Stories (and keyness targets) drawn when ``stories`` is not given.
-        overwrite : bool
-            Replace a previous mediakit report in ``out_dir``.
-
-        Returns
-        -------
-        list of Path
-            Every file written, the HTML page first.
-        """
-        from mediakit.report._build import write_full_report
-
-        return write_full_report(self, out_dir, formats=formats, title=title, stories=stories,
-                                 groups=groups, max_stories=max_stories, overwrite=overwrite)
-
-    def __repr__(self) -> str:
-        n_out = self.articles["outlet"].nunique() if "outlet" in self.articles else 0
-        n_story = self.articles["story_id"].nunique() if "story_id" in self.articles else 0
-        parts = [name for name in ("groups", "frames", "terms", "coverage", "actors")
-                 if getattr(self, name) is not None]
-        text = (f"Analysis({len(self.articles)} articles, {n_out} outlets, {n_story} "
-                f"{'story' if n_story == 1 else 'stories'}, {len(self.sentences)} sentences; "
-                f"tables: {', '.join(parts) or 'none'}")
-        if self.notes:
-            text += f"; {len(self.notes)} note(s): see .notes"
-        return text + "; .report(out_dir) writes everything)"
 
 
 @validate_params(
@@ -326,7 +158,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     lex = mk.load_lexicon(lexicon)
     sentences = mk.score_frames(sentences, lex, kinds=kinds, progress=progress)
     sentences = mk.score_readability(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
-    readability = _article_rows(sentences, by)
+    readability = article_rows(sentences, by)
 
     group_kws = {"by": by, "kinds": kinds, "n_boot": n_boot, "n_perm": n_boot,
                  "progress": progress}
@@ -416,13 +248,3 @@ def _should_group(articles: pd.DataFrame, stories: str) -> bool:
     story = articles["story_id"]
     none_given = bool((story.isna() | (story.astype(str) == "all")).all())
     return none_given and bool(articles.groupby("outlet").size().gt(1).any())
-
-
-def _article_rows(sentences: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
-    cols = [c for c in sentences.columns if str(c).startswith("readability_")]
-    ids = dict.fromkeys(["article_id", "outlet", by, "story_id"])
-    keep = [c for c in ids if c in sentences.columns] + cols
-    if not cols:
-        return sentences[keep].iloc[0:0]
-    rows = sentences[sentences[cols].notna().any(axis=1)]
-    return rows[keep].drop_duplicates("article_id").reset_index(drop=True)

@@ -48,7 +48,8 @@ def test_actors_skipped_with_note_when_nlp_missing(monkeypatch):
         raise ImportError("extract_entities needs the optional package 'spacy'. "
                           "Install it with: pip install 'mediakit[nlp]'")
 
-    monkeypatch.setattr(mk, "extract_entities", no_spacy)
+    # analyze chains the stages from their modules (mediakit._stages), so patch it there
+    monkeypatch.setattr("mediakit.measures.entities.extract_entities", no_spacy)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", mk.MediakitWarning)
         r = mk.analyze(mk.load_example("seeds"), n_boot=50)

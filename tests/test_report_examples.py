@@ -38,7 +38,7 @@ def _check_examples(result, written, page):
     examples = result.term_examples
     by = result.params["by"]
     # the same rows as explain_terms with two sentences per group, for each group's top terms
-    again = mk.explain_terms(result.sentences, top_terms(result.terms, by=by), by=by,
+    again = mk.explain_terms(result.sentences, terms=top_terms(result.terms, by=by), by=by,
                              per_group=2)
     pd.testing.assert_frame_equal(examples, again)
     assert examples.groupby(["term", by]).size().max() <= 2
@@ -59,7 +59,7 @@ def test_seeds_report_shows_examples_and_no_attention_when_undated(tmp_path):
     assert result.attention is None
     _check_examples(result, written, page)
     # both spellings of the folded term are found in context
-    assert {"defence", "defense"} <= set(mk.explain_terms(result.sentences, ["defence"])
+    assert {"defence", "defense"} <= set(mk.explain_terms(result.sentences, terms=["defence"])
                                          ["match"].str.lower())
     names = {p.name for p in written}
     assert not any(n.startswith("attention") for n in names)
