@@ -59,10 +59,10 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         if model == "minilm":
             _target_features.load_encoder()
-        mk.score_target_sentiment(mentions.iloc[:1], sentences, model=model)  # coefficients
+        mk.score_target_sentiment(mentions.iloc[:1], sentences=sentences, model=model)  # coefficients
         loaded = time.perf_counter() - t0
         t0, c0 = time.perf_counter(), time.process_time()
-        scored = mk.score_target_sentiment(mentions, sentences, model=model, progress=False)
+        scored = mk.score_target_sentiment(mentions, sentences=sentences, model=model, progress=False)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         probs = scored[["target_neg", "target_neu", "target_pos"]].sum(axis=1)
         ok &= bool(scored["target_sentiment"].notna().all() and (probs - 1).abs().max() < 1e-6)

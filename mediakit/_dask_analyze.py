@@ -227,7 +227,8 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
         # put back in the pandas order (sentiment, frames, readability) after
         order = _pandas_columns(sentences._meta, lex, kinds)
         sentences = mk.score_readability(sentences, kinds=kinds)
-        sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lex, kinds=kinds)
+        sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lexicon=lex,
+                                    kinds=kinds)
         sentences = sentences[order].persist()
         readability = sentences.map_partitions(article_rows, by).compute()
         readability = readability.reset_index(drop=True)
@@ -283,7 +284,7 @@ def _pandas_columns(empty: pd.DataFrame, lex, kinds) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = mk.score_sentiment(empty, kinds=kinds)
-        out = mk.score_frames(out, lex, kinds=kinds)
+        out = mk.score_frames(out, lexicon=lex, kinds=kinds)
         out = mk.score_readability(out, kinds=kinds)
     return list(out.columns)
 

@@ -156,7 +156,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     sentences = mk.split_sentences(articles, carry=carried, progress=progress)
     sentences = mk.score_sentiment(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
     lex = mk.load_lexicon(lexicon)
-    sentences = mk.score_frames(sentences, lex, kinds=kinds, progress=progress)
+    sentences = mk.score_frames(sentences, lexicon=lex, kinds=kinds, progress=progress)
     sentences = mk.score_readability(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
     readability = article_rows(sentences, by)
 

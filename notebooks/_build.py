@@ -308,7 +308,7 @@ my_lexicon = mk.load_lexicon({
 my_lexicon
 """),
     code("""
-framed = mk.score_frames(sentences, my_lexicon)
+framed = mk.score_frames(sentences, lexicon=my_lexicon)
 framed[["outlet", "text", "frame_military", "frame_diplomacy", "frame_pressure",
         "frame_terms"]].head(8)
 """),

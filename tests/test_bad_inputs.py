@@ -152,7 +152,7 @@ CATALOGUE = [
     ("score_readability", lambda d: mk.score_readability(
         d.sentences.drop(columns="article_id")), SchemaError, "'article_id'"),
     ("score_frames", lambda d: mk.score_frames(d.articles.text), TypeError, _NO_FRAME),
-    ("score_frames", lambda d: mk.score_frames(d.sentences, "policy"), ValueError,
+    ("score_frames", lambda d: mk.score_frames(d.sentences, lexicon="policy"), ValueError,
      "Did you mean 'policy_frames'"),
     ("score_frames", lambda d: mk.score_frames(d.sentences.drop(columns="kind")), SchemaError,
      "'kind'"),
@@ -176,7 +176,7 @@ CATALOGUE = [
     ("Lexicon", lambda d: mk.load_lexicon(d.file("list.yaml", "- a\n")), ValueError,
      "does not hold a mapping"),
     ("explain_frames", lambda d: mk.explain_frames(d.sentences), SchemaError, "'frame_terms'"),
-    ("explain_frames", lambda d: mk.explain_frames(d.scored, pd.concat(
+    ("explain_frames", lambda d: mk.explain_frames(d.scored, articles=pd.concat(
         [d.articles, d.articles.assign(text="other")])), ValueError,
      "article_id must be unique to look texts up; repeated"),
     ("frame_profile", lambda d: mk.frame_profile([1]), TypeError, _NO_FRAME),
@@ -200,20 +200,20 @@ CATALOGUE = [
      r"aliases must be a mapping \(dict\), a DataFrame or None; got 5"),
     ("extract_entities", lambda d: mk.extract_entities(d.sentences, batch_size=0), ValueError,
      r"batch_size must be an integer in \[1, inf\); got 0"),
-    ("score_target_sentiment", lambda d: mk.score_target_sentiment("x", d.sentences),
-     TypeError, "mentions must be a pandas DataFrame"),
+    ("score_target_sentiment", lambda d: mk.score_target_sentiment("x", sentences=d.sentences),
+     TypeError, "data must be a pandas DataFrame"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d).drop(columns="end"), d.sentences), SchemaError,
+        _mentions(d).drop(columns="end"), sentences=d.sentences), SchemaError,
      "mentions is missing column\\(s\\) 'end'"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d), d.sentences.drop(columns="start")), SchemaError,
+        _mentions(d), sentences=d.sentences.drop(columns="start")), SchemaError,
      "sentences is missing column\\(s\\) 'start'"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d).assign(start="0"), d.sentences), TypeError, "must hold integers"),
+        _mentions(d).assign(start="0"), sentences=d.sentences), TypeError, "must hold integers"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d).assign(end=10**6), d.sentences), ValueError, "lies outside its sentence"),
+        _mentions(d).assign(end=10**6), sentences=d.sentences), ValueError, "lies outside its sentence"),
     ("score_target_sentiment", lambda d: mk.score_target_sentiment(
-        _mentions(d), d.sentences, model="bert"), ValueError,
+        _mentions(d), sentences=d.sentences, model="bert"), ValueError,
      "model must be one of 'auto', 'minilm', 'vader'; got 'bert'"),
     ("extract_quotes", lambda d: mk.extract_quotes("x", entities=d.sentences), TypeError,
      _NO_FRAME),

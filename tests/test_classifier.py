@@ -80,7 +80,7 @@ def test_score_frames_keeps_rows_and_adds_frame_columns(fitted):
 
 def _dictionary_predictions(headlines: pd.Series, fallback: str) -> np.ndarray:
     """The gvfc_frames dictionary as a classifier: the category with most hits."""
-    scored = mk.score_frames(pd.DataFrame({"text": headlines.to_numpy()}), "gvfc_frames",
+    scored = mk.score_frames(pd.DataFrame({"text": headlines.to_numpy()}), lexicon="gvfc_frames",
                              kinds="all")
     cols = [c for c in scored.columns if c.startswith("frame_") and c != "frame_terms"]
     counts = scored[cols].to_numpy()

@@ -59,7 +59,7 @@ def test_every_hit_is_explained_by_frame_terms(scored, seeds_articles):
             n_checked += 1
         assert {c: int(row[c]) for c in cats} == counted
     assert n_checked >= 40
-    table = explain_frames(scored, seeds_articles)
+    table = explain_frames(scored, articles=seeds_articles)
     assert len(table) == n_checked
     assert list(table.columns[-5:]) == ["category", "term", "start", "end", "match"]
     assert table["match"].str.len().gt(0).all()
@@ -77,7 +77,7 @@ def test_frame_terms_survive_csv_and_parquet(scored, tmp_path):
 
 def test_contract_input_kept_rows_kept_empty_and_missing_column(seeds_sentences):
     before = seeds_sentences.copy()
-    out = mk.score_frames(seeds_sentences, "generic_frames")
+    out = mk.score_frames(seeds_sentences, lexicon="generic_frames")
     pd.testing.assert_frame_equal(seeds_sentences, before)
     assert len(out) == len(seeds_sentences)
     assert out["article_id"].tolist() == seeds_sentences["article_id"].tolist()

@@ -29,7 +29,7 @@ TEXTS = [
 
 def _hits(lexicon):
     sentences = pd.DataFrame({"text": TEXTS, "kind": "body"})
-    return mk.score_frames(sentences, lexicon)
+    return mk.score_frames(sentences, lexicon=lexicon)
 
 
 def _matches(terms_by_category, text):

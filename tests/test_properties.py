@@ -129,7 +129,7 @@ def _term_regex(term: str) -> re.Pattern[str]:
 def _check_frames(articles: pd.DataFrame, scored: pd.DataFrame, lexicon: str) -> None:
     from mediakit.measures.frames import explain_frames
 
-    hits = explain_frames(scored, articles)
+    hits = explain_frames(scored, articles=articles)
     cats = [c for c in scored.columns if c.startswith("frame_") and c != "frame_terms"]
     counted = scored[cats].sum().sum()
     assert len(hits) == counted  # every counted hit is explained, and nothing else
@@ -204,7 +204,7 @@ def test_split_and_scores_keep_rows_and_offsets(records):
     assert not np.isinf(values).any()
 
     for lexicon in LEXICONS:
-        framed = mk.score_frames(sentences, lexicon)
+        framed = mk.score_frames(sentences, lexicon=lexicon)
         assert len(framed) == len(sentences)
         assert framed.loc[~content, "frame_terms"].isna().all()
         _check_frames(articles, framed, lexicon)

@@ -190,7 +190,8 @@ def test_every_score_refuses_an_articles_frame_naming_split_sentences(seeds_arti
         "score_sentiment": lambda: mk.score_sentiment(seeds_articles),
         "score_readability": lambda: mk.score_readability(seeds_articles),
         "score_frames": lambda: mk.score_frames(seeds_articles),
-        "score_target_sentiment": lambda: mk.score_target_sentiment(mentions, seeds_articles),
+        "score_target_sentiment": lambda: mk.score_target_sentiment(
+            mentions, sentences=seeds_articles),
         "FrameClassifier.score_frames": lambda: mk.FrameClassifier().fit(
             _TEXTS, _LABELS).score_frames(seeds_articles),
     }
@@ -244,3 +245,22 @@ def test_docstring_examples_run(name):
     result = runner.summarize(verbose=False)
     assert result.attempted > 0
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples of {name} failed"
+
+
+# -- one vocabulary ------------------------------------------------------------------------------
+
+#: Public functions whose first argument is not a frame, named for what it is (a path, a name),
+#: or that write somewhere: the destination is a second positional, as in ``DataFrame.to_csv``.
+_NOT_A_FRAME = {"fetch_articles": ["urls"], "load_example": ["name"],
+                "load_lexicon": ["name_or_path"], "outlet_colors": ["outlets"],
+                "read_articles": ["source"], "save_figure": ["fig", "path"],
+                "write_report": ["result", "out_dir"]}
+
+
+def test_data_is_the_only_positional():
+    for name, obj in PUBLIC.items():
+        if not inspect.isfunction(obj):
+            continue
+        positional = [p.name for p in inspect.signature(obj).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        assert positional == _NOT_A_FRAME.get(name, ["data"]), (name, positional)

@@ -30,7 +30,7 @@ def seeds_entities(seeds_sentences):
 
 @pytest.fixture(scope="module")
 def seeds_tone(seeds_entities, seeds_sentences):
-    return mk.score_target_sentiment(seeds_entities, seeds_sentences)
+    return mk.score_target_sentiment(seeds_entities, sentences=seeds_sentences)
 
 
 def test_putin_is_spoken_of_negatively_by_outlet_a(seeds_tone, seeds_sentences):
@@ -49,7 +49,7 @@ def test_putin_is_spoken_of_negatively_by_outlet_a(seeds_tone, seeds_sentences):
 def test_same_rows_same_order_and_probabilities(seeds_entities, seeds_sentences, seeds_tone):
     before = seeds_entities.copy(deep=True)
     shuffled = seeds_entities.sample(frac=1, random_state=1)
-    out = mk.score_target_sentiment(shuffled, seeds_sentences)
+    out = mk.score_target_sentiment(shuffled, sentences=seeds_sentences)
     pd.testing.assert_frame_equal(seeds_entities, before)  # input not mutated
     assert list(out.index) == list(shuffled.index)
     pd.testing.assert_frame_equal(out[list(shuffled.columns)], shuffled)
@@ -70,7 +70,7 @@ def test_empty_mentions(seeds_sentences):
                           "sentence_id": pd.Series([], dtype="int64"),
                           "start": pd.Series([], dtype="int64"),
                           "end": pd.Series([], dtype="int64")})
-    out = mk.score_target_sentiment(empty, seeds_sentences)
+    out = mk.score_target_sentiment(empty, sentences=seeds_sentences)
     assert out.empty and list(out.columns) == [*empty.columns, *COLUMNS]
 
 
@@ -92,28 +92,28 @@ def test_target_not_sentence_mood():
     # the same sentence, two targets: the one attacked and the one attacking differ in tone
     sents = _frames(["Senator Smith praised Governor Jones for her brave and honest leadership.",
                      "Governor Jones was widely mocked as a liar and a fraud by critics."])
-    jones = mk.score_target_sentiment(_mentions(sents, "Jones"), sents)
+    jones = mk.score_target_sentiment(_mentions(sents, "Jones"), sentences=sents)
     assert list(jones["target_sentiment"]) == ["positive", "negative"]
 
 
 def test_bad_inputs(seeds_sentences):
     ments = _mentions(seeds_sentences, "Putin")
     with pytest.raises(mk.SchemaError, match="'end'"):
-        mk.score_target_sentiment(ments.drop(columns="end"), seeds_sentences)
+        mk.score_target_sentiment(ments.drop(columns="end"), sentences=seeds_sentences)
     with pytest.raises(mk.SchemaError, match="'text'"):
-        mk.score_target_sentiment(ments, seeds_sentences.drop(columns="text"))
-    with pytest.raises(TypeError, match="mentions must be a pandas DataFrame"):
-        mk.score_target_sentiment(ments.to_dict("records"), seeds_sentences)
+        mk.score_target_sentiment(ments, sentences=seeds_sentences.drop(columns="text"))
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        mk.score_target_sentiment(ments.to_dict("records"), sentences=seeds_sentences)
     with pytest.raises(TypeError, match="must hold integers"):
-        mk.score_target_sentiment(ments.assign(start=ments["start"].astype(str)), seeds_sentences)
+        mk.score_target_sentiment(ments.assign(start=ments["start"].astype(str)), sentences=seeds_sentences)
     with pytest.raises(TypeError, match="must hold strings"):
-        mk.score_target_sentiment(ments, seeds_sentences.assign(text=1))
+        mk.score_target_sentiment(ments, sentences=seeds_sentences.assign(text=1))
     with pytest.raises(ValueError, match="outside its sentence"):
-        mk.score_target_sentiment(ments.assign(start=ments["start"] - 10_000), seeds_sentences)
+        mk.score_target_sentiment(ments.assign(start=ments["start"] - 10_000), sentences=seeds_sentences)
     with pytest.raises(ValueError, match="not in sentences"):
-        mk.score_target_sentiment(ments.assign(sentence_id=10_000), seeds_sentences)
+        mk.score_target_sentiment(ments.assign(sentence_id=10_000), sentences=seeds_sentences)
     with pytest.raises(ValueError, match="model must be one of 'auto', 'minilm', 'vader'; got 'bart'"):
-        mk.score_target_sentiment(ments, seeds_sentences, model="bart")
+        mk.score_target_sentiment(ments, sentences=seeds_sentences, model="bart")
 
 
 def test_vader_fallback_says_so(seeds_sentences, monkeypatch):
@@ -122,12 +122,12 @@ def test_vader_fallback_says_so(seeds_sentences, monkeypatch):
     ments = _mentions(seeds_sentences, "Putin")
     monkeypatch.setattr(_target_features, "encoder_available", lambda: False)
     with pytest.warns(ts.TargetSentimentFallbackWarning, match="semantic"):
-        out = mk.score_target_sentiment(ments, seeds_sentences)
+        out = mk.score_target_sentiment(ments, sentences=seeds_sentences)
     assert out.attrs["target_sentiment"]["model"] == "vader"
     assert np.allclose(out[COLUMNS[1:]].sum(axis=1), 1)
     with pytest.raises(ImportError, match=r"mediakit\[semantic\]"):
-        mk.score_target_sentiment(ments, seeds_sentences, model="minilm")
-    direct = mk.score_target_sentiment(ments, seeds_sentences, model="vader")
+        mk.score_target_sentiment(ments, sentences=seeds_sentences, model="minilm")
+    direct = mk.score_target_sentiment(ments, sentences=seeds_sentences, model="vader")
     pd.testing.assert_frame_equal(out, direct)
 
 
@@ -236,7 +236,7 @@ def test_newsmtsc_scoring_matches_the_training_features(corpora_dir):
     ments = pd.DataFrame([{"article_id": f"a{i}", "sentence_id": 0, "start": t["from"],
                            "end": t["to"], "polarity": t["polarity"]}
                           for i, r in enumerate(rows) for t in r["targets"]])
-    out = mk.score_target_sentiment(ments, sents)
+    out = mk.score_target_sentiment(ments, sentences=sents)
     texts = [rows[int(a[1:])]["sentence_normalized"] for a in ments["article_id"]]
     x = tf.minilm_features(texts, list(zip(ments["start"], ments["end"], strict=True)))
     _, params = ts._params()
@@ -264,6 +264,6 @@ def test_triplets_actor_tone(corpora_dir):
         assert (named.loc[ok, f"{cls}_share_ci_low"] <= named.loc[ok, f"{cls}_share"] + 1e-12).all()
         assert (named.loc[ok, f"{cls}_share"] <= named.loc[ok, f"{cls}_share_ci_high"] + 1e-12).all()
     # the model separates the classes on real news: no class swallows everything
-    tone = mk.score_target_sentiment(ents, sents)
+    tone = mk.score_target_sentiment(ents, sentences=sents)
     shares = tone["target_sentiment"].value_counts(normalize=True)
     assert shares.max() < 0.8 and len(shares) == 3

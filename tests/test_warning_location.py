@@ -67,7 +67,7 @@ def test_the_target_sentiment_fallback_points_at_the_caller(seeds_sentences, mon
     monkeypatch.setattr(_target_features, "encoder_available", lambda: False)
     first = seeds_sentences.iloc[:2]
     mentions = first[["article_id", "sentence_id", "start"]].assign(end=first["start"] + 3)
-    caught = _caught(lambda: mk.score_target_sentiment(mentions, seeds_sentences))
+    caught = _caught(lambda: mk.score_target_sentiment(mentions, sentences=seeds_sentences))
     assert caught and {w.filename for w in caught} == {__file__}
 
 

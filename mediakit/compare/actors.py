@@ -182,7 +182,7 @@ def compare_actors(
             # only the mentions counted here: those of the given sentences
             keys = data[["article_id", "sentence_id"]].drop_duplicates()
             entities = entities.merge(keys, on=["article_id", "sentence_id"], how="inner")
-            entities = score_target_sentiment(entities, data)
+            entities = score_target_sentiment(entities, sentences=data)
             method = entities.attrs.get("target_sentiment", {}).get("model")
         else:  # scored by the caller: the model it recorded, if the attrs survived
             method = entities.attrs.get("target_sentiment", {}).get("model", "given")

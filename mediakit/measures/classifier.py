@@ -355,16 +355,16 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     # -- frames -----------------------------------------------------------------------------
 
-    @validate_params(sentences=[Frame()], text=[Column()], kinds=KINDS_RULES,
+    @validate_params(data=[Frame()], text=[Column()], kinds=KINDS_RULES,
                      output=[Options("proba", "label")])
-    def score_frames(self, sentences: pd.DataFrame, *, text: str = "text",
+    def score_frames(self, data: pd.DataFrame, *, text: str = "text",
                      kinds: str | Iterable[str] | None = None,
                      output: str = "proba") -> pd.DataFrame:
         """Add ``frame_<label>`` columns for each learned label, keeping every row.
 
         Parameters
         ----------
-        sentences : pandas.DataFrame
+        data : pandas.DataFrame
             Any frame with a ``text`` column (and ``kind`` unless ``kinds="all"``).
         output : {"proba", "label"}
             ``"proba"``: calibrated probability of each label (0 to 1); ``"label"``: 1 for the
@@ -372,6 +372,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         kinds : see :func:`mediakit.score_frames`; rows of other kinds get NaN (not scored).
         """
         self._check_fitted()
+        sentences = data
         refuse_articles(sentences, "score_frames", "sentences")
         kinds_t = resolve_kinds(kinds)
         every_kind = set(kinds_t) >= set(ALL_KINDS)

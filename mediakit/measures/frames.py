@@ -30,13 +30,13 @@ _HIT = re.compile(r"^(?P<category>\w+):(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$
 
 @dask_aware
 @validate_params(
-    sentences=[Frame(dask=True)], lexicon=[str, Path, Mapping, Lexicon], text=[Column()],
+    data=[Frame(dask=True)], lexicon=[str, Path, Mapping, Lexicon], text=[Column()],
     kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 def score_frames(
-    sentences: pd.DataFrame,
-    lexicon: str | Path | Mapping | Lexicon = "policy_frames",
+    data: pd.DataFrame,
     *,
+    lexicon: str | Path | Mapping | Lexicon = "policy_frames",
     text: str = "text",
     kinds: str | Iterable[str] | None = None,
     n_jobs: int = 1,
@@ -46,7 +46,7 @@ def score_frames(
 
     Parameters
     ----------
-    sentences : pandas.DataFrame
+    data : pandas.DataFrame
         The sentences frame of :func:`mediakit.split_sentences` (any frame with a ``text``
         column works; ``kind`` is needed unless ``kinds="all"``, and ``start`` makes the
         explanation offsets point into ``articles.text``).
@@ -111,6 +111,7 @@ def score_frames(
     >>> int(scored["frame_security_defense"].sum()) > int(scored["frame_economic"].sum())
     True
     """
+    sentences = data
     refuse_articles(sentences, "score_frames", "sentences")
     lex = load_lexicon(lexicon)
     kinds_t = resolve_kinds(kinds)
@@ -181,14 +182,14 @@ def _score_chunk(categories: tuple, items: list[tuple[object, int]]):
     return counts, terms
 
 
-@validate_params(scored=[Frame()], articles=[Frame(), None], terms=[Column()])
-def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+@validate_params(data=[Frame()], articles=[Frame(), None], terms=[Column()])
+def explain_frames(data: pd.DataFrame, *, articles: pd.DataFrame | None = None,
                    terms: str = TERMS_COLUMN) -> pd.DataFrame:
     """One row per frame hit, from the ``frame_terms`` column of :func:`score_frames`.
 
     Parameters
     ----------
-    scored : pandas.DataFrame
+    data : pandas.DataFrame
         Output of :func:`score_frames`.
     articles : pandas.DataFrame, optional
         The articles frame; when given (with ``article_id`` and ``text``), a ``match`` column
@@ -202,7 +203,8 @@ def explain_frames(scored: pd.DataFrame, articles: pd.DataFrame | None = None, *
         ``outlet``), then ``category``, ``term`` (the lexicon pattern), ``start``, ``end``
         (offsets into ``articles.text``) and, with ``articles``, ``match``.
     """
-    require_columns(scored, [terms], what="scored", hint="Run mk.score_frames(sentences) first.")
+    scored = data
+    require_columns(scored, [terms], what="data", hint="Run mk.score_frames(sentences) first.")
     ids = [c for c in ("article_id", "sentence_id", "outlet") if c in scored.columns]
     records = []
     values = scored[terms].to_numpy(dtype=object)

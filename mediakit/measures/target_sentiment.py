@@ -85,11 +85,11 @@ def _int_column(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
 
 
 @validate_params(
-    mentions=[Frame(hint="build it with mk.extract_entities(sentences)")], sentences=[Frame()],
+    data=[Frame(hint="build it with mk.extract_entities(sentences)")], sentences=[Frame()],
     model=[Options(*MODELS)], text=[Column()], batch_size=[Interval(Integral, 1, None)],
     progress=[bool, None],
 )
-def score_target_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
+def score_target_sentiment(data: pd.DataFrame, *, sentences: pd.DataFrame,
                            model: str = "auto", text: str = "text", batch_size: int = 32,
                            progress: bool | None = None) -> pd.DataFrame:
     """Score the sentiment each sentence expresses toward each of its mentions.
@@ -121,8 +121,8 @@ def score_target_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
 
     Parameters
     ----------
-    mentions : DataFrame
-        One row per mention: ``article_id``, ``sentence_id``, ``start``, ``end`` (character
+    data : DataFrame
+        The mentions, one row per mention: ``article_id``, ``sentence_id``, ``start``, ``end`` (character
         offsets into the article text, as :func:`mediakit.extract_entities` returns them).
         Other columns are kept.
     sentences : DataFrame
@@ -163,12 +163,13 @@ def score_target_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
     >>> import mediakit as mk
     >>> sents = mk.split_sentences(mk.load_example("seeds"))
     >>> ents = mk.extract_entities(sents)
-    >>> tone = mk.score_target_sentiment(ents, sents)
+    >>> tone = mk.score_target_sentiment(ents, sentences=sents)
     >>> sorted(set(tone["target_sentiment"])) <= ["negative", "neutral", "positive"]
     True
     >>> bool(((tone["target_neg"] + tone["target_neu"] + tone["target_pos"]) - 1).abs().max() < 1e-6)
     True
     """
+    mentions = data
     refuse_articles(sentences, "score_target_sentiment", "sentences")
     keys = ["article_id", "sentence_id"]
     require_columns(mentions, [*keys, "start", "end"], what="mentions",

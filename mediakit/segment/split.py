@@ -143,13 +143,13 @@ def _positions(kinds: list[str]) -> list[float]:
 
 @dask_aware(new_rows=True)
 @validate_params(
-    articles=[Frame(dask=True, hint="build one with mk.read_articles(...)")],
+    data=[Frame(dask=True, hint="build one with mk.read_articles(...)")],
     abbreviations=[str, Sequence_(str, words="a list of str")],
     carry=[str, Sequence_(str, words="a list of column names")],
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 def split_sentences(
-    articles: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     abbreviations: Iterable[str] = (),
     carry: Iterable[str] = (),
@@ -194,7 +194,7 @@ def split_sentences(
 
     Parameters
     ----------
-    articles : DataFrame
+    data : DataFrame
         The articles frame (``article_id`` and ``text`` required; ``outlet``, ``story_id``,
         ``published`` and ``title`` are used when present).
     abbreviations : str or list of str, optional
@@ -225,7 +225,7 @@ def split_sentences(
     Raises
     ------
     TypeError
-        If ``articles`` is not a DataFrame or a text is not a string.
+        If ``data`` is not a DataFrame or a text is not a string.
     SchemaError
         If ``article_id`` or ``text`` is missing.
     ValueError
@@ -240,6 +240,7 @@ def split_sentences(
     >>> sentences.loc[sentences["kind"] == "headline", "text"].iloc[0][:27]
     'Allies Forge Ahead on Ukrai'
     """
+    articles = data
     require_columns(articles, ["article_id", "text"], what="articles",
                     hint="Build the frame with mk.read_articles(...).")
     carry = [str(c) for c in ([carry] if isinstance(carry, str) else carry)]
