@@ -259,6 +259,8 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
             mk.extract_entities(local_sentences.iloc[:0], kinds=kinds, progress=False)
             with stage("entities and quotes"):
                 entities, quotes = actors_by_story(sentences, articles, kinds=kinds)
+            entities = mk.score_target_sentiment(entities, sentences=local_sentences,
+                                                 progress=False)
             actor_table = mk.compare_actors(local_sentences, entities=entities, quotes=quotes,
                                             by=by)
         except ImportError as exc:

@@ -27,13 +27,14 @@ def stages() -> SimpleNamespace:
     from mediakit.measures.quotes import extract_quotes
     from mediakit.measures.readability import score_readability
     from mediakit.measures.sentiment import score_sentiment
+    from mediakit.measures.target_sentiment import score_target_sentiment
     from mediakit.segment.split import split_sentences
 
     return SimpleNamespace(
         read_articles=read_articles, load_example=load_example, group_stories=group_stories,
         split_sentences=split_sentences, score_sentiment=score_sentiment,
         score_frames=score_frames, score_readability=score_readability,
-        load_lexicon=load_lexicon, extract_entities=extract_entities,
+        score_target_sentiment=score_target_sentiment, load_lexicon=load_lexicon, extract_entities=extract_entities,
         extract_quotes=extract_quotes, compare_groups=compare_groups,
         compare_terms=compare_terms, explain_terms=explain_terms,
         compare_coverage=compare_coverage, compare_attention=compare_attention,

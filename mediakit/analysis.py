@@ -179,6 +179,8 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
             entities = mk.extract_entities(sentences, kinds=kinds, progress=progress)
             quotes = mk.extract_quotes(sentences, articles=articles, entities=entities,
                                        kinds=kinds, progress=progress)
+            entities = mk.score_target_sentiment(entities, sentences=sentences,
+                                                 progress=progress)
             actor_table = mk.compare_actors(sentences, entities=entities, quotes=quotes, by=by)
         except ImportError as exc:
             if actors:

@@ -168,7 +168,7 @@ def test_empty_input(seeds_sentences, extracted):
     assert list(out.columns) == list(ACTOR_COLUMNS) and out.empty
 
 
-@pytest.mark.parametrize("column", ["outlet", "story_id", "start"])
+@pytest.mark.parametrize("column", ["outlet", "story_id"])
 def test_missing_column_raises(seeds_sentences, extracted, column):
     ents, quotes = extracted
     with pytest.raises(mk.SchemaError, match=column):

@@ -170,17 +170,23 @@ def test_actor_tone_shares_count_the_mentions(seeds_actors, seeds_tone, seeds_se
     assert putin["negative_share"].iloc[0] > 0
 
 
-def test_actor_tone_computed_when_missing_and_switchable(seeds_sentences, seeds_entities,
-                                                         seeds_actors):
+def test_actor_tone_read_from_scored_mentions_and_switchable(seeds_sentences, seeds_entities,
+                                                            seeds_actors):
+    # compare_actors scores nothing itself: the tone comes from score_target_sentiment's column
     quotes = _quiet(mk.extract_quotes, seeds_sentences, entities=seeds_entities)
-    here = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, n_boot=200)
-    pd.testing.assert_frame_equal(here, seeds_actors)
-    assert here.attrs["compare_actors"]["tone"] == "minilm"
+    unscored = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes,
+                                 n_boot=200)
+    assert unscored["negative_share"].isna().all()
+    assert unscored.attrs["compare_actors"]["tone"] is None
     assert seeds_actors.attrs["compare_actors"]["tone"] == "minilm"  # recorded by the scorer
-    off = mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone=False)
-    assert off["negative_share"].isna().all()
-    assert list(off.columns) == list(here.columns)
-    with pytest.raises(TypeError, match=r"tone must be a bool \(True or False\)"):
+    assert seeds_actors["negative_share"].notna().any()
+    assert list(unscored.columns) == list(seeds_actors.columns)
+    pd.testing.assert_frame_equal(unscored.drop(columns=[c for c in unscored if "share" in c]),
+                                  seeds_actors.drop(columns=[c for c in seeds_actors
+                                                             if "share" in c]))
+    with pytest.raises(mk.SchemaError, match="score_target_sentiment"):
+        mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone=True)
+    with pytest.raises(TypeError, match=r"tone must be a bool \(True or False\) or None"):
         mk.compare_actors(seeds_sentences, entities=seeds_entities, quotes=quotes, tone="yes")
 
 
@@ -194,6 +200,7 @@ def test_tone_intervals_cluster_on_articles():
     sents = pd.DataFrame({"article_id": ["a1", "a2", "a3", "b1"], "sentence_id": 0, "start": 0,
                           "text": texts, "story_id": "s", "outlet": ["A", "A", "A", "B"]})
     ments = _mentions(sents, "Mayor Grant").assign(label="PERSON", canonical="Grant")
+    ments = mk.score_target_sentiment(ments, sentences=sents)
     quotes = pd.DataFrame(columns=["article_id", "quote", "speaker", "cue", "kind"])
     table = mk.compare_actors(sents, entities=ments, quotes=quotes, n_boot=500)
     a = table[table["outlet"] == "A"].iloc[0]
@@ -255,7 +262,8 @@ def test_triplets_actor_tone(corpora_dir):
     sents = mk.split_sentences(mk.read_articles(pd.DataFrame(rows)))
     ents = _quiet(mk.extract_entities, sents)
     quotes = _quiet(mk.extract_quotes, sents, entities=ents)
-    table = _quiet(mk.compare_actors, sents, entities=ents, quotes=quotes, n_boot=200)
+    tone = mk.score_target_sentiment(ents, sentences=sents)
+    table = _quiet(mk.compare_actors, sents, entities=tone, quotes=quotes, n_boot=200)
     named = table[table["n_mentions"] > 0]
     assert named["n_mentions"].sum() == len(ents)
     assert np.allclose(named[["negative_share", "neutral_share", "positive_share"]].sum(axis=1), 1)
@@ -264,6 +272,5 @@ def test_triplets_actor_tone(corpora_dir):
         assert (named.loc[ok, f"{cls}_share_ci_low"] <= named.loc[ok, f"{cls}_share"] + 1e-12).all()
         assert (named.loc[ok, f"{cls}_share"] <= named.loc[ok, f"{cls}_share_ci_high"] + 1e-12).all()
     # the model separates the classes on real news: no class swallows everything
-    tone = mk.score_target_sentiment(ents, sentences=sents)
     shares = tone["target_sentiment"].value_counts(normalize=True)
     assert shares.max() < 0.8 and len(shares) == 3

@@ -38,7 +38,7 @@ _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
     entities=[Frame(hint="build one with mk.extract_entities(sentences)"), None],
     quotes=[Frame(hint="build one with mk.extract_quotes(sentences, entities=entities)"), None],
     by=[Column()], story=[Column()], labels=[Sequence_(str), set, frozenset, None],
-    complete=[bool], tone=[bool], n_boot=[Interval(Integral, 1, None)],
+    complete=[bool], tone=[bool, None], n_boot=[Interval(Integral, 1, None)],
     random_state=[Interval(Integral, None, None)],
 )
 @records_roles("by", "story")
@@ -51,7 +51,7 @@ def compare_actors(
     story: str = "story_id",
     labels: Iterable[str] | None = None,
     complete: bool = True,
-    tone: bool = True,
+    tone: bool | None = None,
     n_boot: int = 1000,
     random_state: int = 0,
 ) -> pd.DataFrame:
@@ -73,9 +73,8 @@ def compare_actors(
         ``mean_sentiment`` when present.
     entities, quotes : DataFrame
         ``mk.extract_entities`` / ``mk.extract_quotes`` output for these sentences (required).
-        An actor's ``label`` is the one ``extract_entities`` gave it. ``entities`` already
-        scored by ``mk.score_target_sentiment`` (a ``target_sentiment`` column) gives the tone
-        shares as they are; otherwise they are scored here when ``tone`` is True.
+        An actor's ``label`` is the one ``extract_entities`` gave it. ``entities`` scored by
+        ``mk.score_target_sentiment`` (a ``target_sentiment`` column) give the tone shares.
     by : str
         Column naming the outlet (the grouping compared within each story).
     story : str
@@ -87,9 +86,11 @@ def compare_actors(
         Give every outlet of a story a row for every actor of the story (default), so that
         "not named here" is a row of zeros; ``False`` keeps only the rows where the outlet
         names or quotes the actor (smaller for big stories; the flags are the same).
-    tone : bool
-        Score the tone toward each mention with :func:`mediakit.score_target_sentiment` (needs
-        ``start`` and ``text`` in ``data``) and give the tone shares; False leaves them NaN.
+    tone : bool or None
+        The tone shares from ``entities``' ``target_sentiment`` column: None (default) gives
+        them when the column is there (``entities = mk.score_target_sentiment(entities,
+        sentences=sentences)``) and NaN otherwise; True requires the column; False leaves them
+        NaN. ``compare_actors`` scores nothing itself (``mk.analyze`` chains the stages).
     n_boot : int
         Bootstrap replicates of the tone shares' intervals.
     random_state : int
@@ -159,14 +160,15 @@ def compare_actors(
             "entities = mk.extract_entities(sentences) and quotes = "
             "mk.extract_quotes(sentences, entities=entities) (or run mk.analyze, which chains "
             "the stages).")
-    need = ["article_id", "sentence_id", story, by]
-    if tone and "target_sentiment" not in entities.columns:
-        need += ["start", "text"]
-    need = list(dict.fromkeys(need))
+    need = list(dict.fromkeys(["article_id", "sentence_id", story, by]))
     require_columns(data, need, what="data",
                     hint="Build it with mk.split_sentences(articles).")
     require_columns(entities, ["article_id", "sentence_id", "label", "canonical"],
                     what="entities", hint="Build it with mk.extract_entities(sentences).")
+    if tone is True:
+        require_columns(entities, ["target_sentiment"], what="entities",
+                        hint="tone=True reads the tone toward each mention: score it first, "
+                        "entities = mk.score_target_sentiment(entities, sentences=sentences).")
     require_columns(quotes, ["article_id", "quote", "speaker", "cue", "kind"], what="quotes",
                     hint="Build it with mk.extract_quotes(sentences, entities=entities).")
     if data.empty:
@@ -175,24 +177,16 @@ def compare_actors(
         entities = entities.loc[entities["label"].isin(list(labels))]
         quotes = quotes.loc[quotes["speaker"].isin(set(entities["canonical"]))]
     method = None
-    if tone:
-        if "target_sentiment" not in entities.columns:
-            from mediakit.measures.target_sentiment import score_target_sentiment
-
-            # only the mentions counted here: those of the given sentences
-            keys = data[["article_id", "sentence_id"]].drop_duplicates()
-            entities = entities.merge(keys, on=["article_id", "sentence_id"], how="inner")
-            entities = score_target_sentiment(entities, sentences=data)
-            method = entities.attrs.get("target_sentiment", {}).get("model")
-        else:  # scored by the caller: the model it recorded, if the attrs survived
-            method = entities.attrs.get("target_sentiment", {}).get("model", "given")
+    if tone is not False and "target_sentiment" in entities.columns:
+        # scored by mk.score_target_sentiment: the model it recorded, if the attrs survived
+        method = entities.attrs.get("target_sentiment", {}).get("model", "given")
     else:
         entities = entities.drop(columns=["target_sentiment"], errors="ignore")
     out = _tables(data, entities, quotes, by, story, n_boot=n_boot, random_state=random_state)
     if not complete:
         out = out.loc[(out["n_mentions"] > 0) | (out["n_quotes"] > 0)].reset_index(drop=True)
     out.attrs["compare_actors"] = {
-        "by": by, "tone": method if tone else None,
+        "by": by, "tone": method,
         "tone_interval": f"{CI_LEVEL:.0%} percentile bootstrap, the outlet's articles "
                          f"resampled ({n_boot} replicates, random_state={random_state})",
     }
