@@ -103,3 +103,12 @@ def test_on_a_dask_frame_the_warning_points_at_compute(name):
         caught = _caught(lambda: frame.compute())
     assert caught, f"{name} did not warn at compute"
     assert {w.filename for w in caught} == {__file__}
+
+
+def test_options_are_checked_on_dask_input_too(seeds_sentences):
+    # the check runs before the dask wrapper sets n_jobs=1 inside each partition
+    dd = pytest.importorskip("dask.dataframe")
+    lazy = dd.from_pandas(seeds_sentences, npartitions=1)
+    for func in (mk.score_sentiment, mk.score_readability, mk.score_frames):
+        with pytest.raises(TypeError, match="n_jobs must be an integer"):
+            func(lazy, n_jobs="2")

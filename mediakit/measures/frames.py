@@ -28,11 +28,11 @@ TERMS_COLUMN = "frame_terms"
 _HIT = re.compile(r"^(?P<category>\w+):(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$")
 
 
-@dask_aware
 @validate_params(
     data=[Frame(dask=True)], lexicon=[str, Path, Mapping, Lexicon], text=[Column()],
     kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@dask_aware
 def score_frames(
     data: pd.DataFrame,
     *,

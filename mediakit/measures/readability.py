@@ -403,12 +403,12 @@ def _versions() -> dict[str, str]:
     return out
 
 
-@dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
 @validate_params(
     data=[Frame(dask=True)], level=[Options(*LEVELS)],
     indices=[None, _IndexNames()], text=[Column()],
     kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:

@@ -63,11 +63,11 @@ def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
     return share < QUOTED_SHARE
 
 
-@dask_aware
 @validate_params(
     data=[Frame(dask=True)], scope=[Options(*SCOPES)], text=[Column()], kinds=KINDS_RULES,
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@dask_aware
 def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text", kinds=None,
                     n_jobs: int = 1, progress: bool | None = None) -> pd.DataFrame:
     """Score each sentence's sentiment with VADER (Hutto & Gilbert 2014).

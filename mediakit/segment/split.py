@@ -141,13 +141,13 @@ def _positions(kinds: list[str]) -> list[float]:
     return pos
 
 
-@dask_aware(new_rows=True)
 @validate_params(
     data=[Frame(dask=True, hint="build one with mk.read_articles(...)")],
     abbreviations=[str, Sequence_(str, words="a list of str")],
     carry=[str, Sequence_(str, words="a list of column names")],
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@dask_aware(new_rows=True)
 def split_sentences(
     data: pd.DataFrame,
     *,
