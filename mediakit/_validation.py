@@ -85,3 +85,12 @@ def check_positive_int(param: str, value: object, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{param} must be an integer >= {minimum}, got {value!r}.")
     return value
+
+
+def text_column(data: pd.DataFrame, text: str, *, what: str = "data") -> pd.DataFrame:
+    """``data`` with its ``text`` column read as ``"text"`` (a shallow view when renamed), so a
+    stage that reads text takes ``text=`` like every other; the column must exist."""
+    if text == "text":
+        return data
+    require_columns(data, [text], what=what)
+    return data.drop(columns="text", errors="ignore").rename(columns={text: "text"})

@@ -203,3 +203,14 @@ def test_any_by_column_end_to_end(corpora_dir, tmp_path):
     assert "bias values" in page and "other_outlet" not in page
     manifest = json.loads((tmp_path / "report" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["by"] == "bias"
+
+
+def test_text_names_the_column_read_by_every_stage_that_reads_text(seeds_articles):
+    # the same sentences, entities and quotes whether the text column is "text" or "body"
+    renamed = seeds_articles.rename(columns={"text": "body"})
+    sentences = mk.split_sentences(seeds_articles)
+    again = mk.split_sentences(renamed, text="body")
+    pd.testing.assert_frame_equal(again[sentences.columns], sentences)
+    assert set(mk.split_sentences.__mediakit_params__) >= {"text"}
+    for name in ("extract_entities", "extract_quotes"):
+        assert "text" in getattr(mk, name).__mediakit_params__, name

@@ -10,8 +10,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from mediakit._params import Frame, Interval, Options, Subset, validate_params
-from mediakit._validation import require_columns, resolve_kinds
+from mediakit._params import Column, Frame, Interval, Options, Subset, validate_params
+from mediakit._validation import require_columns, resolve_kinds, text_column
 from mediakit.measures import _names
 from mediakit.measures._textcheck import KINDS_RULES
 
@@ -37,12 +37,13 @@ def empty_entities(article_dtype=None) -> pd.DataFrame:
 
 
 @validate_params(
-    data=[Frame()], labels=[Options(*_ALL_LABELS), Subset(*_ALL_LABELS)], aliases=[Mapping, pd.DataFrame, None],
+    data=[Frame()], text=[Column()], labels=[Options(*_ALL_LABELS), Subset(*_ALL_LABELS)], aliases=[Mapping, pd.DataFrame, None],
     kinds=KINDS_RULES, batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 def extract_entities(
     data: pd.DataFrame,
     *,
+    text: str = "text",
     labels: Iterable[str] = ENTITY_LABELS,
     aliases: Mapping[str, str] | pd.DataFrame | None = None,
     kinds: str | Iterable[str] | None = None,
@@ -70,6 +71,8 @@ def extract_entities(
         ``alias`` and ``canonical``. They win over the built-in ones (US, U.S., USA ->
         "United States"; UK, Britain -> "United Kingdom"; EU -> "European Union"; UN ->
         "United Nations").
+    text : str
+        Column holding the text of the sentences (default ``"text"``).
     kinds : str or iterable of str, optional
         Sentence kinds to read; default the content kinds (headline, body, bullet).
     batch_size : int
@@ -113,6 +116,7 @@ def extract_entities(
     >>> "Sébastien Lecornu" in set(ents["canonical"])
     True
     """
+    data = text_column(data, text, what="sentences")
     require_columns(data, ["article_id", "sentence_id", "start", "text"], what="sentences",
                     hint="Build it with mk.split_sentences(articles).")
     labels = (labels,) if isinstance(labels, str) else tuple(labels)

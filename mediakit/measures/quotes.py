@@ -7,8 +7,8 @@ from numbers import Integral
 
 import pandas as pd
 
-from mediakit._params import Frame, Interval, validate_params
-from mediakit._validation import require_columns, resolve_kinds
+from mediakit._params import Column, Frame, Interval, validate_params
+from mediakit._validation import require_columns, resolve_kinds, text_column
 from mediakit.measures._attribution import Article, article_texts, attach_entities
 from mediakit.measures._textcheck import KINDS_RULES, refuse_articles
 
@@ -33,13 +33,14 @@ def empty_quotes(article_dtype=None) -> pd.DataFrame:
 
 
 @validate_params(
-    data=[Frame()], entities=[Frame(hint="build it with mk.extract_entities(sentences)")],
+    data=[Frame()], text=[Column()], entities=[Frame(hint="build it with mk.extract_entities(sentences)")],
     articles=[Frame(), None], include_scare=[bool], kinds=KINDS_RULES,
     batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 def extract_quotes(
     data: pd.DataFrame,
     *,
+    text: str = "text",
     entities: pd.DataFrame,
     articles: pd.DataFrame | None = None,
     include_scare: bool = False,
@@ -83,6 +84,8 @@ def extract_quotes(
         offsets (same offsets; paragraphs from ``paragraph_id``).
     include_scare : bool
         Keep scare quotes as rows with ``kind="scare"``.
+    text : str
+        Column holding the text of the sentences (and of ``articles``) (default ``"text"``).
     kinds : str or iterable of str, optional
         Sentence kinds to read; default the content kinds (headline, body, bullet).
     batch_size : int
@@ -118,6 +121,9 @@ def extract_quotes(
     >>> "Kaja Kallas" in set(quotes["speaker"].dropna())
     True
     """
+    data = text_column(data, text, what="sentences")
+    if articles is not None:
+        articles = text_column(articles, text, what="articles")
     refuse_articles(data, "extract_quotes")
     require_columns(data, ["article_id", "sentence_id", "start", "end", "text"],
                     what="sentences", hint="Build it with mk.split_sentences(articles).")

@@ -13,9 +13,9 @@ from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
 from mediakit._frames import SENTENCE_COLUMNS
-from mediakit._params import Frame, Interval, Sequence_, validate_params, warn
+from mediakit._params import Column, Frame, Interval, Sequence_, validate_params, warn
 from mediakit._progress import MIN_ITEMS_FOR_BAR
-from mediakit._validation import CONTENT_KINDS, require_columns
+from mediakit._validation import CONTENT_KINDS, require_columns, text_column
 from mediakit.segment import _boundaries, _lines
 from mediakit.segment._tokenizer import tokenizer
 from mediakit.segment.quotes import quote_spans, quoted_share
@@ -142,7 +142,7 @@ def _positions(kinds: list[str]) -> list[float]:
 
 
 @validate_params(
-    data=[Frame(dask=True, hint="build one with mk.read_articles(...)")],
+    data=[Frame(dask=True, hint="build one with mk.read_articles(...)")], text=[Column()],
     abbreviations=[str, Sequence_(str, words="a list of str")],
     carry=[str, Sequence_(str, words="a list of column names")],
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
@@ -151,6 +151,7 @@ def _positions(kinds: list[str]) -> list[float]:
 def split_sentences(
     data: pd.DataFrame,
     *,
+    text: str = "text",
     abbreviations: Iterable[str] = (),
     carry: Iterable[str] = (),
     n_jobs: int = 1,
@@ -197,6 +198,9 @@ def split_sentences(
     data : DataFrame
         The articles frame (``article_id`` and ``text`` required; ``outlet``, ``story_id``,
         ``published`` and ``title`` are used when present).
+    text : str
+        Column holding the article text (default ``"text"``); the sentences' ``text`` and
+        offsets come from it.
     abbreviations : str or list of str, optional
         Extra abbreviations that do not end a sentence (e.g. ``["Amb", "Cllr"]``).
     carry : str or list of str, optional
@@ -240,7 +244,7 @@ def split_sentences(
     >>> sentences.loc[sentences["kind"] == "headline", "text"].iloc[0][:27]
     'Allies Forge Ahead on Ukrai'
     """
-    articles = data
+    articles = text_column(data, text, what="articles")
     require_columns(articles, ["article_id", "text"], what="articles",
                     hint="Build the frame with mk.read_articles(...).")
     carry = [str(c) for c in ([carry] if isinstance(carry, str) else carry)]
