@@ -85,7 +85,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     with st.stage("coverage", n_sentences=n):
         story = stories.set_index("article_id")["story_id"]
         in_stories = sentences.assign(story_id=sentences["article_id"].map(story))
-        cov = mk.compare_coverage(in_stories, progress=False)
+        cov = mk.compare_coverage(in_stories, n_jobs=n_jobs, progress=False)
     result = st.close()
     result["n_sentences"] = n
     result["n_articles"] = len(articles)

@@ -35,6 +35,7 @@ import pandas as pd
 
 from mediakit._analysis_result import GROUP_MEASURES, Analysis, article_rows
 from mediakit._stages import stages
+from mediakit.compare.coverage import merge_coverages
 
 #: Most articles in the core of one ``group_stories`` time window.
 WINDOW_ARTICLES = 20_000
@@ -576,48 +577,6 @@ def coverage_by_story(by_story, *, by="outlet", kinds=None):
                                                                progress=False)
                              for p in parts])
     return merge_coverages(list(results))
-
-
-def merge_coverages(parts: list):
-    """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
-    ids renumbered in story order (as one call on all the stories numbers them)."""
-    from mediakit.compare.coverage import Coverage
-
-    if len(parts) == 1:
-        return parts[0]
-    story = parts[0].params["story"]
-    by = parts[0].params["by"]
-    facts = []
-    for k, c in enumerate(parts):
-        facts.append(c.facts[[story, "fact_id"]].drop_duplicates().assign(_part=k))
-    keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
-    keys["_new"] = np.arange(len(keys), dtype="int64")
-    new_id = {(int(p), int(f)): int(n) for p, f, n in
-              zip(keys["_part"], keys["fact_id"], keys["_new"], strict=True)}
-
-    def renumber(frame, k):
-        if "fact_id" not in frame or not len(frame):
-            return frame
-        ids = frame["fact_id"]
-        mapped = [pd.NA if pd.isna(v) else new_id[(k, int(v))] for v in ids.to_numpy()]
-        return frame.assign(fact_id=pd.array(mapped, dtype=ids.dtype))
-
-    def joined(name, sort, ascending=None):
-        frames = [renumber(getattr(c, name), k) for k, c in enumerate(parts)]
-        nonempty = [f for f in frames if len(f)] or frames[:1]
-        out = pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0]
-        out = out.astype({c: frames[0][c].dtype for c in frames[0].columns}, errors="ignore")
-        out = out.sort_values(sort, ascending=ascending or True, kind="stable")
-        return out.reset_index(drop=True)
-
-    return Coverage(
-        joined("alignment", [story]),
-        joined("facts", ["fact_id"]),
-        joined("presence", ["fact_id", by]),
-        joined("omissions", [by, story, "n_outlets", "first_position"],
-               [True, True, False, True]),
-        joined("numbers", [story]),
-        dict(parts[0].params))
 
 
 def _actors_partition(sentences: pd.DataFrame, articles: pd.DataFrame, kinds):

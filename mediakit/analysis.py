@@ -169,7 +169,8 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
     n_groups = articles[by].nunique()
     terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_groups > 1 else None
-    coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, progress=progress)
+    coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, n_jobs=n_jobs,
+                                   progress=progress)
     if n_groups < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 

@@ -533,3 +533,23 @@ def test_other_amounts_are_listed_up_to_a_cap():
     assert len(listed) == MAX_OTHER_AMOUNTS + 1 and listed[-1] == f"... ({n - 1 - MAX_OTHER_AMOUNTS} more)"
     assert listed[0] == "Y: 1001"
     assert nums.loc["a1", "other_amounts"] == "X: 1000"
+
+
+@pytest.mark.corpora
+def test_batches_and_workers_give_the_one_call_tables(corpora_dir, monkeypatch):
+    """Stories are aligned in batches (bounded memory) and in worker processes with n_jobs:
+    every table is the one a single batch in this process gives, dtypes included."""
+    from mediakit.compare import coverage as cov_module
+
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False).iloc[:90]
+    sentences = mk.split_sentences(articles, progress=False)
+    monkeypatch.setattr(cov_module, "BATCH_SENTENCES", 10**9)
+    want = mk.compare_coverage(sentences, progress=False)
+    assert want.facts["story_id"].nunique() > 20
+    for n_jobs, batch in ((1, 300), (2, 10**9)):
+        monkeypatch.setattr(cov_module, "BATCH_SENTENCES", batch)
+        assert len(cov_module._story_batches(sentences, "story_id", n_jobs)) > 1
+        got = mk.compare_coverage(sentences, n_jobs=n_jobs, progress=False)
+        for name in ("alignment", "facts", "presence", "omissions", "numbers"):
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)

