@@ -247,7 +247,7 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
     with stage("compare_terms"):
         terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_by > 1 else None
     with stage("coverage"):
-        by_story = shuffle_by_story(sentences)
+        by_story = shuffle_by_story(sentences, by=by)
         coverage = coverage_by_story(by_story, by=by, kinds=kinds)
     if n_by < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
@@ -541,11 +541,11 @@ def worker_memory() -> int | None:
     return min(limits) if limits else None
 
 
-def shuffle_by_story(sentences, *, memory: int | None = None):
+def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None):
     """The content columns of ``sentences`` shuffled so every story is in one partition;
     raises :class:`StoryTooLargeError` when the largest story would not fit in ``memory``
     (default: the smallest worker memory limit of the active client; unchecked without)."""
-    cols = [c for c in _COVERAGE_COLUMNS if c in sentences.columns]
+    cols = [c for c in dict.fromkeys([*_COVERAGE_COLUMNS, by]) if c in sentences.columns]
     data = sentences[cols]
     sizes = data.map_partitions(_story_sizes).compute()
     sizes = sizes.groupby(level=0).sum()

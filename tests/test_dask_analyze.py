@@ -71,6 +71,20 @@ def test_seeds_through_analyze_on_the_local_scheduler(seeds_articles):
     assert_tables_equal(got, want)
 
 
+def test_analyze_dask_by_another_column_equals_pandas(triplets_raw):
+    """by= a column other than outlet reaches every stage, the coverage shuffle included."""
+    articles = triplets_raw.iloc[:45]
+    assert articles["bias"].nunique() > 1
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
+        warnings.simplefilter("ignore")
+        want = mk.analyze(articles, by="bias", actors=False, n_boot=100, progress=False)
+        got = mk.analyze(dd.from_pandas(articles, npartitions=3), by="bias", actors=False,
+                         n_boot=100, progress=False)
+    assert set(got.coverage.presence["bias"]) == set(articles["bias"])
+    assert_tables_equal(got, want, ["groups", "terms", "coverage_alignment",
+                                    "coverage_presence", "coverage_summary"])
+
+
 def test_engine_pandas_refuses_a_dask_frame(seeds_articles):
     with pytest.raises(TypeError, match="engine='pandas'"):
         mk.analyze(dd.from_pandas(seeds_articles, npartitions=1), engine="pandas")
