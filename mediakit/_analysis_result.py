@@ -185,3 +185,58 @@ def article_rows(sentences: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
         return sentences[keep].iloc[0:0]
     rows = sentences[sentences[cols].notna().any(axis=1)]
     return rows[keep].drop_duplicates("article_id").reset_index(drop=True)
+
+
+def check_by(columns, by: str) -> None:
+    """Raise ``SchemaError`` (with the nearest column) unless ``by`` is a column."""
+    if by in columns:
+        return
+    from mediakit._errors import SchemaError
+    from mediakit._validation import suggest
+
+    cols = [str(c) for c in columns if c != "text"]
+    raise SchemaError(f"by={by!r} is not a column of the articles (columns: "
+                      f"{', '.join(cols)})." + suggest(by, cols))
+
+
+def chosen_outlets(known, outlets) -> tuple[list[str], str | None]:
+    """The outlets to keep (``ValueError`` naming the nearest for an unknown one) and the note
+    listing those left out (None when none is)."""
+    from mediakit._validation import suggest
+
+    known = sorted({str(o) for o in known})
+    wanted = [str(o) for o in outlets]
+    for name in wanted:
+        if name not in known:
+            raise ValueError(f"outlet {name!r} is not in the articles." + suggest(name, known))
+    left = [o for o in known if o not in wanted]
+    if not left:
+        return wanted, None
+    return wanted, (f"Only the chosen outlets were analysed ({len(wanted)}); {len(left)} left "
+                    f"out: {', '.join(left[:10])}"
+                    + (f" and {len(left) - 10} more." if len(left) > 10 else "."))
+
+
+def actor_stage(extract, sentences: pd.DataFrame, *, by: str, actors, notes: list[str],
+                progress: bool | None = False):
+    """``(entities, quotes, actors)`` for ``analyze``: ``extract()`` gives the entities and
+    quotes (per engine), then tone toward each mention and ``compare_actors``. With
+    ``actors=None`` a missing optional dependency (spaCy) becomes a note; ``actors=False``
+    skips the stage."""
+    if actors is False:
+        notes.append("Actors skipped (actors=False).")
+        return None, None, None
+    from mediakit._stages import stages
+
+    mk = stages()
+    try:
+        entities, quotes = extract()
+        entities = mk.score_target_sentiment(entities, sentences=sentences,
+                                             progress=progress)
+        return entities, quotes, mk.compare_actors(sentences, entities=entities, quotes=quotes,
+                                                   by=by)
+    except ImportError as exc:
+        if actors:
+            raise
+        notes.append(f"Actors skipped: {exc}")
+        return None, None, None

@@ -33,7 +33,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mediakit._analysis_result import GROUP_MEASURES, Analysis, article_rows
+from mediakit._analysis_result import (
+    GROUP_MEASURES,
+    Analysis,
+    actor_stage,
+    article_rows,
+    check_by,
+    chosen_outlets,
+)
 from mediakit._stages import stages
 from mediakit.compare.coverage import merge_coverages
 
@@ -90,17 +97,11 @@ def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
 
 def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART) -> str:
     """Stream a JSONL(.gz) or CSV(.gz) file into Parquet parts of ``rows_per_part`` raw rows
-    (text columns as text, ``source`` = the file, as ``read_articles`` sets it); returns the
-    folder."""
-    import atexit
-    import shutil
-    import tempfile
+    (text columns as text, ``source`` = the file, as ``read_articles`` sets it) in ``folder``
+    (default: :func:`spill_folder`); returns the folder."""
     from pathlib import Path
 
-    if folder is None:
-        folder = tempfile.mkdtemp(prefix="mediakit-spill-")
-        atexit.register(shutil.rmtree, folder, True)
-    out = Path(folder)
+    out = Path(folder or spill_folder(None, "articles"))
     out.mkdir(parents=True, exist_ok=True)
     name = Path(path).name.lower()
     if ".csv" in name:
@@ -113,6 +114,36 @@ def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART)
             chunk["source"] = pd.array([str(path)] * len(chunk), dtype="str")
         chunk.to_parquet(out / f"part.{k:06d}.parquet", index=False)
     return str(out)
+
+
+def spill_folder(spill_dir=None, name: str = "spill") -> str:
+    """A new folder ``name-*`` in ``spill_dir`` (default: dask's ``temporary-directory``
+    setting, else the system's temporary folder), removed when the process exits. On a cluster
+    of several machines, point it at storage every worker sees."""
+    import atexit
+    import shutil
+    import tempfile
+
+    import dask
+
+    base = spill_dir or dask.config.get("temporary-directory", None) or None
+    if base is not None:
+        from pathlib import Path
+
+        Path(base).mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=f"mediakit-{name}-", dir=base)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def spill_frame(frame, name: str, spill_dir=None):
+    """``frame`` (lazy) computed into Parquet parts, one per partition, and read back lazily:
+    later stages read it from disk, one partition at a time."""
+    import dask.dataframe as dd
+
+    folder = spill_folder(spill_dir, name)
+    frame.to_parquet(folder, write_index=False)
+    return dd.read_parquet(folder)
 
 
 def _read_partition(part: pd.DataFrame, read_kws: dict):
@@ -185,34 +216,19 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
     from mediakit._dask import is_dask_frame
 
     notes: list[str] = []
+    articles_dir = None if spill_dir is None else f"{spill_dir}/articles"
     ddf = source if is_dask_frame(source) else read_source(source, read_kws,
-                                                           spill_dir=spill_dir)
+                                                           spill_dir=articles_dir)
     stage = _Stages(progress, ddf.npartitions)
     with stage("read"):
         articles, skipped_parts = _read(ddf, read_kws or {})
         articles = articles.persist()
         skipped = [s for part in dask.compute(*skipped_parts) for s in part]
-    if by not in articles.columns:
-        from mediakit._errors import SchemaError
-        from mediakit._validation import suggest
-
-        cols = [str(c) for c in articles.columns if c != "text"]
-        raise SchemaError(f"by={by!r} is not a column of the articles (columns: "
-                          f"{', '.join(cols)})." + suggest(by, cols))
+    check_by(articles.columns, by)
     if outlets is not None:
-        from mediakit._validation import suggest
-
-        known = sorted({str(o) for o in articles["outlet"].dropna().unique().compute()})
-        wanted = [str(o) for o in outlets]
-        for name in wanted:
-            if name not in known:
-                raise ValueError(f"outlet {name!r} is not in the articles." + suggest(name, known))
-        left = [o for o in known if o not in wanted]
+        wanted, note = chosen_outlets(articles["outlet"].dropna().unique().compute(), outlets)
         articles = articles[articles["outlet"].astype(str).isin(wanted)].persist()
-        if left:
-            notes.append(f"Only the chosen outlets were analysed ({len(wanted)}); "
-                         f"{len(left)} left out: {', '.join(left[:10])}"
-                         + (f" and {len(left) - 10} more." if len(left) > 10 else "."))
+        notes.extend([note] if note else [])
     if _should_group(articles, stories):
         with stage("group_stories"):
             articles = group_stories_windows(articles).persist()
@@ -221,16 +237,19 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
 
     carried = () if by in ("outlet", "story_id", "published") else (by,)
     with stage("split and score"):
-        sentences = mk.split_sentences(articles, carry=carried).persist()
+        # the split and the scored sentences go to Parquet and are read back from there: the
+        # workers stream them from disk instead of holding the corpus in memory
+        sentences = spill_frame(mk.split_sentences(articles, carry=carried), "split",
+                                spill_dir)
         lex = mk.load_lexicon(lexicon)
         # readability first: its check that each article is whole in one partition then reads
-        # the persisted split, not the scores (which it would compute twice); the columns are
-        # put back in the pandas order (sentiment, frames, readability) after
+        # the split's article ids, not the scores (which it would compute twice); the columns
+        # are put back in the pandas order (sentiment, frames, readability) after
         order = _pandas_columns(sentences._meta, lex, kinds)
         sentences = mk.score_readability(sentences, kinds=kinds)
         sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lexicon=lex,
                                     kinds=kinds)
-        sentences = sentences[order].persist()
+        sentences = spill_frame(sentences[order], "sentences", spill_dir)
         readability = sentences.map_partitions(article_rows, by).compute()
         readability = readability.reset_index(drop=True)
 
@@ -252,24 +271,17 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
     if n_by < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
-    entities = quotes = actor_table = None
     local_sentences = sentences.compute().reset_index(drop=True)
     local_articles = articles.compute().reset_index(drop=True)
-    if actors is not False:
-        try:
-            mk.extract_entities(local_sentences.iloc[:0], kinds=kinds, progress=False)
-            with stage("entities and quotes"):
-                entities, quotes = actors_by_story(sentences, articles, kinds=kinds)
-            entities = mk.score_target_sentiment(entities, sentences=local_sentences,
-                                                 progress=False)
-            actor_table = mk.compare_actors(local_sentences, entities=entities, quotes=quotes,
-                                            by=by)
-        except ImportError as exc:
-            if actors:
-                raise
-            notes.append(f"Actors skipped: {exc}")
-    else:
-        notes.append("Actors skipped (actors=False).")
+
+    def extract():
+        # the model must load before the stage is timed (and raise ImportError here)
+        mk.extract_entities(local_sentences.iloc[:0], kinds=kinds, progress=False)
+        with stage("entities and quotes"):
+            return actors_by_story(sentences, articles, kinds=kinds)
+
+    entities, quotes, actor_table = actor_stage(extract, local_sentences, by=by, actors=actors,
+                                                notes=notes)
     params = {**params, "engine": "dask",
               "stage_seconds": {k: round(v, 3) for k, v in stage.seconds.items()}}
     return Analysis(articles=local_articles, sentences=local_sentences,

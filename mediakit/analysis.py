@@ -16,7 +16,14 @@ from numbers import Integral
 
 import pandas as pd
 
-from mediakit._analysis_result import GROUP_MEASURES, Analysis, article_rows
+from mediakit._analysis_result import (
+    GROUP_MEASURES,
+    Analysis,
+    actor_stage,
+    article_rows,
+    check_by,
+    chosen_outlets,
+)
 from mediakit._params import Column, Interval, Options, Sequence_, validate_params, warn
 from mediakit._stages import stages
 
@@ -127,36 +134,21 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
 
     articles = mk.read_articles(source, progress=progress, **(read_kws or {}))
     skipped = [dict(s) for s in articles.attrs.get("skipped", [])]
-    if by not in articles.columns:
-        from mediakit._errors import SchemaError
-        from mediakit._validation import suggest
-
-        cols = [str(c) for c in articles.columns if c != "text"]
-        raise SchemaError(f"by={by!r} is not a column of the articles (columns: "
-                          f"{', '.join(cols)})." + suggest(by, cols))
+    check_by(articles.columns, by)
     if outlets is not None:
-        from mediakit._validation import suggest
-
-        known = sorted({str(o) for o in articles["outlet"].dropna()})
-        wanted = [str(o) for o in outlets]
-        for name in wanted:
-            if name not in known:
-                raise ValueError(f"outlet {name!r} is not in the articles." + suggest(name, known))
-        left = [o for o in known if o not in wanted]
+        wanted, note = chosen_outlets(articles["outlet"].dropna(), outlets)
         articles = articles[articles["outlet"].astype(str).isin(wanted)].reset_index(drop=True)
-        if left:
-            notes.append(f"Only the chosen outlets were analysed ({len(wanted)}); "
-                         f"{len(left)} left out: {', '.join(left[:10])}"
-                         + (f" and {len(left) - 10} more." if len(left) > 10 else "."))
+        notes.extend([note] if note else [])
     if _should_group(articles, stories):
         articles = mk.group_stories(articles, progress=progress)
         notes.append(f"Stories were grouped with group_stories: {articles['story_id'].nunique()} "
                      "stories.")
     carried = () if by in ("outlet", "story_id", "published") else (by,)
-    sentences = mk.split_sentences(articles, carry=carried, progress=progress)
+    sentences = mk.split_sentences(articles, carry=carried, n_jobs=n_jobs, progress=progress)
     sentences = mk.score_sentiment(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
     lex = mk.load_lexicon(lexicon)
-    sentences = mk.score_frames(sentences, lexicon=lex, kinds=kinds, progress=progress)
+    sentences = mk.score_frames(sentences, lexicon=lex, kinds=kinds, n_jobs=n_jobs,
+                                progress=progress)
     sentences = mk.score_readability(sentences, kinds=kinds, n_jobs=n_jobs, progress=progress)
     readability = article_rows(sentences, by)
 
@@ -174,21 +166,14 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     if n_groups < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
-    entities = quotes = actor_table = None
-    if actors is not False:
-        try:
-            entities = mk.extract_entities(sentences, kinds=kinds, progress=progress)
-            quotes = mk.extract_quotes(sentences, articles=articles, entities=entities,
-                                       kinds=kinds, progress=progress)
-            entities = mk.score_target_sentiment(entities, sentences=sentences,
-                                                 progress=progress)
-            actor_table = mk.compare_actors(sentences, entities=entities, quotes=quotes, by=by)
-        except ImportError as exc:
-            if actors:
-                raise
-            notes.append(f"Actors skipped: {exc}")
-    else:
-        notes.append("Actors skipped (actors=False).")
+
+    def extract():
+        entities = mk.extract_entities(sentences, kinds=kinds, progress=progress)
+        return entities, mk.extract_quotes(sentences, articles=articles, entities=entities,
+                                           kinds=kinds, progress=progress)
+
+    entities, quotes, actor_table = actor_stage(extract, sentences, by=by, actors=actors,
+                                                notes=notes, progress=progress)
     return Analysis(articles=articles, sentences=sentences, readability=readability,
                     groups=groups, frames=frames, terms=terms, coverage=coverage,
                     actors=actor_table, entities=entities, quotes=quotes, notes=notes,
