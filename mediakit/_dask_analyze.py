@@ -15,6 +15,8 @@ to :func:`analyze_dask`. The stages run where the data is:
   exactly the pandas stories; across windows only the word weights (IDF) differ. Articles
   without a date are compared with every other, so they put the corpus in one window.
 * **split, score_*** per partition (each article in one partition, see :mod:`mediakit._dask`);
+  the split and the scored sentences are written to Parquet (:func:`spill_frame`) and read back,
+  so the later stages stream them from disk;
 * **compare_groups, compare_terms**: partial sums per partition, finished in pandas;
 * **compare_coverage**, and **entities and quotes** when asked: per story, after a shuffle
   of the sentences by ``story_id`` (every sentence of a story in one partition). The
