@@ -129,7 +129,12 @@ class Match:
 
 
 class Matcher:
-    """Compiled form of a lexicon's categories. Build it with :func:`compile_categories`."""
+    """Compiled form of a lexicon's categories. Build it with :func:`compile_categories`.
+
+    One matcher serves every call in the process, in any thread (dask's threaded scheduler):
+    the trie is never changed after it is built, and the per-word memos only gain entries
+    that depend on the word alone, or are emptied; each is read once per lookup.
+    """
 
     def __init__(self, categories: tuple[tuple[str, tuple[str, ...]], ...]):
         self.categories = tuple(name for name, _ in categories)
@@ -250,8 +255,10 @@ class Matcher:
         found = words_of(texts)
         keys = [w.casefold() for w in found.vocabulary]
         first = self._first
-        begins = np.fromiter(((first[k] if k in first else self._first_nodes(k)) != ()
-                              for k in keys), dtype=bool, count=len(keys))
+        # one read per key: another thread may empty the memo between two (``_first_nodes``)
+        begins = np.fromiter(((nodes if (nodes := first.get(k)) is not None
+                               else self._first_nodes(k)) != () for k in keys),
+                             dtype=bool, count=len(keys))
         where = np.flatnonzero(begins[found.word_index])
         out: list[list[Match]] = [[] for _ in texts]
         if not len(where):

@@ -12,6 +12,7 @@ import functools
 import itertools
 import math
 import re
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 
@@ -83,26 +84,43 @@ class _WordTable:
     One row per distinct lower-case word: syllables (textstat's rule), polysyllable (>= 3
     syllables), hard for Gunning fog (polysyllable and not a Dale-Chall easy word) and hard for
     Dale-Chall (not an easy word). Words are added in first-seen order.
+
+    Calls in several threads of one process share it (dask's threaded scheduler scores
+    partitions at once): ``ids`` and ``codes`` are read and grown only under the table's lock,
+    so a word's id always names its own row. The syllables of new words are counted outside
+    the lock (in ``pool`` when given): two threads may count the same new word, and the
+    first to add it wins (the counts are equal).
     """
 
     def __init__(self):
         self.ids: dict[str, int] = {}
         self.codes = np.zeros((0, 4), dtype=np.int64)
+        self._lock = threading.Lock()
 
     def lookup(self, words: list[str], pool) -> np.ndarray:
-        """Row of each word, counting the syllables of the words not seen before."""
-        ids = self.ids
-        new = [w for w in dict.fromkeys(words) if w not in ids]
-        if new:
-            syllables = _syllables(new, pool)
-            easy = _easy_words()
-            hard = np.fromiter((w not in easy for w in new), dtype=bool, count=len(new))
-            poly = syllables >= 3
-            rows = np.column_stack([syllables, poly, poly & hard, hard]).astype(np.int64)
-            for w in new:
-                ids[w] = len(ids)
-            self.codes = np.concatenate([self.codes, rows])
-        return np.fromiter((ids[w] for w in words), dtype=np.int64, count=len(words))
+        """The row of counts of each word (``len(words)`` x 4), counting the syllables of the
+        words not seen before."""
+        with self._lock:
+            new = [w for w in dict.fromkeys(words) if w not in self.ids]
+        rows = _word_codes(new, pool) if new else None
+        with self._lock:
+            ids = self.ids
+            if new:
+                fresh = [k for k, w in enumerate(new) if w not in ids]  # not added meanwhile
+                for k in fresh:
+                    ids[new[k]] = len(ids)
+                self.codes = np.concatenate([self.codes, rows[fresh]])
+            return self.codes[np.fromiter((ids[w] for w in words), dtype=np.int64,
+                                          count=len(words))]
+
+
+def _word_codes(words: list[str], pool) -> np.ndarray:
+    """``_WordTable`` rows of ``words``: syllables, polysyllable, fog-hard, Dale-Chall-hard."""
+    syllables = _syllables(words, pool)
+    easy = _easy_words()
+    hard = np.fromiter((w not in easy for w in words), dtype=bool, count=len(words))
+    poly = syllables >= 3
+    return np.column_stack([syllables, poly, poly & hard, hard]).astype(np.int64)
 
 
 _TABLE = _WordTable()
@@ -227,12 +245,13 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     _easy_words()
     parts = wait()
     vocabulary = list(dict.fromkeys(w for part in parts for w in part[2]))
-    table = _TABLE
-    rows = dict(zip(vocabulary, table.lookup(vocabulary, pool).tolist(), strict=True))
+    # the rows are taken once: other threads may grow the shared table meanwhile
+    word_codes = _TABLE.lookup(vocabulary, pool)
+    position = {w: k for k, w in enumerate(vocabulary)}
     counts, diversity = [], []
     for found, index, lower, div in parts:
-        codes = table.codes[np.fromiter((rows[w] for w in lower), dtype=np.int64,
-                                        count=len(lower))][index]
+        codes = word_codes[np.fromiter((position[w] for w in lower), dtype=np.int64,
+                                       count=len(lower))][index]
         bounds = np.concatenate(([0], np.cumsum(found[:, 0])))
         sums = np.diff(np.concatenate((np.zeros((1, 4), np.int64), np.cumsum(codes, axis=0)))
                        [bounds], axis=0)
