@@ -186,8 +186,8 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
 
     Without a ``distributed`` client and with no scheduler chosen (``dask.config``), it runs on
     dask's process scheduler, with one pool of ``os.cpu_count()`` processes for every step: the
-    scorers are not safe to run in threads of one process (readability values of concurrent
-    partitions were seen to mix on the threaded scheduler).
+    stages are CPU-bound Python, which threads of one process do not run in parallel (they give
+    the same results there: tests/test_readability_threads.py).
     """
     import dask
 

@@ -157,8 +157,8 @@ def test_a_story_too_large_for_a_worker_is_named(seeds_sentences):
 
 
 def test_engine_dask_streams_a_jsonl_gz_into_parquet_parts(tmp_path, corpora_dir, monkeypatch):
-    """Without a client: dask's process scheduler (the threaded one mixed readability values
-    of concurrent partitions), three partitions of 10 articles."""
+    """Without a client: dask's process scheduler (the default for analyze: CPU-bound stages
+    run in parallel in processes), three partitions of 10 articles."""
     lines = (corpora_dir / "allsides_triplets" / "articles.jsonl").read_text().splitlines()[:30]
     path = tmp_path / "articles.jsonl.gz"
     import gzip
