@@ -294,3 +294,25 @@ def test_skipped_inputs_are_in_the_report_and_its_manifest(tmp_path):
     assert manifest["skipped"][0]["source"].endswith("bad.txt")
     page = _page(tmp_path / "out")
     assert "Skipped inputs (1)" in page and "bad.txt" in page and str(folder) not in page
+
+
+@pytest.mark.corpora
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_many_figures_raise_no_pyplot_warning_on_the_page(allsides):
+    """The report draws all its figures before saving them (over 20 with actors on this corpus):
+    matplotlib's "More than 20 figures" warning is not a finding and must not be listed."""
+    import matplotlib.pyplot as plt
+
+    result = allsides[0]
+    already = [plt.figure() for _ in range(20)]  # as in a notebook session, or a larger report
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            items = standard_figures(result)
+        assert items
+        assert not [w for w in caught if "figures have been opened" in str(w.message)]
+    finally:
+        for fig in already + [item.figure for item in items]:
+            plt.close(fig)
+    assert "figures have been opened" not in _page(allsides[2])

@@ -348,13 +348,16 @@ def standard_figures(result: object, *, max_stories: int = 3, focus: Focus | Non
 
     tables = result if isinstance(result, dict) and "palette" in result else tables_of(result)
     items = []
-    for name, caption, draw, data, size in _panels(tables, focus, max_stories=max_stories):
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
-        draw(ax)
-        if freeze:  # lay out once; every later save keeps these positions
-            fig.canvas.draw()
-            fig.set_layout_engine("none")
-        items.append(FigureItem(name, caption, fig, data))
+    # many figures are open at once on purpose (the caller saves and closes them): no
+    # "More than 20 figures have been opened" warning, which the report would list
+    with plt.rc_context({"figure.max_open_warning": 0}):
+        for name, caption, draw, data, size in _panels(tables, focus, max_stories=max_stories):
+            fig, ax = plt.subplots(figsize=size, layout="constrained")
+            draw(ax)
+            if freeze:  # lay out once; every later save keeps these positions
+                fig.canvas.draw()
+                fig.set_layout_engine("none")
+            items.append(FigureItem(name, caption, fig, data))
     return items
 
 
