@@ -32,22 +32,29 @@ def test_triplets_recovered_without_dates(triplets):
 
 @pytest.mark.corpora
 def test_equals_average_linkage_on_the_full_matrix(triplets):
-    """The component trick gives exactly scipy's average linkage on the dense n x n matrix."""
+    """The component trick gives exactly scipy's average linkage on the dense n x n matrix of
+    locally scaled distances (each article's scale from its five nearest articles)."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
     from mediakit.compare.stories import _vectors
 
     mixed = triplets.drop(columns=["story_id", "published"])
-    ours = mk.group_stories(mixed, threshold=0.75)
     docs = (mixed["title"] + "\n" + mixed["text"].str.slice(0, 3000)).tolist()
     x = _vectors(docs)
-    dist = np.clip(1.0 - (x @ x.T).toarray().astype(np.float64), 0, 1)
-    dist = (dist + dist.T) / 2
+    sim = (x @ x.T).toarray()
+    near = sim.copy()
+    np.fill_diagonal(near, 0)
+    top5 = -np.sort(-near, axis=1)[:, :5].astype(np.float64)
+    scale = np.clip(1.0 - top5.mean(axis=1), 0.6, 0.85) / 0.85
+    dist = np.clip(1.0 - sim.astype(np.float64), 0, 1)
+    dist = (dist + dist.T) / 2 / np.sqrt(scale[:, None] * scale[None, :])
     np.fill_diagonal(dist, 0)
-    plain = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.75,
-                     criterion="distance")
-    assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
+    tree = linkage(squareform(dist, checks=False), method="average")
+    for t in (0.8, 0.9):
+        ours = mk.group_stories(mixed, threshold=t)
+        plain = fcluster(tree, t=t, criterion="distance")
+        assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
 
 
 @pytest.mark.corpora
@@ -72,7 +79,8 @@ def test_vectors_equal_tfidf_vectorizer(triplets, n):
 
 @pytest.mark.corpora
 def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
-    """Blocks by time find exactly the pairs (and float32 cosines) of the full product."""
+    """Blocks by time find exactly the pairs (and float32 cosines) of the full product, and
+    each article's five largest cosines in its window."""
     import mediakit.compare.stories as stories
 
     monkeypatch.setattr(stories, "_DATED_CHUNK", 16)  # many blocks, windows across them
@@ -90,10 +98,16 @@ def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
         if t is not None:
             ok = stories._in_window(t[r], t[c], win)
             r, c = r[ok], c[ok]
-        rows, cols, sims = stories._neighbour_graph(x, min_sim, t, win, progress=False)
+        rows, cols, sims, top = stories._neighbour_graph(x, min_sim, t, win, progress=False)
         np.testing.assert_array_equal(rows, r)
         np.testing.assert_array_equal(cols, c)
         np.testing.assert_array_equal(sims, block[r, c])
+        near = block.copy()
+        np.fill_diagonal(near, 0)
+        if t is not None:
+            near[~stories._in_window(t[:, None], t[None, :], win)] = 0
+        want = -np.sort(-near, axis=1)[:, :stories._K]
+        np.testing.assert_array_equal(-np.sort(-top, axis=1), want)
         assert t is None or len(r) < np.triu(block >= min_sim, 1).sum()  # the window bites
 
 
@@ -151,7 +165,7 @@ def test_headlines_as_text_recovered_with_dates(triplets):
     headlines = triplets.drop(columns=["story_id", "title"]).assign(text=triplets["title"])
     grouped = mk.group_stories(headlines)
     info = grouped.attrs["group_stories"]
-    assert info["threshold"] == pytest.approx(0.86) and info["median_words"] < 15
+    assert info["threshold"] == pytest.approx(0.96) and info["median_words"] < 15
     assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
 
 
@@ -216,13 +230,13 @@ def test_one_event_corpus_stays_one_story(n):
 def test_threshold_from_text_length_and_attrs(seeds_articles):
     from mediakit.compare.stories import default_threshold
 
-    assert default_threshold(8)[0] == pytest.approx(0.86)
-    assert default_threshold(500)[0] == pytest.approx(0.77)
+    assert default_threshold(8)[0] == pytest.approx(0.96)
+    assert default_threshold(500)[0] == pytest.approx(0.88)
     middle = default_threshold(30)[0]
-    assert 0.77 < middle < 0.86
+    assert 0.88 < middle < 0.96
     grouped = mk.group_stories(seeds_articles)
     info = grouped.attrs["group_stories"]
-    assert info["threshold"] == pytest.approx(0.77) and info["window"] == "3 days 00:00:00"
+    assert info["threshold"] == pytest.approx(0.88) and info["window"] == "3 days 00:00:00"
     assert info["dated"] and info["n_stories"] == 1 and "median" in info["threshold_rule"]
     given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
     assert given["threshold"] == 0.5 and given["threshold_rule"] == "given"

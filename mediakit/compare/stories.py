@@ -33,10 +33,19 @@ _BLOCK = 1024  # rows of a component's distance matrix filled at a time
 # the default threshold, from the median words per compared text (title + lead): short texts
 # (headlines) share fewer words, so their cosine is lower for the same event
 _SHORT, _LONG = 15, 60  # median words at or below / at or above which the end values apply
-_THRESHOLD_SHORT, _THRESHOLD_LONG = 0.86, 0.77
+_THRESHOLD_SHORT, _THRESHOLD_LONG = 0.96, 0.88
+# local scaling (after Zelnik-Manor & Perona 2004): each article's distances are divided by its
+# own scale, 1 - the mean cosine of its _K nearest articles in the window (missing neighbours
+# count as 0), clipped to [_SCALE_LO, _SCALE_HI] and divided by _SCALE_HI (so 1 for an article
+# without close neighbours, down to _SCALE_LO / _SCALE_HI in a dense neighbourhood)
+_K = 5
+_SCALE_LO, _SCALE_HI = 0.6, 0.85
 #: What group_stories clusters and how (recorded in ``attrs["group_stories"]["method"]``).
-METHOD = ("exact average linkage on the cosine distance of TF-IDF vectors (words and numbers, "
-          "sublinear tf) of title + lead, pairs further apart than the window at distance 1")
+METHOD = ("exact average linkage on the locally scaled cosine distance of TF-IDF vectors "
+          "(words and numbers, sublinear tf) of title + lead: d(i, j) / sqrt(s_i s_j), s_i = "
+          f"clip(1 - mean cosine of article i's {_K} nearest articles in the window, "
+          f"{_SCALE_LO}, {_SCALE_HI}) / {_SCALE_HI}; pairs further apart than the window at "
+          "cosine 0")
 
 
 def _preprocess(text: str) -> str:
@@ -167,8 +176,11 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
         times = np.where(stamp.isna().to_numpy(), np.iinfo(np.int64).min, times)
 
     x = _vectors(docs.tolist())
-    rows, cols, _ = _neighbour_graph(x, 1.0 - threshold, times, win, progress=progress)
-    labels = _cluster(x, rows, cols, n, threshold, times, win)
+    # every pair that can merge has cosine distance <= threshold * s_i^1/2 * s_j^1/2 <= threshold
+    rows, cols, sims, top = _neighbour_graph(x, 1.0 - threshold, times, win, progress=progress)
+    scale = _local_scale(top)
+    close = (1.0 - sims.astype(np.float64)) <= threshold * np.sqrt(scale[rows] * scale[cols])
+    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale)
     # number stories by first appearance
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
@@ -222,6 +234,11 @@ def _vectors(docs: list[str]):
     return sparse.csr_matrix(tfidf.fit(x).transform(x, copy=False))
 
 
+def _local_scale(top: np.ndarray) -> np.ndarray:
+    """Each article's scale from the cosines of its nearest articles (rows of ``top``)."""
+    return np.clip(1.0 - top.astype(np.float64).mean(axis=1), _SCALE_LO, _SCALE_HI) / _SCALE_HI
+
+
 def _in_window(ti, tj, win) -> np.ndarray:
     missing = np.iinfo(np.int64).min
     close = np.abs(ti - tj) <= win.value
@@ -265,16 +282,26 @@ def _blocks(x, times, win):
 
 
 def _neighbour_graph(x, min_sim, times, win, *, progress):
-    """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block.
+    """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block, and
+    each article's ``_K`` largest cosines with the other articles of its window (0 where it has
+    fewer).
 
-    Ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the same
-    float32 sum in the same order), whatever block it falls in.
+    Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
+    same float32 sum in the same order), whatever block it falls in.
     """
+    n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
+    top = np.zeros((n, _K), dtype=x.dtype)
     blocks = _blocks(x, times, win)
     for r_idx, c_idx, xt in _progress(blocks, enabled=progress, total=len(blocks),
                                       desc="article similarity"):
         block = (x[r_idx] @ xt).toarray()
+        near = block.copy()
+        near[r_idx[:, None] == c_idx[None, :]] = 0  # not its own neighbour
+        if times is not None:
+            near[~_in_window(times[r_idx, None], times[None, c_idx], win)] = 0
+        both = np.concatenate([top[r_idx], near], axis=1)
+        top[r_idx] = -np.partition(-both, _K - 1, axis=1)[:, :_K]
         r, c = np.nonzero(block >= min_sim)
         i, j = r_idx[r], c_idx[c]
         keep = j > i
@@ -285,11 +312,12 @@ def _neighbour_graph(x, min_sim, times, win, *, progress):
         sims.append(block[r[keep], c[keep]])
     rows, cols, sims = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     order = np.lexsort((cols, rows))
-    return rows[order], cols[order], sims[order]
+    return rows[order], cols[order], sims[order], top
 
 
-def _cluster(x, rows, cols, n, threshold, times, win) -> np.ndarray:
-    """Exact average linkage inside each connected component of the neighbour graph."""
+def _cluster(x, rows, cols, n, threshold, times, win, scale) -> np.ndarray:
+    """Exact average linkage inside each connected component of the graph of pairs whose
+    scaled distance is at most ``threshold``."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -301,19 +329,21 @@ def _cluster(x, rows, cols, n, threshold, times, win) -> np.ndarray:
     for c, idx in members.items():
         if len(idx) < 3:  # one or two articles: the graph edge already decided
             continue
-        condensed = _condensed_distance(x[idx], None if times is None else times[idx], win)
+        condensed = _condensed_distance(x[idx], None if times is None else times[idx], win,
+                                        scale[idx])
         tree = linkage(condensed, method="average")
         del condensed
         labels[idx] = c * n + fcluster(tree, t=threshold, criterion="distance")
     return labels
 
 
-def _condensed_distance(sub, times, win) -> np.ndarray:
-    """The condensed cosine distance matrix of the rows of ``sub`` (float64, pairs i < j).
+def _condensed_distance(sub, times, win, scale=None) -> np.ndarray:
+    """The condensed scaled cosine distance matrix of the rows of ``sub`` (float64, i < j).
 
     Entry for entry what ``squareform`` gives from the dense matrix ``1 - sub @ sub.T``
     (float32 products, as float64) with pairs outside the time window set to 1, symmetrised
-    as ``(d + d.T) / 2`` and clipped to [0, 1]; filled block by block from one float32
+    as ``(d + d.T) / 2``, clipped to [0, 1] and divided by ``sqrt(scale_i * scale_j)`` (when
+    ``scale`` is given); filled block by block from one float32
     similarity matrix (8 bytes per pair, freed on return) plus the result (8 bytes per pair),
     not the dense float64 copies.
     """
@@ -333,6 +363,8 @@ def _condensed_distance(sub, times, win) -> np.ndarray:
             d[far] = 1.0
             dt[far] = 1.0
         both = np.clip((d + dt) / 2, 0.0, 1.0)
+        if scale is not None:
+            both /= np.sqrt(scale[s:e, None] * scale[None, :])
         for k in range(e - s):
             i = s + k
             row = both[k, i + 1:]
