@@ -98,7 +98,8 @@ def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
         if t is not None:
             ok = stories._in_window(t[r], t[c], win)
             r, c = r[ok], c[ok]
-        rows, cols, sims, top = stories._neighbour_graph(x, min_sim, t, win, progress=False)
+        rows, cols, sims, top, full = stories._neighbour_graph(x, min_sim, t, win,
+                                                               progress=False, keep=True)
         np.testing.assert_array_equal(rows, r)
         np.testing.assert_array_equal(cols, c)
         np.testing.assert_array_equal(sims, block[r, c])
@@ -108,6 +109,9 @@ def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
             near[~stories._in_window(t[:, None], t[None, :], win)] = 0
         want = -np.sort(-near, axis=1)[:, :stories._K]
         np.testing.assert_array_equal(-np.sort(-top, axis=1), want)
+        within = np.ones_like(block, bool) if t is None else stories._in_window(
+            t[:, None], t[None, :], win)
+        np.testing.assert_array_equal(full[within], block[within])  # kept: same float32 values
         assert t is None or len(r) < np.triu(block >= min_sim, 1).sum()  # the window bites
 
 
@@ -189,6 +193,13 @@ def test_condensed_distance_equals_the_dense_matrix(triplets, monkeypatch):
     dist = np.clip((dist + dist.T) / 2, 0.0, 1.0)
     got = stories._condensed_distance(x, times, win)
     np.testing.assert_array_equal(got, squareform(dist, checks=False))
+    # read from the cosines the first pass kept, for a subset of articles, with scales
+    idx = np.arange(3, x.shape[0], 2)
+    scale = np.linspace(0.7, 1.0, len(idx))
+    full = (x @ x.T).toarray()
+    kept = stories._condensed_distance(x[idx], times[idx], win, scale, (full, idx))
+    sub = dist[np.ix_(idx, idx)] / np.sqrt(scale[:, None] * scale[None, :])
+    np.testing.assert_array_equal(kept, squareform(sub, checks=False))
     assert (got == 1.0).sum() > len(got) // 2  # the window bites
 
 

@@ -30,6 +30,10 @@ _DATED_CHUNK = 256  # dated articles per block, in time order: their window is s
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b\d[\d.,]*\d\b"
 _MIN_CORPUS = 100  # below this many articles, words found in one article only are kept
 _BLOCK = 1024  # rows of a component's distance matrix filled at a time
+# up to this many articles the first pass keeps every cosine it computes (an n x n float32
+# matrix, 0.58 GB at 12,000) and the components' distance matrices are filled from it instead
+# of computing the products a second time
+_KEEP = 12_000
 # the default threshold, from the median words per compared text (title + lead): short texts
 # (headlines) share fewer words, so their cosine is lower for the same event
 _SHORT, _LONG = 15, 60  # median words at or below / at or above which the end values apply
@@ -177,10 +181,12 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
 
     x = _vectors(docs.tolist())
     # every pair that can merge has cosine distance <= threshold * s_i^1/2 * s_j^1/2 <= threshold
-    rows, cols, sims, top = _neighbour_graph(x, 1.0 - threshold, times, win, progress=progress)
+    rows, cols, sims, top, full = _neighbour_graph(x, 1.0 - threshold, times, win,
+                                                   progress=progress, keep=n <= _KEEP)
     scale = _local_scale(top)
     close = (1.0 - sims.astype(np.float64)) <= threshold * np.sqrt(scale[rows] * scale[cols])
-    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale)
+    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale, full)
+    del full
     # number stories by first appearance
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
@@ -281,10 +287,11 @@ def _blocks(x, times, win):
     return blocks
 
 
-def _neighbour_graph(x, min_sim, times, win, *, progress):
-    """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block, and
+def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
+    """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block,
     each article's ``_K`` largest cosines with the other articles of its window (0 where it has
-    fewer).
+    fewer), and (``keep``) the n x n float32 matrix of the cosines computed (every pair in one
+    window; 0 elsewhere), else None.
 
     Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
     same float32 sum in the same order), whatever block it falls in.
@@ -292,10 +299,13 @@ def _neighbour_graph(x, min_sim, times, win, *, progress):
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
+    full = np.zeros((n, n), dtype=x.dtype) if keep else None
     blocks = _blocks(x, times, win)
     for r_idx, c_idx, xt in _progress(blocks, enabled=progress, total=len(blocks),
                                       desc="article similarity"):
         block = (x[r_idx] @ xt).toarray()
+        if full is not None:
+            full[np.ix_(r_idx, c_idx)] = block
         near = block.copy()
         near[r_idx[:, None] == c_idx[None, :]] = 0  # not its own neighbour
         if times is not None:
@@ -312,12 +322,12 @@ def _neighbour_graph(x, min_sim, times, win, *, progress):
         sims.append(block[r[keep], c[keep]])
     rows, cols, sims = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     order = np.lexsort((cols, rows))
-    return rows[order], cols[order], sims[order], top
+    return rows[order], cols[order], sims[order], top, full
 
 
-def _cluster(x, rows, cols, n, threshold, times, win, scale) -> np.ndarray:
+def _cluster(x, rows, cols, n, threshold, times, win, scale, full=None) -> np.ndarray:
     """Exact average linkage inside each connected component of the graph of pairs whose
-    scaled distance is at most ``threshold``."""
+    scaled distance is at most ``threshold`` (cosines read from ``full`` when given)."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -330,14 +340,14 @@ def _cluster(x, rows, cols, n, threshold, times, win, scale) -> np.ndarray:
         if len(idx) < 3:  # one or two articles: the graph edge already decided
             continue
         condensed = _condensed_distance(x[idx], None if times is None else times[idx], win,
-                                        scale[idx])
+                                        scale[idx], None if full is None else (full, idx))
         tree = linkage(condensed, method="average")
         del condensed
         labels[idx] = c * n + fcluster(tree, t=threshold, criterion="distance")
     return labels
 
 
-def _condensed_distance(sub, times, win, scale=None) -> np.ndarray:
+def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
     """The condensed scaled cosine distance matrix of the rows of ``sub`` (float64, i < j).
 
     Entry for entry what ``squareform`` gives from the dense matrix ``1 - sub @ sub.T``
@@ -345,19 +355,36 @@ def _condensed_distance(sub, times, win, scale=None) -> np.ndarray:
     as ``(d + d.T) / 2``, clipped to [0, 1] and divided by ``sqrt(scale_i * scale_j)`` (when
     ``scale`` is given); filled block by block from one float32
     similarity matrix (8 bytes per pair, freed on return) plus the result (8 bytes per pair),
-    not the dense float64 copies.
+    not the dense float64 copies. ``kept`` = ``(full, idx)``: the cosines are read from the
+    rows and columns ``idx`` of the matrix ``full`` the first pass kept (the same float32
+    values), not computed again.
     """
     m = sub.shape[0]
-    sim = np.empty((m, m), dtype=np.float32)
-    subt = sub.T.tocsr()
-    for s in range(0, m, _BLOCK):
-        sim[s:s + _BLOCK] = (sub[s:s + _BLOCK] @ subt).toarray()
+    if kept is None:
+        sim = np.empty((m, m), dtype=np.float32)
+        subt = sub.T.tocsr()
+        for s in range(0, m, _BLOCK):
+            sim[s:s + _BLOCK] = (sub[s:s + _BLOCK] @ subt).toarray()
+
+        def rows_of(s, e):
+            return sim[s:e]
+
+        def columns_of(s, e):
+            return sim[:, s:e].T
+    else:
+        full, idx = kept
+
+        def rows_of(s, e):
+            return full[np.ix_(idx[s:e], idx)]
+
+        def columns_of(s, e):
+            return full[np.ix_(idx, idx[s:e])].T
     out = np.empty(m * (m - 1) // 2, dtype=np.float64)
     pos = 0
     for s in range(0, m, _BLOCK):
         e = min(s + _BLOCK, m)
-        d = 1.0 - sim[s:e].astype(np.float64)
-        dt = 1.0 - sim[:, s:e].T.astype(np.float64)
+        d = 1.0 - rows_of(s, e).astype(np.float64)
+        dt = 1.0 - columns_of(s, e).astype(np.float64)
         if times is not None:
             far = ~_in_window(times[s:e, None], times[None, :], win)
             d[far] = 1.0
