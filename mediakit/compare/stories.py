@@ -240,6 +240,13 @@ def _vectors(docs: list[str]):
     return sparse.csr_matrix(tfidf.fit(x).transform(x, copy=False))
 
 
+def _spans_window(ti, tj, win) -> bool:
+    """Whether two of these dated articles may be further apart than ``win``."""
+    t = np.concatenate([ti, tj])
+    t = t[t != np.iinfo(np.int64).min]
+    return bool(len(t)) and int(t.max()) - int(t.min()) > win.value
+
+
 def _local_scale(top: np.ndarray) -> np.ndarray:
     """Each article's scale from the cosines of its nearest articles (rows of ``top``)."""
     return np.clip(1.0 - top.astype(np.float64).mean(axis=1), _SCALE_LO, _SCALE_HI) / _SCALE_HI
@@ -291,7 +298,7 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block,
     each article's ``_K`` largest cosines with the other articles of its window (0 where it has
     fewer), and (``keep``) the n x n float32 matrix of the cosines computed (every pair in one
-    window; 0 elsewhere), else None.
+    window; 0 elsewhere and on the diagonal), else None.
 
     Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
     same float32 sum in the same order), whatever block it falls in.
@@ -300,16 +307,20 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
+    where = np.full(n, -1)  # column of each article in the block
     blocks = _blocks(x, times, win)
     for r_idx, c_idx, xt in _progress(blocks, enabled=progress, total=len(blocks),
                                       desc="article similarity"):
         block = (x[r_idx] @ xt).toarray()
+        where[c_idx] = np.arange(len(c_idx))
+        at = where[r_idx]
+        block[np.flatnonzero(at >= 0), at[at >= 0]] = 0  # not its own neighbour
+        where[c_idx] = -1
         if full is not None:
             full[np.ix_(r_idx, c_idx)] = block
-        near = block.copy()
-        near[r_idx[:, None] == c_idx[None, :]] = 0  # not its own neighbour
-        if times is not None:
-            near[~_in_window(times[r_idx, None], times[None, c_idx], win)] = 0
+        near = block
+        if times is not None and _spans_window(times[r_idx], times[c_idx], win):
+            near = np.where(_in_window(times[r_idx, None], times[None, c_idx], win), block, 0)
         both = np.concatenate([top[r_idx], near], axis=1)
         top[r_idx] = -np.partition(-both, _K - 1, axis=1)[:, :_K]
         r, c = np.nonzero(block >= min_sim)
@@ -380,12 +391,13 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
         def columns_of(s, e):
             return full[np.ix_(idx, idx[s:e])].T
     out = np.empty(m * (m - 1) // 2, dtype=np.float64)
+    spans = times is not None and _spans_window(times, times[:0], win)
     pos = 0
     for s in range(0, m, _BLOCK):
         e = min(s + _BLOCK, m)
         d = 1.0 - rows_of(s, e).astype(np.float64)
         dt = 1.0 - columns_of(s, e).astype(np.float64)
-        if times is not None:
+        if times is not None and spans:
             far = ~_in_window(times[s:e, None], times[None, :], win)
             d[far] = 1.0
             dt[far] = 1.0
