@@ -27,7 +27,8 @@ def test_triplets_recovered_with_dates(triplets):
 def test_triplets_recovered_without_dates(triplets):
     mixed = triplets.drop(columns=["story_id", "published"])
     grouped = mk.group_stories(mixed)
-    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.80
+    # measured 0.948 (0.891 with the plain cosine distance before local scaling)
+    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
 
 
 @pytest.mark.corpora
@@ -267,12 +268,13 @@ def _busy_day(corpora_dir, triplets, n=7000):
 def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
     """The triplets among the first 2,000 allsides_bench articles, all dated on one day (the
     window separates nothing); benchmarks/stories_quality.py measures the same with 7,000.
-    Measured here 0.861 (full text; 0.851 before numbers were terms) and 0.546 (headlines).
-    The issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached: this guards the
+    Measured here 0.925 (full text) and 0.609 (headlines) with local scaling; 0.861 and 0.546
+    with the plain cosine distance before it. With 7,000 the index is 0.889 and 0.552: the
+    issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached, so this guards the
     level reached, not the target."""
     busy = _busy_day(corpora_dir, triplets, n=2000)
     truth = triplets.set_index("article_id")["story_id"]
-    for text, floor in (("full", 0.85), ("headlines", 0.52)):
+    for text, floor in (("full", 0.90), ("headlines", 0.58)):
         data = busy if text == "full" else busy.assign(text=busy["title"]).drop(columns="title")
         grouped = mk.group_stories(data, progress=False)
         found = grouped.set_index("article_id")["story_id"].loc[truth.index]
