@@ -325,8 +325,8 @@ def _blocks(x, times, win):
 def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block,
     each article's ``_K`` largest cosines with the other articles of its window (0 where it has
-    fewer), and (``keep``) the n x n float32 matrix of the cosines computed (every pair in one
-    window; 0 elsewhere and on the diagonal), else None.
+    fewer), and (``keep``, and half the pairs or more are computed) the n x n float32 matrix of
+    the cosines computed (every pair in one window; 0 elsewhere and on the diagonal), else None.
 
     Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
     same float32 sum in the same order), whatever block it falls in.
@@ -334,9 +334,11 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
+    blocks = _blocks(x, times, win)
+    # kept only when most pairs are computed anyway (one window, or no dates)
+    keep = keep and 2 * sum(len(r) * len(c) for r, c, _ in blocks) >= n * n
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
     where = np.full(n, -1)  # column of each article in the block
-    blocks = _blocks(x, times, win)
     for r_idx, c_idx, xt in _progress(blocks, enabled=progress, total=len(blocks),
                                       desc="article similarity"):
         block = (x[r_idx] @ xt).toarray()
