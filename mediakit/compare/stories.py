@@ -395,17 +395,17 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
     (float32 products, as float64) with pairs outside the time window set to 1, symmetrised
     as ``(d + d.T) / 2``, clipped to [0, 1] and divided by ``sqrt(scale_i * scale_j)`` (when
     ``scale`` is given); filled block by block from one float32
-    similarity matrix (8 bytes per pair, freed on return) plus the result (8 bytes per pair),
+    similarity matrix (8 bytes per pair, freed on return; only the pairs within the window
+    computed, in the blocks of :func:`_blocks`) plus the result (8 bytes per pair),
     not the dense float64 copies. ``kept`` = ``(full, idx)``: the cosines are read from the
     rows and columns ``idx`` of the matrix ``full`` the first pass kept (the same float32
     values), not computed again.
     """
     m = sub.shape[0]
-    if kept is None:
-        sim = np.empty((m, m), dtype=np.float32)
-        subt = sub.T.tocsr()
-        for s in range(0, m, _BLOCK):
-            sim[s:s + _BLOCK] = (sub[s:s + _BLOCK] @ subt).toarray()
+    if kept is None:  # only the pairs within the window are computed; the others are far
+        sim = np.zeros((m, m), dtype=np.float32)
+        for r, c, subt in _blocks(sub, times, win):
+            sim[np.ix_(r, c)] = (sub[r] @ subt).toarray()
 
         def rows_of(s, e):
             return sim[s:e]
