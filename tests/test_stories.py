@@ -253,6 +253,7 @@ def test_threshold_from_text_length_and_attrs(seeds_articles):
     info = grouped.attrs["group_stories"]
     assert info["threshold"] == pytest.approx(0.88) and info["window"] == "3 days 00:00:00"
     assert info["dated"] and info["n_stories"] == 1 and "median" in info["threshold_rule"]
+    assert "locally scaled" in info["method"] and "5 nearest" in info["method"]
     given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
     assert given["threshold"] == 0.5 and given["threshold_rule"] == "given"
     assert given["window"] is None and not given["dated"]

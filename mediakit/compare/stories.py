@@ -9,10 +9,11 @@ bound). To scale, the exact clustering is run inside the connected components of
 graph of article pairs close enough to ever be merged (scaled distance <= threshold): two
 clusters in different components have every pair above the cut, so their average is above it
 too and the result equals average linkage on the whole corpus. Each component is clustered
-exactly, on its condensed distance matrix (filled block by block; at most 16 bytes per pair: 10,000
-articles in one window about 0.8 GB), whatever its size; there is no approximate fallback. Up to
-12,000 articles the cosines computed for the graph are kept (4 bytes per ordered pair) and the
-components' matrices are read from them.
+exactly, on its condensed distance matrix (filled block by block; at most 16 bytes per pair),
+whatever its size; there is no approximate fallback. Up to 12,000 articles, when half the pairs
+or more are computed (one window, no dates), the cosines computed for the graph are kept (4
+bytes per ordered pair) and the components' matrices are read from them: 10,000 articles in one
+window take about 0.9 GB in all.
 """
 
 from __future__ import annotations
