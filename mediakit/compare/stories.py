@@ -149,8 +149,8 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     topic. With plain cosine distance (thresholds 0.86 headlines .. 0.77 full text) the
     figures were 0.976 / 0.950 (triplets dated, full text / headlines), 0.891 / 0.474
     (undated) and 0.849 / 0.548 (busy day); the best single threshold gave at most 0.848 and
-    0.566 on the busy day. Measured and not kept (busy day full text / headlines, each at
-    its best threshold): each article's top 10, 20 or 40 TF-IDF terms only (0.72-0.83,
+    0.566 on the busy day. Measured on the plain distance and not kept (busy day full text /
+    headlines, each at its best threshold): each article's top 10, 20 or 40 TF-IDF terms only (0.72-0.83,
     0.56-0.57); no document-frequency cut-off (0.83, 0.58); Porter stems (0.81, 0.58);
     shared-nearest-neighbour similarity (Jarvis-Patrick, k = 10-40, alone or times the
     cosine; 0.55-0.81, 0.39-0.52); each vector plus its 3-5 nearest neighbours' (0.86-0.89,
@@ -160,7 +160,7 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     into 47-108 stories, and at the cuts the busy day then needs, above 1, any two articles
     without neighbours in one window merge, related or not). With the local scale as kept:
     word bigrams added to the terms (0.87, 0.52), BM25 weights instead of TF-IDF (0.89,
-    0.56, and the seeds split below a cut of 0.96), against 0.90 and 0.58 for TF-IDF at its
+    0.56, and the seeds split below a cut of 0.96), against 0.90 and 0.56 for TF-IDF at its
     best cut. Neither the full text's lead length, a doubled headline, nor
     all-MiniLM-L6-v2 sentence embeddings (alone or mixed with TF-IDF; best 0.70 on headlines,
     at a cut that drops the dated triplets to 0.83, and about 8 ms per headline on one core)
