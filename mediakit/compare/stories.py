@@ -150,8 +150,9 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     figures were 0.976 / 0.950 (triplets dated, full text / headlines), 0.891 / 0.474
     (undated) and 0.849 / 0.548 (busy day); the best single threshold gave at most 0.848 and
     0.566 on the busy day. Measured on the plain distance and not kept (busy day full text /
-    headlines, each at its best threshold): each article's top 10, 20 or 40 TF-IDF terms only (0.72-0.83,
-    0.56-0.57); no document-frequency cut-off (0.83, 0.58); Porter stems (0.81, 0.58);
+    headlines, each at its best threshold): each article's top 10, 20 or 40 TF-IDF terms
+    only (0.72-0.83, 0.56-0.57); no document-frequency cut-off (0.83, 0.58); Porter stems
+    (0.81, 0.58);
     shared-nearest-neighbour similarity (Jarvis-Patrick, k = 10-40, alone or times the
     cosine; 0.55-0.81, 0.39-0.52); each vector plus its 3-5 nearest neighbours' (0.86-0.89,
     0.55-0.58, but each vector takes its neighbours' terms, up to four to six times the
