@@ -27,7 +27,7 @@ def test_triplets_recovered_with_dates(triplets):
 def test_triplets_recovered_without_dates(triplets):
     mixed = triplets.drop(columns=["story_id", "published"])
     grouped = mk.group_stories(mixed)
-    # measured 0.948 (0.891 with the plain cosine distance before local scaling)
+    # measured 0.931 (0.891 with the plain cosine distance before local scaling)
     assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
 
 
@@ -47,7 +47,7 @@ def test_equals_average_linkage_on_the_full_matrix(triplets):
     near = sim.copy()
     np.fill_diagonal(near, 0)
     top5 = -np.sort(-near, axis=1)[:, :5].astype(np.float64)
-    scale = np.clip(1.0 - top5.mean(axis=1), 0.6, 0.85) / 0.85
+    scale = np.clip(1.0 - top5.mean(axis=1), 0.6, 0.74) / 0.74
     dist = np.clip(1.0 - sim.astype(np.float64), 0, 1)
     dist = (dist + dist.T) / 2 / np.sqrt(scale[:, None] * scale[None, :])
     np.fill_diagonal(dist, 0)
@@ -173,7 +173,7 @@ def test_headlines_as_text_recovered_with_dates(triplets):
     headlines = triplets.drop(columns=["story_id", "title"]).assign(text=triplets["title"])
     grouped = mk.group_stories(headlines)
     info = grouped.attrs["group_stories"]
-    assert info["threshold"] == pytest.approx(0.96) and info["median_words"] < 15
+    assert info["threshold"] == pytest.approx(0.86) and info["median_words"] < 15
     assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
 
 
@@ -245,13 +245,13 @@ def test_one_event_corpus_stays_one_story(n):
 def test_threshold_from_text_length_and_attrs(seeds_articles):
     from mediakit.compare.stories import default_threshold
 
-    assert default_threshold(8)[0] == pytest.approx(0.96)
-    assert default_threshold(500)[0] == pytest.approx(0.88)
+    assert default_threshold(8)[0] == pytest.approx(0.86)
+    assert default_threshold(500)[0] == pytest.approx(0.77)
     middle = default_threshold(30)[0]
-    assert 0.88 < middle < 0.96
+    assert 0.77 < middle < 0.86
     grouped = mk.group_stories(seeds_articles)
     info = grouped.attrs["group_stories"]
-    assert info["threshold"] == pytest.approx(0.88) and info["window"] == "3 days 00:00:00"
+    assert info["threshold"] == pytest.approx(0.77) and info["window"] == "3 days 00:00:00"
     assert info["dated"] and info["n_stories"] == 1 and "median" in info["threshold_rule"]
     assert "locally scaled" in info["method"] and "5 nearest" in info["method"]
     given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
@@ -271,13 +271,13 @@ def _busy_day(corpora_dir, triplets, n=7000):
 def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
     """The triplets among the first 2,000 allsides_bench articles, all dated on one day (the
     window separates nothing); benchmarks/stories_quality.py measures the same with 7,000.
-    Measured here 0.925 (full text) and 0.609 (headlines) with local scaling; 0.861 and 0.546
-    with the plain cosine distance before it. With 7,000 the index is 0.889 and 0.552: the
+    Measured here 0.894 (full text) and 0.609 (headlines) with local scaling; 0.861 and 0.546
+    with the plain cosine distance before it. With 7,000 the index is 0.853 and 0.565: the
     issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached, so this guards the
     level reached, not the target."""
     busy = _busy_day(corpora_dir, triplets, n=2000)
     truth = triplets.set_index("article_id")["story_id"]
-    for text, floor in (("full", 0.90), ("headlines", 0.58)):
+    for text, floor in (("full", 0.87), ("headlines", 0.58)):
         data = busy if text == "full" else busy.assign(text=busy["title"]).drop(columns="title")
         grouped = mk.group_stories(data, progress=False)
         found = grouped.set_index("article_id")["story_id"].loc[truth.index]
@@ -285,3 +285,28 @@ def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
         info = grouped.attrs["group_stories"]
         assert info["dated"] and info["window"] == "3 days 00:00:00" and "TF-IDF" in info["method"]
 
+
+
+@pytest.mark.corpora
+def test_never_looser_than_the_plain_cosine(corpora_dir):
+    """The local scale is at most 1: no pair merges that the plain cosine distance at the same
+    cut would keep apart. On 3,000 allsides_bench articles with their own dates (mostly one
+    article per story), every two-article story is a pair at cosine >= 1 - threshold, and an
+    article without neighbours keeps scale 1 (the scale before the cap let such articles merge
+    down to cosine 0.12, and joined 5,626 of 10,000 articles into one component)."""
+    from mediakit.compare.stories import _local_scale, _vectors
+
+    assert _local_scale(np.zeros((1, 5), np.float32))[0] == 1.0
+    assert _local_scale(np.ones((1, 5), np.float32))[0] == pytest.approx(0.6 / 0.74)
+    bench = pd.read_json(corpora_dir / "allsides_bench" / "articles.jsonl.gz", lines=True,
+                         dtype={"published": str}, nrows=3000)
+    grouped = mk.group_stories(bench, progress=False)
+    cut = grouped.attrs["group_stories"]["threshold"]
+    assert cut == pytest.approx(0.77)  # full text: the plain cut used before local scaling
+    x = _vectors((bench["title"] + "\n" + bench["text"].str.slice(0, 3000)).tolist())
+    sizes = grouped["story_id"].map(grouped["story_id"].value_counts())
+    pairs = grouped.index[sizes == 2].groupby(grouped["story_id"][sizes == 2])
+    assert len(pairs) > 20
+    for idx in pairs.values():
+        i, j = idx
+        assert (x[i] @ x[j].T).toarray()[0, 0] >= 1 - cut - 1e-6

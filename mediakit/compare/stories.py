@@ -43,13 +43,15 @@ _KEEP = 12_000
 # the default threshold, from the median words per compared text (title + lead): short texts
 # (headlines) share fewer words, so their cosine is lower for the same event
 _SHORT, _LONG = 15, 60  # median words at or below / at or above which the end values apply
-_THRESHOLD_SHORT, _THRESHOLD_LONG = 0.96, 0.88
+_THRESHOLD_SHORT, _THRESHOLD_LONG = 0.86, 0.77
 # local scaling (after Zelnik-Manor & Perona 2004): each article's distances are divided by its
 # own scale, 1 - the mean cosine of its _K nearest articles in the window (missing neighbours
 # count as 0), clipped to [_SCALE_LO, _SCALE_HI] and divided by _SCALE_HI (so 1 for an article
-# without close neighbours, down to _SCALE_LO / _SCALE_HI in a dense neighbourhood)
+# without close neighbours, down to _SCALE_LO / _SCALE_HI in a dense neighbourhood). The scale
+# is at most 1: an article is never merged more loosely than on the plain cosine distance at
+# the same threshold, only more strictly when its neighbourhood is crowded
 _K = 5
-_SCALE_LO, _SCALE_HI = 0.6, 0.85
+_SCALE_LO, _SCALE_HI = 0.6, 0.74
 #: What group_stories clusters and how (recorded in ``attrs["group_stories"]["method"]``).
 METHOD = ("exact average linkage on the locally scaled cosine distance of TF-IDF vectors "
           "(words and numbers, sublinear tf) of title + lead: d(i, j) / sqrt(s_i s_j), s_i = "
@@ -92,10 +94,11 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     stopped when the average distance between two clusters exceeds ``threshold``. The distance
     is the cosine distance d = 1 - cosine, locally scaled: d(i, j) / sqrt(s_i s_j), where an
     article's scale s_i is 1 - the mean cosine of its five nearest articles in its window
-    (missing neighbours count as 0), clipped to [0.6, 0.85] and divided by 0.85. An article
-    without close neighbours (s = 1) is judged on the plain cosine distance; one in a dense
+    (missing neighbours count as 0), clipped to [0.6, 0.74] and divided by 0.74. The scale is
+    at most 1, so the scaling only ever makes a merge harder: an article without close
+    neighbours (s = 1) is judged on the plain cosine distance at the plain cut; one in a dense
     neighbourhood (a busy day full of near-identical topics) needs a closer match, down to
-    0.6 / 0.85 of it. When ``published`` is present, two articles further apart in time than
+    0.6 / 0.74 of it. When ``published`` is present, two articles further apart in time than
     ``window`` count as unrelated (cosine 0); articles without a date are compared with all.
     Average linkage, unlike a single threshold on pairs, does not chain unrelated stories
     through one bridging article.
@@ -111,13 +114,13 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     threshold : float or None
         Scaled cosine distance at which clusters stop merging; lower = stricter, more stories.
         None (default) chooses it from the median number of words of the compared texts
-        (title + lead): 0.96 for headline-length texts (15 words or fewer), 0.88 for full text
+        (title + lead): 0.86 for headline-length texts (15 words or fewer), 0.77 for full text
         (60 words or more), linear in the logarithm of the length between. Short texts share
         fewer words, so the same event gives a lower cosine. Calibrated on the 92 AllSides
         story triplets alone and among 7,000 other articles all dated on one day (a busy
-        day), adjusted Rand index on the triplets: 1.000 with full text and 0.965 with the
-        headlines as text (dated); 0.948 and 0.652 without dates; on the busy day 0.889 and
-        0.552 (see README, "Stories").
+        day), adjusted Rand index on the triplets: 0.976 with full text and 0.950 with the
+        headlines as text (dated); 0.931 and 0.642 without dates; on the busy day 0.853 and
+        0.565 (see README, "Stories").
     window : str, Timedelta or None
         Largest time between two articles of one story (``"3D"`` = three days); None = no limit.
     lead_chars : int
@@ -144,29 +147,36 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     articles is at 0.22 among 7,000), and a threshold that separates events in a small corpus
     splits them in a large one. And without dates, events of one topic told in the same words
     (two months' jobs reports, two days of one impeachment) are closer than articles of one
-    event that differ in angle. The local scale answers both in part: it follows each
-    article's neighbourhood, not the corpus size, and asks more of articles in a crowded
-    topic. With plain cosine distance (thresholds 0.86 headlines .. 0.77 full text) the
-    figures were 0.976 / 0.950 (triplets dated, full text / headlines), 0.891 / 0.474
-    (undated) and 0.849 / 0.548 (busy day); the best single threshold gave at most 0.848 and
-    0.566 on the busy day. Measured on the plain distance and not kept (busy day full text /
-    headlines, each at its best threshold): each article's top 10, 20 or 40 TF-IDF terms
-    only (0.72-0.83, 0.56-0.57); no document-frequency cut-off (0.83, 0.58); Porter stems
-    (0.81, 0.58);
-    shared-nearest-neighbour similarity (Jarvis-Patrick, k = 10-40, alone or times the
-    cosine; 0.55-0.81, 0.39-0.52); each vector plus its 3-5 nearest neighbours' (0.86-0.89,
-    0.55-0.58, but each vector takes its neighbours' terms, up to four to six times the
-    entries, and the products grow faster than that; not timed); local scaling by the k-th
-    neighbour without the clip (0.88-0.89, 0.57-0.58, but 150 articles on one event split
-    into 47-108 stories, and at the cuts the busy day then needs, above 1, any two articles
-    without neighbours in one window merge, related or not). With the local scale as kept:
-    word bigrams added to the terms (0.87, 0.52), BM25 weights instead of TF-IDF (0.89,
-    0.56, and the seeds split below a cut of 0.96), against 0.90 and 0.56 for TF-IDF at its
-    best cut. Neither the full text's lead length, a doubled headline, nor
-    all-MiniLM-L6-v2 sentence embeddings (alone or mixed with TF-IDF; best 0.70 on headlines,
-    at a cut that drops the dated triplets to 0.83, and about 8 ms per headline on one core)
-    reached the busy-day targets (0.90, 0.75). Headlines stay hard: among 7,000, 17% of the
-    triplets' same-story headline pairs share almost no word (cosine below 0.1); the date
+    event that differ in angle. The local scale answers both in part: it follows each article's
+    neighbourhood, not the corpus size, and asks more of articles in a crowded topic. With plain
+    cosine distance at the same thresholds the figures were 0.976 / 0.950 (triplets dated, full
+    text / headlines), 0.891 / 0.474 (undated) and 0.849 / 0.548 (busy day); the best single
+    threshold gave at most 0.848 and 0.566 on the busy day. The scale clipped to [0.6, 0.85] /
+    0.85 with cuts of 0.96 .. 0.88 (so an article without neighbours merged down to cosine 0.12,
+    looser than the plain cut) gave 1.000 / 0.965, 0.948 / 0.652 and 0.889 / 0.552, but on
+    10,000 allsides_bench articles with their own dates (mostly one article per story) it joined
+    5,626 articles into one component and made 6,694 stories instead of 8,395, same-story pairs
+    within one AllSides topic falling from 61% to 56%: wrong merges, which make coverage compare
+    unrelated articles. The scale is now capped at the plain distance: the cuts are the plain
+    ones and the upper clip 0.74 keeps the crowded end where it was (0.77 x 0.6 / 0.74 = 0.62,
+    as 0.88 x 0.6 / 0.85); 8,450 stories there, 63% within one topic. Upper clips of 0.70 to
+    0.78 gave 0.846-0.853 (full text) and 0.544-0.568 (headlines) on the busy day. Measured on
+    the plain distance and not kept (busy day full text / headlines, each at its best
+    threshold): each article's top 10, 20 or 40 TF-IDF terms only (0.72-0.83, 0.56-0.57); no
+    document-frequency cut-off (0.83, 0.58); Porter stems (0.81, 0.58); shared-nearest-neighbour
+    similarity (Jarvis-Patrick, k = 10-40, alone or times the cosine; 0.55-0.81, 0.39-0.52);
+    each vector plus its 3-5 nearest neighbours' (0.86-0.89, 0.55-0.58, but each vector takes
+    its neighbours' terms, up to four to six times the entries, and the products grow faster
+    than that; not timed); local scaling by the k-th neighbour without the clip (0.88-0.89,
+    0.57-0.58, but 150 articles on one event split into 47-108 stories, and at the cuts the busy
+    day then needs, above 1, any two articles without neighbours in one window merge, related or
+    not). With the uncapped local scale: word bigrams added to the terms (0.87, 0.52), BM25
+    weights instead of TF-IDF (0.89, 0.56, and the seeds split below a cut of 0.96), against
+    0.90 and 0.56 for TF-IDF at its best cut. Neither the full text's lead length, a doubled
+    headline, nor all-MiniLM-L6-v2 sentence embeddings (alone or mixed with TF-IDF; best 0.70 on
+    headlines, at a cut that drops the dated triplets to 0.83, and about 8 ms per headline on
+    one core) reached the busy-day targets (0.90, 0.75). Headlines stay hard: among 7,000, 17%
+    of the triplets' same-story headline pairs share almost no word (cosine below 0.1); the date
     window remains the strongest separator.
 
     Examples
