@@ -243,12 +243,13 @@ def compare_terms(sentences: pd.DataFrame, by: str = "bias", min_count: int = 2)
 
 # ---------------------------------------------------------------- stories and coverage
 def group_stories(articles: pd.DataFrame) -> np.ndarray:
-    """Average linkage on the dense n x n cosine distance of every pair of articles.
+    """Average linkage on the dense n x n locally scaled cosine distance of every pair.
 
-    The same TF-IDF vectors (mediakit's own, so the partitions can be compared) and the same
-    options (mediakit's defaults: time window, lead, and the threshold its rule picks from the
-    texts' median length), but the straightforward exact way: one dense distance matrix and
-    one linkage over the whole corpus, without mediakit's sparse neighbour graph.
+    The same TF-IDF vectors (mediakit's own, so the partitions can be compared), the same
+    local scaling (each article's scale from the mean cosine of its nearest articles in the
+    window) and the same options (mediakit's defaults: time window, lead, and the threshold its
+    rule picks from the texts' median length), but the straightforward exact way: one dense
+    matrix and one linkage over the whole corpus, without mediakit's sparse neighbour graph.
     """
     import inspect
 
@@ -256,7 +257,7 @@ def group_stories(articles: pd.DataFrame) -> np.ndarray:
     from scipy.spatial.distance import squareform
 
     import mediakit as mk
-    from mediakit.compare.stories import _vectors, default_threshold
+    from mediakit.compare.stories import _K, _SCALE_HI, _SCALE_LO, _vectors, default_threshold
 
     defaults = {k: p.default for k, p in inspect.signature(mk.group_stories).parameters.items()}
     lead_chars = defaults["lead_chars"]
@@ -264,15 +265,22 @@ def group_stories(articles: pd.DataFrame) -> np.ndarray:
             + articles["text"].fillna("").astype(str).str.slice(0, lead_chars))
     threshold, _ = default_threshold(float(docs.str.count(r"\S+").median()))
     x = _vectors(docs.tolist())
-    dist = 1.0 - (x @ x.T).toarray().astype(np.float64)
+    sim = (x @ x.T).toarray()
     stamp = pd.to_datetime(articles["published"], errors="coerce", utc=True)
     t = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
     known = stamp.notna().to_numpy()
     far = (np.abs(t[:, None] - t[None, :]) > pd.Timedelta(defaults["window"]).value)
     far &= known[:, None] & known[None, :]
+    near = np.where(far, 0, sim)
+    np.fill_diagonal(near, 0)
+    top = -np.sort(-near, axis=1)[:, :_K].astype(np.float64)
+    top = np.pad(top, ((0, 0), (0, _K - top.shape[1])))
+    scale = np.clip(1.0 - top.mean(axis=1), _SCALE_LO, _SCALE_HI) / _SCALE_HI
+    del near
+    dist = 1.0 - sim.astype(np.float64)
     dist[far] = 1.0
     np.fill_diagonal(dist, 0.0)
-    dist = np.clip((dist + dist.T) / 2, 0.0, 1.0)
+    dist = np.clip((dist + dist.T) / 2, 0.0, 1.0) / np.sqrt(scale[:, None] * scale[None, :])
     tree = linkage(squareform(dist, checks=False), method="average")
     return fcluster(tree, t=threshold, criterion="distance")
 

@@ -27,27 +27,35 @@ def test_triplets_recovered_with_dates(triplets):
 def test_triplets_recovered_without_dates(triplets):
     mixed = triplets.drop(columns=["story_id", "published"])
     grouped = mk.group_stories(mixed)
-    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.80
+    # measured 0.931 (0.891 with the plain cosine distance before local scaling)
+    assert adjusted_rand_score(triplets["story_id"], grouped["story_id"]) >= 0.90
 
 
 @pytest.mark.corpora
 def test_equals_average_linkage_on_the_full_matrix(triplets):
-    """The component trick gives exactly scipy's average linkage on the dense n x n matrix."""
+    """The component trick gives exactly scipy's average linkage on the dense n x n matrix of
+    locally scaled distances (each article's scale from its five nearest articles)."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
     from mediakit.compare.stories import _vectors
 
     mixed = triplets.drop(columns=["story_id", "published"])
-    ours = mk.group_stories(mixed, threshold=0.75)
     docs = (mixed["title"] + "\n" + mixed["text"].str.slice(0, 3000)).tolist()
     x = _vectors(docs)
-    dist = np.clip(1.0 - (x @ x.T).toarray().astype(np.float64), 0, 1)
-    dist = (dist + dist.T) / 2
+    sim = (x @ x.T).toarray()
+    near = sim.copy()
+    np.fill_diagonal(near, 0)
+    top5 = -np.sort(-near, axis=1)[:, :5].astype(np.float64)
+    scale = np.clip(1.0 - top5.mean(axis=1), 0.6, 0.74) / 0.74
+    dist = np.clip(1.0 - sim.astype(np.float64), 0, 1)
+    dist = (dist + dist.T) / 2 / np.sqrt(scale[:, None] * scale[None, :])
     np.fill_diagonal(dist, 0)
-    plain = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.75,
-                     criterion="distance")
-    assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
+    tree = linkage(squareform(dist, checks=False), method="average")
+    for t in (0.8, 0.9):
+        ours = mk.group_stories(mixed, threshold=t)
+        plain = fcluster(tree, t=t, criterion="distance")
+        assert adjusted_rand_score(plain, ours["story_id"]) == 1.0
 
 
 @pytest.mark.corpora
@@ -72,7 +80,8 @@ def test_vectors_equal_tfidf_vectorizer(triplets, n):
 
 @pytest.mark.corpora
 def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
-    """Blocks by time find exactly the pairs (and float32 cosines) of the full product."""
+    """Blocks by time find exactly the pairs (and float32 cosines) of the full product, and
+    each article's five largest cosines in its window."""
     import mediakit.compare.stories as stories
 
     monkeypatch.setattr(stories, "_DATED_CHUNK", 16)  # many blocks, windows across them
@@ -85,16 +94,29 @@ def test_neighbour_graph_equals_every_pair(triplets, monkeypatch):
     times = np.where(stamp.isna().to_numpy(), np.iinfo(np.int64).min, times)
     min_sim, win = 0.15, pd.Timedelta("3D")
     block = (x @ x.T.tocsr()).toarray()
-    for t in (times, None):
+    one_day = np.where(times == np.iinfo(np.int64).min, times, times.max())  # one window
+    for t in (times, None, one_day):
         r, c = np.nonzero(np.triu(block >= min_sim, 1))
         if t is not None:
             ok = stories._in_window(t[r], t[c], win)
             r, c = r[ok], c[ok]
-        rows, cols, sims = stories._neighbour_graph(x, min_sim, t, win, progress=False)
+        rows, cols, sims, top, full = stories._neighbour_graph(x, min_sim, t, win,
+                                                               progress=False, keep=True)
         np.testing.assert_array_equal(rows, r)
         np.testing.assert_array_equal(cols, c)
         np.testing.assert_array_equal(sims, block[r, c])
-        assert t is None or len(r) < np.triu(block >= min_sim, 1).sum()  # the window bites
+        near = block.copy()
+        np.fill_diagonal(near, 0)
+        if t is not None:
+            near[~stories._in_window(t[:, None], t[None, :], win)] = 0
+        want = -np.sort(-near, axis=1)[:, :stories._K]
+        np.testing.assert_array_equal(-np.sort(-top, axis=1), want)
+        if t is times:  # years of dates: few pairs computed, nothing kept
+            assert len(r) < np.triu(block >= min_sim, 1).sum()  # the window bites
+            assert full is None
+            continue
+        off = ~np.eye(len(block), dtype=bool)
+        np.testing.assert_array_equal(full[off], block[off])  # kept: same float32 values
 
 
 def _article(i, text, published):
@@ -175,6 +197,13 @@ def test_condensed_distance_equals_the_dense_matrix(triplets, monkeypatch):
     dist = np.clip((dist + dist.T) / 2, 0.0, 1.0)
     got = stories._condensed_distance(x, times, win)
     np.testing.assert_array_equal(got, squareform(dist, checks=False))
+    # read from the cosines the first pass kept, for a subset of articles, with scales
+    idx = np.arange(3, x.shape[0], 2)
+    scale = np.linspace(0.7, 1.0, len(idx))
+    full = (x @ x.T).toarray()
+    kept = stories._condensed_distance(x[idx], times[idx], win, scale, (full, idx))
+    sub = dist[np.ix_(idx, idx)] / np.sqrt(scale[:, None] * scale[None, :])
+    np.testing.assert_array_equal(kept, squareform(sub, checks=False))
     assert (got == 1.0).sum() > len(got) // 2  # the window bites
 
 
@@ -224,6 +253,7 @@ def test_threshold_from_text_length_and_attrs(seeds_articles):
     info = grouped.attrs["group_stories"]
     assert info["threshold"] == pytest.approx(0.77) and info["window"] == "3 days 00:00:00"
     assert info["dated"] and info["n_stories"] == 1 and "median" in info["threshold_rule"]
+    assert "locally scaled" in info["method"] and "5 nearest" in info["method"]
     given = mk.group_stories(seeds_articles, threshold=0.5, window=None).attrs["group_stories"]
     assert given["threshold"] == 0.5 and given["threshold_rule"] == "given"
     assert given["window"] is None and not given["dated"]
@@ -241,12 +271,13 @@ def _busy_day(corpora_dir, triplets, n=7000):
 def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
     """The triplets among the first 2,000 allsides_bench articles, all dated on one day (the
     window separates nothing); benchmarks/stories_quality.py measures the same with 7,000.
-    Measured here 0.861 (full text; 0.851 before numbers were terms) and 0.546 (headlines).
-    The issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached: this guards the
+    Measured here 0.894 (full text) and 0.609 (headlines) with local scaling; 0.861 and 0.546
+    with the plain cosine distance before it. With 7,000 the index is 0.853 and 0.565: the
+    issue's busy-day targets (0.90 and 0.75 with 7,000) are not reached, so this guards the
     level reached, not the target."""
     busy = _busy_day(corpora_dir, triplets, n=2000)
     truth = triplets.set_index("article_id")["story_id"]
-    for text, floor in (("full", 0.85), ("headlines", 0.52)):
+    for text, floor in (("full", 0.87), ("headlines", 0.58)):
         data = busy if text == "full" else busy.assign(text=busy["title"]).drop(columns="title")
         grouped = mk.group_stories(data, progress=False)
         found = grouped.set_index("article_id")["story_id"].loc[truth.index]
@@ -254,3 +285,28 @@ def test_busy_day_triplets_among_2000_articles(corpora_dir, triplets):
         info = grouped.attrs["group_stories"]
         assert info["dated"] and info["window"] == "3 days 00:00:00" and "TF-IDF" in info["method"]
 
+
+
+@pytest.mark.corpora
+def test_never_looser_than_the_plain_cosine(corpora_dir):
+    """The local scale is at most 1: no pair merges that the plain cosine distance at the same
+    cut would keep apart. On 3,000 allsides_bench articles with their own dates (mostly one
+    article per story), every two-article story is a pair at cosine >= 1 - threshold, and an
+    article without neighbours keeps scale 1 (the scale before the cap let such articles merge
+    down to cosine 0.12, and joined 5,626 of 10,000 articles into one component)."""
+    from mediakit.compare.stories import _local_scale, _vectors
+
+    assert _local_scale(np.zeros((1, 5), np.float32))[0] == 1.0
+    assert _local_scale(np.ones((1, 5), np.float32))[0] == pytest.approx(0.6 / 0.74)
+    bench = pd.read_json(corpora_dir / "allsides_bench" / "articles.jsonl.gz", lines=True,
+                         dtype={"published": str}, nrows=3000)
+    grouped = mk.group_stories(bench, progress=False)
+    cut = grouped.attrs["group_stories"]["threshold"]
+    assert cut == pytest.approx(0.77)  # full text: the plain cut used before local scaling
+    x = _vectors((bench["title"] + "\n" + bench["text"].str.slice(0, 3000)).tolist())
+    sizes = grouped["story_id"].map(grouped["story_id"].value_counts())
+    pairs = grouped.index[sizes == 2].groupby(grouped["story_id"][sizes == 2])
+    assert len(pairs) > 20
+    for idx in pairs.values():
+        i, j = idx
+        assert (x[i] @ x[j].T).toarray()[0, 0] >= 1 - cut - 1e-6
