@@ -21,11 +21,39 @@ _PROMO = re.compile(
 _PROMO_HEADS = frozenset("fmrwlscea")  # first letters of the words ``_PROMO`` opens with
 
 
+_PROMO_WORDS = frozenset(  # the first word of each of ``_PROMO``'s labels
+    "find more read also related see watch listen recommended most sign subscribe click"
+    " explainer analysis live".split())
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
 def _may_be_promo(line: str) -> bool:
-    """Whether ``_PROMO`` can match: a line opening with an ASCII character opens with one of
-    its words' first letters (or white space)."""
+    """Whether ``_PROMO`` can match: a line opening with ASCII letters opens with one of its
+    labels' first words, whole (a label word is followed by a space, a colon or no letter).
+    A non-ASCII letter may match an ASCII one without regard to case ("K", the Kelvin sign):
+    the regex decides then."""
     head = line[:1]
-    return not head.isascii() or head.isspace() or head.lower() in _PROMO_HEADS
+    if not head.isascii() or head.isspace():
+        return True
+    if head.lower() not in _PROMO_HEADS:
+        return False
+    end = _ASCII_WORD.match(line).end()
+    return not line[end:end + 1].isascii() or line[:end].lower() in _PROMO_WORDS
+
+
+_BULLET_HEADS = frozenset("-•*·–—▪●◦‣►")
+
+
+def _is_bullet(line: str) -> bool:
+    """``_BULLET.match(line)``, tried only on lines that open with a mark, a digit or space."""
+    head = line[:1]
+    return ((head in _BULLET_HEADS or head.isdigit() or head.isspace())
+            and _BULLET.match(line) is not None)
+
+
+def _is_md_heading(line: str) -> bool:
+    head = line[:1]
+    return (head == "#" or head.isspace()) and _HEADING_MD.match(line) is not None
 
 
 _PROMO_STRICT = re.compile(  # label words that are promo only with a colon or alone on the line
@@ -237,7 +265,7 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         n_words = spaces if spaces > 90 else len(_WORDS.findall(line))
         if counts is not None:  # the exact word count, for the caller to reuse (-1: not counted)
             counts.append(-1 if spaces > 90 else n_words)
-        terminal = _is_terminal(line)
+        terminal = line.rstrip().rstrip(_CLOSERS)[-1:] in _SENT_ENDS  # ``_is_terminal``
         markup = ("<" in line or ">" in line) and _MARKUP.match(line) is not None  # needs one
         furniture = None if markup else _furniture.furniture_kind(line, n_words, terminal)
         is_title = (not seen_content and title_norm is not None
@@ -253,7 +281,7 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
               and (not _PROMO_STRICT.match(line) or ":" in line or n_words <= 3)):
             kind = "promo"
             link_label = True
-        elif in_promo and not terminal and n_words <= 20 and not _BULLET.match(line):
+        elif in_promo and not terminal and n_words <= 20 and not _is_bullet(line):
             kind = "promo"  # a related-article headline under a promo label
         elif (
             not is_title and n_words <= 16
@@ -266,12 +294,12 @@ def classify(text: str, bounds: list[tuple[int, int]], title: str | None,
         ) or (
             n_words <= 16 and _furniture.is_signature(line)
             and not (kinds and kinds[-1] == "bullet")
-            and not (i + 1 < len(bounds) and _BULLET.match(text[bounds[i + 1][0]:bounds[i + 1][1]]))
+            and not (i + 1 < len(bounds) and _is_bullet(text[bounds[i + 1][0]:bounds[i + 1][1]]))
         ):
             kind = "byline"
-        elif _BULLET.match(line):
+        elif _is_bullet(line):
             kind = "bullet"
-        elif _HEADING_MD.match(line) or (
+        elif _is_md_heading(line) or (
             line.endswith(":") and n_words <= 8 and not _SPEECH.search(line)
         ):
             kind = "heading"

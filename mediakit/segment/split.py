@@ -36,9 +36,14 @@ def _sentence_cuts(text: str, start: int, end: int, tok) -> list[tuple[int, int]
         # no sentence-ending character before the last one: nupunkt finds no candidate (it
         # needs one followed by text or punctuation) and no correction applies but an inline
         # list's; a third of news paragraphs are one such sentence
-        cuts = _boundaries.refine(chunk, []) if _boundaries.may_be_list(chunk) else []
+        if not _boundaries.may_be_list(chunk):
+            # one sentence: the block is trimmed (line bounds, and past a dateline)
+            return [(start, end)] if start < end else []
+        cuts = _boundaries.refine(chunk, [])
     else:
-        cuts = _boundaries.refine(chunk, [s for s, _ in tok.span_tokenize(chunk)][1:])
+        spans = tok.span_tokenize(chunk)
+        next(spans, None)  # the first sentence starts the block: no cut
+        cuts = _boundaries.refine(chunk, [s for s, _ in spans])
     out = []
     prev = 0
     for cut in (*cuts, len(chunk)):
