@@ -205,3 +205,16 @@ def test_last_white_space_is_the_regex_it_replaces():
                 assert (want and want.end()) == (got and got.end()), (text, pos, end)
         want, got = regex.match(text), _LastWhiteSpace.match(text)
         assert (want and want.end()) == (got and got.end())
+
+
+def test_count_words_is_the_word_regex():
+    """The C-speed word count equals ``len(WORDS.findall(...))`` on every slice of tricky text."""
+    from mediakit.segment._lines import WORDS, count_words
+
+    texts = ["U.S.A. and the U.S.-China talks", "don't won’t rock'n'roll", "a..b a.-b -a- _x_ 3.5%",
+             "“Quoted”—dash–en‘single’ … end", "naïve café 東京 ok", "wjw j w", "a.b.c.d.e.f.g",
+             "x\xa0y\tz", "", "...", "'a' 'b'", "Zürich’s U.S.’ deal"]
+    for text in texts:
+        for a in range(len(text) + 1):
+            for b in range(a, len(text) + 1):
+                assert count_words(text[a:b]) == len(WORDS.findall(text, a, b)), (text, a, b)
