@@ -185,3 +185,36 @@ def test_form_feed_breaks_a_headline_from_the_body():
         ("body", "It now goes to the House.")]
     for sep in ("\u2028", "\r", "\x1e"):
         assert _kinds(text.replace("\f", sep))[0] == ("headline", "Senate Passes Budget Deal")
+
+
+def test_last_white_space_is_the_regex_it_replaces():
+    """The tokenizer's faster ``.*\\s`` match gives the regex's end on every slice."""
+    import re
+
+    from mediakit.segment._tokenizer import _LastWhiteSpace, tokenizer
+
+    assert isinstance(tokenizer()._RE_LAST_WS, _LastWhiteSpace)
+    regex = re.compile(r".*\s", re.DOTALL)
+    texts = ["Prices rose 5% in the U.S. Analysts expect more.", "a\tb c\u00a0d e\u2009f.",
+             "no-space-at-all.", "", " lead", "trail ", "x\u3000y\u2028z", "\u00a0\u00a0x"]
+    for text in texts:
+        for pos in range(len(text) + 1):
+            for end in (*range(pos, len(text) + 1), len(text) + 5):
+                want = regex.match(text, pos, end)
+                got = _LastWhiteSpace.match(text, pos, end)
+                assert (want and want.end()) == (got and got.end()), (text, pos, end)
+        want, got = regex.match(text), _LastWhiteSpace.match(text)
+        assert (want and want.end()) == (got and got.end())
+
+
+def test_count_words_is_the_word_regex():
+    """The C-speed word count equals ``len(WORDS.findall(...))`` on every slice of tricky text."""
+    from mediakit.segment._lines import WORDS, count_words
+
+    texts = ["U.S.A. and the U.S.-China talks", "don't won’t rock'n'roll", "a..b a.-b -a- _x_ 3.5%",
+             "“Quoted”—dash–en‘single’ … end", "naïve café 東京 ok", "wjw j w", "a.b.c.d.e.f.g",
+             "x\xa0y\tz", "", "...", "'a' 'b'", "Zürich’s U.S.’ deal"]
+    for text in texts:
+        for a in range(len(text) + 1):
+            for b in range(a, len(text) + 1):
+                assert count_words(text[a:b]) == len(WORDS.findall(text, a, b)), (text, a, b)

@@ -114,6 +114,17 @@ def may_be_list(chunk: str) -> bool:
     return _LIST_MARKER.match(chunk) is not None
 
 
+def _keeps_together(chunk: str, cut: int, piece: str) -> bool:
+    """Whether a cut before a capitalised word after ``piece`` (the text before the cut, with a
+    full stop in its last characters) is no boundary: a title before a name ("Sens. John
+    Kerry") or an initialism before a word that does not open sentences ("U.S. Secretary")."""
+    token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
+    return token.endswith(".") and (
+        token[:-1].lower().rsplit("-", 1)[-1] in TITLES
+        or (token.count(".") >= 2 and _INITIALISM.search(token) is not None
+            and _next_word(chunk[cut:cut + 48].lstrip(), 0).lower() not in STARTERS))
+
+
 def refine(chunk: str, cuts: list[int]) -> list[int]:
     """Corrected cut positions (sentence starts after the first) for one block of text."""
     listed = _list_cuts(chunk)
@@ -128,6 +139,13 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
     digit = False  # a kept cut before a digit: checked for "No. 5" below
     for cut in cuts:
         at = chunk[cut:cut + 1]
+        if at.isupper():  # most cuts: a capital opening the next word (the branch below)
+            piece = chunk[cut - 48 if cut - 48 > prev else prev:cut].rstrip()
+            if "." in piece[-4:] and _keeps_together(chunk, cut, piece):
+                continue
+            out.append(cut)
+            prev = cut
+            continue
         if at and not at.isspace():  # nupunkt's cuts start at the next word: no strip needed
             first = at
             if first in ",;:)]" or (first == "'" and chunk.startswith("''", cut)):
@@ -143,14 +161,8 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
                 continue  # "Yahoo! in the ..."
         elif first.isupper():
             piece = chunk[max(prev, cut - 48):cut].rstrip()
-            if "." in piece[-4:]:
-                token = piece[piece.rfind(" ") + 1:].rstrip("\"'”’)").lstrip("\"'“‘([")
-                if token.endswith(".") and (
-                        token[:-1].lower().rsplit("-", 1)[-1] in TITLES  # "Sens. John Kerry"
-                        or (token.count(".") >= 2 and _INITIALISM.search(token) is not None
-                            and _next_word(chunk[cut:cut + 48].lstrip(), 0).lower()
-                            not in STARTERS)):  # "U.S. Secretary"
-                    continue
+            if "." in piece[-4:] and _keeps_together(chunk, cut, piece):
+                continue
         elif at.isdigit():
             digit = True
         out.append(cut)
@@ -161,7 +173,7 @@ def refine(chunk: str, cuts: list[int]) -> list[int]:
     seen = set(cuts)
     extra = []
     for m in _STOP_BEFORE_CAPITAL.finditer(chunk):
-        start = m.end("gap")
+        start = m.end(1)  # the end of "gap": the next word's opening
         if start in seen:
             continue  # nupunkt's own cut, kept or dropped above
         dot = m.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from functools import lru_cache
 
 #: Abbreviations common in news copy that nupunkt's default (legal-domain) model may not know.
@@ -34,7 +36,45 @@ def tokenizer(extra: tuple[str, ...] = ()):
     # and each one decided again costs more than the entry (~150 bytes). A cache: no effect on
     # the cuts.
     tok._DECISION_MEMO_SIZE = _MEMO_SIZE
+    # nupunkt finds the word holding each candidate full stop with ``re.match(r".*\s", text,
+    # pos, endpos)``, which runs to the candidate and backtracks to the last white space: a
+    # sentence's length of steps for every candidate, a fifth of nupunkt's time. The same
+    # answer from ``str.rfind``; only when the pattern is the one replaced.
+    last_ws = getattr(type(tok), "_RE_LAST_WS", None)
+    if getattr(last_ws, "pattern", None) == r".*\s" and last_ws.flags & re.DOTALL:
+        tok._RE_LAST_WS = _LastWhiteSpace()
     return tok
 
 
 _MEMO_SIZE = 1 << 18
+
+
+class _End:
+    __slots__ = ("_end",)
+
+    def __init__(self, end: int) -> None:
+        self._end = end
+
+    def end(self) -> int:
+        return self._end
+
+
+class _LastWhiteSpace:
+    r"""``re.compile(r".*\s", re.DOTALL)``'s ``match``: up to and including the last white
+    space character of ``text[pos:endpos]`` (only ``end()`` of the match), else None."""
+
+    pattern = r".*\s"
+    flags = re.DOTALL
+
+    @staticmethod
+    def match(text: str, pos: int = 0, endpos: int = sys.maxsize) -> _End | None:
+        endpos = min(endpos, len(text))
+        pos = max(pos, 0)
+        i = text.rfind(" ", pos, endpos)  # the common white space; another may follow it
+        tail = text[(i + 1 if i >= 0 else pos):endpos]
+        if tail and tail.split(None, 1) != [tail]:  # white space other than " " in the tail
+            j = len(tail)
+            while not tail[j - 1].isspace():
+                j -= 1
+            i = endpos - len(tail) + j - 1
+        return _End(i + 1) if i >= 0 else None

@@ -102,7 +102,15 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> l
         paragraphs = paragraph_bounds(text)
     out: list[QuoteSpan] = []
     carry = False  # previous paragraph ended inside a quote
+    search = _QUOTE_CHARS.search
+    pos, nxt = 0, -1  # ``nxt``: the first quote mark at or after ``pos`` (len(text): none)
     for p_start, p_end in paragraphs:
+        if nxt < p_start or pos > p_start:
+            mark = search(text, p_start)
+            pos, nxt = p_start, (mark.start() if mark else len(text))
+        if nxt >= p_end:  # no mark in the paragraph: no span, and no quote left open
+            carry = False
+            continue
         first = p_start
         while first < p_end and text[first].isspace():
             first += 1
@@ -117,6 +125,8 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> l
 
 def quoted_share(starts, ends, spans: list[QuoteSpan]) -> list[float]:
     """Share of each [start, end) range covered by ``spans`` (both sorted by start)."""
+    if not spans:
+        return [0.0] * len(starts)
     shares = []
     j = 0
     n = len(spans)
