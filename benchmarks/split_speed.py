@@ -8,7 +8,7 @@
 nupunkt caches): it reads the articles (not timed), splits 20 of them to load nupunkt (not
 timed), then times ``split_sentences`` on all of them. Baseline and current runs alternate, so
 load from other work on a shared machine falls on both; the figure is best of ``--repeat`` runs
-(wall seconds; CPU seconds at ``n_jobs=1`` only, as worker processes are not reaped
+and their median (on a shared virtual machine single runs vary by 25%; wall seconds; CPU seconds at ``n_jobs=1`` only, as worker processes are not reaped
 when the child measures) and the ratio current / baseline of the
 best wall times, from the same run. The run also reports the number of sentences on each side
 (they differ when the two trees split differently).
@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,7 @@ def compare(baseline: Path, data: Path, n: int, n_jobs: int, repeat: int) -> dic
         for side, tree in (("baseline", baseline), ("current", ROOT)):
             runs[side].append(one_run(tree, data, n, n_jobs))
     best = {side: min(r, key=lambda x: x["wall"]) for side, r in runs.items()}
+    middle = {side: statistics.median(x["wall"] for x in r) for side, r in runs.items()}
     if n_jobs > 1:  # the pool's workers are not reaped when the child measures: CPU unknown
         for r in (*runs["baseline"], *runs["current"]):
             r["cpu"] = math.nan
@@ -79,6 +81,9 @@ def compare(baseline: Path, data: Path, n: int, n_jobs: int, repeat: int) -> dic
         "baseline_best_cpu": round(min(r["cpu"] for r in runs["baseline"]), 3),
         "current_best_cpu": round(min(r["cpu"] for r in runs["current"]), 3),
         "ratio_wall": round(best["current"]["wall"] / best["baseline"]["wall"], 3),
+        "baseline_median_wall": round(middle["baseline"], 3),
+        "current_median_wall": round(middle["current"], 3),
+        "ratio_median_wall": round(middle["current"] / middle["baseline"], 3),
         "ratio_cpu": round(min(r["cpu"] for r in runs["current"])
                            / min(r["cpu"] for r in runs["baseline"]), 3),
         "sentences": {side: r[0]["sentences"] for side, r in runs.items()},
@@ -111,6 +116,8 @@ def main(argv=None) -> int:
               f"  runs {r['current_wall']}")
         print(f"  ratio current/baseline: wall {r['ratio_wall']:.3f}, CPU {r['ratio_cpu']:.3f};"
               f" sentences {r['sentences']['baseline']:,} vs {r['sentences']['current']:,}")
+        print(f"  medians: baseline {r['baseline_median_wall']:.2f} s, current "
+              f"{r['current_median_wall']:.2f} s, ratio {r['ratio_median_wall']:.3f}")
     return 0
 
 

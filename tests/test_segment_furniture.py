@@ -228,6 +228,24 @@ def test_furniture_in_another_language():
         "El Gobierno aprobó el martes el presupuesto para 2020.", "La oposición votó en contra."]
 
 
+def test_gallery_label_makes_its_line_a_promo():
+    """A gallery label opening a line ("View Photo Gallery", "View photos") is followed on the
+    same line by the gallery's title and captions: the whole line is one promo row, whatever its
+    length; a sentence that only mentions photos or views stays content."""
+    gallery = ("View Photo Gallery March for Life in the Trump era: A collection of photos from "
+               "the day Tens of thousands of demonstrators took to the National Mall in "
+               "Washington, D.C., on Friday for the 44th annual March for Life.")
+    text = (f"The march drew large crowds on Friday.\n\n{gallery}\n\nView gallery here\n\n"
+            "Viewers shared photos of the march online. See the photos below, the organizers "
+            "said in a statement.\n\nOpen galleries drew visitors all weekend.")
+    out = mk.split_sentences(_one(text))
+    kinds = dict(zip(out["text"], out["kind"], strict=True))
+    assert kinds[gallery] == "promo" and kinds["View gallery here"] == "promo"
+    assert kinds["The march drew large crowds on Friday."] == "body"
+    assert kinds["Viewers shared photos of the march online."] == "body"
+    assert kinds["Open galleries drew visitors all weekend."] == "body"
+
+
 def test_ten_thousand_caption_lines():
     lines = [f"Enlarge this image toggle caption Photographer {i}/AP Photographer {i}/AP"
              for i in range(10_000)]

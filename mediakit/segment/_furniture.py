@@ -12,7 +12,9 @@ Kinds (see ``split_sentences``):
   Images", "Hide Caption 3 of 47 Photos: ...", "... in Beijing. (Photo: Andy Wong/AP)",
   "FILE PHOTO: ... REUTERS/Jim Bourg", "Image copyright Reuters", "Photograph: Allstar/BBC").
 - ``promo``: video and gallery promos ("JUST WATCHED ... Replay More Videos ... MUST WATCH",
-  "Slideshow (9 Images)", "Play Video 3:27 ..."), newsletter, subscription and social prompts
+  "Slideshow (9 Images)", "Play Video 3:27 ...", "View Photo Gallery March for Life ...": a
+  gallery label opening a line makes the whole line a promo, as the gallery's title and captions
+  follow it), newsletter, subscription and social prompts
   ("Sign up for Daily Newsletters", "Follow @politico", "CLICK HERE TO GET THE FOX NEWS APP"),
   "Story Continued Below", and related-link lines ("Read more: ...", "More On This...").
 - ``boilerplate``: copyright and rights lines ("Copyright 2019 The Associated Press. All rights
@@ -128,6 +130,13 @@ _VIDEO = re.compile(
     r"|\bmedia playback is unsupported\b",
     _I,
 )
+_GALLERY_OPEN = re.compile(  # "View Photo Gallery March for Life ...", "View photos ...": the
+    # gallery's own title and captions follow the label on the same line, so the line is a promo
+    # at any length
+    r"^\W*(?:view|see|browse|launch)\s+(?:the\s+|our\s+|full\s+|all\s+)?"
+    r"(?:photo\s+|image\s+|picture\s+|video\s+)?(?:gallery|galleries|slide\s?show|photos)\b",
+    _I,
+)
 _GALLERY = re.compile(  # "Photos: Terror attacks in Brussels", "( PHOTOS: Senators up ...)"
     r"^\W*(?:photos|pictures|in pictures|gallery|slideshow|videos?|raw video|watch|listen)\s*:",
     _I,
@@ -219,7 +228,7 @@ _START_WORDS = frozenset("""
     linkedin email whatsapp reddit more also see find you related recommended most trending
     full editor editors urgent vote animation illustration graphic graphics map chart recent
     latest popular send an commentary column analysis opinion essay report review suscríbete
-    suscribete abonnez abonnieren iscriviti
+    suscribete abonnez abonnieren iscriviti view browse launch
 """.split())
 _LEAD = re.compile(r"[^\w©]*(©|[^\W_]+)")
 
@@ -227,7 +236,7 @@ _LEAD = re.compile(r"[^\w©]*(©|[^\W_]+)")
 def _by_start(line: str, n_words: int, terminal: bool) -> str | None:
     if _AD_MARKER.match(line) or (n_words <= 12 and _STAMP.match(line)) or _COPYRIGHT_START.match(line):
         return "boilerplate"
-    if _VIDEO_START.match(line):
+    if _VIDEO_START.match(line) or _GALLERY_OPEN.match(line):
         return "promo"
     if _CAPTION_START.match(line) or _CAPTION_PHOTO_OF.match(line) or _CAPTION_ALONE.match(line):
         return "caption"
