@@ -346,3 +346,21 @@ def test_works_with_network_cut_off(tmp_path):
     expected = mk.score_readability(sentences(PROSE))["readability_flesch_kincaid_grade"]
     assert grades == pytest.approx(expected.tolist(), abs=1e-12)
     assert list(tmp_path.iterdir()) == []  # nothing written to the cache folder
+
+
+def test_scoring_does_not_import_nltk():
+    """textstat imports NLTK (about 1 s and 100 MB: scipy.stats, scikit-learn) only for its CMU
+    dictionary, which mediakit does not use: scoring leaves NLTK unimported, and textstat's
+    own module still reaches the real NLTK when asked."""
+    code = (
+        "import sys, mediakit as mk\n"
+        "out = mk.score_readability(mk.split_sentences(mk.load_example('seeds')), progress=False)\n"
+        "assert out['readability_flesch_reading_ease'].notna().any()\n"
+        "assert 'nltk' not in sys.modules, sorted(m for m in sys.modules if 'nltk' in m)[:5]\n"
+        "from textstat.backend.utils import _get_cmudict\n"
+        "assert _get_cmudict.nltk.data.__name__ == 'nltk.data'\n"
+        "import nltk\n"
+        "assert type(nltk).__name__ == 'module' and nltk.corpus is not None\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]

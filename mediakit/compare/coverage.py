@@ -7,6 +7,8 @@ carries which fact, where (prominence) and with which numbers.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from functools import partial as _bind
 from numbers import Integral, Real
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit import _parallel
+from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, validate_params
 from mediakit._validation import require_columns, resolve_kinds, suggest
 from mediakit.compare._align import (
@@ -45,6 +48,13 @@ PARTIAL = 0.1
 #: Content sentences per batch of whole stories aligned at a time (in this process or in one
 #: worker): bounds the working memory by the batch (or the largest story), not the corpus.
 BATCH_SENTENCES = 40_000
+#: At most this many per batch sent to a worker (``n_jobs > 1``): each worker holds one batch's
+#: features and pairs, and smaller batches cost no time there (BENCHMARKS.md, 10,000 articles:
+#: workers' peak 1,150 MB at 40,000, 736 MB at 10,000, 17 s both). In this process larger
+#: batches are faster (27 s against 31 s) and the memory is the same.
+WORKER_BATCH_SENTENCES = 10_000
+#: Coverage's tables, in the order of its fields.
+_TABLES = ("alignment", "facts", "presence", "omissions", "numbers")
 
 
 @dataclass(frozen=True, repr=False)
@@ -204,6 +214,7 @@ class Coverage:
     partial=[Interval(Real, 0, 1)], semantic=[bool], n_jobs=[Interval(Integral, 1, None)],
     progress=[bool, None],
 )
+@releases_memory
 def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "story_id",
                      text: str = "text", kinds=None, shared: float = 0.5,
                      partial: float = PARTIAL, semantic: bool = False, n_jobs: int = 1,
@@ -305,19 +316,55 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
             f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
             "article or call mk.group_stories(articles) before splitting.")
     batches = _story_batches(data, story, n_jobs)
-    with _parallel.worker_pool(min(n_jobs, len(batches))) as pool:
-        parts = _parallel.run(_bind(_coverage, params=params), batches, pool,
+    if not batches:
+        return _coverage(data, params=params)
+    n_workers = min(n_jobs, len(batches))
+    if n_workers <= 1:
+        parts = _parallel.run(_bind(_coverage, params=params), batches, None,
                               progress=progress, desc="aligning stories")
-    return merge_coverages(parts) if parts else _coverage(data, params=params)
+        del batches
+        return merge_coverages(parts, consume=True)
+    # Each worker writes its batch's tables to Parquet and returns the file names, so the
+    # parts do not pile up in this process while the workers still hold theirs; they are read
+    # back once the workers have exited (BENCHMARKS.md: the peak of this process and its
+    # workers at 10,000 articles fell by about a quarter).
+    with tempfile.TemporaryDirectory(prefix="mediakit-coverage-") as folder:
+        with _parallel.worker_pool(n_workers) as pool:
+            written = _parallel.run(_bind(_coverage_to_parquet, params=params, folder=folder),
+                                    list(enumerate(batches)), pool, progress=progress,
+                                    desc="aligning stories")
+        del batches
+        parts = [_coverage_from_parquet(files, params) for files in written]
+    return merge_coverages(parts, consume=True)
 
 
-def merge_coverages(parts: list):
+def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict,
+                         folder: str) -> dict[str, str]:
+    """:func:`_coverage` of one numbered batch, its tables written to Parquet in ``folder``."""
+    number, data = batch
+    cov = _coverage(data, params=params)
+    files = {}
+    for name in _TABLES:
+        files[name] = os.path.join(folder, f"part{number:06d}-{name}.parquet")
+        getattr(cov, name).to_parquet(files[name])
+    return files
+
+
+def _coverage_from_parquet(files: dict[str, str], params: dict) -> Coverage:
+    return Coverage(*(pd.read_parquet(files[name]) for name in _TABLES), dict(params))
+
+
+def merge_coverages(parts: list, *, consume: bool = False):
     """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
-    ids renumbered in story order (as one call on all the stories numbers them)."""
+    ids renumbered in story order (as one call on all the stories numbers them).
+
+    ``consume=True`` empties ``parts`` and lets each part's table go once it is joined, so the
+    parts and the joined tables are not all held at once (the caller hands them over)."""
     if len(parts) == 1:
         return parts[0]
     story = parts[0].params["story"]
     by = parts[0].params["by"]
+    params = dict(parts[0].params)
     facts = []
     for k, c in enumerate(parts):
         facts.append(c.facts[[story, "fact_id"]].drop_duplicates().assign(_part=k))
@@ -325,6 +372,11 @@ def merge_coverages(parts: list):
     keys["_new"] = np.arange(len(keys), dtype="int64")
     new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
               for k, g in keys.groupby("_part", sort=False)}
+    del facts, keys
+    names = _TABLES
+    tables = {name: [getattr(c, name) for c in parts] for name in names}
+    if consume:
+        parts.clear()
 
     def renumber(frame, k):
         if "fact_id" not in frame or not len(frame):
@@ -333,13 +385,19 @@ def merge_coverages(parts: list):
         return frame.assign(fact_id=ids.map(new_id[k]).astype(ids.dtype))
 
     def joined(name, sort, ascending=None):
-        frames = [renumber(getattr(c, name), k) for k, c in enumerate(parts)]
-        nonempty = [f for f in frames if len(f)] or frames[:1]
-        out = pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0]
-        out = out.astype({c: frames[0][c].dtype for c in frames[0].columns}, errors="ignore")
+        own = tables.pop(name) if consume else tables[name]
+        dtypes = own[0].dtypes
+        frames = [f for f in (renumber(f, k) for k, f in enumerate(own)) if len(f)]
+        del own  # with consume, the parts' tables go as soon as they are joined
+        if not frames:
+            frames = [renumber(tables_empty[name], 0)]
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        del frames
+        out = out.astype(dtypes.to_dict(), errors="ignore")
         out = out.sort_values(sort, ascending=ascending or True, kind="stable")
         return out.reset_index(drop=True)
 
+    tables_empty = {name: tables[name][0].iloc[:0] for name in names}
     return Coverage(
         joined("alignment", [story]),
         joined("facts", ["fact_id"]),
@@ -347,20 +405,21 @@ def merge_coverages(parts: list):
         joined("omissions", [by, story, "n_outlets", "first_position"],
                [True, True, False, True]),
         joined("numbers", [story]),
-        dict(parts[0].params))
+        params)
 
 
 def _story_batches(data: pd.DataFrame, story: str, n_jobs: int) -> list[pd.DataFrame]:
     """``data`` cut into batches of whole stories (in story order) of at most
-    ``BATCH_SENTENCES`` rows (a larger story is a batch of its own), and at least a few per
-    worker when ``n_jobs > 1``."""
+    ``BATCH_SENTENCES`` rows (``WORKER_BATCH_SENTENCES`` when ``n_jobs > 1``; a larger story is
+    a batch of its own), and at least a few per worker when ``n_jobs > 1``."""
     if data.empty:
         return []
     codes, names = pd.factorize(data[story], sort=True)
     sizes = np.bincount(codes, minlength=len(names))
     limit = BATCH_SENTENCES
     if n_jobs > 1:
-        limit = min(limit, max(1, -(-len(data) // (_parallel.CHUNKS_PER_WORKER * n_jobs))))
+        limit = min(limit, WORKER_BATCH_SENTENCES,
+                    max(1, -(-len(data) // (_parallel.CHUNKS_PER_WORKER * n_jobs))))
     batch_of = np.empty(len(names), dtype=np.int64)
     batch, filled = 0, 0
     for k, size in enumerate(sizes):

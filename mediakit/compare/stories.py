@@ -23,6 +23,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from mediakit._memory import releases_memory
 from mediakit._normalize import fold_accents
 from mediakit._params import Column, Frame, Interval, records_roles, validate_params
 from mediakit._progress import progress as _progress
@@ -72,6 +73,7 @@ def _preprocess(text: str) -> str:
     story=[Column()], progress=[bool, None],
 )
 @records_roles("story", "text")
+@releases_memory
 def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None = "title",
                   published: str | None = "published", threshold: float | None = None,
                   window: str | pd.Timedelta | None = "3D", lead_chars: int = 3000,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import MediakitWarning
+from mediakit._memory import releases_memory
 from mediakit._normalize import americanize
 from mediakit._params import (
     Column,
@@ -85,6 +86,7 @@ def _stop_list(stop_words) -> frozenset[str] | None:
     prior_scale=[Interval(Real, 0, None, closed="neither")],
 )
 @records_roles("by", "story", "text", "stat")
+@releases_memory
 def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
                   reference: str | Sequence[str] = "rest", stat: str = "g2",
                   text: str = "text", story: str | None = "story_id", stratify: bool | None = None,

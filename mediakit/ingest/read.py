@@ -12,6 +12,7 @@ import pandas as pd
 
 from mediakit._errors import SchemaError, SkippedInputWarning
 from mediakit._frames import ARTICLE_COLUMNS
+from mediakit._memory import releases_memory
 from mediakit._params import Column, Interval, Options, validate_params, warn
 from mediakit._progress import progress as _progress
 from mediakit._validation import suggest
@@ -41,6 +42,7 @@ class Skipped(TypedDict):
     max_chars=[Interval(Integral, 1, None), None], on_error=[Options(*ON_ERROR)],
     progress=[bool, None],
 )
+@releases_memory
 def read_articles(
     source: Any,
     *,

@@ -10,6 +10,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, Options, Subset, validate_params
 from mediakit._validation import require_columns, resolve_kinds, text_column
 from mediakit.measures import _names
@@ -40,6 +41,7 @@ def empty_entities(article_dtype=None) -> pd.DataFrame:
     data=[Frame()], text=[Column()], labels=[Options(*_ALL_LABELS), Subset(*_ALL_LABELS)], aliases=[Mapping, pd.DataFrame, None],
     kinds=KINDS_RULES, batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@releases_memory
 def extract_entities(
     data: pd.DataFrame,
     *,

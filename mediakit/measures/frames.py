@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._memory import releases_memory
 from mediakit._parallel import map_chunks, worker_pool
 from mediakit._params import Column, Frame, Interval, validate_params
 from mediakit._validation import ALL_KINDS, require_columns, resolve_kinds
@@ -33,6 +34,7 @@ _HIT = re.compile(r"^(?P<category>\w+):(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$
     kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @dask_aware
+@releases_memory
 def score_frames(
     data: pd.DataFrame,
     *,

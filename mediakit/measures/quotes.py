@@ -7,6 +7,7 @@ from numbers import Integral
 
 import pandas as pd
 
+from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, validate_params
 from mediakit._validation import require_columns, resolve_kinds, text_column
 from mediakit.measures._attribution import Article, article_texts, attach_entities
@@ -37,6 +38,7 @@ def empty_quotes(article_dtype=None) -> pd.DataFrame:
     articles=[Frame(), None], include_scare=[bool], kinds=KINDS_RULES,
     batch_size=[Interval(Integral, 1, None)], progress=[bool, None],
 )
+@releases_memory
 def extract_quotes(
     data: pd.DataFrame,
     *,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from mediakit import _parallel
 from mediakit._dask import dask_aware
+from mediakit._memory import releases_memory
 from mediakit._params import (
     Column,
     Constraint,
@@ -38,6 +39,7 @@ from mediakit.measures._textcheck import (
     text_values,
     warn_if_not_english,
 )
+from mediakit.measures._textstat_import import import_textstat
 from mediakit.measures._textstat_words import split_words
 
 #: Index names, in output order; each becomes the column ``readability_<name>``.
@@ -66,6 +68,7 @@ def _punctuation() -> re.Pattern:
     word character, whitespace or apostrophe; the second step does not depend on context, so
     one alternation gives the same result.
     """
+    import_textstat()
     from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
     return re.compile(RE_NONCONTRACTION_APOSTROPHE + r"|[^\w\s']")
@@ -73,6 +76,7 @@ def _punctuation() -> re.Pattern:
 
 @functools.cache
 def _easy_words() -> frozenset[str]:
+    import_textstat()
     from textstat.backend.utils import get_lang_easy_words
 
     return frozenset(get_lang_easy_words("en_US"))
@@ -130,6 +134,7 @@ def _parts(word: str) -> list[str]:
     """What textstat's ``count_syllables`` looks up for ``word`` (its own word rule, again)."""
     if word.isascii() and "'" not in word:
         return [word]  # already lower-case word characters: the rule returns it unchanged
+    import_textstat()
     from textstat.backend.selections import list_words
 
     return list_words(word, lowercase=True)
@@ -273,6 +278,7 @@ def flesch_reading_ease(n_words, n_sentences, n_syllables):
     Flesch, R. (1948). A new readability yardstick. Journal of Applied Psychology, 32(3),
     221-233.
     """
+    import_textstat()
     from textstat.backend.utils import get_lang_cfg
 
     return (get_lang_cfg("en", "fre_base")
@@ -428,6 +434,7 @@ def _versions() -> dict[str, str]:
     kinds=KINDS_RULES, n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @dask_aware(whole_articles=lambda kwargs: kwargs.get("level", "article") == "article")
+@releases_memory
 def score_readability(data: pd.DataFrame, *, level: str = "article", indices=None,
                       text: str = "text", kinds=None, n_jobs: int = 1,
                       progress: bool | None = None) -> pd.DataFrame:

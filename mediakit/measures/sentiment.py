@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._memory import releases_memory
 from mediakit._parallel import map_chunks, worker_pool
 from mediakit._params import Column, Frame, Interval, Options, validate_params
 from mediakit._validation import require_columns, resolve_kinds
@@ -68,6 +69,7 @@ def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @dask_aware
+@releases_memory
 def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text", kinds=None,
                     n_jobs: int = 1, progress: bool | None = None) -> pd.DataFrame:
     """Score each sentence's sentiment with VADER (Hutto & Gilbert 2014).

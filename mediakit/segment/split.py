@@ -13,6 +13,7 @@ from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
 from mediakit._frames import SENTENCE_COLUMNS
+from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, Sequence_, validate_params, warn
 from mediakit._progress import MIN_ITEMS_FOR_BAR
 from mediakit._validation import CONTENT_KINDS, require_columns, text_column
@@ -153,6 +154,7 @@ def _positions(kinds: list[str]) -> list[float]:
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @dask_aware(new_rows=True)
+@releases_memory
 def split_sentences(
     data: pd.DataFrame,
     *,
