@@ -7,6 +7,8 @@ Locally they skip when it is absent; in CI (``CI`` set) its absence is an error,
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -59,3 +61,19 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture
+def fresh_python():
+    """Run Python ``code`` in a new interpreter with this checkout importable; its stdout.
+
+    For what a test process cannot show: which modules an import pulls in, or the resident
+    memory of a process that did nothing else."""
+
+    def run(code: str) -> str:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr[-2000:]
+        return res.stdout
+
+    return run

@@ -348,7 +348,7 @@ def test_works_with_network_cut_off(tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing written to the cache folder
 
 
-def test_scoring_does_not_import_nltk():
+def test_scoring_does_not_import_nltk(fresh_python):
     """textstat imports NLTK (about 1 s and 100 MB: scipy.stats, scikit-learn) only for its CMU
     dictionary, which mediakit does not use: scoring leaves NLTK unimported, and textstat's
     own module still reaches the real NLTK when asked."""
@@ -361,6 +361,4 @@ def test_scoring_does_not_import_nltk():
         "assert _get_cmudict.nltk.data.__name__ == 'nltk.data'\n"
         "import nltk\n"
         "assert type(nltk).__name__ == 'module' and nltk.corpus is not None\n")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr[-2000:]
+    fresh_python(code)
