@@ -19,6 +19,7 @@ from mediakit._errors import NotFittedError as NotFittedError
 from mediakit._errors import ResourceMissingError as ResourceMissingError
 from mediakit._errors import SchemaError as SchemaError
 from mediakit._errors import SkippedInputWarning as SkippedInputWarning
+from mediakit._errors import StoryTooLargeError as StoryTooLargeError
 from mediakit._errors import TruncatedInputWarning as TruncatedInputWarning
 from mediakit._errors import WideIntervalWarning as WideIntervalWarning
 from mediakit._version import __version__ as __version__
@@ -76,7 +77,8 @@ _PUBLIC = {
 
 __all__ = sorted(
     [*_PUBLIC, "InvalidParameterError", "LanguageWarning", "MediakitWarning", "NotFittedError",
-     "ResourceMissingError", "SchemaError", "SkippedInputWarning", "TruncatedInputWarning",
+     "ResourceMissingError", "SchemaError", "SkippedInputWarning", "StoryTooLargeError",
+     "TruncatedInputWarning",
      "WideIntervalWarning", "__version__"]
 )
 

@@ -43,23 +43,17 @@ from mediakit._analysis_result import (
     check_by,
     chosen_outlets,
 )
+from mediakit._errors import StoryTooLargeError  # noqa: F401 - still importable from here
 from mediakit._stages import stages
-from mediakit.compare.coverage import merge_coverages
+from mediakit.compare.coverage import check_story_size, merge_coverages
 
 #: Most articles in the core of one ``group_stories`` time window.
 WINDOW_ARTICLES = 20_000
 #: How far (in ``group_stories`` windows) each time window reaches past its core.
 OVERLAP_WINDOWS = 2
-#: Working memory of ``compare_coverage`` per byte of a story's sentence text (BENCHMARKS.md:
-#: one 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
-COVERAGE_BYTES_PER_TEXT_BYTE = 110
 #: Columns the coverage stage needs (the others stay out of the shuffle).
 _COVERAGE_COLUMNS = ("article_id", "sentence_id", "outlet", "story_id", "text", "kind",
                      "position", "start")
-
-
-class StoryTooLargeError(MemoryError):
-    """One story holds more text than a worker can align in memory."""
 
 
 #: Articles per partition when a JSONL or CSV file is spilled to Parquet parts.
@@ -563,18 +557,7 @@ def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None
     data = sentences[cols]
     sizes = data.map_partitions(_story_sizes).compute()
     sizes = sizes.groupby(level=0).sum()
-    memory = memory or worker_memory()
-    if memory and len(sizes):
-        biggest = sizes["sum"].idxmax()
-        need = int(sizes.loc[biggest, "sum"]) * COVERAGE_BYTES_PER_TEXT_BYTE
-        if need > memory:
-            raise StoryTooLargeError(
-                f"story {biggest!r} is too large to align in memory: "
-                f"{int(sizes.loc[biggest, 'size']):,} sentences, "
-                f"{int(sizes.loc[biggest, 'sum']) / 2**20:.0f} MB of text, about "
-                f"{need / 2**30:.1f} GB of working memory, but a worker has "
-                f"{memory / 2**30:.1f} GB. Split the story (e.g. group_stories with a smaller "
-                "window or threshold), or give the workers more memory.")
+    check_story_size(sizes, memory or worker_memory(), where="a worker has")
     n = max(1, min(data.npartitions, len(sizes)))
     return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
 
@@ -586,11 +569,10 @@ def coverage_by_story(by_story, *, by="outlet", kinds=None):
 
     mk = stages()
 
-    parts = by_story.to_delayed()
-    results = dask.compute(*[dask.delayed(mk.compare_coverage)(p, by=by, kinds=kinds,
-                                                               progress=False)
-                             for p in parts])
-    return merge_coverages(list(results))
+    parts = list(dask.compute(*[dask.delayed(mk.compare_coverage)(p, by=by, kinds=kinds,
+                                                                  progress=False)
+                                for p in by_story.to_delayed()]))
+    return merge_coverages(parts, consume=True)
 
 
 def _actors_partition(sentences: pd.DataFrame, articles: pd.DataFrame, kinds):

@@ -27,6 +27,11 @@ class ResourceMissingError(RuntimeError):
     """
 
 
+
+class StoryTooLargeError(MemoryError):
+    """One story holds more text than can be aligned in the memory there is (the message names
+    the story and its size)."""
+
 class MediakitWarning(UserWarning):
     """Base class of mediakit's warnings, so ``warnings.filterwarnings`` can target them."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -553,3 +554,30 @@ def test_batches_and_workers_give_the_one_call_tables(corpora_dir, monkeypatch):
         got = mk.compare_coverage(sentences, n_jobs=n_jobs, progress=False)
         for name in ("alignment", "facts", "presence", "omissions", "numbers"):
             pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
+
+
+def test_a_story_too_large_for_the_machine_is_named_before_any_work(seeds_sentences,
+                                                                   monkeypatch):
+    """compare_coverage measures the largest story first: one that would need more memory
+    than the machine has available raises StoryTooLargeError naming it and its size."""
+    from mediakit._validation import CONTENT_KINDS
+    from mediakit.compare import coverage as cov_module
+
+    content = seeds_sentences[seeds_sentences["kind"].isin(CONTENT_KINDS)]
+    need = int(content["text"].str.len().sum()) * cov_module.COVERAGE_BYTES_PER_TEXT_BYTE
+    # just under what the seeds' one story needs: refused; just over: aligned
+    monkeypatch.setattr(cov_module, "available_memory", lambda: need - 1024)
+    with pytest.raises(mk.StoryTooLargeError,
+                       match=r"story 'coalition-of-the-willing' is too large to align in "
+                             r"memory: \d+ sentences, [\d.]+ KB of text"):
+        mk.compare_coverage(seeds_sentences, progress=False)
+    monkeypatch.setattr(cov_module, "available_memory", lambda: need + 1024)
+    assert len(mk.compare_coverage(seeds_sentences, progress=False).facts)
+
+
+def test_available_memory_reads_the_system():
+    from mediakit.compare.coverage import available_memory
+
+    got = available_memory()
+    if sys.platform.startswith("linux"):
+        assert got is not None and 64 * 2**20 < got < 2**50

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit import _parallel
+from mediakit._errors import StoryTooLargeError
 from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, validate_params
 from mediakit._validation import require_columns, resolve_kinds, suggest
@@ -53,6 +54,9 @@ BATCH_SENTENCES = 40_000
 #: workers' peak 1,150 MB at 40,000, 736 MB at 10,000, 17 s both). In this process larger
 #: batches are faster (27 s against 31 s) and the memory is the same.
 WORKER_BATCH_SENTENCES = 10_000
+#: Working memory of the alignment per byte of a story's sentence text (BENCHMARKS.md: one
+#: 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
+COVERAGE_BYTES_PER_TEXT_BYTE = 110
 #: Coverage's tables, in the order of its fields.
 _TABLES = ("alignment", "facts", "presence", "omissions", "numbers")
 
@@ -315,6 +319,8 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
         raise ValueError(
             f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
             "article or call mk.group_stories(articles) before splitting.")
+    sizes = data[text].str.len().groupby(data[story], sort=False).agg(["sum", "size"])
+    check_story_size(sizes, available_memory(), where="this machine has available")
     batches = _story_batches(data, story, n_jobs)
     if not batches:
         return _coverage(data, params=params)
@@ -406,6 +412,45 @@ def merge_coverages(parts: list, *, consume: bool = False):
                [True, True, False, True]),
         joined("numbers", [story]),
         params)
+
+
+def available_memory() -> int | None:
+    """Memory the system can give without swapping (Linux ``MemAvailable``), in bytes; None
+    where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_story_size(sizes: pd.DataFrame, memory: int | None, *, where: str) -> None:
+    """Raise :class:`StoryTooLargeError` when the largest story would not fit in ``memory``.
+
+    ``sizes`` holds each story's characters of text (``sum``) and sentences (``size``), indexed
+    by story; ``where`` ends the message ("a worker has", ...). Unchecked when ``memory`` is None.
+    """
+    if not memory or not len(sizes):
+        return
+    biggest = sizes["sum"].idxmax()
+    need = int(sizes.loc[biggest, "sum"]) * COVERAGE_BYTES_PER_TEXT_BYTE
+    if need > memory:
+        raise StoryTooLargeError(
+            f"story {biggest!r} is too large to align in memory: "
+            f"{int(sizes.loc[biggest, 'size']):,} sentences, "
+            f"{_size(int(sizes.loc[biggest, 'sum']))} of text, about {_size(need)} of working "
+            f"memory, but {where} {_size(memory)}. Split the story (e.g. group_stories with a "
+            "smaller window or threshold), or run it where there is more memory.")
+
+
+def _size(n_bytes: int) -> str:
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{n_bytes} bytes"
 
 
 def _story_batches(data: pd.DataFrame, story: str, n_jobs: int) -> list[pd.DataFrame]:
