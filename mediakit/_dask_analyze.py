@@ -557,7 +557,7 @@ def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None
     data = sentences[cols]
     sizes = data.map_partitions(_story_sizes).compute()
     sizes = sizes.groupby(level=0).sum()
-    check_story_size(sizes, memory or worker_memory(), where="a worker has")
+    check_story_size(sizes, memory or worker_memory(), where="a worker has {}")
     n = max(1, min(data.npartitions, len(sizes)))
     return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
 

@@ -320,7 +320,7 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
             f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
             "article or call mk.group_stories(articles) before splitting.")
     sizes = data[text].str.len().groupby(data[story], sort=False).agg(["sum", "size"])
-    check_story_size(sizes, available_memory(), where="this machine has available")
+    check_story_size(sizes, available_memory(), where="this machine has {} available")
     batches = _story_batches(data, story, n_jobs)
     if not batches:
         return _coverage(data, params=params)
@@ -431,7 +431,8 @@ def check_story_size(sizes: pd.DataFrame, memory: int | None, *, where: str) -> 
     """Raise :class:`StoryTooLargeError` when the largest story would not fit in ``memory``.
 
     ``sizes`` holds each story's characters of text (``sum``) and sentences (``size``), indexed
-    by story; ``where`` ends the message ("a worker has", ...). Unchecked when ``memory`` is None.
+    by story; ``where`` ends the message, ``{}`` standing for ``memory`` ("a worker has {}").
+    Unchecked when ``memory`` is None.
     """
     if not memory or not len(sizes):
         return
@@ -442,8 +443,8 @@ def check_story_size(sizes: pd.DataFrame, memory: int | None, *, where: str) -> 
             f"story {biggest!r} is too large to align in memory: "
             f"{int(sizes.loc[biggest, 'size']):,} sentences, "
             f"{_size(int(sizes.loc[biggest, 'sum']))} of text, about {_size(need)} of working "
-            f"memory, but {where} {_size(memory)}. Split the story (e.g. group_stories with a "
-            "smaller window or threshold), or run it where there is more memory.")
+            f"memory, but {where.format(_size(memory))}. Split the story (e.g. group_stories "
+            "with a smaller window or threshold), or run it where there is more memory.")
 
 
 def _size(n_bytes: int) -> str:
