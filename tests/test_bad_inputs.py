@@ -402,6 +402,9 @@ def test_every_public_name_is_in_the_catalogue():
     covered = {row[0] for row in CATALOGUE} | {row[0] for row in WARNINGS}
     covered |= {row[2].__name__ for row in CATALOGUE} | {row[2].__name__ for row in WARNINGS}
     covered |= {"ResourceMissingError", "Skipped", "__version__"}  # tests above
+    # a story larger than the machine's memory cannot be built in a test: test_coverage.py and
+    # test_dask_analyze.py lower the memory it is checked against
+    covered |= {"StoryTooLargeError"}
     missing = set(mk.__all__) - covered
     assert not missing, f"public names without a bad-input case: {sorted(missing)}"
 
