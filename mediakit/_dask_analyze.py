@@ -23,7 +23,7 @@ to :func:`analyze_dask`. The stages run where the data is:
   per-partition :class:`~mediakit.compare.coverage.Coverage` tables are concatenated, fact ids
   renumbered in story order and each table sorted as pandas sorts it, so they equal the pandas
   tables. Before the shuffle the largest story is measured: one too large for a worker's
-  memory raises :class:`StoryTooLargeError` naming it.
+  memory raises :class:`mediakit.StoryTooLargeError` naming it.
 
 The returned :class:`~mediakit.analysis.Analysis` holds pandas objects (the sentences are
 computed at the end), so the report works unchanged. Warnings raised on workers stay in their
@@ -43,7 +43,6 @@ from mediakit._analysis_result import (
     check_by,
     chosen_outlets,
 )
-from mediakit._errors import StoryTooLargeError  # noqa: F401 - still importable from here
 from mediakit._stages import stages
 from mediakit.compare.coverage import check_story_size, merge_coverages
 
@@ -551,7 +550,7 @@ def worker_memory() -> int | None:
 
 def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None):
     """The content columns of ``sentences`` shuffled so every story is in one partition;
-    raises :class:`StoryTooLargeError` when the largest story would not fit in ``memory``
+    raises :class:`mediakit.StoryTooLargeError` when the largest story would not fit in ``memory``
     (default: the smallest worker memory limit of the active client; unchecked without)."""
     cols = [c for c in dict.fromkeys([*_COVERAGE_COLUMNS, by]) if c in sentences.columns]
     data = sentences[cols]

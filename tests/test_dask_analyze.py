@@ -152,7 +152,7 @@ def test_merged_coverage_equals_one_call(seeds_sentences, corpora_dir):
 
 def test_a_story_too_large_for_a_worker_is_named(seeds_sentences):
     data = dd.from_pandas(seeds_sentences, npartitions=1)
-    with pytest.raises(da.StoryTooLargeError, match="too large to align in memory"):
+    with pytest.raises(mk.StoryTooLargeError, match="too large to align in memory"):
         da.shuffle_by_story(data, memory=1000)
 
 

@@ -379,8 +379,7 @@ def merge_coverages(parts: list, *, consume: bool = False):
     new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
               for k, g in keys.groupby("_part", sort=False)}
     del facts, keys
-    names = _TABLES
-    tables = {name: [getattr(c, name) for c in parts] for name in names}
+    tables = {name: [getattr(c, name) for c in parts] for name in _TABLES}
     if consume:
         parts.clear()
 
@@ -403,7 +402,7 @@ def merge_coverages(parts: list, *, consume: bool = False):
         out = out.sort_values(sort, ascending=ascending or True, kind="stable")
         return out.reset_index(drop=True)
 
-    tables_empty = {name: tables[name][0].iloc[:0] for name in names}
+    tables_empty = {name: tables[name][0].iloc[:0] for name in _TABLES}
     return Coverage(
         joined("alignment", [story]),
         joined("facts", ["fact_id"]),
