@@ -3,14 +3,17 @@
 :func:`mediakit.analyze` hands a ``dask.dataframe.DataFrame`` (or a path with ``engine="dask"``)
 to :func:`analyze_dask`. The stages run where the data is:
 
-* **read**: :func:`mediakit.read_articles` on each partition (inputs it skips are collected);
+* **read**: :func:`mediakit.read_articles` on each partition (inputs it skips are collected),
+  written to Parquet parts and read back lazily (:func:`read_to_parquet`): the articles stay on
+  disk, not in the workers' memory;
 * **stories** (when grouped): :func:`mediakit.group_stories` on each *time window*. Windows are
   cut so that each holds at most :data:`WINDOW_ARTICLES` articles, and every window reaches
   :data:`OVERLAP_WINDOWS` times ``group_stories``' own ``window`` ("3D") past its end, so a
   story starting in a window is seen whole there. Each window keeps the stories whose first
   article lies in its own span; an article claimed by two kept stories joins them (union-find),
   and ids are numbered ``story_0001, ...`` in order of each story's first article, as pandas
-  does. The distance cut is fixed once from the whole corpus (its median words per text).
+  does. The distance cut is fixed once from the whole corpus (its median words per text). The
+  articles with their stories are spilled to Parquet too.
   Within one window the clustering is ``group_stories`` itself, so a corpus in one window gives
   exactly the pandas stories; across windows only the word weights (IDF) differ. Articles
   without a date are compared with every other, so they put the corpus in one window.
@@ -61,8 +64,8 @@ ROWS_PER_PART = 500
 
 def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
                 rows_per_part: int | None = None):
-    """A dask articles frame from a path (Parquet file or folder, CSV, JSONL; ``.gz`` too) or a
-    dask frame.
+    """A dask articles frame from a path (Parquet file or folder, CSV, JSONL; ``.gz`` too), a
+    dask frame, or a pandas frame (in partitions of ``rows_per_part`` rows).
 
     Parquet is read as it is partitioned. A JSONL or CSV file (``.gz`` too: a compressed file
     cannot be split by byte ranges) is streamed in chunks of ``rows_per_part`` rows (default
@@ -77,17 +80,32 @@ def read_source(source, read_kws: dict | None = None, *, spill_dir=None,
 
     if is_dask_frame(source):
         return source
+    if isinstance(source, pd.DataFrame):
+        return dd.from_pandas(source.reset_index(drop=True), sort=False,
+                              chunksize=rows_per_part or ROWS_PER_PART)
     from pathlib import Path
 
     path = str(source)
     name = Path(path.rstrip("/")).name.lower()
+    if Path(path).is_dir() and not any(Path(path).rglob("*.parquet")):
+        raise ValueError(f"engine='dask' reads a folder of Parquet files; {path!r} holds none. "
+                         "Read a folder of text, HTML or JSON files with mk.read_articles and "
+                         "pass the frame, or use engine='pandas'.")
     if Path(path).is_dir() or name.endswith(".parquet") or ("*" in name and "parquet" in name):
         return dd.read_parquet(path)
     if name.endswith((".csv", ".csv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
         return dd.read_parquet(spill_to_parquet(path, spill_dir,
                                                 rows_per_part or ROWS_PER_PART))
-    raise ValueError(f"engine='dask' reads Parquet (a file or folder), CSV or JSONL; got "
-                     f"{path!r}. Read it with dask.dataframe yourself and pass the frame.")
+    raise ValueError(f"engine='dask' reads Parquet (a file or folder), CSV or JSONL files, "
+                     f"a pandas or a dask DataFrame; got {_shown(source)}. Read it with "
+                     "mk.read_articles (a pandas frame) or dask.dataframe and pass the frame, "
+                     "or use engine='pandas'.")
+
+
+def _shown(source) -> str:
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        return repr(str(source))
+    return f"a {type(source).__name__}"
 
 
 def spill_to_parquet(path: str, folder=None, rows_per_part: int = ROWS_PER_PART) -> str:
@@ -134,11 +152,10 @@ def spill_folder(spill_dir=None, name: str = "spill") -> str:
 def spill_frame(frame, name: str, spill_dir=None):
     """``frame`` (lazy) computed into Parquet parts, one per partition, and read back lazily:
     later stages read it from disk, one partition at a time."""
-    import dask.dataframe as dd
 
     folder = spill_folder(spill_dir, name)
     frame.to_parquet(folder, write_index=False)
-    return dd.read_parquet(folder)
+    return _read_back(folder, frame._meta)
 
 
 def _read_partition(part: pd.DataFrame, read_kws: dict):
@@ -173,6 +190,41 @@ def _read(ddf, read_kws: dict):
     return dd.from_delayed(frames, meta=meta, verify_meta=False), skipped
 
 
+def read_to_parquet(ddf, read_kws: dict, spill_dir=None):
+    """read_articles per partition, written to Parquet parts (:func:`spill_frame`) and read
+    back lazily, and the inputs it skipped: the articles stay on disk, not in the workers'
+    memory, and each partition is read once for both."""
+    from pathlib import Path
+
+    import dask
+
+    mk = stages()
+
+    meta = mk.read_articles(ddf._meta, progress=False, **read_kws)
+    folder = spill_folder(spill_dir, "articles")
+    tasks = [dask.delayed(_read_to_file)(p, read_kws, str(Path(folder) / f"part.{k:06d}.parquet"))
+             for k, p in enumerate(ddf.to_delayed())]
+    skipped = [s for part in dask.compute(*tasks) for s in part]
+    return _read_back(folder, meta), skipped
+
+
+def _read_to_file(part: pd.DataFrame, read_kws: dict, path: str) -> list[dict]:
+    out, skipped = _read_partition(part, read_kws)
+    out.to_parquet(path, index=False)
+    return skipped
+
+
+def _read_back(folder: str, meta: pd.DataFrame):
+    """The Parquet parts in ``folder`` as a lazy frame with ``meta``'s column types (Parquet
+    gives text columns back as the NA-flavoured string type)."""
+    import dask.dataframe as dd
+
+    frame = dd.read_parquet(folder)
+    changed = {c: t for c, t in meta.dtypes.items() if c in frame.columns
+               and frame.dtypes[c] != t}
+    return frame.astype(changed) if changed else frame
+
+
 def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
                  progress, read_kws, params, spill_dir=None):
     """The dask path of :func:`mediakit.analyze` (same options; see the module docstring).
@@ -205,7 +257,6 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
 
 def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
                   progress, read_kws, params, spill_dir=None):
-    import dask
 
     mk = stages()
     from mediakit._dask import is_dask_frame
@@ -216,17 +267,15 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
                                                            spill_dir=articles_dir)
     stage = _Stages(progress, ddf.npartitions)
     with stage("read"):
-        articles, skipped_parts = _read(ddf, read_kws or {})
-        articles = articles.persist()
-        skipped = [s for part in dask.compute(*skipped_parts) for s in part]
+        articles, skipped = read_to_parquet(ddf, read_kws or {}, spill_dir)
     check_by(articles.columns, by)
     if outlets is not None:
         wanted, note = chosen_outlets(articles["outlet"].dropna().unique().compute(), outlets)
-        articles = articles[articles["outlet"].astype(str).isin(wanted)].persist()
+        articles = articles[articles["outlet"].astype(str).isin(wanted)]
         notes.extend([note] if note else [])
     if _should_group(articles, stories):
         with stage("group_stories"):
-            articles = group_stories_windows(articles).persist()
+            articles = spill_frame(group_stories_windows(articles), "stories", spill_dir)
         n_stories = articles["story_id"].nunique().compute()
         notes.append(f"Stories were grouped with group_stories: {n_stories} stories.")
 

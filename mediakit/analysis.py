@@ -83,8 +83,9 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
     read_kws : dict, optional
         Extra options for :func:`mediakit.read_articles` (e.g. ``{"text": "body"}``).
     engine : {"auto", "pandas", "dask"}
-        ``"dask"`` reads a path with dask (Parquet file or folder, CSV, JSONL) and runs on
-        dask; ``"auto"`` uses dask for a dask DataFrame and pandas otherwise.
+        ``"dask"`` runs on dask: a path (Parquet file or folder, CSV, JSONL) is read with
+        dask, a pandas frame cut into partitions of 500 rows; ``"auto"`` uses dask for a dask
+        DataFrame and pandas otherwise.
 
     Returns
     -------

@@ -24,6 +24,7 @@ examples:
   mediakit report articles.jsonl --out report/ --no-actors
   mediakit report articles.csv --text body --outlet source_name --by bias --out report/
   mediakit report corpus.jsonl --story abortion_2017-01-27 --outlets "CNN,Fox News" --out r/
+  mediakit report archive.jsonl.gz --engine dask --out report/   streamed through Parquet parts
 
 exit codes: 0 done, 1 input error, 2 usage error
 """
@@ -94,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--report-title", metavar="TEXT", help="title of the HTML report")
     report.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                         help="worker processes for sentence scoring (default 1)")
+    report.add_argument("--engine", choices=("auto", "pandas", "dask"), default="auto",
+                        help="pandas: in this process (and --jobs workers); dask: every stage "
+                             "on dask, the corpus streamed through Parquet parts on disk "
+                             "(SOURCE a Parquet file or folder, CSV or JSONL; one process per "
+                             "core, or the --scheduler's workers); auto (default): pandas")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on this dask.distributed scheduler (tcp://host:8786); implies "
+                             "--engine dask, and SOURCE must be where every worker can read it")
     report.add_argument("--quiet", "-q", action="store_true",
                         help="no progress bars, warnings or summary")
     return parser
@@ -121,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.jobs < 1:
         print("mediakit report: error: --jobs must be >= 1", file=sys.stderr)
+        return 2
+    if args.scheduler and args.engine == "pandas":
+        print("mediakit report: error: --scheduler runs on dask; drop --engine pandas",
+              file=sys.stderr)
         return 2
     try:
         return _report(args, formats)
@@ -174,11 +187,13 @@ def _report(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
                 if v != _DEFAULTS[k]}
     outlets = _split(args.outlets)
     stories = [s for item in args.story for s in _split(item)] if args.story else None
-    with warnings.catch_warnings(record=True) as caught:
+    engine = "dask" if args.scheduler else args.engine
+    with warnings.catch_warnings(record=True) as caught, _scheduler(args.scheduler):
         warnings.simplefilter("always")
         result = mk.analyze(source, by=args.by, outlets=outlets, lexicon=args.lexicon,
                             stories=args.stories, actors=False if args.no_actors else None,
-                            n_jobs=args.jobs, progress=progress, read_kws=read_kws or None)
+                            n_jobs=args.jobs, progress=progress, read_kws=read_kws or None,
+                            engine=engine)
         paths = result.report(args.out, formats=formats, title=args.report_title,
                               stories=stories, overwrite=args.overwrite)
     if not args.quiet:
@@ -195,6 +210,22 @@ def _report(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
                   "report and its manifest.json", file=sys.stderr)
         print(f"{result!r}\nwrote {len(paths)} files; open {paths[0]}")
     return 0
+
+
+def _scheduler(address: str | None):
+    """A ``distributed`` client connected to ``address`` for the ``with`` block (nothing
+    without one)."""
+    from contextlib import nullcontext
+
+    if not address:
+        return nullcontext()
+    from mediakit._optional import import_optional
+
+    distributed = import_optional("distributed", extra="dask", purpose="--scheduler")
+    try:
+        return distributed.Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise OSError(f"--scheduler {address}: cannot connect ({_one_line(exc)})") from None
 
 
 _DEFAULTS = {"text": "text", "outlet": "outlet", "title": "title", "id": "article_id",

@@ -59,6 +59,8 @@ def test_main_command_records_provenance(seeds_report, seeds_articles):
     ["report", "--example", "nope", "--out", "x"], ["frobnicate"],
     ["report", "--example", "seeds", "--out", "x", "--formats", "gif"],
     ["report", "--example", "seeds", "--out", "x", "--jobs", "0"],
+    ["report", "--example", "seeds", "--out", "x", "--engine", "spark"],
+    ["report", "--example", "seeds", "--out", "x", "--engine", "pandas", "--scheduler", "tcp://h:1"],
 ])
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
@@ -159,3 +161,30 @@ def test_unexpected_errors_stay_one_line(tmp_path, capsys, monkeypatch):
     code = main(["report", "--example", "seeds", "--out", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "RecursionError" in err
+
+
+def test_engine_dask_on_a_scheduler_writes_the_pandas_tables(tmp_path, corpora_dir, capsys):
+    """--scheduler runs analyze on that dask cluster (here a two-process LocalCluster): the
+    report's tables equal those of --engine pandas; an unreachable scheduler is one error."""
+    distributed = pytest.importorskip("distributed")
+    lines = (corpora_dir / "allsides_triplets" / "articles.jsonl").read_text().splitlines()[:30]
+    source = tmp_path / "articles.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    common = [str(source), "--no-actors", "--formats", "png", "--quiet"]
+    assert main(["report", *common, "--engine", "pandas", "--out", str(tmp_path / "pd")]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        code = main(["report", *common, "--scheduler", cluster.scheduler_address,
+                     "--out", str(tmp_path / "dask")])
+    assert code == 0
+    for name in ("articles", "groups", "terms", "coverage_facts", "coverage_presence"):
+        got = pd.read_csv(tmp_path / "dask" / "tables" / f"{name}.csv")
+        want = pd.read_csv(tmp_path / "pd" / "tables" / f"{name}.csv")
+        assert len(want) > 0, name
+        pd.testing.assert_frame_equal(got, want, obj=name)
+    capsys.readouterr()
+    assert main(["report", *common, "--scheduler", "tcp://127.0.0.1:9",
+                 "--out", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mediakit: error: --scheduler tcp://127.0.0.1:9: cannot connect")
+    assert err.count("\n") == 1

@@ -101,6 +101,54 @@ def test_engine_dask_reads_a_parquet_folder(tmp_path, seeds_articles):
     assert_tables_equal(got, want, ["groups", "terms", "coverage_alignment", "coverage_facts"])
 
 
+def test_engine_dask_takes_a_pandas_frame(seeds_articles):
+    """A pandas frame with engine="dask" is cut into partitions of ROWS_PER_PART rows."""
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
+        warnings.simplefilter("ignore")
+        got = mk.analyze(seeds_articles, engine="dask", actors=False, n_boot=100,
+                         progress=False)
+        want = mk.analyze(seeds_articles, actors=False, n_boot=100, progress=False)
+    assert got.params["engine"] == "dask"
+    assert_tables_equal(got, want)
+
+
+def test_engine_dask_names_what_it_cannot_read(tmp_path, seeds_articles):
+    (tmp_path / "a.txt").write_text("Some news.", encoding="utf-8")
+    with pytest.raises(ValueError, match="holds none.*mk.read_articles"):
+        mk.analyze(tmp_path, engine="dask")
+    with pytest.raises(ValueError, match="got a list"):
+        mk.analyze([str(tmp_path / "a.txt")], engine="dask")
+    with pytest.raises(ValueError, match="a.txt"):
+        mk.analyze(tmp_path / "a.txt", engine="dask")
+
+
+def test_read_keeps_the_articles_on_disk_and_reads_each_partition_once(
+        tmp_path, triplets_raw, monkeypatch):
+    """The read articles are Parquet parts read back lazily (not held in the workers), with the
+    columns and types read_articles gives; the skipped inputs come from the same pass."""
+    calls = []
+    original = da._read_partition
+
+    def counting(part, kws):
+        calls.append(len(part))
+        return original(part, kws)
+
+    monkeypatch.setattr(da, "_read_partition", counting)
+    raw = triplets_raw.copy()
+    raw.loc[5, "text"] = ""  # skipped with on_error="skip"
+    with dask.config.set(scheduler="sync"):
+        parts = da.read_source(raw, rows_per_part=100)
+        articles, skipped = da.read_to_parquet(parts, {"on_error": "skip"}, tmp_path)
+        got = articles.compute().reset_index(drop=True)
+    assert sorted(calls) == sorted(len(p) for p in parts.partitions) and len(calls) == 3
+    assert len(list(tmp_path.glob("mediakit-articles-*/part.*.parquet"))) == 3
+    assert len(skipped) == 1 and "empty" in skipped[0]["reason"], skipped
+    want = mk.read_articles(raw, on_error="skip", progress=False).reset_index(drop=True)
+    assert len(got) == len(want) == len(raw) - 1
+    core = [c for c in want.columns if c != "bias"]  # dask's own type for an extra column
+    pd.testing.assert_frame_equal(got[core], want[core])
+
+
 def test_time_windows_cap_the_core_and_reach_past_it():
     times = pd.Series(pd.date_range("2020-01-01", periods=100, freq="12h", tz="UTC"))
     wins = da.time_windows(times, pd.Timedelta("3D"), per_window=30)
