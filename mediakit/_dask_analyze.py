@@ -315,8 +315,9 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
     if n_by < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
-    local_sentences = sentences.compute().reset_index(drop=True)
-    local_articles = articles.compute().reset_index(drop=True)
+    with stage("collect"):  # the Analysis holds pandas frames
+        local_sentences = sentences.compute().reset_index(drop=True)
+        local_articles = articles.compute().reset_index(drop=True)
 
     def extract():
         # the model must load before the stage is timed (and raise ImportError here)

@@ -29,7 +29,8 @@ from mediakit.compare.terms import (
 )
 
 # punctuation folded one character for one, so match offsets are offsets into the text
-_SAME_LENGTH = {k: (v if len(v) == 1 else v[0]) for k, v in _PUNCT.items()}
+_SAME_LENGTH = {chr(k): (v if len(v) == 1 else v[0]) for k, v in _PUNCT.items()}
+_FOLDED = re.compile("[" + re.escape("".join(_SAME_LENGTH)) + "]")
 _TOKEN = re.compile(_TOKEN_PATTERN)
 _POSSESSIVE_END = re.compile(r"'[sS]$")
 
@@ -117,6 +118,7 @@ def explain_terms(data: pd.DataFrame, *, terms, by: str = "outlet", text: str = 
         if words:
             wanted.setdefault(tuple(words), t if " " in t else " ".join(words))
     lengths = sorted({len(k) for k in wanted})
+    first_words = {k[0] for k in wanted}
 
     rows = data
     if "kind" in rows.columns:
@@ -126,9 +128,10 @@ def explain_terms(data: pd.DataFrame, *, terms, by: str = "outlet", text: str = 
     carried = list(dict.fromkeys(carried))
     base = rows["start"].to_numpy() if "start" in rows.columns else np.zeros(len(rows), int)
     found = []
-    cache: dict[str, str] = {}
+    cache: dict[str, str | None] = {}
     texts = rows[text].astype("str").tolist()
-    for i, sentence in enumerate(texts):
+    for i in _candidates(texts, first_words, fold_spelling, stop, cache):
+        sentence = texts[i]
         tokens = _tokens(sentence, fold_spelling, stop, cache)
         if not tokens:
             continue
@@ -156,21 +159,82 @@ def explain_terms(data: pd.DataFrame, *, terms, by: str = "outlet", text: str = 
     return out
 
 
+def _fold(text: str) -> str:
+    """``text`` with punctuation folded one character for one (offsets unchanged)."""
+    return text if text.isascii() else _FOLDED.sub(lambda m: _SAME_LENGTH[m.group()], text)
+
+
+def _candidates(texts: list[str], first_words: set, fold_spelling: bool, stop,
+                cache: dict) -> list[int]:
+    """Indices of the texts that may hold a wanted term: those where a token whose term opens
+    one occurs (a superset; :func:`_tokens` then decides). Each distinct token of the corpus
+    is turned into its term once, and the texts are searched for those tokens in one regular
+    expression pass over the texts joined by newlines (no token spans one)."""
+    if not texts or not first_words:
+        return []
+    joined = _fold("\n".join(texts))
+    hits = [raw for raw in set(_TOKEN.findall(joined))
+            if _term(raw, fold_spelling, stop, cache) in first_words]
+    if not hits:
+        return []
+    # a match that overlaps a token's start lies in the token's own text (none spans a newline)
+    starts = [m.start() for m in re.finditer(_trie_pattern(hits), joined)]
+    ends = np.cumsum([len(t) + 1 for t in texts])  # one past each text's newline
+    return np.unique(np.searchsorted(ends, starts, side="right")).tolist()
+
+
+def _trie_pattern(words: list[str], longest: int = 100) -> str:
+    """A regular expression matching any of ``words``, as a trie of their characters: each
+    position of the text is tried once per character, not once per word (an alternation of
+    thousands of words is that many times slower). Words longer than ``longest`` characters
+    are alternatives of their own (the trie is built recursively)."""
+    trie: dict = {}
+    for word in (w for w in words if len(w) <= longest):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = None
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else f"(?:{'|'.join(alts)})"
+        return f"{body}?" if "" in node else body
+
+    parts = [build(trie)] if trie else []
+    parts += [re.escape(w) for w in words if len(w) > longest]
+    return "|".join(parts)
+
+
+def _term(raw: str, fold_spelling: bool, stop, cache: dict) -> str | None:
+    """The counted term of one token as found (a possessive "'s" left out), or None for a
+    stop word or what is left of a possessive that is not a token."""
+    if raw in cache:
+        return cache[raw]
+    word = raw
+    possessive = _POSSESSIVE_END.search(raw)
+    if possessive and not raw.endswith(".") and len(raw) > 2:
+        word = raw[:possessive.start()]
+    term = (normalize_term(word, fold_spelling=fold_spelling)
+            if word is raw or _TOKEN.fullmatch(word) else None)
+    if term is not None and stop is not None and term in stop:
+        term = None
+    cache[raw] = term
+    return term
+
+
 def _tokens(sentence: str, fold_spelling: bool, stop, cache: dict) -> list[tuple[str, int, int]]:
-    """(term, start, end) of each counted token of ``sentence``, stop words left out."""
-    folded = sentence if sentence.isascii() else "".join(
-        _SAME_LENGTH.get(ch, ch) for ch in sentence)
+    """(term, start, end) of each counted token of ``sentence``, stop words left out.
+    Punctuation is folded one character for one, as ``compare_terms`` folds it (so "don’t"
+    and "well–known" are one token each), and the offsets stay those of ``sentence``."""
     out = []
-    for m in _TOKEN.finditer(folded):
+    for m in _TOKEN.finditer(_fold(sentence)):
         raw, s, e = m.group(), m.start(), m.end()
-        possessive = _POSSESSIVE_END.search(raw)
-        if possessive and not raw.endswith(".") and len(raw) > 2:
-            raw, e = raw[:possessive.start()], s + possessive.start()
-            if not _TOKEN.fullmatch(raw):
-                continue
-        term = cache.get(raw)
+        term = _term(raw, fold_spelling, stop, cache)
         if term is None:
-            term = cache[raw] = normalize_term(raw, fold_spelling=fold_spelling)
-        if stop is None or term not in stop:
-            out.append((term, s, e))
+            continue
+        if len(raw) > 2 and not raw.endswith(".") and _POSSESSIVE_END.search(raw):
+            e -= 2  # the "'s" is not part of the match
+        out.append((term, s, e))
     return out
