@@ -93,6 +93,7 @@ def test_only_sentences_that_may_hold_a_term_are_read(triplet_sentences, monkeyp
 
     terms = ["US", "defense", "Supreme Court", "don't", "says", "abortion", "percent"]
     fast = mk.explain_terms(triplet_sentences, terms=terms)
+    examples = mk.explain_terms(triplet_sentences, terms=terms, per_group=2)
     calls = []
     original = module._tokens
 
@@ -103,8 +104,14 @@ def test_only_sentences_that_may_hold_a_term_are_read(triplet_sentences, monkeyp
     monkeypatch.setattr(module, "_tokens", counted)
     mk.explain_terms(triplet_sentences, terms=terms)
     n_read = len(calls)
-    monkeypatch.setattr(module, "_candidates", lambda texts, *a: range(len(texts)))
+    monkeypatch.setattr(module, "_candidates",
+                        lambda texts, words, *a: {w: range(len(texts)) for w in words})
     slow = mk.explain_terms(triplet_sentences, terms=terms)
     pd.testing.assert_frame_equal(fast, slow)
+    # the first two sentences per (term, outlet) of every occurrence, in reading order
+    want = slow.drop_duplicates(["term", "outlet", "article_id", "sentence_id"])
+    want = want.groupby(["term", "outlet"], sort=False).head(2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(examples, want)
+    assert examples.groupby(["term", "outlet"]).size().max() == 2
     assert len(fast) > 100 and n_read < len(calls) / 2
     assert set(fast["term"]) == set(terms)

@@ -127,31 +127,47 @@ def explain_terms(data: pd.DataFrame, *, terms, by: str = "outlet", text: str = 
     carried = [c for c in (by, story, "article_id", "sentence_id") if c and c in rows.columns]
     carried = list(dict.fromkeys(carried))
     base = rows["start"].to_numpy() if "start" in rows.columns else np.zeros(len(rows), int)
-    found = []
     cache: dict[str, str | None] = {}
     texts = rows[text].astype("str").tolist()
-    for i in _candidates(texts, first_words, fold_spelling, stop, cache):
-        sentence = texts[i]
-        tokens = _tokens(sentence, fold_spelling, stop, cache)
-        if not tokens:
-            continue
-        names = [tok[0] for tok in tokens]
-        for n in lengths:
-            for k in range(len(tokens) - n + 1):
-                key = tuple(names[k:k + n])
-                if key in wanted:
-                    s, e = tokens[k][1], tokens[k + n - 1][2]
-                    found.append((i, wanted[key], sentence[s:e], int(base[i]) + s,
-                                  int(base[i]) + e, s))
-    out = pd.DataFrame(found, columns=["_row", "term", "match", "start", "end", "_local"])
-    out = out.sort_values(["_row", "_local", "term"], kind="stable")
-    meta = rows[carried].reset_index(drop=True).iloc[out["_row"].to_numpy()].reset_index(
-        drop=True)
-    out = pd.concat([meta, out.reset_index(drop=True)], axis=1)
-    out["sentence"] = pd.array([texts[r] for r in out["_row"]], dtype="str")
-    if per_group is not None and len(out):
-        out = out.drop_duplicates(["term", by, "_row"])
-        out = out.groupby(["term", by], sort=False, dropna=False).head(per_group)
+    groups = rows[by].to_numpy()
+    read: dict[int, list] = {}
+
+    def occurrences(i: int) -> list[tuple[tuple, int, int]]:
+        """(key, start, end) of every wanted term in text ``i``, in reading order."""
+        if i not in read:
+            tokens = _tokens(texts[i], fold_spelling, stop, cache)
+            names = [tok[0] for tok in tokens]
+            read[i] = [(key, tokens[k][1], tokens[k + n - 1][2]) for k in range(len(tokens))
+                       for n in lengths if k + n <= len(tokens)
+                       and (key := tuple(names[k:k + n])) in wanted]
+        return read[i]
+
+    by_word = _candidates(texts, first_words, fold_spelling, stop, cache)
+    found = []
+    if per_group is None:  # every occurrence
+        for i in sorted(set().union(*by_word.values())):
+            found += [(i, wanted[key], s, e) for key, s, e in occurrences(i)]
+    else:  # each term's first sentences per group: a group's later sentences are not read
+        for key, term in wanted.items():
+            taken: dict = {}
+            for i in by_word.get(key[0], ()):
+                if taken.get(groups[i], 0) >= per_group:
+                    continue
+                first = next(((s, e) for k, s, e in occurrences(i) if k == key), None)
+                if first is not None:
+                    found.append((i, term, *first))
+                    taken[groups[i]] = taken.get(groups[i], 0) + 1
+    out = pd.DataFrame(found, columns=["_row", "term", "_local", "_local_end"])
+    out = out.sort_values(["_row", "_local", "term"], kind="stable").reset_index(drop=True)
+    at = out["_row"].to_numpy(dtype=np.int64)
+    local = out["_local"].to_numpy(dtype=np.int64)
+    local_end = out["_local_end"].to_numpy(dtype=np.int64)
+    out["match"] = pd.array([texts[r][a:b] for r, a, b in zip(at, local, local_end,
+                                                             strict=True)], dtype="str")
+    out["start"], out["end"] = base[at] + local, base[at] + local_end
+    meta = rows[carried].reset_index(drop=True).iloc[at].reset_index(drop=True)
+    out = pd.concat([meta, out[["_row", "term", "match", "start", "end", "_local"]]], axis=1)
+    out["sentence"] = pd.array([texts[r] for r in at], dtype="str")
     out = out.drop(columns=["_row", "_local"]).reset_index(drop=True)
     out = out.astype({"term": "str", "match": "str", "start": "int64", "end": "int64"})
     out.attrs["explain_terms"] = {"by": by, "story": story if story in carried else None,
@@ -165,22 +181,29 @@ def _fold(text: str) -> str:
 
 
 def _candidates(texts: list[str], first_words: set, fold_spelling: bool, stop,
-                cache: dict) -> list[int]:
-    """Indices of the texts that may hold a wanted term: those where a token whose term opens
-    one occurs (a superset; :func:`_tokens` then decides). Each distinct token of the corpus
-    is turned into its term once, and the texts are searched for those tokens in one regular
-    expression pass over the texts joined by newlines (no token spans one)."""
+                cache: dict) -> dict[str, list[int]]:
+    """For each wanted first word, the indices (ascending) of the texts that may hold it: those
+    where a token whose term it is occurs (a superset; :func:`_tokens` then decides). Each
+    distinct token of the corpus is turned into its term once (the tokens are found in each
+    distinct whitespace-separated chunk, which no token spans), and the texts are searched for
+    the tokens of the first words in one regular expression pass over the texts joined by
+    newlines."""
     if not texts or not first_words:
-        return []
+        return {}
     joined = _fold("\n".join(texts))
-    hits = [raw for raw in set(_TOKEN.findall(joined))
-            if _term(raw, fold_spelling, stop, cache) in first_words]
+    find = _TOKEN.findall
+    raws = {raw for chunk in set(joined.split()) for raw in find(chunk)}
+    hits = [raw for raw in raws if _term(raw, fold_spelling, stop, cache) in first_words]
     if not hits:
-        return []
+        return {}
     # a match that overlaps a token's start lies in the token's own text (none spans a newline)
-    starts = [m.start() for m in re.finditer(_trie_pattern(hits), joined)]
+    found = [(m.start(), m.group()) for m in re.finditer(_trie_pattern(hits), joined)]
     ends = np.cumsum([len(t) + 1 for t in texts])  # one past each text's newline
-    return np.unique(np.searchsorted(ends, starts, side="right")).tolist()
+    where = np.searchsorted(ends, [p for p, _ in found], side="right")
+    out: dict[str, set] = {}
+    for i, (_, raw) in zip(where.tolist(), found, strict=True):
+        out.setdefault(cache[raw], set()).add(i)
+    return {word: sorted(rows) for word, rows in out.items()}
 
 
 def _trie_pattern(words: list[str], longest: int = 100) -> str:
