@@ -90,7 +90,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         ``encode``). mediakit ships and downloads no model; this is where you plug one in.
     embedder_weight : float, default 1.0
     random_state : int, default 0
-        Seed of the calibration split and of :meth:`cross_validate`'s folds.
+        Seed of the linear SVM's coordinate descent (which visits the texts in a random
+        order) and of :meth:`cross_validate`'s folds: the same texts and labels give the same
+        weights in every run (the calibration's three folds are not shuffled).
 
     Attributes
     ----------
@@ -257,7 +259,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             columns[label] = f"frame_{slug}"
         y = y.astype(str)
         X = self._features(texts, fit=True)
-        svm = dict(C=float(self.C), class_weight=self.class_weight)
+        svm = dict(C=float(self.C), class_weight=self.class_weight,
+                   random_state=self.random_state)
         self.model_ = LinearSVC(**svm).fit(X, y)
         if calibrate:  # cross_validate only predicts: it skips the 3 extra fits
             self.calibrated_ = CalibratedClassifierCV(LinearSVC(**svm), method="sigmoid", cv=3)
