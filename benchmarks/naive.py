@@ -257,14 +257,22 @@ def group_stories(articles: pd.DataFrame) -> np.ndarray:
     from scipy.spatial.distance import squareform
 
     import mediakit as mk
-    from mediakit.compare.stories import _K, _SCALE_HI, _SCALE_LO, _vectors, default_threshold
+    from mediakit.compare.stories import (
+        _K,
+        _SCALE_HI,
+        _SCALE_LO,
+        _length_share,
+        _vectors,
+        default_threshold,
+    )
 
     defaults = {k: p.default for k, p in inspect.signature(mk.group_stories).parameters.items()}
     lead_chars = defaults["lead_chars"]
     docs = (articles["title"].fillna("").astype(str) + "\n"
             + articles["text"].fillna("").astype(str).str.slice(0, lead_chars))
-    threshold, _ = default_threshold(float(docs.str.count(r"\S+").median()))
-    x = _vectors(docs.tolist())
+    median_words = float(docs.str.count(r"\S+").median())
+    threshold, _ = default_threshold(median_words)
+    x = _vectors(docs.tolist(), _length_share(median_words))
     sim = (x @ x.T).toarray()
     stamp = pd.to_datetime(articles["published"], errors="coerce", utc=True)
     t = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
