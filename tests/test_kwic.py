@@ -29,14 +29,21 @@ def test_every_defence_and_defense_on_the_seeds(seeds_articles, seeds_sentences)
     assert set(apart["match"].str.lower()) == {"defence"} and 0 < len(apart) < len(kwic)
 
 
-def test_occurrences_add_up_to_compare_terms_counts(seeds_sentences):
-    keys = mk.compare_terms(seeds_sentences, min_count=1, ngram_range=(1, 2))
-    kwic = mk.explain_terms(seeds_sentences, terms=keys)
+def occurrences_checked(sentences) -> pd.DataFrame:
+    """explain_terms of every compare_terms term (words and pairs), each (outlet, term) count
+    asserted equal to n_target."""
+    keys = mk.compare_terms(sentences, min_count=1, ngram_range=(1, 2))
+    kwic = mk.explain_terms(sentences, terms=keys)
     got = kwic.groupby(["outlet", "term"]).size()
     want = keys.set_index(["outlet", "term"])["n_target"]
     want = want[want > 0]
     pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False,
                                    check_dtype=False)
+    return kwic
+
+
+def test_occurrences_add_up_to_compare_terms_counts(seeds_sentences):
+    kwic = occurrences_checked(seeds_sentences)
     assert {"US", "contact group"} <= set(kwic["term"])
     assert set(kwic.loc[kwic["term"] == "US", "match"]) == {"US", "U.S."}
 
@@ -74,13 +81,7 @@ def test_occurrences_add_up_on_real_news(triplet_sentences):
     (outlet, term) count matches (1,320 of 151,075 differed on the triplets before)."""
     text = " ".join(triplet_sentences["text"])
     assert "’" in text and ("–" in text or "—" in text)
-    keys = mk.compare_terms(triplet_sentences, min_count=1, ngram_range=(1, 2))
-    kwic = mk.explain_terms(triplet_sentences, terms=keys)
-    got = kwic.groupby(["outlet", "term"]).size()
-    want = keys.set_index(["outlet", "term"])["n_target"]
-    want = want[want > 0]
-    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False,
-                                   check_dtype=False)
+    kwic = occurrences_checked(triplet_sentences)
     assert (kwic["term"].str.contains("'")).any()  # "don't" and the like, found as one token
 
 
