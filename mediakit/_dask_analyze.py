@@ -152,7 +152,6 @@ def spill_folder(spill_dir=None, name: str = "spill") -> str:
 def spill_frame(frame, name: str, spill_dir=None):
     """``frame`` (lazy) computed into Parquet parts, one per partition, and read back lazily:
     later stages read it from disk, one partition at a time."""
-
     folder = spill_folder(spill_dir, name)
     frame.to_parquet(folder, write_index=False)
     return _read_back(folder, frame._meta)
@@ -167,33 +166,10 @@ def _read_partition(part: pd.DataFrame, read_kws: dict):
     return out, skipped
 
 
-def _first(pair):
-    return pair[0]
-
-
-def _second(pair):
-    return pair[1]
-
-
-def _read(ddf, read_kws: dict):
-    """read_articles per partition: the lazy articles frame and the skipped inputs (lazy)."""
-    import dask
-    import dask.dataframe as dd
-
-    mk = stages()
-
-    meta = mk.read_articles(ddf._meta, progress=False, **read_kws)
-    meta.attrs = {}
-    pairs = [dask.delayed(_read_partition)(p, read_kws) for p in ddf.to_delayed()]
-    frames = [dask.delayed(_first)(p) for p in pairs]
-    skipped = [dask.delayed(_second)(p) for p in pairs]
-    return dd.from_delayed(frames, meta=meta, verify_meta=False), skipped
-
-
 def read_to_parquet(ddf, read_kws: dict, spill_dir=None):
-    """read_articles per partition, written to Parquet parts (:func:`spill_frame`) and read
-    back lazily, and the inputs it skipped: the articles stay on disk, not in the workers'
-    memory, and each partition is read once for both."""
+    """read_articles per partition, each written to a Parquet part in a :func:`spill_folder`
+    and read back lazily, and the inputs it skipped: the articles stay on disk, not in the
+    workers' memory, and each partition is read once for both."""
     from pathlib import Path
 
     import dask
@@ -257,7 +233,6 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
 
 def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
                   progress, read_kws, params, spill_dir=None):
-
     mk = stages()
     from mediakit._dask import is_dask_frame
 
