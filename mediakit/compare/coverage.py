@@ -311,7 +311,10 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
 
     if "kind" in data.columns:
         data = data[data["kind"].isin(kinds_t)]
-    data = data[data[text].notna()]
+    # only the columns the alignment reads travel to the batches and workers (a scored
+    # sentences frame has dozens more)
+    used = ["article_id", "sentence_id", by, story, text, "kind", "position", "start"]
+    data = data.loc[data[text].notna(), [c for c in dict.fromkeys(used) if c in data.columns]]
     if data[by].isna().any():
         raise ValueError(f"{int(data[by].isna().sum())} sentences have no {by!r}; every "
                          "sentence needs its outlet.")
@@ -324,6 +327,7 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
     batches = _story_batches(data, story, n_jobs)
     if not batches:
         return _coverage(data, params=params)
+    del data  # the batches hold the rows
     n_workers = min(n_jobs, len(batches))
     if n_workers <= 1:
         parts = _parallel.run(_bind(_coverage, params=params), batches, None,
@@ -332,16 +336,17 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
         return merge_coverages(parts, consume=True)
     # Each worker writes its batch's tables to Parquet and returns the file names, so the
     # parts do not pile up in this process while the workers still hold theirs; they are read
-    # back once the workers have exited (BENCHMARKS.md: the peak of this process and its
-    # workers at 10,000 articles fell by about a quarter).
+    # back once the workers have exited, one table at a time (BENCHMARKS.md: the peak of this
+    # process and its workers at 10,000 articles fell by about a quarter; reading one table at
+    # a time, and only the columns the alignment reads, took the stage's from 1,555 to 1,462
+    # MB).
     with tempfile.TemporaryDirectory(prefix="mediakit-coverage-") as folder:
         with _parallel.worker_pool(n_workers) as pool:
             written = _parallel.run(_bind(_coverage_to_parquet, params=params, folder=folder),
                                     list(enumerate(batches)), pool, progress=progress,
                                     desc="aligning stories")
         del batches
-        parts = [_coverage_from_parquet(files, params) for files in written]
-    return merge_coverages(parts, consume=True)
+        return merge_coverages([_CoverageFiles(files, params) for files in written])
 
 
 def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict,
@@ -356,8 +361,23 @@ def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict,
     return files
 
 
-def _coverage_from_parquet(files: dict[str, str], params: dict) -> Coverage:
-    return Coverage(*(pd.read_parquet(files[name]) for name in _TABLES), dict(params))
+class _CoverageFiles:
+    """A Coverage part written to Parquet (:func:`_coverage_to_parquet`): ``files`` maps each
+    table's name to its file, read by :func:`merge_coverages` one table at a time."""
+
+    def __init__(self, files: dict[str, str], params: dict):
+        self.files, self.params = files, params
+
+    def table(self, name: str, columns=None) -> pd.DataFrame:
+        return pd.read_parquet(self.files[name], columns=columns)
+
+
+def _table(part, name: str, columns=None) -> pd.DataFrame:
+    """Table ``name`` of a Coverage or of a :class:`_CoverageFiles` (read from its file)."""
+    if isinstance(part, _CoverageFiles):
+        return part.table(name, columns)
+    frame = getattr(part, name)
+    return frame if columns is None else frame[columns]
 
 
 def merge_coverages(parts: list, *, consume: bool = False):
@@ -365,21 +385,30 @@ def merge_coverages(parts: list, *, consume: bool = False):
     ids renumbered in story order (as one call on all the stories numbers them).
 
     ``consume=True`` empties ``parts`` and lets each part's table go once it is joined, so the
-    parts and the joined tables are not all held at once (the caller hands them over)."""
+    parts and the joined tables are not all held at once (the caller hands them over). Parts
+    may also be Parquet files (:class:`_CoverageFiles`): then each table is read from its
+    files only when it is joined."""
     if len(parts) == 1:
+        if isinstance(parts[0], _CoverageFiles):
+            return Coverage(*(_table(parts[0], name) for name in _TABLES),
+                            dict(parts[0].params))
         return parts[0]
     story = parts[0].params["story"]
     by = parts[0].params["by"]
     params = dict(parts[0].params)
     facts = []
     for k, c in enumerate(parts):
-        facts.append(c.facts[[story, "fact_id"]].drop_duplicates().assign(_part=k))
+        facts.append(_table(c, "facts", [story, "fact_id"]).drop_duplicates().assign(_part=k))
     keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
     keys["_new"] = np.arange(len(keys), dtype="int64")
     new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
               for k, g in keys.groupby("_part", sort=False)}
     del facts, keys
-    tables = {name: [getattr(c, name) for c in parts] for name in _TABLES}
+    on_disk = isinstance(parts[0], _CoverageFiles)
+    # in memory, the tables themselves (so that, with consume, each goes once joined); on
+    # disk, the parts, each table read when it is joined
+    tables = {name: list(parts) if on_disk else [getattr(c, name) for c in parts]
+              for name in _TABLES}
     if consume:
         parts.clear()
 
@@ -391,18 +420,20 @@ def merge_coverages(parts: list, *, consume: bool = False):
 
     def joined(name, sort, ascending=None):
         own = tables.pop(name) if consume else tables[name]
+        if on_disk:
+            own = [_table(c, name) for c in own]
         dtypes = own[0].dtypes
+        empty = own[0].iloc[:0]
         frames = [f for f in (renumber(f, k) for k, f in enumerate(own)) if len(f)]
         del own  # with consume, the parts' tables go as soon as they are joined
         if not frames:
-            frames = [renumber(tables_empty[name], 0)]
+            frames = [renumber(empty, 0)]
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         del frames
         out = out.astype(dtypes.to_dict(), errors="ignore")
         out = out.sort_values(sort, ascending=ascending or True, kind="stable")
         return out.reset_index(drop=True)
 
-    tables_empty = {name: tables[name][0].iloc[:0] for name in _TABLES}
     return Coverage(
         joined("alignment", [story]),
         joined("facts", ["fact_id"]),

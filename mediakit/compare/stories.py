@@ -39,7 +39,7 @@ _MIN_CORPUS = 100  # below this many articles, words found in one article only a
 # a number's weight against a word of the same document frequency: a figure shared by two
 # articles (a toll, a vote count, a sum) points to one event more surely than a word
 _NUMBER_WEIGHT = 2.0
-_BLOCK = 1024  # rows of a component's distance matrix filled at a time
+_BLOCK = 256  # rows of a component's distance matrix filled at a time
 # up to this many articles the first pass keeps every cosine it computes (an n x n float32
 # matrix, 0.58 GB at 12,000) and the components' distance matrices are filled from it instead
 # of computing the products a second time
@@ -279,8 +279,9 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
                                                    progress=progress, keep=n <= _KEEP)
     scale = _local_scale(top)
     close = (1.0 - sims.astype(np.float64)) <= threshold * np.sqrt(scale[rows] * scale[cols])
-    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale, full)
-    del full
+    kept = [full] if full is not None else None
+    del full  # _cluster lets it go before its last linkage
+    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale, kept)
     # number stories by first appearance
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
@@ -476,9 +477,17 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     return rows[order], cols[order], sims[order], top, full
 
 
-def _cluster(x, rows, cols, n, threshold, times, win, scale, full=None) -> np.ndarray:
+def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.ndarray:
     """Exact average linkage inside each connected component of the graph of pairs whose
-    scaled distance is at most ``threshold`` (cosines read from ``full`` when given)."""
+    scaled distance is at most ``threshold``.
+
+    ``kept``: None, or a list holding the n x n cosine matrix of the first pass, read instead
+    of computing the cosines again. The list is emptied once the last component's distances
+    are read, so that (when the caller holds no other reference) the matrix is freed before
+    that linkage (which copies its condensed input): on a busy day, one component of every
+    article, the peak is then two condensed matrices instead of those and the full one.
+    Components are clustered smallest first; labels do not depend on the order.
+    """
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -487,11 +496,16 @@ def _cluster(x, rows, cols, n, threshold, times, win, scale, full=None) -> np.nd
     _, comp = connected_components(graph, directed=False)
     labels = comp.astype(np.int64) * n  # unique per component; refined below
     members = pd.Series(np.arange(n)).groupby(comp).indices
-    for c, idx in members.items():
-        if len(idx) < 3:  # one or two articles: the graph edge already decided
-            continue
+    # one or two articles: the graph edge already decided
+    todo = sorted(((c, idx) for c, idx in members.items() if len(idx) >= 3),
+                  key=lambda item: len(item[1]))
+    for k, (c, idx) in enumerate(todo):
+        full = kept[0] if kept else None
         condensed = _condensed_distance(x[idx], None if times is None else times[idx], win,
                                         scale[idx], None if full is None else (full, idx))
+        del full
+        if kept and k == len(todo) - 1:
+            kept.clear()
         tree = linkage(condensed, method="average")
         del condensed
         labels[idx] = c * n + fcluster(tree, t=threshold, criterion="distance")
