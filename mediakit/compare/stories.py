@@ -13,7 +13,9 @@ component is clustered exactly, on its condensed distance matrix (filled block b
 16 bytes per pair), whatever its size; there is no approximate fallback. Up to 12,000 articles,
 when half the pairs or more are computed (one window, no dates), the cosines computed for the
 graph are kept (4 bytes per ordered pair) and the components' matrices are read from them:
-10,000 articles in one window take about 0.9 GB in all.
+10,000 articles in one window take about 0.8 GB above the process's baseline (BENCHMARKS.md):
+the kept cosines are let go before the last component's linkage, which copies its condensed
+input.
 """
 
 from __future__ import annotations
