@@ -243,6 +243,35 @@ def test_condensed_distance_equals_the_dense_matrix(triplets, monkeypatch):
     assert (got == 1.0).sum() > len(got) // 2  # the window bites
 
 
+def test_kept_cosines_freed_before_the_last_linkage(monkeypatch):
+    """On a one-event corpus (one component of every article), the n x n cosines kept from
+    the first pass are gone when scipy copies the condensed matrix for the linkage: the peak
+    is two condensed matrices, not those and the full one."""
+    import weakref
+
+    import scipy.cluster.hierarchy as hierarchy
+
+    import mediakit.compare.stories as stories
+
+    kept, alive = [], []
+    graph, linkage = stories._neighbour_graph, hierarchy.linkage
+
+    def spy_graph(*args, **kwargs):
+        out = graph(*args, **kwargs)
+        kept.append(weakref.ref(out[-1]))
+        return out
+
+    def spy_linkage(*args, **kwargs):
+        alive.append(kept[0]() is not None)
+        return linkage(*args, **kwargs)
+
+    monkeypatch.setattr(stories, "_neighbour_graph", spy_graph)
+    monkeypatch.setattr(hierarchy, "linkage", spy_linkage)
+    grouped = mk.group_stories(_one_event(150))
+    assert grouped["story_id"].nunique() <= 2
+    assert alive == [False]  # one component, and the matrix kept was freed before it
+
+
 def _one_event(n: int) -> pd.DataFrame:
     """n articles on one flood, each five of ten sentences about it, within two days."""
     facts = [
