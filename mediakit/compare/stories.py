@@ -486,8 +486,9 @@ def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.nd
     ``kept``: None, or a list holding the n x n cosine matrix of the first pass, read instead
     of computing the cosines again. The list is emptied once the last component's distances
     are read, so that (when the caller holds no other reference) the matrix is freed before
-    that linkage (which copies its condensed input): on a busy day, one component of every
-    article, the peak is then two condensed matrices instead of those and the full one.
+    that linkage (which copies its condensed input): when one component holds every article
+    (a one-event corpus), the peak is then two condensed matrices instead of those and the
+    full one.
     Components are clustered smallest first; labels do not depend on the order.
     """
     from scipy.cluster.hierarchy import fcluster, linkage
