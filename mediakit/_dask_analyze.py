@@ -22,10 +22,10 @@ to :func:`analyze_dask`. The stages run where the data is:
   so the later stages stream them from disk;
 * **compare_groups, compare_terms**: partial sums per partition, finished in pandas;
 * **compare_coverage**, and **entities and quotes** when asked: per story, after a shuffle
-  of the sentences by ``story_id`` (every sentence of a story in one partition). The
-  per-partition :class:`~mediakit.compare.coverage.Coverage` tables are concatenated, fact ids
-  renumbered in story order and each table sorted as pandas sorts it, so they equal the pandas
-  tables. Before the shuffle the largest story is measured: one too large for a worker's
+  of the sentences by ``story_id`` (every sentence of a story in one partition). Each
+  partition's :class:`~mediakit.compare.coverage.Coverage` tables are written to Parquet by
+  its worker and read by the client one table at a time: concatenated, fact ids renumbered in
+  story order and each table sorted as pandas sorts it, so they equal the pandas tables. Before the shuffle the largest story is measured: one too large for a worker's
   memory raises :class:`mediakit.StoryTooLargeError` naming it.
 
 The returned :class:`~mediakit.analysis.Analysis` holds pandas objects (the sentences are
@@ -47,7 +47,7 @@ from mediakit._analysis_result import (
     chosen_outlets,
 )
 from mediakit._stages import stages
-from mediakit.compare.coverage import check_story_size, merge_coverages
+from mediakit.compare.coverage import check_story_size, coverage_to_files, merge_coverages
 
 #: Most articles in the core of one ``group_stories`` time window.
 WINDOW_ARTICLES = 20_000
@@ -286,7 +286,7 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
         terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_by > 1 else None
     with stage("coverage"):
         by_story = shuffle_by_story(sentences, by=by)
-        coverage = coverage_by_story(by_story, by=by, kinds=kinds)
+        coverage = coverage_by_story(by_story, by=by, kinds=kinds, spill_dir=spill_dir)
     if n_by < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
@@ -586,16 +586,22 @@ def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None
     return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
 
 
-def coverage_by_story(by_story, *, by="outlet", kinds=None):
+def _coverage_part(part: pd.DataFrame, number: int, folder: str, by: str, kinds):
+    """compare_coverage of one partition, its tables written to Parquet in ``folder``."""
+    cov = stages().compare_coverage(part, by=by, kinds=kinds, progress=False)
+    return coverage_to_files(cov, folder, number)
+
+
+def coverage_by_story(by_story, *, by="outlet", kinds=None, spill_dir=None):
     """:func:`mediakit.compare_coverage` per partition of a frame shuffled by story, joined
-    into one Coverage equal to the pandas result."""
+    into one Coverage equal to the pandas result. Each worker writes its partition's tables
+    to Parquet in a :func:`spill_folder`, and the client reads them one table at a time while
+    joining, so it never holds every partition's tables at once."""
     import dask
 
-    mk = stages()
-
-    parts = list(dask.compute(*[dask.delayed(mk.compare_coverage)(p, by=by, kinds=kinds,
-                                                                  progress=False)
-                                for p in by_story.to_delayed()]))
+    folder = spill_folder(spill_dir, "coverage")
+    parts = list(dask.compute(*[dask.delayed(_coverage_part)(p, k, folder, by, kinds)
+                                for k, p in enumerate(by_story.to_delayed())]))
     return merge_coverages(parts, consume=True)
 
 

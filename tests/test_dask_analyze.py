@@ -198,6 +198,30 @@ def test_merged_coverage_equals_one_call(seeds_sentences, corpora_dir):
                                       check_dtype=False, obj=name)
 
 
+def test_coverage_per_story_goes_through_parquet_and_equals_pandas(tmp_path, corpora_dir):
+    """Each partition's coverage tables are written to Parquet by its worker; the client joins
+    them one table at a time into the pandas tables. An empty partition's Coverage stays in
+    memory: Parquet would lose its column types. (Dask turns ``str`` columns into
+    ``string[pyarrow]``, so some id columns differ in dtype, not in values, as they did
+    before the tables went through Parquet.)"""
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False).iloc[:30]
+    sentences = mk.split_sentences(articles)
+    want = mk.compare_coverage(sentences, progress=False)
+    data = dd.from_pandas(sentences, npartitions=3)
+    by_story = da.shuffle_by_story(data)
+    by_story = dd.concat([by_story, dd.from_pandas(by_story._meta, npartitions=1)])  # empty
+    with dask.config.set(scheduler="sync"):
+        sizes = [len(p) for p in dask.compute(*by_story.to_delayed())]
+        got = da.coverage_by_story(by_story, spill_dir=tmp_path)
+    assert 0 in sizes and sum(s > 0 for s in sizes) >= 2
+    written = list(tmp_path.glob("mediakit-coverage-*/part*-facts.parquet"))
+    assert len(written) == sum(s > 0 for s in sizes)
+    for name in ("alignment", "facts", "presence", "omissions", "numbers"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name),
+                                      check_dtype=False, obj=name)
+
+
 def test_a_story_too_large_for_a_worker_is_named(seeds_sentences):
     data = dd.from_pandas(seeds_sentences, npartitions=1)
     with pytest.raises(mk.StoryTooLargeError, match="too large to align in memory"):

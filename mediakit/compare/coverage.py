@@ -353,12 +353,20 @@ def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict,
                          folder: str) -> dict[str, str]:
     """:func:`_coverage` of one numbered batch, its tables written to Parquet in ``folder``."""
     number, data = batch
-    cov = _coverage(data, params=params)
+    return coverage_to_files(_coverage(data, params=params), folder, number).files
+
+
+def coverage_to_files(cov: Coverage, folder: str, number: int):
+    """``cov``'s tables written to Parquet in ``folder`` (``part<number>-<table>.parquet``),
+    as a part :func:`merge_coverages` reads one table at a time; ``cov`` itself when every
+    table is empty (Parquet does not keep the column types of an empty table)."""
+    if not any(len(getattr(cov, name)) for name in _TABLES):
+        return cov
     files = {}
     for name in _TABLES:
         files[name] = os.path.join(folder, f"part{number:06d}-{name}.parquet")
         getattr(cov, name).to_parquet(files[name])
-    return files
+    return _CoverageFiles(files, cov.params)
 
 
 class _CoverageFiles:
@@ -386,8 +394,8 @@ def merge_coverages(parts: list, *, consume: bool = False):
 
     ``consume=True`` empties ``parts`` and lets each part's table go once it is joined, so the
     parts and the joined tables are not all held at once (the caller hands them over). Parts
-    may also be Parquet files (:class:`_CoverageFiles`): then each table is read from its
-    files only when it is joined."""
+    may also be Parquet files (:class:`_CoverageFiles`, from :func:`coverage_to_files`): then
+    each table is read from its files only when it is joined."""
     if len(parts) == 1:
         if isinstance(parts[0], _CoverageFiles):
             return Coverage(*(_table(parts[0], name) for name in _TABLES),
@@ -404,10 +412,9 @@ def merge_coverages(parts: list, *, consume: bool = False):
     new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
               for k, g in keys.groupby("_part", sort=False)}
     del facts, keys
-    on_disk = isinstance(parts[0], _CoverageFiles)
     # in memory, the tables themselves (so that, with consume, each goes once joined); on
     # disk, the parts, each table read when it is joined
-    tables = {name: list(parts) if on_disk else [getattr(c, name) for c in parts]
+    tables = {name: [c if isinstance(c, _CoverageFiles) else getattr(c, name) for c in parts]
               for name in _TABLES}
     if consume:
         parts.clear()
@@ -420,10 +427,10 @@ def merge_coverages(parts: list, *, consume: bool = False):
 
     def joined(name, sort, ascending=None):
         own = tables.pop(name) if consume else tables[name]
-        if on_disk:
-            own = [_table(c, name) for c in own]
-        dtypes = own[0].dtypes
-        empty = own[0].iloc[:0]
+        own = [_table(c, name) if isinstance(c, _CoverageFiles) else c for c in own]
+        first = next((f for f in own if len(f)), own[0])  # an empty one may come from Parquet
+        dtypes = first.dtypes
+        empty = first.iloc[:0]
         frames = [f for f in (renumber(f, k) for k, f in enumerate(own)) if len(f)]
         del own  # with consume, the parts' tables go as soon as they are joined
         if not frames:
