@@ -346,14 +346,14 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
                                     list(enumerate(batches)), pool, progress=progress,
                                     desc="aligning stories")
         del batches
-        return merge_coverages([_CoverageFiles(files, params) for files in written])
+        return merge_coverages(written)
 
 
-def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict,
-                         folder: str) -> dict[str, str]:
-    """:func:`_coverage` of one numbered batch, its tables written to Parquet in ``folder``."""
+def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict, folder: str):
+    """:func:`_coverage` of one numbered batch, its tables written to Parquet in ``folder``
+    (:func:`coverage_to_files`)."""
     number, data = batch
-    return coverage_to_files(_coverage(data, params=params), folder, number).files
+    return coverage_to_files(_coverage(data, params=params), folder, number)
 
 
 def coverage_to_files(cov: Coverage, folder: str, number: int):
