@@ -179,10 +179,11 @@ def naive_side(data: Path, out: Path, n_jobs: int) -> dict:
     return result
 
 
-def dask_side(data: Path, out: Path, n_jobs: int) -> dict:
-    """``analyze(data, engine="dask")`` on a LocalCluster of ``n_jobs`` worker processes (one
-    thread each): the whole pipeline (read, stories, split, scores, groups, frames, terms,
-    coverage), grouped by ``bias``; stage seconds from the analysis's own timing."""
+def dask_side(data: Path, out: Path, n_jobs: int, keep: str = "memory") -> dict:
+    """``analyze(data, engine="dask", keep=keep)`` on a LocalCluster of ``n_jobs`` worker
+    processes (one thread each): the whole pipeline (read, stories, split, scores, groups,
+    frames, terms, coverage, and the tables read off them), grouped by ``bias``; stage seconds
+    from the analysis's own timing. ``keep="disk"``: the frames stay in Parquet files."""
     import distributed
 
     import mediakit as mk
@@ -193,17 +194,20 @@ def dask_side(data: Path, out: Path, n_jobs: int) -> dict:
         cluster = distributed.LocalCluster(n_workers=n_jobs, threads_per_worker=1,
                                            processes=True, dashboard_address=None)
         client = distributed.Client(cluster)
-    with st.stage("analyze") as r:
+    with st.stage("analyze"):
         result = mk.analyze(data, engine="dask", by=GROUP_BY, actors=False, n_boot=N_BOOT,
-                            progress=False, read_kws={"on_error": "skip"})
-        r["n_sentences"] = len(result.sentences)
+                            progress=False, read_kws={"on_error": "skip"}, keep=keep)
+    n_sentences = len(result.sentences)  # on disk: counted from the Parquet parts
+    stories = result.articles["story_id"].nunique()
+    n_stories = int(stories.compute() if hasattr(stories, "compute") else stories)
     client.close()
     cluster.close()
     res = st.close()
     res["dask_stages"] = dict(result.params.get("stage_seconds", {}))
     res["n_articles"] = len(result.articles)
-    res["n_sentences"] = len(result.sentences)
-    res["n_stories"] = int(result.articles["story_id"].nunique())
+    res["n_sentences"] = n_sentences
+    res["n_stories"] = n_stories
+    res["keep"] = keep
     return res
 
 
@@ -351,6 +355,9 @@ def main() -> None:
     if side == "pathological":
         res = pathological_side(data, out, n_jobs, sys.argv[5])
         name = f"pathological_{sys.argv[5]}"
+    elif side == "dask" and len(sys.argv) > 5:  # where the frames are kept
+        res = dask_side(data, out, n_jobs, keep=sys.argv[5])
+        name = f"dask_{sys.argv[5]}"
     else:
         res = {"mediakit": mediakit_side, "naive": naive_side, "entities": entities_side,
                "formats": formats_side, "dask": dask_side}[side](data, out, n_jobs)

@@ -7,6 +7,7 @@
     python benchmarks/run.py --pathological  # every stage on pathological input
     python benchmarks/run.py --entities 200  # spaCy entities throughput (separate)
     python benchmarks/run.py --repeat 4      # the corpus 4 times (new ids, dates + whole years)
+    python benchmarks/run.py --dask --on-disk --repeat 4  # analyze(engine="dask", keep="disk")
 
 Each side runs in its own fresh Python process (so memory and caches are its own): first
 mediakit (read, split, sentiment, readability, frames, compare_groups, compare_terms,
@@ -209,18 +210,20 @@ def compare_run(data: Path, n: int | None, n_jobs: int, naive: bool = True,
     }
 
 
-def dask_run(data: Path, n: int | None, n_jobs: int, repeat: int | None = None) -> dict:
-    """``analyze(path, engine="dask")`` on a LocalCluster of ``n_jobs`` worker processes, in a
-    fresh process: total seconds (cluster start included) and peak memory of the process and
-    every worker, with the seconds of each stage."""
+def dask_run(data: Path, n: int | None, n_jobs: int, repeat: int | None = None,
+             keep: str = "memory") -> dict:
+    """``analyze(path, engine="dask", keep=keep)`` on a LocalCluster of ``n_jobs`` worker
+    processes, in a fresh process: total seconds (cluster start included) and peak memory of
+    the process and every worker, with the seconds of each stage."""
     with tempfile.TemporaryDirectory(prefix="mkdask-") as tmp:
         work = Path(tmp)
         source, n_articles = subset(data, n, work)
         if repeat:
             source, n_articles = repeat_corpus(source, repeat, work)
-        res = _side("dask", source, work, n_jobs)
-    return {"engine": "dask", "n_articles": n_articles, "n_sentences": res["n_sentences"],
-            "n_stories": res["n_stories"], "n_jobs": n_jobs, "repeat": repeat,
+        res = _side("dask", source, work, n_jobs, case=keep)
+    return {"engine": "dask", "keep": keep, "n_articles": n_articles,
+            "n_sentences": res["n_sentences"], "n_stories": res["n_stories"],
+            "n_jobs": n_jobs, "repeat": repeat,
             "mediakit_seconds": sum(s["seconds"] for s in res["stages"].values()),
             "cluster_seconds": res["stages"]["cluster"]["seconds"],
             "peak_rss_mb": res["peak_rss_mb"], "dask_stages": res["dask_stages"]}
@@ -324,8 +327,8 @@ def _fmt(x, spec=".2f") -> str:
 
 def print_report(res: dict) -> None:
     if res.get("engine") == "dask":
-        print(f"analyze on dask: {res['n_articles']:,} articles, {res['n_sentences']:,} "
-              f"sentences, {res['n_stories']:,} stories, {res['n_jobs']} workers: "
+        print(f"analyze on dask (keep={res.get('keep', 'memory')}): "
+              f"{res['n_articles']:,} articles, {res['n_sentences']:,} sentences, {res['n_stories']:,} stories, {res['n_jobs']} workers: "
               f"{res['mediakit_seconds']:.1f} s (cluster start {res['cluster_seconds']:.1f} s), "
               f"peak {res['peak_rss_mb']:.0f} MB (process and workers)")
         print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in res["dask_stages"].items()))
@@ -458,6 +461,9 @@ def main(argv=None) -> int:
     p.add_argument("--dask", action="store_true",
                    help="the whole pipeline as analyze(path, engine='dask') on a LocalCluster "
                         "of --n-jobs worker processes (mediakit only)")
+    p.add_argument("--on-disk", action="store_true",
+                   help="with --dask: analyze(..., keep='disk'), the articles, sentences and "
+                        "coverage tables left in Parquet files")
     p.add_argument("--repeat", type=int, default=None, metavar="K",
                    help="the corpus K times: new article ids, dates shifted by whole years (so "
                         "copies never join a story); undated articles take the nearest earlier "
@@ -479,8 +485,11 @@ def main(argv=None) -> int:
     res: dict = {"machine": machine()}
     if args.repeat is not None and args.repeat < 1:
         raise SystemExit("--repeat must be 1 or more")
+    if args.on_disk and not args.dask:
+        raise SystemExit("--on-disk is an option of --dask")
     if args.dask:
-        res.update(dask_run(data, args.n, args.n_jobs, args.repeat))
+        res.update(dask_run(data, args.n, args.n_jobs, args.repeat,
+                            keep="disk" if args.on_disk else "memory"))
     elif not (args.scaling or args.pathological or args.formats) or args.n is not None:
         res.update(compare_run(data, args.n, args.n_jobs, naive=not args.no_naive,
                                keep=args.keep, naive_from=args.naive_from,

@@ -25,6 +25,8 @@ class Analysis:
     ----------
     articles : DataFrame
         The articles frame (``read_articles``; ``story_id`` from ``group_stories`` when grouped).
+        With ``analyze(..., keep="disk")`` a dask DataFrame read from Parquet, as are the
+        sentences (see :attr:`on_disk`).
     sentences : DataFrame
         The sentences frame with every measure: ``sentiment_*``, ``frame_*`` / ``frame_terms``
         and ``readability_*`` (the article's value on each content row).
@@ -36,8 +38,9 @@ class Analysis:
         ``compare_groups`` of the ``frame_*`` measures (frame-term hits per sentence) per outlet.
     terms : DataFrame or None
         ``compare_terms``: each outlet against the rest (signed G2, counts kept).
-    coverage : Coverage or None
-        ``compare_coverage``: alignment, facts, presence, omissions, numbers.
+    coverage : Coverage, CoverageOnDisk or None
+        ``compare_coverage``: alignment, facts, presence, omissions, numbers (with
+        ``keep="disk"``, the per-story parts on Parquet: ``.summary()``, ``.collect()``).
     actors : DataFrame or None
         ``compare_actors`` (needs the ``nlp`` extra); None when skipped (see ``notes``).
     entities, quotes : DataFrame or None
@@ -94,8 +97,38 @@ class Analysis:
             out["skipped"] = [dict(s) for s in self.skipped]
         return out
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether the articles, sentences and coverage tables stay on disk (``analyze(...,
+        keep="disk")``): dask frames read from Parquet, not pandas frames in memory."""
+        from mediakit._dask import is_dask_frame
+
+        return is_dask_frame(self.sentences) or is_dask_frame(self.articles)
+
+    def collect(self) -> Analysis:
+        """This analysis with every frame in memory: the articles and sentences computed and
+        the coverage parts joined, as ``analyze(..., keep="memory")`` gives them. The analysis
+        itself when it is in memory already."""
+        if not self.on_disk:
+            return self
+        from dataclasses import replace
+
+        from mediakit._dask import is_dask_frame
+
+        def local(frame):
+            return frame.compute().reset_index(drop=True) if is_dask_frame(frame) else frame
+
+        coverage = self.coverage
+        if coverage is not None and hasattr(coverage, "collect"):
+            coverage = coverage.collect()
+        return replace(self, articles=local(self.articles), sentences=local(self.sentences),
+                       coverage=coverage)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table as a DataFrame, by name (the CSV files ``report`` writes)."""
+        """Every table as a DataFrame, by name (the CSV files ``report`` writes). On an
+        analysis kept on disk, the tables of :meth:`collect` (read into memory)."""
+        if self.on_disk:
+            return self.collect().tables()
         out = {"articles": self.articles, "sentences": self.sentences}
         for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
                      "actors", "entities", "quotes"):
@@ -134,7 +167,9 @@ class Analysis:
         back exactly; lines end with CRLF so a line break inside a cell is always quoted.
         ``tables/terms.csv`` keeps the 25 most distinctive terms on each side per group; the
         full keyness table is ``tables/terms.parquet``. ``source`` paths are written relative
-        to the inputs' common folder. The frames in memory are not changed.
+        to the inputs' common folder. The frames in memory are not changed. An analysis kept
+        on disk (:attr:`on_disk`) is read into memory first (:meth:`collect`): the report
+        needs memory for the sentences and coverage tables.
 
         Parameters
         ----------
@@ -161,10 +196,20 @@ class Analysis:
         """
         from mediakit.report._build import write_full_report
 
+        if self.on_disk:  # the report reads the frames in memory
+            return self.collect().report(out_dir, formats=formats, title=title,
+                                         stories=stories, groups=groups,
+                                         max_stories=max_stories, overwrite=overwrite)
         return write_full_report(self, out_dir, formats=formats, title=title, stories=stories,
                                  groups=groups, max_stories=max_stories, overwrite=overwrite)
 
     def __repr__(self) -> str:
+        if self.on_disk:
+            parts = [name for name in ("groups", "frames", "terms", "coverage", "actors")
+                     if getattr(self, name) is not None]
+            return (f"Analysis(kept on disk: {self.articles.npartitions} partitions of "
+                    f"articles, {self.sentences.npartitions} of sentences; tables: "
+                    f"{', '.join(parts) or 'none'}; .collect() reads them into memory)")
         n_out = self.articles["outlet"].nunique() if "outlet" in self.articles else 0
         n_story = self.articles["story_id"].nunique() if "story_id" in self.articles else 0
         parts = [name for name in ("groups", "frames", "terms", "coverage", "actors")
@@ -222,7 +267,8 @@ def actor_stage(extract, sentences: pd.DataFrame, *, by: str, actors, notes: lis
     """``(entities, quotes, actors)`` for ``analyze``: ``extract()`` gives the entities and
     quotes (per engine), then tone toward each mention and ``compare_actors``. With
     ``actors=None`` a missing optional dependency (spaCy) becomes a note; ``actors=False``
-    skips the stage."""
+    skips the stage. ``sentences`` may be a function giving the frame, called only once the
+    entities are extracted."""
     if actors is False:
         notes.append("Actors skipped (actors=False).")
         return None, None, None
@@ -231,6 +277,8 @@ def actor_stage(extract, sentences: pd.DataFrame, *, by: str, actors, notes: lis
     mk = stages()
     try:
         entities, quotes = extract()
+        if callable(sentences):
+            sentences = sentences()
         entities = mk.score_target_sentiment(entities, sentences=sentences,
                                              progress=progress)
         return entities, quotes, mk.compare_actors(sentences, entities=entities, quotes=quotes,

@@ -139,20 +139,30 @@ def schema(data):
     return data._meta if is_dask_frame(data) else data
 
 
-def sums_then_finish(data, sums: Callable, finish: Callable, plan):
+#: Partial sums ``combine`` adds up at a time (the branching of its reduction tree).
+SPLIT_EVERY = 8
+
+
+def sums_then_finish(data, sums: Callable, finish: Callable, plan,
+                     combine: Callable | None = None):
     """``finish([sums(p, plan) for p in partitions], plan)``: an aggregation in two steps.
 
     A pandas frame is one partition. On a dask frame ``sums`` runs per partition (in parallel,
     on the current scheduler) and returns small partial sums; ``finish`` runs here on the list
     of partials, in partition order. ``plan`` holds the checked options (it travels to the
-    workers, so it must pickle).
+    workers, so it must pickle). With ``combine`` (a list of partials, in order, -> one
+    partial), the partials are added up on the workers in a tree, :data:`SPLIT_EVERY` at a
+    time, so this process receives at most that many, not one per partition.
     """
     if not is_dask_frame(data):
         return finish([sums(data, plan)], plan)
     import dask
 
-    partials = dask.compute(*[dask.delayed(sums)(part, plan) for part in data.to_delayed()])
-    return finish(list(partials), plan)
+    partials = [dask.delayed(sums)(part, plan) for part in data.to_delayed()]
+    while combine is not None and len(partials) > SPLIT_EVERY:
+        partials = [dask.delayed(combine)(partials[k:k + SPLIT_EVERY])
+                    for k in range(0, len(partials), SPLIT_EVERY)]
+    return finish(list(dask.compute(*partials)), plan)
 
 
 def dask_aware(func: Callable | None = None, *, new_rows: bool = False,

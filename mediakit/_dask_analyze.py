@@ -47,7 +47,12 @@ from mediakit._analysis_result import (
     chosen_outlets,
 )
 from mediakit._stages import stages
-from mediakit.compare.coverage import check_story_size, coverage_to_files, merge_coverages
+from mediakit.compare.coverage import (
+    CoverageOnDisk,
+    check_story_size,
+    coverage_to_files,
+    merge_coverages,
+)
 
 #: Most articles in the core of one ``group_stories`` time window.
 WINDOW_ARTICLES = 20_000
@@ -202,7 +207,7 @@ def _read_back(folder: str, meta: pd.DataFrame):
 
 
 def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
-                 progress, read_kws, params, spill_dir=None):
+                 progress, read_kws, params, spill_dir=None, keep="memory"):
     """The dask path of :func:`mediakit.analyze` (same options; see the module docstring).
 
     Without a ``distributed`` client and with no scheduler chosen (``dask.config``), it runs on
@@ -224,15 +229,15 @@ def analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot
             return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon,
                                  stories=stories, actors=actors, kinds=kinds, n_boot=n_boot,
                                  n_jobs=n_jobs, progress=progress, read_kws=read_kws,
-                                 params=params, spill_dir=spill_dir)
+                                 params=params, spill_dir=spill_dir, keep=keep)
     return _analyze_dask(source, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
                          actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
                          progress=progress, read_kws=read_kws, params=params,
-                         spill_dir=spill_dir)
+                         spill_dir=spill_dir, keep=keep)
 
 
 def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_jobs,
-                  progress, read_kws, params, spill_dir=None):
+                  progress, read_kws, params, spill_dir=None, keep="memory"):
     mk = stages()
     from mediakit._dask import is_dask_frame
 
@@ -284,25 +289,34 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
     n_by = int(articles[by].nunique().compute())
     with stage("compare_terms"):
         terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_by > 1 else None
+    on_disk = keep == "disk"
     with stage("coverage"):
         by_story = shuffle_by_story(sentences, by=by)
-        coverage = coverage_by_story(by_story, by=by, kinds=kinds, spill_dir=spill_dir)
+        coverage = coverage_by_story(by_story, by=by, kinds=kinds, spill_dir=spill_dir,
+                                     join=not on_disk)
     if n_by < 2:
         notes.append(f"Only one {by}: keyness and coverage have nothing to compare against.")
 
-    with stage("collect"):  # the Analysis holds pandas frames
-        local_sentences = sentences.compute().reset_index(drop=True)
-        local_articles = articles.compute().reset_index(drop=True)
+    if on_disk:  # the Analysis holds the Parquet-backed frames themselves
+        local_sentences, local_articles = sentences, articles
+    else:
+        with stage("collect"):  # the Analysis holds pandas frames
+            local_sentences = sentences.compute().reset_index(drop=True)
+            local_articles = articles.compute().reset_index(drop=True)
 
     def extract():
         # the model must load before the stage is timed (and raise ImportError here)
-        mk.extract_entities(local_sentences.iloc[:0], kinds=kinds, progress=False)
+        mk.extract_entities(sentences._meta, kinds=kinds, progress=False)
         with stage("entities and quotes"):
             return actors_by_story(sentences, articles, kinds=kinds)
 
-    entities, quotes, actor_table = actor_stage(extract, local_sentences, by=by, actors=actors,
+    # tone toward actors and compare_actors read the sentences in memory (also with
+    # keep="disk": only then, and only when actors are asked for)
+    actor_sentences = ((lambda: sentences.compute().reset_index(drop=True)) if on_disk
+                       else local_sentences)
+    entities, quotes, actor_table = actor_stage(extract, actor_sentences, by=by, actors=actors,
                                                 notes=notes)
-    params = {**params, "engine": "dask",
+    params = {**params, "engine": "dask", "keep": keep,
               "stage_seconds": {k: round(v, 3) for k, v in stage.seconds.items()}}
     return Analysis(articles=local_articles, sentences=local_sentences,
                     readability=readability, groups=groups, frames=frames, terms=terms,
@@ -592,17 +606,42 @@ def _coverage_part(part: pd.DataFrame, number: int, folder: str, by: str, kinds)
     return coverage_to_files(cov, folder, number)
 
 
-def coverage_by_story(by_story, *, by="outlet", kinds=None, spill_dir=None):
+def coverage_by_story(by_story, *, by="outlet", kinds=None, spill_dir=None, join=True):
     """:func:`mediakit.compare_coverage` per partition of a frame shuffled by story, joined
     into one Coverage equal to the pandas result. Each worker writes its partition's tables
     to Parquet in a :func:`spill_folder`, and the client reads them one table at a time while
-    joining, so it never holds every partition's tables at once."""
+    joining, so it never holds every partition's tables at once. ``join=False`` leaves them
+    on disk: a :class:`~mediakit.compare.coverage.CoverageOnDisk` of the parts."""
     import dask
 
     folder = spill_folder(spill_dir, "coverage")
     parts = list(dask.compute(*[dask.delayed(_coverage_part)(p, k, folder, by, kinds)
                                 for k, p in enumerate(by_story.to_delayed())]))
+    if not join:
+        return CoverageOnDisk(parts, parts[0].params)
     return merge_coverages(parts, consume=True)
+
+
+def _examples_part(part: pd.DataFrame, terms: list[str], by: str, kinds, per_group: int):
+    return stages().explain_terms(part, terms=terms, by=by, kinds=kinds, per_group=per_group)
+
+
+def explain_terms_by_partition(sentences, *, terms, by: str, kinds=None,
+                               per_group: int = 2) -> pd.DataFrame:
+    """:func:`mediakit.explain_terms` with ``per_group`` on a dask sentences frame, equal to
+    the call on the whole frame: each partition gives its first ``per_group`` sentences per
+    term and group, and the first ``per_group`` of those, in partition order, are the
+    whole frame's first."""
+    import dask
+
+    parts = dask.compute(*[dask.delayed(_examples_part)(p, list(terms), by, kinds, per_group)
+                           for p in sentences.to_delayed()])
+    attrs = dict(parts[0].attrs) if parts else {}
+    kept = [p for p in parts if len(p)] or list(parts[:1])
+    out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+    out = out.groupby(["term", by], sort=False).head(per_group).reset_index(drop=True)
+    out.attrs = attrs
+    return out
 
 
 def _actors_partition(sentences: pd.DataFrame, articles: pd.DataFrame, kinds):

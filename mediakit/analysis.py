@@ -32,18 +32,20 @@ STORY_MODES: tuple[str, ...] = ("auto", "given", "group")
 TOP_TERMS = 5
 
 ENGINES: tuple[str, ...] = ("auto", "pandas", "dask")
+#: Where ``analyze`` keeps the articles, sentences and coverage tables.
+KEEP: tuple[str, ...] = ("memory", "disk")
 
 
 @validate_params(
     by=[Column()], outlets=[Sequence_(str), str, None], stories=[Options("auto", "given", "group")],
     actors=[bool, None], kinds=[str, list, tuple, None], n_boot=[Interval(Integral, 1, None)],
     n_jobs=[Interval(Integral, 1, None)], progress=[bool, None], read_kws=[dict, None],
-    engine=[Options(*ENGINES)],
+    engine=[Options(*ENGINES)], keep=[Options(*KEEP)],
 )
 def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
             stories: str = "auto", actors: bool | None = None, kinds=None, n_boot: int = 2000,
             n_jobs: int = 1, progress: bool | None = None, read_kws: dict | None = None,
-            engine: str = "auto") -> Analysis:
+            engine: str = "auto", keep: str = "memory") -> Analysis:
     """Run the whole comparison on a corpus: read, split, score, compare.
 
     Parameters
@@ -86,6 +88,16 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         ``"dask"`` runs on dask: a path (Parquet file or folder, CSV, JSONL) is read with
         dask, a pandas frame cut into partitions of 500 rows; ``"auto"`` uses dask for a dask
         DataFrame and pandas otherwise.
+    keep : {"memory", "disk"}
+        Where the result keeps the frames that grow with the corpus. ``"memory"`` (default):
+        pandas frames. ``"disk"`` (runs on dask; ``engine="pandas"`` is an error): the articles
+        and sentences stay dask DataFrames read from the Parquet files the stages wrote, and
+        the coverage tables stay in per-story Parquet parts (``CoverageOnDisk``: ``.summary()``
+        and ``.collect()``), so memory depends on the partition and the largest story, not on
+        the corpus. Every other table is computed as with ``"memory"`` and equal to it;
+        ``result.collect()`` gives the in-memory analysis, and ``.report()`` collects first.
+        The files live in dask's ``temporary-directory`` (else the system's) until the process
+        exits.
 
     Returns
     -------
@@ -111,10 +123,15 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         outlets = [outlets]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        run = _analyze_dask if _use_dask(data, engine) else _analyze
-        result = run(data, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
-                     actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
-                     progress=progress, read_kws=read_kws)
+        if _use_dask(data, engine, keep):
+            result = _analyze_dask(data, by=by, outlets=outlets, lexicon=lexicon,
+                                   stories=stories, actors=actors, kinds=kinds, n_boot=n_boot,
+                                   n_jobs=n_jobs, progress=progress, read_kws=read_kws,
+                                   keep=keep)
+        else:
+            result = _analyze(data, by=by, outlets=outlets, lexicon=lexicon, stories=stories,
+                              actors=actors, kinds=kinds, n_boot=n_boot, n_jobs=n_jobs,
+                              progress=progress, read_kws=read_kws)
         _add_context(result, by=by, kinds=kinds)
     seen: dict[str, warnings.WarningMessage] = {}
     for w in caught:
@@ -183,14 +200,29 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
 
 def _add_context(result: Analysis, *, by: str, kinds) -> None:
     """The tables read off the others, the same for either engine: two example sentences per
-    group for each top keyness term, and attention over time when the articles have dates."""
+    group for each top keyness term, and attention over time when the articles have dates.
+    Kept on disk, the examples are found partition by partition and attention reads the
+    articles' id, group, story and date columns and the sentence counts per article."""
     mk = stages()
+    on_disk = result.on_disk
     if result.terms is not None:
-        result.term_examples = mk.explain_terms(result.sentences,
-                                                terms=top_terms(result.terms, by=by), by=by,
-                                                kinds=kinds, per_group=2)
+        terms = top_terms(result.terms, by=by)
+        if on_disk:
+            from mediakit._dask_analyze import explain_terms_by_partition
+
+            result.term_examples = explain_terms_by_partition(result.sentences, terms=terms,
+                                                              by=by, kinds=kinds, per_group=2)
+        else:
+            result.term_examples = mk.explain_terms(result.sentences, terms=terms, by=by,
+                                                    kinds=kinds, per_group=2)
     articles = result.articles
-    if "published" in articles.columns and articles["published"].notna().any():
+    if "published" not in articles.columns:
+        return
+    if on_disk:
+        cols = [c for c in dict.fromkeys(("article_id", by, "story_id", "published"))
+                if c in articles.columns]
+        articles = articles[cols].compute().reset_index(drop=True)
+    if articles["published"].notna().any():
         result.attention = mk.compare_attention(articles, sentences=result.sentences, by=by,
                                                 kinds=kinds)
 
@@ -209,13 +241,16 @@ def top_terms(terms: pd.DataFrame, *, by: str = "outlet", n_terms: int = TOP_TER
 
 
 
-def _use_dask(source, engine: str) -> bool:
+def _use_dask(source, engine: str, keep: str = "memory") -> bool:
     from mediakit._dask import is_dask_frame
 
     if engine == "pandas" and is_dask_frame(source):
         raise TypeError("engine='pandas' got a dask DataFrame; pass engine='auto' or 'dask', or "
                         "compute it first.")
-    return engine == "dask" or is_dask_frame(source)
+    if engine == "pandas" and keep == "disk":
+        raise ValueError("keep='disk' runs on dask (the frames stay in Parquet files); pass "
+                         "engine='auto' or 'dask', or keep='memory' with engine='pandas'.")
+    return engine == "dask" or keep == "disk" or is_dask_frame(source)
 
 
 def _analyze_dask(source, **kwargs) -> Analysis:

@@ -140,6 +140,32 @@ def test_compare_terms_from_partial_counts_equals_pandas(client, scored, options
     assert_same(got, want, check_exact=False, rtol=1e-12)
 
 
+def test_compare_terms_adds_partials_in_a_tree_and_equals_pandas(corpora_dir, monkeypatch):
+    """More partitions than SPLIT_EVERY: the counts are added up on the workers, a few at a
+    time (the client receives three partials, not twenty), and the table is the same."""
+    import dask
+
+    from mediakit import _dask as mkdask
+    from mediakit.compare import terms as mkterms
+
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sentences = mk.split_sentences(articles, progress=False)
+    want = mk.compare_terms(sentences)
+    received = []
+    finish = mkterms._finish
+    monkeypatch.setattr(mkterms, "_finish",
+                        lambda parts, plan: received.append(len(parts)) or finish(parts, plan))
+    with dask.config.set(scheduler="sync"):
+        got = mk.compare_terms(by_article(sentences, 20))
+    assert received == [-(-20 // mkdask.SPLIT_EVERY)]
+    assert got.attrs["compare_terms"]["stratified"] and len(got) > 1000
+    assert_same(got, want, check_exact=False, rtol=1e-12)
+    assert got["variants"].equals(want["variants"])
+
+
 def test_missing_column_raises_before_any_work(seeds_sentences):
     lazy = dd.from_pandas(seeds_sentences.drop(columns=["text"]), npartitions=2)
     with pytest.raises(mk.SchemaError):

@@ -15,7 +15,7 @@ import pytest
 
 import mediakit as mk
 from mediakit import _dask_analyze as da
-from mediakit.compare.coverage import merge_coverages
+from mediakit.compare.coverage import CoverageOnDisk, merge_coverages
 
 dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
@@ -51,6 +51,9 @@ def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw):
                 distributed.Client(cluster):
             got = mk.analyze(dd.from_pandas(triplets_raw, npartitions=4), actors=False,
                              n_boot=200, progress=False)
+            disk = mk.analyze(dd.from_pandas(triplets_raw, npartitions=4), actors=False,
+                              n_boot=200, progress=False, keep="disk")
+            kept = disk.collect()
     assert got.params["engine"] == "dask"
     assert want.articles["story_id"].nunique() > 50  # the stories were grouped, on dask too
     for frame in (got.articles, got.sentences, got.groups, got.terms, got.coverage.alignment):
@@ -60,6 +63,18 @@ def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw):
                                     "coverage_presence", "coverage_omissions",
                                     "coverage_numbers", "coverage_summary", "sentences"])
     assert len(got.coverage.facts) > 1000
+    # keep="disk": the frames stay in Parquet, every table is the same once collected
+    assert disk.on_disk and not got.on_disk
+    assert isinstance(disk.sentences, dd.DataFrame) and isinstance(disk.articles, dd.DataFrame)
+    assert isinstance(disk.coverage, CoverageOnDisk) and len(disk.coverage.parts) > 1
+    pd.testing.assert_frame_equal(disk.coverage.summary(), want.coverage.summary(),
+                                  check_dtype=False)
+    assert_tables_equal(kept, want, ["articles", "sentences", "groups", "frames", "terms",
+                                     "readability", "term_examples", "attention",
+                                     "coverage_alignment", "coverage_facts",
+                                     "coverage_presence", "coverage_omissions",
+                                     "coverage_numbers", "coverage_summary"])
+    assert len(kept.term_examples) > 100 and kept.attention["n_articles"].sum() == 276
 
 
 def test_seeds_through_analyze_on_the_local_scheduler(seeds_articles):
@@ -83,6 +98,55 @@ def test_analyze_dask_by_another_column_equals_pandas(triplets_raw):
     assert set(got.coverage.presence["bias"]) == set(articles["bias"])
     assert_tables_equal(got, want, ["groups", "terms", "coverage_alignment",
                                     "coverage_presence", "coverage_summary"])
+
+
+def test_keep_disk_reports_as_in_memory_and_refuses_pandas(tmp_path, seeds_articles):
+    """An analysis kept on disk writes the report of its collected frames: the same tables."""
+    with pytest.raises(ValueError, match="keep='disk' runs on dask"):
+        mk.analyze(seeds_articles, engine="pandas", keep="disk")
+    with warnings.catch_warnings(), dask.config.set(scheduler="sync"):
+        warnings.simplefilter("ignore")
+        want = mk.analyze(seeds_articles, actors=False, n_boot=100, progress=False)
+        disk = mk.analyze(seeds_articles, actors=False, n_boot=100, progress=False,
+                          keep="disk")
+        assert disk.on_disk and disk.params["keep"] == "disk"
+        assert "kept on disk" in repr(disk)
+        disk.report(tmp_path / "disk", formats=("png",))
+    want.report(tmp_path / "memory", formats=("png",))
+    for name in ("sentences", "groups", "terms", "term_examples", "coverage_presence",
+                 "coverage_summary"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "disk" / "tables" / f"{name}.parquet"),
+            pd.read_parquet(tmp_path / "memory" / "tables" / f"{name}.parquet"),
+            check_dtype=False, obj=name)
+    assert (tmp_path / "disk" / "index.html").is_file()
+
+
+def test_examples_per_partition_equal_one_call(corpora_dir):
+    """explain_terms' first two sentences per term and group, found partition by partition,
+    equal the call on the whole frame (a group's first sentences span partitions)."""
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    sentences = mk.split_sentences(articles, progress=False)
+    terms = ["trump", "president", "said", "US", "court", "police"]
+    want = mk.explain_terms(sentences, terms=terms, by="outlet", per_group=2)
+    parts = dd.from_pandas(sentences, npartitions=7, sort=False)
+    with dask.config.set(scheduler="sync"):
+        got = da.explain_terms_by_partition(parts, terms=terms, by="outlet", per_group=2)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)  # dask's NA-flavoured str
+    assert want.groupby(["term", "outlet"]).size().max() == 2 and len(want) > 100
+
+
+def test_attention_counts_dask_sentences_as_pandas(corpora_dir):
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    sentences = mk.split_sentences(articles, progress=False)
+    want = mk.compare_attention(articles, sentences=sentences)
+    with dask.config.set(scheduler="sync"):
+        got = mk.compare_attention(articles, sentences=dd.from_pandas(sentences,
+                                                                      npartitions=5))
+    pd.testing.assert_frame_equal(got, want)
+    assert got["n_sentences"].sum() > 5000
 
 
 def test_engine_pandas_refuses_a_dask_frame(seeds_articles):

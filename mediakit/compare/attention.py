@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mediakit._dask import is_dask_frame
 from mediakit._params import Column, Frame, validate_params
 from mediakit._validation import require_columns, resolve_kinds
 
@@ -12,7 +13,8 @@ COLUMNS = ("period", "n_articles", "n_sentences", "first_report", "lag", "role")
 
 
 @validate_params(
-    data=[Frame()], sentences=[Frame(hint="the frame from mk.split_sentences(articles)"), None],
+    data=[Frame()],
+    sentences=[Frame(dask=True, hint="the frame from mk.split_sentences(articles)"), None],
     by=[Column()], story=[Column(), None], published=[Column()], freq=[str],
     kinds=[str, list, tuple, None], never=[bool],
 )
@@ -38,9 +40,9 @@ def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = No
         Articles (one row per article: ``article_id``, ``by``, ``story``, ``published``), or
         sentences from :func:`mediakit.split_sentences` (their articles are counted, and their
         content sentences).
-    sentences : DataFrame, optional
+    sentences : DataFrame or dask DataFrame, optional
         Sentences of the articles, to count content sentences per article (``n_sentences``);
-        not needed when ``data`` is sentences. Without either, ``n_sentences`` is missing (NA).
+        not needed when ``data`` is sentences. A dask frame is counted on its workers. Without either, ``n_sentences`` is missing (NA).
     by : str
         Column naming the groups (outlets).
     story : str or None
@@ -93,7 +95,10 @@ def compare_attention(data: pd.DataFrame, *, sentences: pd.DataFrame | None = No
         content = source
         if "kind" in content.columns:
             content = content[content["kind"].isin(resolve_kinds(kinds))]
-        n_sent = content.groupby("article_id", sort=False).size()
+        if is_dask_frame(content):  # per-article counts, added up on the workers
+            n_sent = content.groupby("article_id").size().compute()
+        else:
+            n_sent = content.groupby("article_id", sort=False).size()
 
     stamp = pd.to_datetime(articles[published], errors="coerce", utc=True)
     frame = pd.DataFrame({by: articles[by].to_numpy(), story_col: articles[story_col].to_numpy(),

@@ -169,25 +169,7 @@ class Coverage:
         the only carrier), ``n_omitted`` (facts of its stories it does not carry; equal to its
         rows of ``omissions``) = ``n_related`` + ``n_absent``.
         """
-        by = self.params.get("by", "outlet")
-        story = self.params.get("story", "story_id")
-        cols = ["n_stories", "n_sentences", "n_facts", "n_shared", "n_only", "n_omitted",
-                "n_related", "n_absent"]
-        pres = self.presence
-        if pres.empty:
-            return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).assign(
-                **{by: pd.Series(dtype=pres[by].dtype if by in pres else "str")})[[by, *cols]]
-        carried = pres["status"] == "carried"
-        n_carriers = carried.groupby(pres["fact_id"]).transform("sum")
-        table = pres.assign(
-            n_facts=carried, n_shared=carried & (n_carriers > 1),
-            n_only=carried & (n_carriers == 1), n_omitted=~carried,
-            n_related=pres["status"] == "related", n_absent=pres["status"] == "absent",
-            n_sentences=pres["n_sentences"].where(carried, 0))
-        out = table.groupby(by).agg(
-            n_stories=(story, "nunique"), n_sentences=("n_sentences", "sum"),
-            **{c: (c, "sum") for c in cols[2:]})
-        return out.astype("int64").reset_index()[[by, *cols]]
+        return _summary(self.presence, self.params)
 
     def presence_matrix(self) -> pd.DataFrame:
         """Wide outlet x fact table of ``status``: rows ``(story_id, fact_id)``, one column per
@@ -356,6 +338,31 @@ def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict, folde
     return coverage_to_files(_coverage(data, params=params), folder, number)
 
 
+_SUMMARY_COUNTS = ("n_stories", "n_sentences", "n_facts", "n_shared", "n_only", "n_omitted",
+                   "n_related", "n_absent")
+
+
+def _summary(pres: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """:meth:`Coverage.summary` of a ``presence`` table (of whole stories)."""
+    by = params.get("by", "outlet")
+    story = params.get("story", "story_id")
+    cols = list(_SUMMARY_COUNTS)
+    if pres.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).assign(
+            **{by: pd.Series(dtype=pres[by].dtype if by in pres else "str")})[[by, *cols]]
+    carried = pres["status"] == "carried"
+    n_carriers = carried.groupby(pres["fact_id"]).transform("sum")
+    table = pres.assign(
+        n_facts=carried, n_shared=carried & (n_carriers > 1),
+        n_only=carried & (n_carriers == 1), n_omitted=~carried,
+        n_related=pres["status"] == "related", n_absent=pres["status"] == "absent",
+        n_sentences=pres["n_sentences"].where(carried, 0))
+    out = table.groupby(by).agg(
+        n_stories=(story, "nunique"), n_sentences=("n_sentences", "sum"),
+        **{c: (c, "sum") for c in cols[2:]})
+    return out.astype("int64").reset_index()[[by, *cols]]
+
+
 def coverage_to_files(cov: Coverage, folder: str, number: int):
     """``cov``'s tables written to Parquet in ``folder`` (``part<number>-<table>.parquet``),
     as a part :func:`merge_coverages` reads one table at a time; ``cov`` itself when every
@@ -449,6 +456,47 @@ def merge_coverages(parts: list, *, consume: bool = False):
                [True, True, False, True]),
         joined("numbers", [story]),
         params)
+
+
+class CoverageOnDisk:
+    """:func:`compare_coverage`'s tables kept on disk: what ``analyze(..., keep="disk")``
+    holds instead of a :class:`Coverage`, so the client never has every table in memory.
+
+    ``parts`` are the coverages of disjoint sets of whole stories (one per partition of the
+    sentences shuffled by story), each written to Parquet files by the worker that computed
+    it (a part whose tables are all empty stays a :class:`Coverage`: Parquet does not keep an
+    empty table's column types). Fact ids are numbered within each part.
+
+    :meth:`summary` reads one part's ``presence`` at a time and equals ``collect().summary()``;
+    :meth:`collect` joins the parts into the one :class:`Coverage` the in-memory analysis
+    holds (fact ids renumbered in story order), reading one table at a time.
+    """
+
+    def __init__(self, parts: list, params: dict):
+        self.parts, self.params = list(parts), dict(params)
+
+    def collect(self) -> Coverage:
+        """The parts joined into one :class:`Coverage`, equal to ``compare_coverage`` on all
+        the stories (:func:`merge_coverages`)."""
+        if not self.parts:
+            raise ValueError("CoverageOnDisk has no parts to collect.")
+        return merge_coverages(list(self.parts))
+
+    def summary(self) -> pd.DataFrame:
+        """:meth:`Coverage.summary`, counted part by part: each story is whole in one part,
+        so per-outlet counts (stories, sentences, facts) add up across parts."""
+        by = self.params.get("by", "outlet")
+        own = [_summary(_table(part, "presence"), self.params) for part in self.parts]
+        rows = [t for t in own if len(t)]
+        if not rows:
+            return own[0] if own else _summary(pd.DataFrame(), self.params)
+        joined = pd.concat(rows, ignore_index=True)
+        out = joined.groupby(by)[list(_SUMMARY_COUNTS)].sum()
+        return out.astype("int64").reset_index()[[by, *_SUMMARY_COUNTS]]
+
+    def __repr__(self) -> str:
+        return (f"CoverageOnDisk({len(self.parts)} parts; .summary() per outlet, .collect() "
+                "for the tables)")
 
 
 def available_memory() -> int | None:

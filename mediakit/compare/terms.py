@@ -206,7 +206,7 @@ def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
                  measure=stat, text=text, story=story, stratify=stratify, kinds=kinds,
                  stop_words=stop_words, min_count=min_count, ngram_range=ngram_range,
                  fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale)
-    return sums_then_finish(data, _term_counts, _finish, plan)
+    return sums_then_finish(data, _term_counts, _finish, plan, combine=_add_counts)
 
 
 @dataclass(frozen=True)
