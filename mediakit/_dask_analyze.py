@@ -12,7 +12,9 @@ to :func:`analyze_dask`. The stages run where the data is:
   story starting in a window is seen whole there. Each window keeps the stories whose first
   article lies in its own span; an article claimed by two kept stories joins them (union-find),
   and ids are numbered ``story_0001, ...`` in order of each story's first article, as pandas
-  does. The distance cut is fixed once from the whole corpus (its median words per text). The
+  does. The distance cut is fixed once from the whole corpus (its median words per text). A
+  window reads only the partitions whose time range reaches into it, and windows run as many
+  at a time as the scheduler has slots, so memory holds the running windows' articles. The
   articles with their stories are spilled to Parquet too.
   Within one window the clustering is ``group_stories`` itself, so a corpus in one window gives
   exactly the pandas stories; across windows only the word weights (IDF) differ. Articles
@@ -29,7 +31,9 @@ to :func:`analyze_dask`. The stages run where the data is:
   memory raises :class:`mediakit.StoryTooLargeError` naming it.
 
 The returned :class:`~mediakit.analysis.Analysis` holds pandas objects (the sentences are
-computed at the end), so the report works unchanged. Warnings raised on workers stay in their
+computed at the end), so the report works unchanged; with ``keep="disk"`` it holds the
+Parquet-backed articles and sentences and a
+:class:`~mediakit.compare.coverage.CoverageOnDisk` instead. Warnings raised on workers stay in their
 logs; those raised on the client are in ``Analysis.warnings``.
 """
 
@@ -54,8 +58,9 @@ from mediakit.compare.coverage import (
     merge_coverages,
 )
 
-#: Most articles in the core of one ``group_stories`` time window.
-WINDOW_ARTICLES = 20_000
+#: Most articles in the core of one ``group_stories`` time window (a window's memory follows
+#: its articles: a bounded chunk whatever the corpus's size).
+WINDOW_ARTICLES = 10_000
 #: How far (in ``group_stories`` windows) each time window reaches past its core.
 OVERLAP_WINDOWS = 2
 #: Columns the coverage stage needs (the others stay out of the shuffle).
@@ -481,12 +486,11 @@ def group_stories_windows(articles, *, window: str = "3D", lead_chars: int = 300
     from mediakit.compare.stories import default_threshold
 
     per_window = per_window or WINDOW_ARTICLES
-    keys = articles.map_partitions(
-        _story_keys, lead_chars,
-        meta=pd.DataFrame({"article_id": pd.Series(dtype="str"),
-                           "published": pd.Series(dtype="datetime64[ns, UTC]"),
-                           "words": pd.Series(dtype="int64")})).compute()
-    keys = keys.reset_index(drop=True)
+    parts = articles.to_delayed()
+    own = dask.compute(*[dask.delayed(_story_keys)(p, lead_chars) for p in parts])
+    keys = pd.concat(own, ignore_index=True)
+    # each partition's time range: a window reads only the partitions that reach into it
+    ranges = [(k["published"].min(), k["published"].max()) for k in own]
     span = pd.Timedelta(window)
     threshold, _ = default_threshold(float(keys["words"].median()) if len(keys) else 0.0)
     dated = "published" in articles.columns and keys["published"].notna().all()
@@ -505,13 +509,18 @@ def group_stories_windows(articles, *, window: str = "3D", lead_chars: int = 300
         story = _number_stories(labels["article_id"].astype("str").to_numpy(),
                                 pd.factorize(labels["story_id"])[0], keys["article_id"])
     else:
-        parts = articles.to_delayed()
         tasks = []
         for start, core_end, reach_end in windows:
-            sl = [dask.delayed(_window_slice)(p, start, reach_end) for p in parts]
+            sl = [dask.delayed(_window_slice)(p, start, reach_end)
+                  for p, (lo, hi) in zip(parts, ranges, strict=True)
+                  if len(own) and not (pd.isna(lo) or hi < start or lo >= reach_end)]
             tasks.append(dask.delayed(_window_stories)(sl, start, core_end, reach_end,
                                                        threshold, span))
-        found = dask.compute(*tasks)
+        # as many windows at a time as the scheduler runs tasks: a window's articles are
+        # read when it starts, so memory holds those of the windows running, not the corpus
+        step = _slots()
+        found = [f for k in range(0, len(tasks), step)
+                 for f in dask.compute(*tasks[k:k + step])]
         ids, labels, offset = [], [], 0
         for f in found:
             ids.append(f["article_id"].to_numpy(dtype=object))
@@ -570,6 +579,22 @@ def _number_stories(ids: np.ndarray, labels: np.ndarray, order: pd.Series) -> pd
 
 
 # --- per story: coverage, entities, quotes ---------------------------------------------------
+
+def _slots() -> int:
+    """Tasks the current scheduler runs at once: the threads of the distributed client's
+    workers; one on the synchronous scheduler; else the machine's cores."""
+    import os
+
+    import dask
+
+    client = _client()
+    if client is not None:
+        workers = client.scheduler_info().get("workers", {}).values()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+    if dask.config.get("scheduler", None) in ("sync", "synchronous", "single-threaded"):
+        return 1
+    return os.cpu_count() or 1
+
 
 def _story_sizes(part: pd.DataFrame) -> pd.DataFrame:
     return (part.assign(_bytes=part["text"].astype("str").str.len())

@@ -248,6 +248,27 @@ def test_stories_per_window_match_pandas_on_real_articles(corpora_dir):
     assert first == sorted(first)
 
 
+def test_windows_read_only_the_partitions_in_their_time(corpora_dir, monkeypatch):
+    """Articles in time order, 12 partitions, windows of 100 articles: each window slices the
+    partitions whose dates reach into it, not all twelve, and the stories are the same."""
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False).drop(columns=["story_id"])
+    articles = articles.sort_values("published", kind="stable").reset_index(drop=True)
+    parts = dd.from_pandas(articles, npartitions=12, sort=False)
+    with dask.config.set(scheduler="sync"):
+        want = da.group_stories_windows(parts, per_window=100).compute()
+        sliced = []
+        cut = da._window_slice
+        monkeypatch.setattr(da, "_window_slice",
+                            lambda part, start, end: sliced.append(start) or cut(part, start,
+                                                                                 end))
+        got = da.group_stories_windows(parts, per_window=100).compute()
+    windows = da.time_windows(pd.to_datetime(articles["published"], utc=True),
+                              pd.Timedelta("3D"), 100)
+    assert len(windows) == 3 and len(sliced) < 3 * 12 / 2
+    pd.testing.assert_frame_equal(got, want)
+
+
 def test_merged_coverage_equals_one_call(seeds_sentences, corpora_dir):
     articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
                                 progress=False).iloc[:30]
