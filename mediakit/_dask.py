@@ -139,6 +139,29 @@ def schema(data):
     return data._meta if is_dask_frame(data) else data
 
 
+def active_client():
+    """The active ``distributed`` client, or None (no distributed, or none started)."""
+    try:
+        from distributed import get_client
+
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def shuffle_by(frame, column: str, npartitions: int):
+    """``frame`` shuffled so each value of ``column`` is in one partition. On a distributed
+    cluster dask's peer-to-peer shuffle, whose pieces go through the workers' disks (memory
+    holds a buffer, not every piece of every partition); elsewhere the task-based shuffle."""
+    import dask
+
+    chosen = dask.config.get("scheduler", None)
+    on_cluster = active_client() is not None and chosen in (None, "distributed",
+                                                           "dask.distributed")
+    return frame.shuffle(column, npartitions=npartitions,
+                         shuffle_method="p2p" if on_cluster else "tasks")
+
+
 #: Partial sums ``combine`` adds up at a time (the branching of its reduction tree).
 SPLIT_EVERY = 8
 

@@ -50,6 +50,7 @@ from mediakit._analysis_result import (
     check_by,
     chosen_outlets,
 )
+from mediakit._dask import shuffle_by
 from mediakit._stages import stages
 from mediakit.compare.coverage import (
     CoverageOnDisk,
@@ -380,12 +381,9 @@ class _Stages:
 
 
 def _client():
-    try:
-        from distributed import get_client
+    from mediakit._dask import active_client
 
-        return get_client()
-    except (ImportError, ValueError):
-        return None
+    return active_client()
 
 
 def _should_group(articles, stories: str) -> bool:
@@ -622,7 +620,7 @@ def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None
     sizes = sizes.groupby(level=0).sum()
     check_story_size(sizes, memory or worker_memory(), where="a worker has {}")
     n = max(1, min(data.npartitions, len(sizes)))
-    return data.shuffle("story_id", npartitions=n, shuffle_method="tasks")
+    return shuffle_by(data, "story_id", n)
 
 
 def _coverage_part(part: pd.DataFrame, number: int, folder: str, by: str, kinds):
@@ -693,7 +691,7 @@ def actors_by_story(sentences, articles, *, kinds=None):
     n = max(1, sentences.npartitions)
     ordered = sentences.assign(_row=1)
     ordered["_row"] = ordered["_row"].cumsum()
-    by_story = ordered.shuffle("story_id", npartitions=n, shuffle_method="tasks")
+    by_story = shuffle_by(ordered, "story_id", n)
     cols = [c for c in ("article_id", "title", "text", "published", "outlet", "story_id")
             if c in articles.columns]
     whole = dask.delayed(pd.concat)(articles[cols].to_delayed(), ignore_index=True)

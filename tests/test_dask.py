@@ -141,8 +141,10 @@ def test_compare_terms_from_partial_counts_equals_pandas(client, scored, options
 
 
 def test_compare_terms_adds_partials_in_a_tree_and_equals_pandas(corpora_dir, monkeypatch):
-    """More partitions than SPLIT_EVERY: the counts are added up on the workers, a few at a
-    time (the client receives three partials, not twenty), and the table is the same."""
+    """More partitions than SPLIT_EVERY. Within stories (the default), the rows are shuffled so
+    each story is whole in one partition and each partition's per-term sums are added up on
+    the workers; pooled, the counts are added up on the workers a few at a time (the client
+    receives three partials, not twenty). Either table equals pandas."""
     import dask
 
     from mediakit import _dask as mkdask
@@ -153,17 +155,28 @@ def test_compare_terms_adds_partials_in_a_tree_and_equals_pandas(corpora_dir, mo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sentences = mk.split_sentences(articles, progress=False)
-    want = mk.compare_terms(sentences)
+    lazy = by_article(sentences, 20)
+    stories_seen = []
+    sums = mkterms._strata_sums
+    monkeypatch.setattr(mkterms, "_strata_sums", lambda part, *a: stories_seen.append(
+        set(part["story_id"])) or sums(part, *a))
     received = []
     finish = mkterms._finish
     monkeypatch.setattr(mkterms, "_finish",
                         lambda parts, plan: received.append(len(parts)) or finish(parts, plan))
     with dask.config.set(scheduler="sync"):
-        got = mk.compare_terms(by_article(sentences, 20))
+        within = mk.compare_terms(lazy)
+        assert received == [] and len(stories_seen) > 1
+        pooled = mk.compare_terms(lazy, stratify=False)
+    # each story was whole in one partition
+    assert sum(len(s) for s in stories_seen) == sentences["story_id"].nunique()
     assert received == [-(-20 // mkdask.SPLIT_EVERY)]
-    assert got.attrs["compare_terms"]["stratified"] and len(got) > 1000
-    assert_same(got, want, check_exact=False, rtol=1e-12)
-    assert got["variants"].equals(want["variants"])
+    for got, want in ((within, mk.compare_terms(sentences)),
+                      (pooled, mk.compare_terms(sentences, stratify=False))):
+        assert len(got) > 1000
+        assert got.attrs["compare_terms"] == want.attrs["compare_terms"]
+        assert_same(got, want, check_exact=False, rtol=1e-12)
+        assert got["variants"].equals(want["variants"])
 
 
 def test_missing_column_raises_before_any_work(seeds_sentences):

@@ -93,8 +93,29 @@ def stratified_table(counts, keys, vocab, targets, refs, *, by: str, reference, 
     ``counts`` is a sparse (story, group) x terms matrix whose rows ``keys`` (a MultiIndex)
     names; ``refs`` is None for "rest" (every other group of the story) or the reference groups.
     """
+    sums = stratified_sums(counts, keys, vocab, targets, refs, prior_scale=prior_scale,
+                           correction=correction)
+    return stratified_finish(sums, vocab, targets, by=by, reference=reference,
+                             measure=measure, min_count=min_count, correction=correction)
+
+
+#: Per-term sums over the strata (one array over the vocabulary each), from which
+#: :func:`stratified_finish` computes the statistics: they add up across sets of stories.
+SUMS = ("sum_a", "sum_b", "expected", "var", "g2", "w_sum", "w_delta", "num", "den",
+        "half_num", "half_den")
+
+
+def stratified_sums(counts, keys, vocab, targets, refs, *, prior_scale: float,
+                    correction: str = "none") -> dict:
+    """Each target's sums over its strata: ``{target: {"sums": {name: array}, "c": float,
+    "d": float, "n_stories": int, "ref_groups": list}}`` (names in :data:`SUMS`, arrays over
+    ``vocab``; ``c`` and ``d`` the terms counted in the target and its reference). A target
+    with no stratum (no story shared with its reference) is left out.
+
+    Every statistic is a sum over stories, so the sums of disjoint sets of stories add up to
+    the sums of their union: the dask path computes them per partition of whole stories.
+    """
     from scipy import sparse
-    from scipy.special import chdtrc
 
     counts = sparse.csr_matrix(counts, dtype=np.float64)
     story_of = np.asarray(keys.get_level_values(0))
@@ -108,7 +129,7 @@ def stratified_table(counts, keys, vocab, targets, refs, *, by: str, reference, 
                                  shape=(n_stories, len(story_codes)))
     pooled = (in_story @ counts).tocsr()
     pooled_total = np.asarray(pooled.sum(axis=1)).ravel()
-    frames, not_comparable = [], []
+    out = {}
     for t in targets:
         is_t = group_of == t
         is_ref = ~is_t if refs is None else np.isin(group_of, [g for g in refs if g != t])
@@ -119,64 +140,85 @@ def stratified_table(counts, keys, vocab, targets, refs, *, by: str, reference, 
         np.add.at(c_k, story_codes[t_rows], totals[t_rows])
         np.add.at(d_k, story_codes[ref_rows], totals[ref_rows])
         ok = (c_k > 0) & (d_k > 0)
-        ref_groups = pd.unique(group_of[ref_rows[ok[story_codes[ref_rows]]]])
         if not ok.any():
-            not_comparable.append(t)
             continue
+        ref_groups = pd.unique(group_of[ref_rows[ok[story_codes[ref_rows]]]])
         strata = np.flatnonzero(ok)
         a_m = (_per_story(t_rows, ok, strata, story_codes, counts.shape[0]) @ counts).tocsr()
         b_m = (_per_story(ref_rows, ok, strata, story_codes, counts.shape[0]) @ counts).tocsr()
         c, d = c_k[strata], d_k[strata]
         n = c + d
         m_m = (a_m + b_m).tocsr()
-        sum_a = np.asarray(a_m.sum(axis=0)).ravel()
-        sum_b = np.asarray(b_m.sum(axis=0)).ravel()
-        keep = (sum_a + sum_b) >= min_count
-        if not keep.any():
-            continue
+        sums = {"sum_a": np.asarray(a_m.sum(axis=0)).ravel(),
+                "sum_b": np.asarray(b_m.sum(axis=0)).ravel()}
         # Cochran-Mantel-Haenszel
-        expected = m_m.T @ (c / n)
         v1 = c * d / (n * (n - 1))
         v2 = c * d / (n * n * (n - 1))
-        var = m_m.T @ v1 - m_m.multiply(m_m).T @ v2
-        dev = sum_a - expected
-        size = np.abs(dev)
-        if correction == "yates":
-            size = np.maximum(size - 0.5, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cmh = np.where(var > 0, size ** 2 / var, 0.0)
-        sign = np.sign(dev)
+        sums["expected"] = m_m.T @ (c / n)
+        sums["var"] = m_m.T @ v1 - m_m.multiply(m_m).T @ v2
         # per-story G2 and log-odds over the non-zero (story, term) entries
         coo = m_m.tocoo()
         k, j = coo.row, coo.col
         a_e = np.asarray(a_m[k, j]).ravel()
         b_e = np.asarray(b_m[k, j]).ravel()
         g2_e = np.abs(two_by_two(a_e, b_e, c[k], d[k], correction=correction)["g2"])
-        g2 = np.bincount(j, weights=g2_e, minlength=len(vocab))
+        sums["g2"] = np.bincount(j, weights=g2_e, minlength=len(vocab))
         alpha = np.asarray(pooled[strata[k], j]).ravel() * prior_scale
         a0 = pooled_total[strata[k]] * prior_scale
-        delta = (np.log((a_e + alpha) / (c[k] + a0 - a_e - alpha))
-                 - np.log((b_e + alpha) / (d[k] + a0 - b_e - alpha)))
-        weight = 1 / (1 / (a_e + alpha) + 1 / (b_e + alpha))
-        w_sum = np.bincount(j, weights=weight, minlength=len(vocab))
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_odds = np.bincount(j, weights=weight * delta, minlength=len(vocab)) / w_sum
-            # Mantel-Haenszel rate ratio, a zero side replaced by half a count per story
-            present = (m_m > 0).astype(np.float64)
-            num = a_m.T @ (d / n)
-            den = b_m.T @ (c / n)
-            num = np.where(num > 0, num, 0.5 * (present.T @ (d / n)))
-            den = np.where(den > 0, den, 0.5 * (present.T @ (c / n)))
+            delta = (np.log((a_e + alpha) / (c[k] + a0 - a_e - alpha))
+                     - np.log((b_e + alpha) / (d[k] + a0 - b_e - alpha)))
+        weight = 1 / (1 / (a_e + alpha) + 1 / (b_e + alpha))
+        sums["w_sum"] = np.bincount(j, weights=weight, minlength=len(vocab))
+        sums["w_delta"] = np.bincount(j, weights=weight * delta, minlength=len(vocab))
+        # Mantel-Haenszel rate ratio, a zero side replaced by half a count per story
+        present = (m_m > 0).astype(np.float64)
+        sums["num"] = a_m.T @ (d / n)
+        sums["den"] = b_m.T @ (c / n)
+        sums["half_num"] = present.T @ (d / n)
+        sums["half_den"] = present.T @ (c / n)
+        out[t] = {"sums": sums, "c": float(c.sum()), "d": float(d.sum()),
+                  "n_stories": int(len(strata)), "ref_groups": list(ref_groups)}
+    return out
+
+
+def stratified_finish(sums: dict, vocab, targets, *, by: str, reference, measure: str,
+                      min_count: int, correction: str = "none"):
+    """compare_terms' within-story table from :func:`stratified_sums` (of all the stories):
+    ``(frame or None, targets not comparable)``."""
+    from scipy.special import chdtrc
+
+    frames, not_comparable = [], []
+    for t in targets:
+        if t not in sums:
+            not_comparable.append(t)
+            continue
+        x = sums[t]["sums"]
+        keep = (x["sum_a"] + x["sum_b"]) >= min_count
+        if not keep.any():
+            continue
+        dev = x["sum_a"] - x["expected"]
+        size = np.abs(dev)
+        if correction == "yates":
+            size = np.maximum(size - 0.5, 0.0)
+        var = x["var"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cmh = np.where(var > 0, size ** 2 / var, 0.0)
+            log_odds = x["w_delta"] / x["w_sum"]
+            num = np.where(x["num"] > 0, x["num"], 0.5 * x["half_num"])
+            den = np.where(x["den"] > 0, x["den"], 0.5 * x["half_den"])
             log_ratio = np.log2(num / den)
+        sign = np.sign(dev)
         frame = pd.DataFrame({
-            by: t, "reference": reference_label(reference, ref_groups), "term": vocab[keep],
-            "variants": "", "n_target": sum_a[keep].astype(np.int64),
-            "n_reference": sum_b[keep].astype(np.int64),
-            "total_target": np.int64(c.sum()), "total_reference": np.int64(d.sum()),
-            "n_stories": np.int64(len(strata)), "g2": (sign * g2)[keep],
+            by: t, "reference": reference_label(reference, sums[t]["ref_groups"]),
+            "term": vocab[keep], "variants": "",
+            "n_target": x["sum_a"][keep].astype(np.int64),
+            "n_reference": x["sum_b"][keep].astype(np.int64),
+            "total_target": np.int64(sums[t]["c"]), "total_reference": np.int64(sums[t]["d"]),
+            "n_stories": np.int64(sums[t]["n_stories"]), "g2": (sign * x["g2"])[keep],
             "chi2": (sign * cmh)[keep], "p_value": chdtrc(1, cmh[keep]),
             "log_ratio": log_ratio[keep], "log_odds": log_odds[keep],
-            "log_odds_z": (log_odds * np.sqrt(w_sum))[keep]})
+            "log_odds_z": (log_odds * np.sqrt(x["w_sum"]))[keep]})
         frames.append(frame.sort_values([measure, "term"], ascending=[False, True],
                                         kind="stable"))
     return finish_frames(frames, by), not_comparable

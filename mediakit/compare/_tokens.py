@@ -43,7 +43,10 @@ def _pieces(texts) -> tuple[list[str], np.ndarray, np.ndarray]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        lists = pc.utf8_split_whitespace(pa.array(texts, type=pa.large_string()))
+        array = pa.array(texts, type=pa.large_string())
+        if isinstance(array, pa.ChunkedArray):  # an Arrow-backed column (e.g. after a shuffle)
+            array = array.combine_chunks()
+        lists = pc.utf8_split_whitespace(array)
         encoded = pc.dictionary_encode(pc.list_flatten(lists))
         parent = pc.list_parent_indices(lists).to_numpy()
         return (encoded.dictionary.to_pylist(),

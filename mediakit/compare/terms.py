@@ -15,7 +15,13 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from mediakit._dask import schema, sums_then_finish
+from mediakit._dask import (
+    SPLIT_EVERY,
+    is_dask_frame,
+    schema,
+    shuffle_by,
+    sums_then_finish,
+)
 from mediakit._errors import MediakitWarning
 from mediakit._memory import releases_memory
 from mediakit._normalize import americanize
@@ -206,6 +212,8 @@ def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
                  measure=stat, text=text, story=story, stratify=stratify, kinds=kinds,
                  stop_words=stop_words, min_count=min_count, ngram_range=ngram_range,
                  fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale)
+    if is_dask_frame(data) and _by_story(plan):
+        return _terms_within_stories(data, plan)
     return sums_then_finish(data, _term_counts, _finish, plan, combine=_add_counts)
 
 
@@ -273,6 +281,116 @@ def _term_counts(sentences: pd.DataFrame, plan: _Plan) -> _TermCounts:
     counted = count_terms(data[plan.text].astype("str"), keys, stop_words=plan.stop_words,
                           ngram_range=plan.ngram_range, fold_spelling=plan.fold_spelling)
     return _TermCounts(groups=pd.unique(data[plan.by]), counted=counted)
+
+
+def _content_rows(sentences: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
+    """The rows compare_terms counts: content kinds, with text, group (and story)."""
+    data = sentences
+    if plan.has_kind:
+        data = data[data["kind"].isin(plan.kinds)]
+    data = data[data[plan.text].notna() & data[plan.by].notna()]
+    if plan.story is not None:
+        data = data[data[plan.story].notna()]
+    return data
+
+
+def _by_story(plan: _Plan) -> bool:
+    """Whether a dask frame's keyness can be summed story by story: stratified by a story
+    column, each target against the rest (a list of reference groups is labelled in order of
+    appearance, which a shuffle by story does not keep)."""
+    return (plan.story is not None and plan.stratify is not False
+            and isinstance(plan.reference, str) and plan.reference == "rest")
+
+
+def _groups_and_stories(part: pd.DataFrame, plan: _Plan) -> tuple:
+    return pd.unique(part[plan.by]), pd.unique(part[plan.story])
+
+
+@dataclass(frozen=True)
+class _StrataSums:
+    """The within-story sums of some whole stories (:func:`_keyness.stratified_sums`), over
+    their vocabulary (sorted), with the written forms of each term. Adds up across stories."""
+
+    vocab: np.ndarray
+    sums: dict
+    forms: dict
+
+
+def _strata_sums(part: pd.DataFrame, plan: _Plan, targets: list, refs) -> _StrataSums:
+    """Sums: the within-story statistics of one partition's stories (each story whole)."""
+    keys = pd.MultiIndex.from_arrays([part[plan.story], part[plan.by]])
+    counted = count_terms(part[plan.text].astype("str"), keys, stop_words=plan.stop_words,
+                          ngram_range=plan.ngram_range, fold_spelling=plan.fold_spelling)
+    if counted is None:
+        return _StrataSums(np.array([], dtype=object), {}, {})
+    counts, keys, vocab, variants = counted
+    sums = _keyness.stratified_sums(counts, keys, vocab, targets, refs,
+                                    prior_scale=plan.prior_scale, correction=plan.correction)
+    return _StrataSums(np.asarray(vocab, dtype=object), sums, variants)
+
+
+def _add_strata(parts: list[_StrataSums]) -> _StrataSums:
+    """Several partitions' sums added up over the union of their vocabularies."""
+    if len(parts) == 1:
+        return parts[0]
+    vocab = np.unique(np.concatenate([p.vocab for p in parts]).astype(object))
+    out: dict = {}
+    forms: dict[str, set[str]] = {}
+    for part in parts:
+        at = np.searchsorted(vocab, part.vocab)
+        for t, own in part.sums.items():
+            if t not in out:
+                out[t] = {"sums": {k: np.zeros(len(vocab)) for k in _keyness.SUMS}, "c": 0.0,
+                          "d": 0.0, "n_stories": 0, "ref_groups": []}
+            total = out[t]
+            for k in _keyness.SUMS:  # a vocabulary's terms are distinct: no repeated index
+                total["sums"][k][at] += own["sums"][k]
+            total["c"] += own["c"]
+            total["d"] += own["d"]
+            total["n_stories"] += own["n_stories"]
+            total["ref_groups"] = list(pd.unique(np.asarray(
+                [*total["ref_groups"], *own["ref_groups"]], dtype=object)))
+        for term, written in part.forms.items():
+            forms.setdefault(term, set()).update(written.split("; "))
+    return _StrataSums(vocab, out, _variants(forms, vocab))
+
+
+def _terms_within_stories(data, plan: _Plan) -> pd.DataFrame:
+    """compare_terms of a dask frame within stories: the rows counted are shuffled so each
+    story is whole in one partition; each partition gives its stories' per-term sums (the
+    statistics are sums over stories), which are added up on the workers, a few at a time.
+    Memory holds a partition's counts and one array per sum over the vocabulary, not the
+    (story, group) x term counts of the corpus."""
+    import dask
+
+    cols = [c for c in dict.fromkeys([plan.by, plan.text, plan.story, "kind"])
+            if c in data.columns]
+    rows = data[cols].map_partitions(_content_rows, plan)
+    seen = dask.compute(*[dask.delayed(_groups_and_stories)(p, plan)
+                          for p in rows.to_delayed()])
+    groups = pd.unique(np.concatenate([np.asarray(g, dtype=object) for g, _ in seen]))
+    n_stories = len(pd.unique(np.concatenate([np.asarray(s, dtype=object) for _, s in seen])))
+    if n_stories < 2 and plan.stratify is None:  # one story: the pooled table
+        return sums_then_finish(data, _term_counts, _finish, plan, combine=_add_counts)
+    targets, refs = _resolve_groups(groups, plan.target, plan.reference)
+    by_story = shuffle_by(rows, plan.story, max(1, min(rows.npartitions, n_stories)))
+    partials = [dask.delayed(_strata_sums)(p, plan, targets, refs)
+                for p in by_story.to_delayed()]
+    while len(partials) > 1:
+        partials = [dask.delayed(_add_strata)(partials[k:k + SPLIT_EVERY])
+                    for k in range(0, len(partials), SPLIT_EVERY)]
+    (total,) = dask.compute(*partials) if partials else (_StrataSums(np.array([]), {}, {}),)
+    attrs = {"stratified": True, "story": plan.story, "method": _keyness.METHOD_STRATIFIED,
+             "correction": plan.correction, "fold_spelling": plan.fold_spelling,
+             "not_comparable": [], "groups": sorted(str(g) for g in groups)}
+    empty = empty_table(plan.by, plan.dtype)
+    empty.attrs["compare_terms"] = attrs
+    if not len(total.vocab) or not targets:
+        return empty
+    out, not_comparable = _keyness.stratified_finish(
+        total.sums, total.vocab, targets, by=plan.by, reference=plan.reference,
+        measure=plan.measure, min_count=plan.min_count, correction=plan.correction)
+    return _labelled(out, not_comparable, total.forms, attrs, empty, plan.by)
 
 
 def _add_counts(parts: list[_TermCounts]) -> _TermCounts:
@@ -356,6 +474,12 @@ def table_from_counts(counted, groups, *, by: str, dtype, target, reference, mea
             written = pd.Series(keys.get_level_values(0)).groupby(
                 np.asarray(keys.get_level_values(1))).nunique()
             out["n_stories"] = out[by].map(written).astype("int64")
+    return _labelled(out, not_comparable, variants, attrs, empty, by)
+
+
+def _labelled(out, not_comparable, variants, attrs, empty, by) -> pd.DataFrame:
+    """The table with its ``variants`` and ``attrs``; a warning naming the targets that are
+    not comparable (``empty`` when there is no row)."""
     attrs["not_comparable"] = [str(g) for g in not_comparable]
     if not_comparable:
         warn(f"compare_terms: {len(not_comparable)} group(s) share no story with their "
