@@ -373,11 +373,29 @@ class _Stages:
                         yield
                 else:
                     yield
+            _release_everywhere()
             self.seconds[name] = time.perf_counter() - start
             if self.enabled:
                 sys.stderr.write(f"mediakit [{name}] done in {self.seconds[name]:.1f} s\n")
 
         return run()
+
+
+def _release_everywhere() -> dict:
+    """:func:`mediakit._memory.release_memory` here and on every worker of the active
+    client: a stage's freed memory (glibc's heap, Arrow's pool, which the shuffles and Parquet
+    reads fill) goes back to the system before the next stage starts. Returns each worker's
+    answer (whether its allocator could), by address."""
+    from mediakit._memory import release_memory
+
+    release_memory()
+    client = _client()
+    if client is None:
+        return {}
+    try:
+        return client.run(release_memory)
+    except Exception:  # noqa: BLE001 - a worker that cannot run it keeps its memory
+        return {}
 
 
 def _client():

@@ -179,6 +179,18 @@ def test_compare_terms_adds_partials_in_a_tree_and_equals_pandas(corpora_dir, mo
         assert got["variants"].equals(want["variants"])
 
 
+def test_each_worker_gives_back_freed_memory_after_a_stage(client):
+    """analyze on dask releases freed memory on every worker after each stage."""
+    import sys
+
+    from mediakit import _dask_analyze as da
+
+    answers = da._release_everywhere()
+    assert set(answers) == set(client.scheduler_info()["workers"])
+    if sys.platform.startswith("linux"):
+        assert all(answers.values())
+
+
 def test_missing_column_raises_before_any_work(seeds_sentences):
     lazy = dd.from_pandas(seeds_sentences.drop(columns=["text"]), npartitions=2)
     with pytest.raises(mk.SchemaError):
