@@ -52,3 +52,20 @@ def test_report_has_the_figures(report):
     assert report["stages"]["sentiment"]["sentences_per_second"] > 0
     assert 0 < report["import_seconds"] < 5
     assert report["machine"]["cpus"] >= 1
+
+
+@pytest.mark.corpora
+def test_the_dask_run_on_disk_repeats_the_corpus(corpora_dir):
+    """``--dask --on-disk --repeat 2``: analyze(keep="disk") on a LocalCluster, the corpus
+    twice; the JSON report counts both copies and keeps printing time and peak memory."""
+    data = corpora_dir / "allsides_bench" / "articles.jsonl.gz"
+    res = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--data", str(data), "--n", "40",
+         "--n-jobs", "1", "--dask", "--on-disk", "--repeat", "2", "--json"],
+        capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    report = json.loads(res.stdout)
+    assert report["keep"] == "disk" and report["n_articles"] == 80
+    assert report["n_sentences"] > 80 * 5 and report["n_stories"] >= 2
+    assert report["mediakit_seconds"] > 0 and report["peak_rss_mb"] > 0
+    assert {"group_stories", "compare_terms", "coverage"} <= set(report["dask_stages"])
