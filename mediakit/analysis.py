@@ -96,8 +96,9 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         and ``.collect()``), so memory depends on the partition and the largest story, not on
         the corpus. Every other table is computed as with ``"memory"`` and equal to it;
         ``result.collect()`` gives the in-memory analysis, and ``.report()`` collects first.
-        The files live in dask's ``temporary-directory`` (else the system's) until the process
-        exits.
+        With actors on, the sentences are read into memory for tone toward actors and
+        ``compare_actors``. The files live in dask's ``temporary-directory`` (else the
+        system's) until the process exits.
 
     Returns
     -------
