@@ -290,6 +290,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
         Features are prefixed ``word:``, ``char:`` (character n-grams, spaces shown as ``_``),
         ``lexicon:`` or ``embedding:`` (dimension number); a high weight pushes a text towards the label.
+        Equal weights are ranked by feature name.
         """
         self._check_fitted()
         names = []
@@ -308,7 +309,11 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]])
         rows = []
         for label, weights in zip(self.classes_, coef, strict=True):
-            for rank, j in enumerate(np.argsort(-weights)[:n], start=1):
+            # equal weights (features that always occur together, e.g. "peace" and "for
+            # peace") in the order of their names: an unstable sort's order of ties changes
+            # with numpy's version; weights are compared to 12 decimals (the solver's noise)
+            order = np.lexsort((names, -np.round(weights, 12)))
+            for rank, j in enumerate(order[:n], start=1):
                 rows.append((label, rank, names[j], float(weights[j])))
         return pd.DataFrame(rows, columns=["label", "rank", "feature", "weight"])
 
