@@ -270,12 +270,7 @@ class _TermCounts:
 
 def _term_counts(sentences: pd.DataFrame, plan: _Plan) -> _TermCounts:
     """Sums: the term counts of one frame's content rows per (story, group)."""
-    data = sentences
-    if plan.has_kind:
-        data = data[data["kind"].isin(plan.kinds)]
-    data = data[data[plan.text].notna() & data[plan.by].notna()]
-    if plan.story is not None:
-        data = data[data[plan.story].notna()]
+    data = _content_rows(sentences, plan)
     keys = pd.MultiIndex.from_arrays([data[plan.story] if plan.story is not None
                                       else np.zeros(len(data)), data[plan.by]])
     counted = count_terms(data[plan.text].astype("str"), keys, stop_words=plan.stop_words,
