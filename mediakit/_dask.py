@@ -182,10 +182,20 @@ def sums_then_finish(data, sums: Callable, finish: Callable, plan,
     import dask
 
     partials = [dask.delayed(sums)(part, plan) for part in data.to_delayed()]
-    while combine is not None and len(partials) > SPLIT_EVERY:
+    if combine is not None:
+        partials = combine_in_tree(partials, combine)
+    return finish(list(dask.compute(*partials)), plan)
+
+
+def combine_in_tree(partials: list, combine: Callable, down_to: int = SPLIT_EVERY) -> list:
+    """Lazy ``partials`` joined by ``combine`` (a list, in order, -> one), :data:`SPLIT_EVERY`
+    at a time, level by level, until at most ``down_to`` are left (in order)."""
+    import dask
+
+    while len(partials) > max(1, down_to):
         partials = [dask.delayed(combine)(partials[k:k + SPLIT_EVERY])
                     for k in range(0, len(partials), SPLIT_EVERY)]
-    return finish(list(dask.compute(*partials)), plan)
+    return partials
 
 
 def dask_aware(func: Callable | None = None, *, new_rows: bool = False,

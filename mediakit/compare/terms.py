@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import (
-    SPLIT_EVERY,
+    combine_in_tree,
     is_dask_frame,
     schema,
     shuffle_by,
@@ -330,7 +330,6 @@ def _add_strata(parts: list[_StrataSums]) -> _StrataSums:
         return parts[0]
     vocab = np.unique(np.concatenate([p.vocab for p in parts]).astype(object))
     out: dict = {}
-    forms: dict[str, set[str]] = {}
     for part in parts:
         at = np.searchsorted(vocab, part.vocab)
         for t, own in part.sums.items():
@@ -345,9 +344,7 @@ def _add_strata(parts: list[_StrataSums]) -> _StrataSums:
             total["n_stories"] += own["n_stories"]
             total["ref_groups"] = list(pd.unique(np.asarray(
                 [*total["ref_groups"], *own["ref_groups"]], dtype=object)))
-        for term, written in part.forms.items():
-            forms.setdefault(term, set()).update(written.split("; "))
-    return _StrataSums(vocab, out, _variants(forms, vocab))
+    return _StrataSums(vocab, out, _merged_variants([p.forms for p in parts], vocab))
 
 
 def _terms_within_stories(data, plan: _Plan) -> pd.DataFrame:
@@ -371,9 +368,7 @@ def _terms_within_stories(data, plan: _Plan) -> pd.DataFrame:
     by_story = shuffle_by(rows, plan.story, max(1, min(rows.npartitions, n_stories)))
     partials = [dask.delayed(_strata_sums)(p, plan, targets, refs)
                 for p in by_story.to_delayed()]
-    while len(partials) > 1:
-        partials = [dask.delayed(_add_strata)(partials[k:k + SPLIT_EVERY])
-                    for k in range(0, len(partials), SPLIT_EVERY)]
+    partials = combine_in_tree(partials, _add_strata, down_to=1)
     (total,) = dask.compute(*partials) if partials else (_StrataSums(np.array([]), {}, {}),)
     attrs = {"stratified": True, "story": plan.story, "method": _keyness.METHOD_STRATIFIED,
              "correction": plan.correction, "fold_spelling": plan.fold_spelling,
@@ -411,11 +406,8 @@ def _add_counts(parts: list[_TermCounts]) -> _TermCounts:
     counts = sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows),
                                                           np.concatenate(cols))),
                                shape=(len(keys), len(vocab)), dtype=np.float64)
-    forms: dict[str, set[str]] = {}
-    for *_, variants in counted:
-        for term, written in variants.items():
-            forms.setdefault(term, set()).update(written.split("; "))
-    return _TermCounts(groups=groups, counted=(counts, keys, vocab, _variants(forms, vocab)))
+    variants = _merged_variants([c[3] for c in counted], vocab)
+    return _TermCounts(groups=groups, counted=(counts, keys, vocab, variants))
 
 
 def _finish(parts: list[_TermCounts], plan: _Plan) -> pd.DataFrame:
@@ -569,6 +561,15 @@ def _analyzer(stop, ngram_range, normalize):
         return out
 
     return analyze
+
+
+def _merged_variants(parts: list[dict[str, str]], vocab) -> dict[str, str]:
+    """Several ``variants`` maps (term -> "form; form") as one over ``vocab``."""
+    forms: dict[str, set[str]] = {}
+    for variants in parts:
+        for term, written in variants.items():
+            forms.setdefault(term, set()).update(written.split("; "))
+    return _variants(forms, vocab)
 
 
 def _variants(forms: dict[str, set[str]], vocab) -> dict[str, str]:
