@@ -98,7 +98,7 @@ def check_whole_articles(data, *, what: str) -> None:
                      "value per partition). Regroup first: data.shuffle('article_id').")
 
 
-def listing_skips(partition, func: Callable, *args, **kwargs):
+def _listing_skips(partition, func: Callable, *args, **kwargs):
     """``func`` on one partition; inputs it lists as skipped raise :class:`SkippedOnDask`."""
     out = func(partition, *args, **kwargs)
     skipped = out.attrs.get("skipped") if hasattr(out, "attrs") else None
@@ -127,7 +127,7 @@ def map_partitions(func: Callable, data, *args, new_rows: bool = False,
     if new_rows or whole_articles:
         check_whole_articles(data, what="articles" if new_rows else "rows")
     if new_rows:
-        return data.map_partitions(listing_skips, func, *args, meta=meta, clear_divisions=True,
+        return data.map_partitions(_listing_skips, func, *args, meta=meta, clear_divisions=True,
                                    align_dataframes=False, **kwargs)
     return data.map_partitions(func, *args, meta=meta, clear_divisions=new_rows,
                                align_dataframes=False, **kwargs)

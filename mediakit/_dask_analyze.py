@@ -50,7 +50,7 @@ from mediakit._analysis_result import (
     check_by,
     chosen_outlets,
 )
-from mediakit._dask import listing_skips, map_partitions, shuffle_by
+from mediakit._dask import shuffle_by
 from mediakit._stages import stages
 from mediakit.compare.coverage import (
     CoverageOnDisk,
@@ -267,13 +267,19 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
 
     carried = () if by in ("outlet", "story_id", "published") else (by,)
     with stage("split and score"):
-        # one pass per partition (split, then the scores, as the pandas path makes them),
-        # written to Parquet once and read back from there: the workers stream the sentences
-        # from disk instead of holding the corpus in memory
+        # the split and the scored sentences go to Parquet and are read back from there: the
+        # workers stream them from disk instead of holding the corpus in memory
+        sentences = spill_frame(mk.split_sentences(articles, carry=carried), "split",
+                                spill_dir)
         lex = mk.load_lexicon(lexicon)
-        sentences = spill_frame(map_partitions(_split_and_score, articles, new_rows=True,
-                                               carry=carried, lexicon=lex, kinds=kinds),
-                                "sentences", spill_dir)
+        # readability first: its check that each article is whole in one partition then reads
+        # the split's article ids, not the scores (which it would compute twice); the columns
+        # are put back in the pandas order (sentiment, frames, readability) after
+        order = _pandas_columns(sentences._meta, lex, kinds)
+        sentences = mk.score_readability(sentences, kinds=kinds)
+        sentences = mk.score_frames(mk.score_sentiment(sentences, kinds=kinds), lexicon=lex,
+                                    kinds=kinds)
+        sentences = spill_frame(sentences[order], "sentences", spill_dir)
         readability = sentences.map_partitions(article_rows, by).compute()
         readability = readability.reset_index(drop=True)
 
@@ -324,17 +330,18 @@ def _analyze_dask(source, *, by, outlets, lexicon, stories, actors, kinds, n_boo
                     notes=notes, skipped=skipped, params=params, lexicon=lex)
 
 
-def _split_and_score(articles: pd.DataFrame, *, carry, lexicon, kinds) -> pd.DataFrame:
-    """The scored sentences of one partition of whole articles, as the pandas path makes
-    them (same calls, same column order); articles the split leaves out raise
-    :class:`~mediakit._dask.SkippedOnDask`, as ``split_sentences`` does on dask."""
+def _pandas_columns(empty: pd.DataFrame, lex, kinds) -> list[str]:
+    """The sentence columns in the order the pandas path makes them."""
+    import warnings
+
     mk = stages()
-    sentences = listing_skips(articles, mk.split_sentences, carry=carry, n_jobs=1,
-                               progress=False)
-    sentences = mk.score_sentiment(sentences, kinds=kinds, n_jobs=1, progress=False)
-    sentences = mk.score_frames(sentences, lexicon=lexicon, kinds=kinds, n_jobs=1,
-                                progress=False)
-    return mk.score_readability(sentences, kinds=kinds, n_jobs=1, progress=False)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = mk.score_sentiment(empty, kinds=kinds)
+        out = mk.score_frames(out, lexicon=lex, kinds=kinds)
+        out = mk.score_readability(out, kinds=kinds)
+    return list(out.columns)
 
 
 class _Stages:
@@ -656,10 +663,6 @@ def coverage_by_story(by_story, *, by="outlet", kinds=None, spill_dir=None, join
     return merge_coverages(parts, consume=True)
 
 
-#: What explain_terms reads of the sentences (with the group column): not the scores.
-_EXAMPLE_COLUMNS = ("text", "story_id", "article_id", "sentence_id", "kind", "start")
-
-
 def _examples_part(part: pd.DataFrame, terms: list[str], by: str, kinds, per_group: int):
     return stages().explain_terms(part, terms=terms, by=by, kinds=kinds, per_group=per_group)
 
@@ -672,9 +675,8 @@ def explain_terms_by_partition(sentences, *, terms, by: str, kinds=None,
     whole frame's first."""
     import dask
 
-    read = [c for c in dict.fromkeys([by, *_EXAMPLE_COLUMNS]) if c in sentences.columns]
     parts = dask.compute(*[dask.delayed(_examples_part)(p, list(terms), by, kinds, per_group)
-                           for p in sentences[read].to_delayed()])
+                           for p in sentences.to_delayed()])
     attrs = dict(parts[0].attrs) if parts else {}
     kept = [p for p in parts if len(p)] or list(parts[:1])
     out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]

@@ -22,7 +22,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from mediakit._dask import is_dask_frame, schema, sums_then_finish
+from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import WideIntervalWarning
 from mediakit._params import (
     Column,
@@ -163,12 +163,6 @@ class _ArticleSums:
 def _not_constant(by: list[str]) -> ValueError:
     return ValueError(f"by={by!r} is not constant within each article; compare groups of "
                       "articles (e.g. by='outlet'), not of sentences.")
-
-
-def _read(plan: _Plan) -> list[str]:
-    """The columns compare_groups reads: a dask frame reads only these from its Parquet
-    files, not the text."""
-    return list(dict.fromkeys([*plan.needed, *plan.names, *(["kind"] if plan.has_kind else [])]))
 
 
 def _article_sums(data: pd.DataFrame, plan: _Plan) -> _ArticleSums:
@@ -469,6 +463,4 @@ def compare_groups(data: pd.DataFrame, *, by="outlet", measures=None, stat: str 
     plan = _plan(schema(data), by=by, measures=measures, stat=stat, threshold=threshold,
                  unit=unit, weights=weights, kinds=kinds, pairs=pairs, n_boot=n_boot,
                  n_perm=n_perm, random_state=random_state, progress=progress)
-    if is_dask_frame(data):
-        data = data[_read(plan)]
     return sums_then_finish(data, _article_sums, _finish, plan)
