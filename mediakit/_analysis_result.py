@@ -168,8 +168,11 @@ class Analysis:
         ``tables/terms.csv`` keeps the 25 most distinctive terms on each side per group; the
         full keyness table is ``tables/terms.parquet``. ``source`` paths are written relative
         to the inputs' common folder. The frames in memory are not changed. An analysis kept
-        on disk (:attr:`on_disk`) is read into memory first (:meth:`collect`): the report
-        needs memory for the sentences and coverage tables.
+        on disk (:attr:`on_disk`) is not read into memory: the figures and the page read the
+        articles without their text, the few sentence columns the figures draw and the
+        coverage of the stories shown, and the articles, sentences and coverage tables are
+        written part by part (the same rows as :meth:`collect`'s; the coverage tables in
+        part order, not sorted across parts).
 
         Parameters
         ----------
@@ -196,10 +199,6 @@ class Analysis:
         """
         from mediakit.report._build import write_full_report
 
-        if self.on_disk:  # the report reads the frames in memory
-            return self.collect().report(out_dir, formats=formats, title=title,
-                                         stories=stories, groups=groups,
-                                         max_stories=max_stories, overwrite=overwrite)
         return write_full_report(self, out_dir, formats=formats, title=title, stories=stories,
                                  groups=groups, max_stories=max_stories, overwrite=overwrite)
 

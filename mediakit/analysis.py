@@ -95,7 +95,8 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         the coverage tables stay in per-story Parquet parts (``CoverageOnDisk``: ``.summary()``
         and ``.collect()``), so memory depends on the partition and the largest story, not on
         the corpus. Every other table is computed as with ``"memory"`` and equal to it;
-        ``result.collect()`` gives the in-memory analysis, and ``.report()`` collects first.
+        ``result.collect()`` gives the in-memory analysis; ``.report()`` does not collect (it
+        writes the big tables part by part; see :meth:`Analysis.report`).
         With actors on, the sentences are read into memory for tone toward actors and
         ``compare_actors``. The files live in dask's ``temporary-directory`` (else the
         system's) until the process exits.
@@ -124,6 +125,10 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
         outlets = [outlets]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # a deprecation inside dask's own code (its Parquet reader calls pandas' reset_index
+        # with inplace=True) says nothing about the run: not a warning of the analysis
+        for category in (DeprecationWarning, FutureWarning):
+            warnings.filterwarnings("ignore", category=category, module=r"dask(\.|$)")
         if _use_dask(data, engine, keep):
             result = _analyze_dask(data, by=by, outlets=outlets, lexicon=lexicon,
                                    stories=stories, actors=actors, kinds=kinds, n_boot=n_boot,

@@ -97,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes for sentence scoring (default 1)")
     report.add_argument("--engine", choices=("auto", "pandas", "dask"), default="auto",
                         help="pandas: in this process (and --jobs workers); dask: every stage "
-                             "on dask, the corpus streamed through Parquet parts on disk "
-                             "(SOURCE a Parquet file or folder, CSV or JSONL; one process per "
-                             "core, or the --scheduler's workers); auto (default): pandas")
+                             "on dask, the corpus streamed through Parquet parts on disk and "
+                             "the report written from them, never all in memory (SOURCE a "
+                             "Parquet file or folder, CSV or JSONL; one process per core, or "
+                             "the --scheduler's workers); auto (default): pandas")
     report.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on this dask.distributed scheduler (tcp://host:8786); implies "
                              "--engine dask, and SOURCE must be where every worker can read it")
@@ -188,12 +189,14 @@ def _report(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
     outlets = _split(args.outlets)
     stories = [s for item in args.story for s in _split(item)] if args.story else None
     engine = "dask" if args.scheduler else args.engine
+    # on dask the frames stay on disk: the report is written from them part by part
+    keep = "disk" if engine == "dask" else "memory"
     with warnings.catch_warnings(record=True) as caught, _scheduler(args.scheduler):
         warnings.simplefilter("always")
         result = mk.analyze(source, by=args.by, outlets=outlets, lexicon=args.lexicon,
                             stories=args.stories, actors=False if args.no_actors else None,
                             n_jobs=args.jobs, progress=progress, read_kws=read_kws or None,
-                            engine=engine)
+                            engine=engine, keep=keep)
         paths = result.report(args.out, formats=formats, title=args.report_title,
                               stories=stories, overwrite=args.overwrite)
     if not args.quiet:

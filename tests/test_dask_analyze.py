@@ -42,7 +42,41 @@ def assert_tables_equal(got: mk.Analysis, want: mk.Analysis, names=None):
                                       check_dtype=False, obj=name)
 
 
-def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw):
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows in an order that does not depend on the order they came in."""
+    order = np.argsort(pd.util.hash_pandas_object(frame, index=False).to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _page(path) -> str:
+    """The report page without its provenance (the parameters name the engine) and without
+    the inline SVG figures (their ids are random)."""
+    import re
+
+    html = (path / "index.html").read_text(encoding="utf-8")
+    html = html.split("<h2>Provenance</h2>")[0]
+    return re.sub(r"<svg.*?</svg>", "<svg/>", html, flags=re.S)
+
+
+def assert_same_report(disk_dir, memory_dir):
+    """The report of an analysis kept on disk holds the files, the tables (the coverage
+    tables may come in another row order: part by part), the figures' data and the page of
+    the analysis in memory."""
+    files = sorted(p.relative_to(memory_dir) for p in memory_dir.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(disk_dir) for p in disk_dir.rglob("*") if p.is_file()) == files
+    for rel in files:
+        if rel.suffix == ".parquet":
+            got, want = pd.read_parquet(disk_dir / rel), pd.read_parquet(memory_dir / rel)
+            if rel.stem.startswith("coverage_"):
+                got, want = _rows(got), _rows(want)
+            pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=str(rel))
+        elif rel.name.endswith(".data.csv"):
+            assert (disk_dir / rel).read_bytes() == (memory_dir / rel).read_bytes(), rel
+    assert _page(disk_dir) == _page(memory_dir)
+
+
+def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw, tmp_path,
+                                                               monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         want = mk.analyze(triplets_raw, actors=False, n_boot=200, progress=False)
@@ -75,6 +109,15 @@ def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw):
                                      "coverage_presence", "coverage_omissions",
                                      "coverage_numbers", "coverage_summary"])
     assert len(kept.term_examples) > 100 and kept.attention["n_articles"].sum() == 276
+    # the report of the analysis kept on disk is written without reading it into memory,
+    # and holds what the report of the same analysis in memory holds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got.report(tmp_path / "memory", formats=("png",))
+        for cls in (mk.Analysis, CoverageOnDisk):
+            monkeypatch.setattr(cls, "collect", lambda self: pytest.fail("collected"))
+        disk.report(tmp_path / "disk", formats=("png",))
+    assert_same_report(tmp_path / "disk", tmp_path / "memory")
 
 
 def test_seeds_through_analyze_on_the_local_scheduler(seeds_articles):
@@ -101,7 +144,8 @@ def test_analyze_dask_by_another_column_equals_pandas(triplets_raw):
 
 
 def test_keep_disk_reports_as_in_memory_and_refuses_pandas(tmp_path, seeds_articles):
-    """An analysis kept on disk writes the report of its collected frames: the same tables."""
+    """An analysis kept on disk writes its report without reading it into memory: the same
+    tables."""
     with pytest.raises(ValueError, match="keep='disk' runs on dask"):
         mk.analyze(seeds_articles, engine="pandas", keep="disk")
     with warnings.catch_warnings(), dask.config.set(scheduler="sync"):

@@ -395,30 +395,52 @@ def _table(part, name: str, columns=None) -> pd.DataFrame:
     return frame if columns is None else frame[columns]
 
 
-def merge_coverages(parts: list, *, consume: bool = False):
+def _new_fact_ids(parts: list, story: str) -> list[pd.Series]:
+    """Per part, its fact ids mapped to the ids one call on all the stories gives (numbered in
+    story order, then in each part's order): reads only the parts' ``facts`` keys."""
+    facts = []
+    for k, c in enumerate(parts):
+        facts.append(_table(c, "facts", [story, "fact_id"]).drop_duplicates().assign(_part=k))
+    keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
+    keys["_new"] = np.arange(len(keys), dtype="int64")
+    by_part = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
+               for k, g in keys.groupby("_part", sort=False)}
+    empty = pd.Series([], dtype="int64")
+    return [by_part.get(k, empty) for k in range(len(parts))]
+
+
+def _renumbered(frame: pd.DataFrame, new_id: pd.Series) -> pd.DataFrame:
+    if "fact_id" not in frame or not len(frame):
+        return frame
+    ids = frame["fact_id"]
+    return frame.assign(fact_id=ids.map(new_id).astype(ids.dtype))
+
+
+def _in_stories(frame: pd.DataFrame, story: str, stories) -> pd.DataFrame:
+    if stories is None or story not in frame:
+        return frame
+    return frame[frame[story].astype("str").isin(stories)]
+
+
+def merge_coverages(parts: list, *, consume: bool = False, stories=None):
     """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
     ids renumbered in story order (as one call on all the stories numbers them).
 
     ``consume=True`` empties ``parts`` and lets each part's table go once it is joined, so the
     parts and the joined tables are not all held at once (the caller hands them over). Parts
     may also be Parquet files (:class:`_CoverageFiles`, from :func:`coverage_to_files`): then
-    each table is read from its files only when it is joined."""
-    if len(parts) == 1:
-        if isinstance(parts[0], _CoverageFiles):
-            return Coverage(*(_table(parts[0], name) for name in _TABLES),
-                            dict(parts[0].params))
-        return parts[0]
+    each table is read from its files only when it is joined. ``stories`` (values of the story
+    column, compared as text) keeps only their rows, part by part as each is read, with the
+    fact ids of the whole: the tables of :meth:`Coverage.story` for several stories at once."""
     story = parts[0].params["story"]
     by = parts[0].params["by"]
     params = dict(parts[0].params)
-    facts = []
-    for k, c in enumerate(parts):
-        facts.append(_table(c, "facts", [story, "fact_id"]).drop_duplicates().assign(_part=k))
-    keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
-    keys["_new"] = np.arange(len(keys), dtype="int64")
-    new_id = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
-              for k, g in keys.groupby("_part", sort=False)}
-    del facts, keys
+    wanted = None if stories is None else {str(s) for s in stories}
+    if len(parts) == 1 and wanted is None:
+        if isinstance(parts[0], _CoverageFiles):
+            return Coverage(*(_table(parts[0], name) for name in _TABLES), params)
+        return parts[0]
+    new_id = _new_fact_ids(parts, story)
     # in memory, the tables themselves (so that, with consume, each goes once joined); on
     # disk, the parts, each table read when it is joined
     tables = {name: [c if isinstance(c, _CoverageFiles) else getattr(c, name) for c in parts]
@@ -426,27 +448,27 @@ def merge_coverages(parts: list, *, consume: bool = False):
     if consume:
         parts.clear()
 
-    def renumber(frame, k):
-        if "fact_id" not in frame or not len(frame):
-            return frame
-        ids = frame["fact_id"]
-        return frame.assign(fact_id=ids.map(new_id[k]).astype(ids.dtype))
-
     def joined(name, sort, ascending=None):
-        own = tables.pop(name) if consume else tables[name]
-        own = [_table(c, name) if isinstance(c, _CoverageFiles) else c for c in own]
-        first = next((f for f in own if len(f)), own[0])  # an empty one may come from Parquet
+        own = tables.pop(name) if consume else list(tables[name])
+        first, frames = None, []
+        for k in range(len(own)):
+            frame = _table(own[k], name) if isinstance(own[k], _CoverageFiles) else own[k]
+            own[k] = None  # with consume, each part's table goes as soon as it is joined
+            if first is None or (not len(first) and len(frame)):
+                first = frame  # an empty one may come from Parquet: types from a full one
+            frame = _in_stories(_renumbered(frame, new_id[k]), story, wanted)
+            if len(frame):
+                frames.append(frame)
         dtypes = first.dtypes
-        empty = first.iloc[:0]
-        frames = [f for f in (renumber(f, k) for k, f in enumerate(own)) if len(f)]
-        del own  # with consume, the parts' tables go as soon as they are joined
         if not frames:
-            frames = [renumber(empty, 0)]
+            frames = [_renumbered(first.iloc[:0], new_id[0])]
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         del frames
         out = out.astype(dtypes.to_dict(), errors="ignore")
         out = out.sort_values(sort, ascending=ascending or True, kind="stable")
-        return out.reset_index(drop=True)
+        out = out.reset_index(drop=True)
+        out.attrs["roles"] = {"by": by, "story": story, "text": params.get("text", "text")}
+        return out
 
     return Coverage(
         joined("alignment", [story]),
@@ -469,7 +491,9 @@ class CoverageOnDisk:
 
     :meth:`summary` reads one part's ``presence`` at a time and equals ``collect().summary()``;
     :meth:`collect` joins the parts into the one :class:`Coverage` the in-memory analysis
-    holds (fact ids renumbered in story order), reading one table at a time.
+    holds (fact ids renumbered in story order), reading one table at a time; :meth:`select`
+    gives the same for some stories only, :meth:`stories` lists them, and
+    :meth:`table_chunks` streams one table part by part (what the report writes).
     """
 
     def __init__(self, parts: list, params: dict):
@@ -481,6 +505,48 @@ class CoverageOnDisk:
         if not self.parts:
             raise ValueError("CoverageOnDisk has no parts to collect.")
         return merge_coverages(list(self.parts))
+
+    def stories(self) -> list[str]:
+        """The stories in the parts, sorted (as strings), as :meth:`Coverage.stories`; reads
+        only the story column of each part's ``facts`` and ``presence``."""
+        story = self.params.get("story", "story_id")
+        found: set[str] = set()
+        for part in self.parts:
+            for name in ("facts", "presence"):
+                if isinstance(part, Coverage) and story not in getattr(part, name):
+                    continue
+                table = _table(part, name, [story])
+                found.update(str(s) for s in table[story].dropna().unique())
+        return sorted(found)
+
+    def select(self, stories) -> Coverage:
+        """The :class:`Coverage` of some stories (values of the story column, compared as
+        text), with the fact ids of :meth:`collect`; reads the parts one table at a time and
+        keeps only those stories' rows (:func:`merge_coverages`)."""
+        if not self.parts:
+            raise ValueError("CoverageOnDisk has no parts to select from.")
+        return merge_coverages(list(self.parts), stories=stories)
+
+    def table_chunks(self, name: str):
+        """Table ``name`` (``alignment``, ``facts``, ...) part by part, fact ids as in
+        :meth:`collect`: the rows of ``collect()``'s table, one part at a time, in part order
+        (within a part in the order of the collected table)."""
+        if name not in _TABLES:
+            raise ValueError(f"no coverage table {name!r}; the tables are {', '.join(_TABLES)}.")
+        if not self.parts:
+            return
+        story, by = self.params.get("story", "story_id"), self.params.get("by", "outlet")
+        new_id = _new_fact_ids(self.parts, story)
+        order = {"alignment": ([story], True), "facts": (["fact_id"], True),
+                 "presence": (["fact_id", by], True),
+                 "omissions": ([by, story, "n_outlets", "first_position"],
+                               [True, True, False, True]),
+                 "numbers": ([story], True)}[name]
+        for k, part in enumerate(self.parts):
+            frame = _renumbered(_table(part, name), new_id[k])
+            if len(frame):
+                yield frame.sort_values(order[0], ascending=order[1], kind="stable"
+                                        ).reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
         """:meth:`Coverage.summary`, counted part by part: each story is whole in one part,

@@ -120,6 +120,47 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, *, root: str | Path | N
     return path
 
 
+def write_chunks(chunks, csv_path: str | Path, parquet_path: str | Path, *,
+                 empty: pd.DataFrame, root: str | Path | None = None) -> list[Path]:
+    """Write a table given as frames in row order (``chunks``) to CSV and Parquet, one frame at
+    a time: the files :func:`write_csv` and :func:`write_parquet` write for the frames joined,
+    without ever holding them all. ``empty`` (the table without rows) is written when no frame
+    has rows. Every frame must have the columns and types of the first."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from mediakit.report._output import safe_open
+
+    csv_path, parquet_path = Path(csv_path), Path(parquet_path)
+    writer = schema = None
+    with safe_open(csv_path, "w", root=root) as text, \
+            safe_open(parquet_path, "wb", root=root) as binary:
+        for frame in chunks:
+            if not len(frame):
+                continue
+            frame = frame.copy(deep=False)
+            frame.attrs = {}
+            frame.columns = [str(c) for c in frame.columns]
+            defuse_formulas(frame).to_csv(text, index=False, header=writer is None,
+                                          lineterminator="\r\n")
+            if writer is None:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                schema = table.schema
+                writer = pq.ParquetWriter(binary, schema)
+            else:
+                table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+            writer.write_table(table)
+        if writer is None:
+            out = empty.copy(deep=False)
+            out.attrs = {}
+            out.columns = [str(c) for c in out.columns]
+            defuse_formulas(out).to_csv(text, index=False, lineterminator="\r\n")
+            out.to_parquet(binary, index=False, engine="pyarrow")
+        else:
+            writer.close()
+    return [csv_path, parquet_path]
+
+
 def compact_terms(terms: pd.DataFrame, *, by: str = "outlet", stat: str = "g2",
                   n_terms: int = 25) -> pd.DataFrame:
     """The keyness table cut to the ``n_terms`` most distinctive terms on each side per target.

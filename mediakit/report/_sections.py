@@ -284,7 +284,9 @@ def coverage_section(tables: dict, *, max_rows: int = 40, max_stories: int = 10,
     params = getattr(coverage, "params", {}) or {}
     by, story_col = params.get("by", "outlet"), params.get("story", "story_id")
     chosen = stories
-    stories = sorted({str(s) for s in coverage.facts[story_col].dropna()})
+    # every story of the analysis (read from disk, the coverage may hold only those shown)
+    stories = (coverage.stories() if callable(getattr(coverage, "stories", None))
+               else sorted({str(s) for s in coverage.facts[story_col].dropna()}))
     shown = set(stories[:max_stories]) if chosen is None else set(chosen) & set(stories)
 
     blocks = ["<h2>What each outlet reported and left out</h2>",
