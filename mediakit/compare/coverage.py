@@ -498,6 +498,13 @@ class CoverageOnDisk:
 
     def __init__(self, parts: list, params: dict):
         self.parts, self.params = list(parts), dict(params)
+        self._new_ids = None
+
+    def _fact_ids(self) -> list[pd.Series]:
+        """Each part's fact ids as :meth:`collect` numbers them (read once, then kept)."""
+        if self._new_ids is None:
+            self._new_ids = _new_fact_ids(self.parts, self.params.get("story", "story_id"))
+        return self._new_ids
 
     def collect(self) -> Coverage:
         """The parts joined into one :class:`Coverage`, equal to ``compare_coverage`` on all
@@ -536,7 +543,7 @@ class CoverageOnDisk:
         if not self.parts:
             return
         story, by = self.params.get("story", "story_id"), self.params.get("by", "outlet")
-        new_id = _new_fact_ids(self.parts, story)
+        new_id = self._fact_ids()
         order = {"alignment": ([story], True), "facts": (["fact_id"], True),
                  "presence": (["fact_id", by], True),
                  "omissions": ([by, story, "n_outlets", "first_position"],

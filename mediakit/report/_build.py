@@ -107,7 +107,8 @@ def disk_view(result, *, stories=None, groups=None, max_stories: int = 3,
                              max_stories=max_stories)
         every = coverage.stories()
         wanted = focus.stories or every[:shown_stories]
-        view["coverage"] = _SelectedCoverage(**{f: getattr(coverage.select(wanted), f)
+        selected = coverage.select(wanted)
+        view["coverage"] = _SelectedCoverage(**{f: getattr(selected, f)
                                                 for f in (*_COVERAGE_TABLES, "params")},
                                              every_story=tuple(every))
     return view

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: First characters that can make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -35,6 +36,7 @@ _ALWAYS = re.compile(r"[=@\t\r]")
 _SIGN = re.compile(r"[+\-]")
 _SIGN_SPACE = re.compile(r"[+\-] ")
 _ACTIVE = re.compile(r"[A-Za-z0-9_.]\(|\|")
+_FIRST = "[" + re.escape("".join(FORMULA_STARTS)) + "]"  # a cell a formula could be
 
 
 def is_formula(value: object) -> bool:
@@ -73,8 +75,14 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame.iloc[:, i]
         if _is_plain(col.dtype) and not isinstance(col.dtype, pd.CategoricalDtype):
             continue
+        # a vectorised first pass: only cells starting with a character a formula can start
+        # with are tested one by one (most text starts otherwise)
+        maybe = col.astype("str").str.match(_FIRST).fillna(False).to_numpy(dtype=bool)
+        if not maybe.any():
+            continue
         values = col.astype(object)
-        mask = values.map(is_formula).astype(bool)
+        mask = np.zeros(len(values), dtype=bool)
+        mask[maybe] = [is_formula(v) for v in values.to_numpy()[maybe]]
         if not mask.any():
             continue
         new = values.copy()
