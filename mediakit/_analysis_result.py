@@ -129,19 +129,28 @@ class Analysis:
         analysis kept on disk, the tables of :meth:`collect` (read into memory)."""
         if self.on_disk:
             return self.collect().tables()
-        out = {"articles": self.articles, "sentences": self.sentences}
-        for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
-                     "actors", "entities", "quotes"):
-            value = getattr(self, name)
-            if isinstance(value, pd.DataFrame):
-                out[name] = value
+        from mediakit.compare.coverage import TABLES
+
+        out = {"articles": self.articles, "sentences": self.sentences, **self._in_memory_tables()}
         if self.coverage is not None:
-            for name in ("alignment", "facts", "presence", "omissions", "numbers"):
+            for name in TABLES:
                 value = getattr(self.coverage, name, None)
                 if isinstance(value, pd.DataFrame):
                     out[f"coverage_{name}"] = value
             if hasattr(self.coverage, "summary"):
                 out["coverage_summary"] = self.coverage.summary()
+        return out
+
+    def _in_memory_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables held in memory also when the analysis is kept on disk (readability,
+        groups, frames, terms, term examples, attention, actors, entities, quotes; those
+        present), by name, in the order of :meth:`tables`."""
+        out = {}
+        for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
+                     "actors", "entities", "quotes"):
+            value = getattr(self, name)
+            if isinstance(value, pd.DataFrame):
+                out[name] = value
         return out
 
     def report(self, out_dir: str | Path, *, formats=("png", "svg", "pdf"),

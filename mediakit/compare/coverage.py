@@ -58,7 +58,7 @@ WORKER_BATCH_SENTENCES = 10_000
 #: 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
 COVERAGE_BYTES_PER_TEXT_BYTE = 110
 #: Coverage's tables, in the order of its fields.
-_TABLES = ("alignment", "facts", "presence", "omissions", "numbers")
+TABLES = ("alignment", "facts", "presence", "omissions", "numbers")
 
 
 @dataclass(frozen=True, repr=False)
@@ -367,10 +367,10 @@ def coverage_to_files(cov: Coverage, folder: str, number: int):
     """``cov``'s tables written to Parquet in ``folder`` (``part<number>-<table>.parquet``),
     as a part :func:`merge_coverages` reads one table at a time; ``cov`` itself when every
     table is empty (Parquet does not keep the column types of an empty table)."""
-    if not any(len(getattr(cov, name)) for name in _TABLES):
+    if not any(len(getattr(cov, name)) for name in TABLES):
         return cov
     files = {}
-    for name in _TABLES:
+    for name in TABLES:
         files[name] = os.path.join(folder, f"part{number:06d}-{name}.parquet")
         getattr(cov, name).to_parquet(files[name])
     return _CoverageFiles(files, cov.params)
@@ -438,13 +438,13 @@ def merge_coverages(parts: list, *, consume: bool = False, stories=None):
     wanted = None if stories is None else {str(s) for s in stories}
     if len(parts) == 1 and wanted is None:
         if isinstance(parts[0], _CoverageFiles):
-            return Coverage(*(_table(parts[0], name) for name in _TABLES), params)
+            return Coverage(*(_table(parts[0], name) for name in TABLES), params)
         return parts[0]
     new_id = _new_fact_ids(parts, story)
     # in memory, the tables themselves (so that, with consume, each goes once joined); on
     # disk, the parts, each table read when it is joined
     tables = {name: [c if isinstance(c, _CoverageFiles) else getattr(c, name) for c in parts]
-              for name in _TABLES}
+              for name in TABLES}
     if consume:
         parts.clear()
 
@@ -538,8 +538,8 @@ class CoverageOnDisk:
         """Table ``name`` (``alignment``, ``facts``, ...) part by part, fact ids as in
         :meth:`collect`: the rows of ``collect()``'s table, one part at a time, in part order
         (within a part in the order of the collected table)."""
-        if name not in _TABLES:
-            raise ValueError(f"no coverage table {name!r}; the tables are {', '.join(_TABLES)}.")
+        if name not in TABLES:
+            raise ValueError(f"no coverage table {name!r}; the tables are {', '.join(TABLES)}.")
         if not self.parts:
             return
         story, by = self.params.get("story", "story_id"), self.params.get("by", "outlet")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mediakit.compare.coverage import Coverage
+from mediakit.compare.coverage import TABLES, Coverage
 from mediakit.report._paths import relative_sources
 
 
@@ -55,8 +55,6 @@ def report_tables(result) -> dict[str, pd.DataFrame]:
 #: analysis kept on disk reads only these into memory.
 VIEW_SENTENCE_COLUMNS = ("article_id", "sentence_id", "kind", "outlet", "position",
                          "sentiment_compound")
-#: The coverage tables, in the order ``Analysis.tables`` names them (``coverage_<name>``).
-_COVERAGE_TABLES = ("alignment", "facts", "presence", "omissions", "numbers")
 
 
 def _partitions(frame):
@@ -108,9 +106,8 @@ def disk_view(result, *, stories=None, groups=None, max_stories: int = 3,
         every = coverage.stories()
         wanted = focus.stories or every[:shown_stories]
         selected = coverage.select(wanted)
-        view["coverage"] = _SelectedCoverage(**{f: getattr(selected, f)
-                                                for f in (*_COVERAGE_TABLES, "params")},
-                                             every_story=tuple(every))
+        view["coverage"] = _SelectedCoverage(*(getattr(selected, f) for f in TABLES),
+                                             selected.params, every_story=tuple(every))
     return view
 
 
@@ -140,15 +137,11 @@ def table_sources(result, view: dict) -> dict:
     sources["sentences"] = (lambda: (p.reset_index(drop=True)
                                      for p in _partitions(result.sentences)),
                             meta(result.sentences))
-    for name in ("readability", "groups", "frames", "terms", "term_examples", "attention",
-                 "actors", "entities", "quotes"):
-        value = getattr(result, name, None)
-        if isinstance(value, pd.DataFrame):
-            sources[name] = value
+    sources.update(result._in_memory_tables())
     coverage = result.coverage
     if coverage is not None:
         selected = view.get("coverage")
-        for name in _COVERAGE_TABLES:
+        for name in TABLES:
             empty = getattr(selected, name).iloc[:0] if selected is not None else None
             sources[f"coverage_{name}"] = (lambda n=name: coverage.table_chunks(n), empty)
         sources["coverage_summary"] = coverage.summary()
