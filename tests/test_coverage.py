@@ -396,6 +396,8 @@ TRICKY = [
     "up to £3 million", "as many as $30 people", "about\t\t thirty ships", "(about 30 people)",
     "tenant ten tents", "about about 5 men", "at 10:30 on 5 May 30 people", "about $ 30 men",
     "The Labour DEFENCE programme organised Colour", "٣ people", "no number here", "",
+    "éabout 30 countries", "_about 3 men", "x$5 bonus", "naïve about 4 cars", "3about 4 men",
+    "paid usd5 m", "ça some 12 usd", "Über more than twenty-seven people", "$US5 (about 9 ships)",
 ]
 
 
@@ -453,6 +455,31 @@ def test_features_equal_scikit_learn_hashing(seeds_sentences):
         np.testing.assert_array_equal(ours.indptr, plain.indptr)
         np.testing.assert_array_equal(ours.indices, plain.indices)
         np.testing.assert_array_equal(ours.data, plain.data)
+
+
+def test_hashed_rows_kept_between_calls_equal_the_vectorizer():
+    """Rows kept from earlier calls, emptied when full, or not kept (a count above uint16)
+    are the vectorizer's rows, entry for entry."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from mediakit.compare._features import HashedRows
+
+    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False,
+                            n_features=2**24, alternate_sign=False, norm=None)
+    store = HashedRows(vec, max_items=6, max_entries=1_000_000)
+    calls = [["reuters", "said", "défense"], ["said", "tuesday", "reuters"],
+             ["a", "tuesday", "minister", "said", "budget"],  # fills the store: emptied
+             ["budget", "a" * 70_000 + "b"],  # a count above uint16: vectorised whole
+             ["said"]]
+    sizes = []
+    for items in calls:
+        ours, plain = store.rows(items), vec.transform(items).tocsr()
+        assert ours.shape == plain.shape
+        np.testing.assert_array_equal(ours.indptr, plain.indptr)
+        np.testing.assert_array_equal(ours.indices, plain.indices)
+        np.testing.assert_array_equal(ours.data, plain.data)
+        sizes.append(len(store))
+    assert sizes == [3, 4, 5, 5, 5]
 
 
 def _three_outlets():

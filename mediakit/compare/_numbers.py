@@ -50,14 +50,19 @@ _AMOUNT = re.compile(
     r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?",
     re.IGNORECASE,
 )
-#: Where the number of an amount may start: every match of _AMOUNT holds one.
-_ANCHOR = re.compile(rf"\b(?:\d|{_NUMWORD})|(?:(?<=\$us)|(?<=usd)|(?<=eur)|(?<=gbp))\d",
+#: Where the number of an amount may start: every match of _AMOUNT holds one. (The digit
+#: looked ahead for first rejects most positions before the four looks behind.)
+_ANCHOR = re.compile(rf"\b(?:\d|{_NUMWORD})|(?=\d)(?:(?<=\$us)|(?<=usd)|(?<=eur)|(?<=gbp))\d",
                      re.IGNORECASE)
 # for lower-case ASCII text (every literal above is lower case)
 _AMOUNT_LOWER = re.compile(_AMOUNT.pattern)
 _ANCHOR_LOWER = re.compile(_ANCHOR.pattern)
 _BACK = re.compile(r"(?:\s*\S*){4}")  # four tokens back, on the reversed text
 _QUAL_FIRST = frozenset("".join(q[0] + q[0].upper() for q in _QUALIFIERS) + "uUeEgG")
+#: Where a match may start before its anchor: a letter that can open a qualifier (or a
+#: currency code) at a word start, a dollar sign, or any non-ASCII character (``\w`` is
+#: ``str.isalnum()`` or "_").
+_MAY_START = re.compile(rf"(?<!\w)[{''.join(sorted(_QUAL_FIRST))}]|\$|[^\x00-\x7f]")
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
 _SPACES = re.compile(r"\s+")
 _TIME_BEFORE = re.compile(r"\d[:/.]$")
@@ -200,13 +205,8 @@ def _amount_matches(key: str):
         if back is None:
             back = key[::-1]
         start = n - _BACK.match(back, n - at, n - pos).end()
-        for begin in range(start, at):
-            ch = key[begin]
-            if ch.isascii() and ch != "$" and (  # else a qualifier must start here
-                    ch not in _QUAL_FIRST or (begin and (key[begin - 1].isalnum()
-                                                         or key[begin - 1] == "_"))):
-                continue
-            m = amount.match(text, begin)
+        for may in _MAY_START.finditer(key, start, at):
+            m = amount.match(text, may.start())
             if m:
                 break
         else:
