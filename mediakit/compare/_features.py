@@ -10,7 +10,9 @@ story of two sentences or of thousands.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
@@ -293,6 +295,7 @@ class HashedRows:
     def __init__(self, vectorizer, *, max_items: int = 120_000, max_entries: int = 2_500_000):
         self.vectorizer = vectorizer
         self.max_items, self.max_entries = max_items, max_entries
+        self._lock = threading.Lock()
         self.clear()
 
     def clear(self) -> None:
@@ -306,7 +309,12 @@ class HashedRows:
         return len(self._row_of)
 
     def rows(self, items: list[str]):
-        """The vectorizer's CSR rows of ``items`` (distinct strings), in order."""
+        """The vectorizer's CSR rows of ``items`` (distinct strings), in order. One thread at
+        a time (dask's threads share the store)."""
+        with self._lock:
+            return self._rows(items)
+
+    def _rows(self, items: list[str]):
         from scipy import sparse
 
         width = self.vectorizer.n_features
@@ -320,7 +328,7 @@ class HashedRows:
                     or self._n_entries + fresh.nnz > self.max_entries):
                 self.clear()
                 if len(new) < len(items):  # rows kept before: vectorise every item once
-                    return self.rows(items)
+                    return self._rows(items)
                 row_of = self._row_of
             if fresh.nnz and fresh.data.max() > np.iinfo(np.uint16).max:
                 return self.vectorizer.transform(items).tocsr()  # not kept (see above)
@@ -361,13 +369,33 @@ def _hashed_rows(vectorizer) -> HashedRows:
     key = tuple(sorted(vectorizer.get_params().items(), key=lambda kv: kv[0]))
     store = _ROWS.get(key)
     if store is None:
-        store = _ROWS[key] = HashedRows(vectorizer)
+        store = _ROWS.setdefault(key, HashedRows(vectorizer))
     return store
 
 
-def release_hashed_rows() -> None:
-    """Empty this process's stores of vectorised rows (:class:`HashedRows`)."""
-    _ROWS.clear()
+_KEPT = [0]  # depth of kept_hashed_rows() in this process (all threads)
+_KEPT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def kept_hashed_rows():
+    """Inside, :func:`mediakit.compare_coverage` leaves this process's stores filled when it
+    returns, for the next call (a dask worker aligns one partition per call); whoever enters
+    it empties them (:func:`release_hashed_rows`) when the work is done."""
+    with _KEPT_LOCK:
+        _KEPT[0] += 1
+    try:
+        yield
+    finally:
+        with _KEPT_LOCK:
+            _KEPT[0] -= 1
+
+
+def release_hashed_rows(*, unless_kept: bool = False) -> None:
+    """Empty this process's stores of vectorised rows (:class:`HashedRows`); with
+    ``unless_kept``, not inside :func:`kept_hashed_rows`."""
+    if not (unless_kept and _KEPT[0]):
+        _ROWS.clear()
 
 
 def compact(counts):
