@@ -56,9 +56,7 @@ from mediakit.compare.coverage import (
     CoverageOnDisk,
     check_story_size,
     coverage_to_files,
-    kept_hashed_rows,
     merge_coverages,
-    release_hashed_rows,
 )
 
 #: Most articles in the core of one ``group_stories`` time window (a window's memory follows
@@ -388,23 +386,16 @@ def _release_everywhere() -> dict:
     client: a stage's freed memory (glibc's heap, Arrow's pool, which the shuffles and Parquet
     reads fill) goes back to the system before the next stage starts. Returns each worker's
     answer (whether its allocator could), by address."""
-    _release_worker()
+    from mediakit._memory import release_memory
+
+    release_memory()
     client = _client()
     if client is None:
         return {}
     try:
-        return client.run(_release_worker)
+        return client.run(release_memory)
     except Exception:  # noqa: BLE001 - a worker that cannot run it keeps its memory
         return {}
-
-
-def _release_worker() -> bool:
-    """The words coverage kept vectorised (:func:`kept_hashed_rows`), then
-    :func:`mediakit._memory.release_memory`."""
-    from mediakit._memory import release_memory
-
-    release_hashed_rows()
-    return release_memory()
 
 
 def _client():
@@ -651,11 +642,8 @@ def shuffle_by_story(sentences, *, by: str = "outlet", memory: int | None = None
 
 
 def _coverage_part(part: pd.DataFrame, number: int, folder: str, by: str, kinds):
-    """compare_coverage of one partition, its tables written to Parquet in ``folder``. The
-    words it vectorised stay for the worker's next partition (``_release_worker`` empties
-    them at the stage's end)."""
-    with kept_hashed_rows():
-        cov = stages().compare_coverage(part, by=by, kinds=kinds, progress=False)
+    """compare_coverage of one partition, its tables written to Parquet in ``folder``."""
+    cov = stages().compare_coverage(part, by=by, kinds=kinds, progress=False)
     return coverage_to_files(cov, folder, number)
 
 

@@ -10,7 +10,6 @@ story of two sentences or of thousands.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 from functools import lru_cache
@@ -374,29 +373,9 @@ def _hashed_rows(vectorizer) -> HashedRows:
     return store
 
 
-_KEPT = [0]  # depth of kept_hashed_rows() in this process (all threads)
-_KEPT_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def kept_hashed_rows():
-    """Inside, :func:`mediakit.compare_coverage` leaves this process's stores filled when it
-    returns, for the next call (a dask worker aligns one partition per call); whoever enters
-    it empties them (:func:`release_hashed_rows`) when the work is done."""
-    with _KEPT_LOCK:
-        _KEPT[0] += 1
-    try:
-        yield
-    finally:
-        with _KEPT_LOCK:
-            _KEPT[0] -= 1
-
-
-def release_hashed_rows(*, unless_kept: bool = False) -> None:
-    """Empty this process's stores of vectorised rows (:class:`HashedRows`); with
-    ``unless_kept``, not inside :func:`kept_hashed_rows`."""
-    if not (unless_kept and _KEPT[0]):
-        _ROWS.clear()
+def release_hashed_rows() -> None:
+    """Empty this process's stores of vectorised rows (:class:`HashedRows`)."""
+    _ROWS.clear()
 
 
 def compact(counts):

@@ -206,7 +206,7 @@ def text_pair_features(texts_a: list[str], texts_b: list[str], *, idf=None) -> n
     try:
         story = story_features(sentence_features(list(texts_a) + list(texts_b), idf=idf))
     finally:
-        release_hashed_rows(unless_kept=True)
+        release_hashed_rows()
     return pair_features(story, np.arange(n), np.arange(n, 2 * n))
 
 

@@ -30,10 +30,7 @@ from mediakit.compare._align import (
     unit_rows,
 )
 from mediakit.compare._facts import fact_table, number_table, omission_table, presence_table
-from mediakit.compare._features import (  # noqa: F401  (kept_hashed_rows: the dask stage)
-    kept_hashed_rows,
-    release_hashed_rows,
-)
+from mediakit.compare._features import release_hashed_rows
 from mediakit.compare._samefact import (
     SEMANTIC_FLOOR,
     embedding_cosines,
@@ -320,8 +317,7 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
             parts = _parallel.run(_bind(_coverage, params=params), batches, None,
                                   progress=progress, desc="aligning stories")
         finally:
-            # the words vectorised for the batches (HashedRows), unless kept for the next call
-            release_hashed_rows(unless_kept=True)
+            release_hashed_rows()  # the words vectorised for the batches (HashedRows)
         del batches
         return merge_coverages(parts, consume=True)
     # Each worker writes its batch's tables to Parquet and returns the file names, so the
