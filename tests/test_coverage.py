@@ -457,45 +457,6 @@ def test_features_equal_scikit_learn_hashing(seeds_sentences):
         np.testing.assert_array_equal(ours.data, plain.data)
 
 
-def test_hashed_rows_kept_between_calls_equal_the_vectorizer():
-    """Rows kept from earlier calls, emptied when full, or not kept (a count above uint16)
-    are the vectorizer's rows, entry for entry."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    from mediakit.compare._features import HashedRows
-
-    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False,
-                            n_features=2**24, alternate_sign=False, norm=None)
-    store = HashedRows(vec, max_items=6, max_entries=1_000_000)
-    calls = [["reuters", "said", "défense"], ["said", "tuesday", "reuters"],
-             ["a", "tuesday", "minister", "said", "budget"],  # fills the store: emptied
-             ["budget", "a" * 70_000 + "b"],  # a count above uint16: vectorised whole
-             ["said"]]
-    sizes = []
-    for items in calls:
-        ours, plain = store.rows(items), vec.transform(items).tocsr()
-        assert ours.shape == plain.shape
-        np.testing.assert_array_equal(ours.indptr, plain.indptr)
-        np.testing.assert_array_equal(ours.indices, plain.indices)
-        np.testing.assert_array_equal(ours.data, plain.data)
-        sizes.append(len(store))
-    assert sizes == [3, 4, 5, 5, 5]
-
-
-def test_coverage_empties_its_vectorised_words(seeds_sentences):
-    """compare_coverage (in this process) lets the words it vectorised go when it returns."""
-    import mediakit as mk
-    from mediakit.compare import _features
-
-    _features.release_hashed_rows()
-    mk.compare_coverage(seeds_sentences.assign(story_id="s"))
-    assert len(_features._ROWS) == 0
-    _features.sentence_features(seeds_sentences["text"].tolist())
-    assert {len(store) > 100 for store in _features._ROWS.values()} == {True}
-    _features.release_hashed_rows()
-    assert len(_features._ROWS) == 0
-
-
 def _three_outlets():
     texts = {
         "X": ["The central bank raised interest rates by half a point on Tuesday.",

@@ -11,7 +11,6 @@ story of two sentences or of thousands.
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
@@ -273,109 +272,10 @@ def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray 
     codes = (np.cumsum(seen) - 1)[codes]
     per_doc = sparse.csr_matrix((np.ones(len(codes)) if weight is None else weight,
                                  (rows, codes)), shape=(n, len(used)))
-    per_item = compact(_hashed_rows(vectorizer).rows([uniques[k] for k in used]))
+    per_item = compact(vectorizer.transform([uniques[k] for k in used]).tocsr())
     out = (per_doc @ per_item).tocsr()
     out.sort_indices()  # a product has no duplicate entries; hashed order, as before
     return out
-
-
-class HashedRows:
-    """``vectorizer.transform(items).tocsr()`` with each item's row kept for the next call.
-
-    Coverage vectorises the distinct words of each batch of stories, and most words recur
-    from batch to batch (BENCHMARKS.md, 10,000 articles in batches of 10,000 sentences: the
-    two vectorizers were given 764,800 words, 148,621 of them not seen before in the process).
-    A row is the item's sorted hashed columns (int32) and counts (uint16; a call with a
-    larger count is vectorised whole, and nothing is kept), so the rows given are the
-    vectorizer's, entry for entry. At most ``max_items`` items and ``max_entries`` entries are
-    kept (100,000 words of news, 2.2 million entries, took 27 MB); when full, the store is
-    emptied and fills again.
-    """
-
-    def __init__(self, vectorizer, *, max_items: int = 120_000, max_entries: int = 2_500_000):
-        self.vectorizer = vectorizer
-        self.max_items, self.max_entries = max_items, max_entries
-        self._lock = threading.Lock()
-        self.clear()
-
-    def clear(self) -> None:
-        self._row_of: dict[str, int] = {}
-        self._indptr = np.zeros(1, dtype=np.int64)
-        self._cols = np.zeros(0, dtype=np.int32)
-        self._counts = np.zeros(0, dtype=np.uint16)
-        self._n_entries = 0
-
-    def __len__(self) -> int:
-        return len(self._row_of)
-
-    def rows(self, items: list[str]):
-        """The vectorizer's CSR rows of ``items`` (distinct strings), in order. One thread at
-        a time (dask's threads share the store)."""
-        with self._lock:
-            return self._rows(items)
-
-    def _rows(self, items: list[str]):
-        from scipy import sparse
-
-        width = self.vectorizer.n_features
-        row_of = self._row_of
-        ids = np.fromiter((row_of.get(w, -1) for w in items), dtype=np.int64, count=len(items))
-        new = np.flatnonzero(ids < 0)
-        if len(new):
-            fresh = self.vectorizer.transform([items[k] for k in new]).tocsr()
-            fresh.sum_duplicates()  # sorted columns, as the vectorizer gives them
-            if (len(row_of) + len(new) > self.max_items
-                    or self._n_entries + fresh.nnz > self.max_entries):
-                self.clear()
-                if len(new) < len(items):  # rows kept before: vectorise every item once
-                    return self._rows(items)
-                row_of = self._row_of
-            if fresh.nnz and fresh.data.max() > np.iinfo(np.uint16).max:
-                return self.vectorizer.transform(items).tocsr()  # not kept (see above)
-            first, used = len(row_of), self._n_entries
-            self._indptr = _grown(self._indptr, first + 1 + len(new))
-            self._indptr[first + 1:first + 1 + len(new)] = used + fresh.indptr[1:]
-            self._cols = _grown(self._cols, used + fresh.nnz)
-            self._cols[used:used + fresh.nnz] = fresh.indices
-            self._counts = _grown(self._counts, used + fresh.nnz)
-            self._counts[used:used + fresh.nnz] = fresh.data
-            self._n_entries = used + fresh.nnz
-            for k, at in enumerate(new.tolist()):
-                row_of[items[at]] = first + k
-            ids[new] = np.arange(first, first + len(new))
-        starts, ends = self._indptr[ids], self._indptr[ids + 1]
-        sizes = ends - starts
-        indptr = np.zeros(len(items) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        take = np.repeat(starts - indptr[:-1], sizes) + np.arange(indptr[-1])
-        return sparse.csr_matrix((self._counts[take].astype(self.vectorizer.dtype),
-                                  self._cols[take], indptr), shape=(len(items), width))
-
-
-def _grown(array: np.ndarray, size: int) -> np.ndarray:
-    """``array``, or a copy half as long again (or longer), so that ``size`` items fit."""
-    if size <= len(array):
-        return array
-    out = np.zeros(max(size, len(array) * 3 // 2), dtype=array.dtype)
-    out[:len(array)] = array
-    return out
-
-
-_ROWS: dict[tuple, HashedRows] = {}
-
-
-def _hashed_rows(vectorizer) -> HashedRows:
-    """This process's :class:`HashedRows` of a vectorizer with ``vectorizer``'s parameters."""
-    key = tuple(sorted(vectorizer.get_params().items(), key=lambda kv: kv[0]))
-    store = _ROWS.get(key)
-    if store is None:
-        store = _ROWS.setdefault(key, HashedRows(vectorizer))
-    return store
-
-
-def release_hashed_rows() -> None:
-    """Empty this process's stores of vectorised rows (:class:`HashedRows`)."""
-    _ROWS.clear()
 
 
 def compact(counts):

@@ -200,13 +200,10 @@ def text_pair_features(texts_a: list[str], texts_b: list[str], *, idf=None) -> n
     """:func:`pair_features` of (``texts_a[k]``, ``texts_b[k]``): what compare_coverage computes
     for that pair (the fitting script and the tests use it); ``idf`` as in
     :func:`~mediakit.compare._features.sentence_features`."""
-    from mediakit.compare._features import release_hashed_rows, sentence_features
+    from mediakit.compare._features import sentence_features
 
     n = len(texts_a)
-    try:
-        story = story_features(sentence_features(list(texts_a) + list(texts_b), idf=idf))
-    finally:
-        release_hashed_rows()
+    story = story_features(sentence_features(list(texts_a) + list(texts_b), idf=idf))
     return pair_features(story, np.arange(n), np.arange(n, 2 * n))
 
 

@@ -30,7 +30,6 @@ from mediakit.compare._align import (
     unit_rows,
 )
 from mediakit.compare._facts import fact_table, number_table, omission_table, presence_table
-from mediakit.compare._features import release_hashed_rows
 from mediakit.compare._samefact import (
     SEMANTIC_FLOOR,
     embedding_cosines,
@@ -313,11 +312,8 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
     del data  # the batches hold the rows
     n_workers = min(n_jobs, len(batches))
     if n_workers <= 1:
-        try:
-            parts = _parallel.run(_bind(_coverage, params=params), batches, None,
-                                  progress=progress, desc="aligning stories")
-        finally:
-            release_hashed_rows()  # the words vectorised for the batches (HashedRows)
+        parts = _parallel.run(_bind(_coverage, params=params), batches, None,
+                              progress=progress, desc="aligning stories")
         del batches
         return merge_coverages(parts, consume=True)
     # Each worker writes its batch's tables to Parquet and returns the file names, so the
