@@ -187,12 +187,21 @@ def read_to_parquet(ddf, read_kws: dict, spill_dir=None):
 
     mk = stages()
 
-    meta = mk.read_articles(ddf._meta, progress=False, **read_kws)
+    meta = _default_strings(mk.read_articles(ddf._meta, progress=False, **read_kws))
     folder = spill_folder(spill_dir, "articles")
     tasks = [dask.delayed(_read_to_file)(p, read_kws, str(Path(folder) / f"part.{k:06d}.parquet"))
              for k, p in enumerate(ddf.to_delayed())]
     skipped = [s for part in dask.compute(*tasks) for s in part]
     return _read_back(folder, meta), skipped
+
+
+def _default_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its NA-flavoured text columns (``string``, which dask makes of pandas'
+    text columns, and of JSON or CSV text) as pandas' default text type (``str``), as the
+    pandas path reads them: a carried column (``by="bias"``) then has one type either way."""
+    na_text = [c for c, t in frame.dtypes.items()
+               if isinstance(t, pd.StringDtype) and t.na_value is pd.NA]
+    return frame.astype(dict.fromkeys(na_text, "str")) if na_text else frame
 
 
 def _read_to_file(part: pd.DataFrame, read_kws: dict, path: str) -> list[dict]:

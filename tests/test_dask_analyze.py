@@ -39,7 +39,7 @@ def assert_tables_equal(got: mk.Analysis, want: mk.Analysis, names=None):
     for name in names or want_tables:
         pd.testing.assert_frame_equal(got_tables[name].reset_index(drop=True),
                                       want_tables[name].reset_index(drop=True),
-                                      check_dtype=False, obj=name)
+                                      obj=name)
 
 
 def _rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +69,7 @@ def assert_same_report(disk_dir, memory_dir):
             got, want = pd.read_parquet(disk_dir / rel), pd.read_parquet(memory_dir / rel)
             if rel.stem.startswith("coverage_"):
                 got, want = _rows(got), _rows(want)
-            pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=str(rel))
+            pd.testing.assert_frame_equal(got, want, obj=str(rel))
         elif rel.name.endswith(".data.csv"):
             assert (disk_dir / rel).read_bytes() == (memory_dir / rel).read_bytes(), rel
     assert _page(disk_dir) == _page(memory_dir)
@@ -101,8 +101,7 @@ def test_analyze_dask_on_a_two_process_cluster_equals_pandas(triplets_raw, tmp_p
     assert disk.on_disk and not got.on_disk
     assert isinstance(disk.sentences, dd.DataFrame) and isinstance(disk.articles, dd.DataFrame)
     assert isinstance(disk.coverage, CoverageOnDisk) and len(disk.coverage.parts) > 1
-    pd.testing.assert_frame_equal(disk.coverage.summary(), want.coverage.summary(),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(disk.coverage.summary(), want.coverage.summary())
     assert_tables_equal(kept, want, ["articles", "sentences", "groups", "frames", "terms",
                                      "readability", "term_examples", "attention",
                                      "coverage_alignment", "coverage_facts",
@@ -163,8 +162,7 @@ def test_keep_disk_reports_as_in_memory_and_refuses_pandas(tmp_path, seeds_artic
     for name in names:
         pd.testing.assert_frame_equal(
             pd.read_parquet(tmp_path / "disk" / "tables" / f"{name}.parquet"),
-            pd.read_parquet(tmp_path / "memory" / "tables" / f"{name}.parquet"),
-            check_dtype=False, obj=name)
+            pd.read_parquet(tmp_path / "memory" / "tables" / f"{name}.parquet"), obj=name)
     assert (tmp_path / "disk" / "index.html").is_file()
 
 
