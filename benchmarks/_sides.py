@@ -83,10 +83,10 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     with st.stage("compare_terms", n_sentences=n):
         terms = mk.compare_terms(scored, by=GROUP_BY, stratify=False)
     with st.stage("group_stories"):
-        stories = mk.group_stories(articles, progress=False)
+        stories = mk.group_stories(articles, n_jobs=n_jobs, progress=False)
     with st.stage("group_stories_one_window"):  # a busy day: every article in one window
         one_day = mk.group_stories(articles.iloc[:ONE_WINDOW_MAX].assign(published=ONE_DAY),
-                                   progress=False)
+                                   n_jobs=n_jobs, progress=False)
     with st.stage("coverage", n_sentences=n):
         story = stories.set_index("article_id")["story_id"]
         in_stories = sentences.assign(story_id=sentences["article_id"].map(story))

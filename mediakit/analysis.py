@@ -164,7 +164,7 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
         articles = articles[articles["outlet"].astype(str).isin(wanted)].reset_index(drop=True)
         notes.extend([note] if note else [])
     if _should_group(articles, stories):
-        articles = mk.group_stories(articles, progress=progress)
+        articles = mk.group_stories(articles, n_jobs=n_jobs, progress=progress)
         notes.append(f"Stories were grouped with group_stories: {articles['story_id'].nunique()} "
                      "stories.")
     carried = () if by in ("outlet", "story_id", "published") else (by,)

@@ -87,14 +87,14 @@ def _preprocess(text: str) -> str:
     title=[Column(), None], published=[Column(), None],
     threshold=[Interval(Real, 0, 1, closed="right"), None],
     window=[str, pd.Timedelta, None], lead_chars=[Interval(Integral, 1, None)],
-    story=[Column()], progress=[bool, None],
+    story=[Column()], n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @records_roles("story", "text")
 @releases_memory
 def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None = "title",
                   published: str | None = "published", threshold: float | None = None,
                   window: str | pd.Timedelta | None = "3D", lead_chars: int = 3000,
-                  story: str = "story_id",
+                  story: str = "story_id", n_jobs: int = 1,
                   progress: bool | None = None) -> pd.DataFrame:
     """Cluster articles into stories: same event, similar words, close in time.
 
@@ -155,6 +155,9 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
         Characters of the text used (after the title); about 500 words by default.
     story : str
         Name of the story column written (replaced if present).
+    n_jobs : int
+        Threads computing the blocks of article similarities (sparse products, in which scipy
+        and numpy release the interpreter lock); the stories do not depend on it.
     progress : bool or None
         Progress bar over the similarity chunks (None = only for long work).
 
@@ -278,7 +281,8 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     x = _vectors(docs.tolist(), _length_share(median_words))
     # every pair that can merge has cosine distance <= threshold * s_i^1/2 * s_j^1/2 <= threshold
     rows, cols, sims, top, full = _neighbour_graph(x, 1.0 - threshold, times, win,
-                                                   progress=progress, keep=n <= _KEEP)
+                                                   progress=progress, keep=n <= _KEEP,
+                                                   n_jobs=n_jobs)
     scale = _local_scale(top)
     close = (1.0 - sims.astype(np.float64)) <= threshold * np.sqrt(scale[rows] * scale[cols])
     kept = [full] if full is not None else None
@@ -435,14 +439,17 @@ def _blocks(x, times, win):
     return blocks
 
 
-def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
+def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
     """All pairs i < j with cosine >= ``min_sim`` (and within the window), block by block,
     each article's ``_K`` largest cosines with the other articles of its window (0 where it has
-    fewer), and (``keep``, and half the pairs or more are computed) the n x n float32 matrix of
-    the cosines computed (every pair in one window; 0 elsewhere and on the diagonal), else None.
+    fewer; each row sorted), and (``keep``, and half the pairs or more are computed) the n x n
+    float32 matrix of the cosines computed (every pair in one window; 0 elsewhere and on the
+    diagonal), else None.
 
     Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
-    same float32 sum in the same order), whatever block it falls in.
+    same float32 sum in the same order), whatever block it falls in. With ``n_jobs`` > 1 the
+    blocks are computed in that many threads, at most ``2 * n_jobs`` at a time, and their
+    results taken in block order: the output does not depend on ``n_jobs``.
     """
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
@@ -451,32 +458,64 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False):
     # kept only when most pairs are computed anyway (one window, or no dates)
     keep = keep and 2 * sum(len(r) * len(c) for r, c, _ in blocks) >= n * n
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
-    where = np.full(n, -1)  # column of each article in the block
-    for r_idx, c_idx, xt in _progress(blocks, enabled=progress, total=len(blocks),
-                                      desc="article similarity"):
-        block = (x[r_idx] @ xt).toarray()
-        where[c_idx] = np.arange(len(c_idx))
-        at = where[r_idx]
-        block[np.flatnonzero(at >= 0), at[at >= 0]] = 0  # not its own neighbour
-        where[c_idx] = -1
-        if full is not None:
-            full[np.ix_(r_idx, c_idx)] = block
-        near = block
-        if times is not None and _spans_window(times[r_idx], times[c_idx], win):
-            near = np.where(_in_window(times[r_idx, None], times[None, c_idx], win), block, 0)
+
+    def one(block_of):
+        return _block_pairs(x, *block_of, min_sim, times, win, full)
+
+    for r_idx, near, i, j, sim in _progress(_in_threads(one, blocks, n_jobs),
+                                            enabled=progress, total=len(blocks),
+                                            desc="article similarity"):
         both = np.concatenate([top[r_idx], near], axis=1)
         top[r_idx] = -np.partition(-both, _K - 1, axis=1)[:, :_K]
-        r, c = np.nonzero(block >= min_sim)
-        i, j = r_idx[r], c_idx[c]
-        keep = j > i
-        if times is not None:
-            keep &= _in_window(times[i], times[j], win)
-        rows.append(i[keep])
-        cols.append(j[keep])
-        sims.append(block[r[keep], c[keep]])
+        rows.append(i)
+        cols.append(j)
+        sims.append(sim)
     rows, cols, sims = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     order = np.lexsort((cols, rows))
+    # the K largest in a fixed order, so their mean does not depend on the blocks' order
+    top.sort(axis=1)
     return rows[order], cols[order], sims[order], top, full
+
+
+def _block_pairs(x, r_idx, c_idx, xt, min_sim, times, win, full):
+    """One block of :func:`_neighbour_graph`: its rows, each row's ``_K`` largest cosines
+    within the window (fewer when the block has fewer columns), and its pairs i < j with
+    cosine >= ``min_sim`` within the window (written into ``full`` too, when given)."""
+    block = (x[r_idx] @ xt).toarray()
+    _, r_self, c_self = np.intersect1d(r_idx, c_idx, assume_unique=True, return_indices=True)
+    block[r_self, c_self] = 0  # not its own neighbour
+    if full is not None:  # blocks fill disjoint cells
+        full[np.ix_(r_idx, c_idx)] = block
+    near = block
+    if times is not None and _spans_window(times[r_idx], times[c_idx], win):
+        near = np.where(_in_window(times[r_idx, None], times[None, c_idx], win), block, 0)
+    if near.shape[1] > _K:
+        near = -np.partition(-near, _K - 1, axis=1)[:, :_K]
+    r, c = np.nonzero(block >= min_sim)
+    i, j = r_idx[r], c_idx[c]
+    keep = j > i
+    if times is not None:
+        keep &= _in_window(times[i], times[j], win)
+    return r_idx, near, i[keep], j[keep], block[r[keep], c[keep]]
+
+
+def _in_threads(func, items: list, n_jobs: int):
+    """``func(item)`` for each item, in order; with ``n_jobs`` > 1 in that many threads, at
+    most ``2 * n_jobs`` results computed ahead of the one taken (bounds the memory)."""
+    if n_jobs <= 1 or len(items) <= 1:
+        yield from map(func, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from itertools import islice
+
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        todo = iter(items)
+        ahead = deque(pool.submit(func, item) for item in islice(todo, 2 * n_jobs))
+        while ahead:
+            result = ahead.popleft().result()
+            ahead.extend(pool.submit(func, item) for item in islice(todo, 1))
+            yield result
 
 
 def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.ndarray:
