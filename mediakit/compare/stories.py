@@ -260,7 +260,8 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     docs = out[text].fillna("").astype("str").str.slice(0, lead_chars)
     if title and title in out.columns:
         docs = out[title].fillna("").astype("str") + "\n" + docs
-    median_words = float(docs.str.count(r"\S+").median()) if n else 0.0
+    # words = runs of non-space (str.split's white space is re's \s, code point by code point)
+    median_words = float(np.median([len(doc.split()) for doc in docs])) if n else 0.0
     rule = "given"
     if threshold is None:
         threshold, rule = default_threshold(median_words)
