@@ -77,8 +77,9 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
     n_boot : int
         Bootstrap replicates for the intervals of :func:`mediakit.compare_groups`.
     n_jobs : int
-        Worker processes for the sentence scorers (results do not depend on it). Not used on
-        dask, where the cluster's workers run the partitions.
+        Worker processes for splitting, the sentence scorers and coverage, threads for the
+        story grouping's similarities (results do not depend on it). Not used on dask, where
+        the cluster's workers run the partitions.
     progress : bool or None
         Progress bars on long work (None = only for long corpora; on dask, each stage's name
         and time, for 4 partitions or more).
