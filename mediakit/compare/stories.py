@@ -404,23 +404,24 @@ def _in_window(ti, tj, win) -> np.ndarray:
     return close | (ti == missing) | (tj == missing)
 
 
-def _blocks(x, times, win):
+def _blocks(x, times, win, rows: int | None = None):
     """(rows, columns, columns' transposed vectors) covering every pair i < j that can be in
     one story; without dates every pair. Dated articles are taken in time order, each block
     with the articles within ``win`` of it and the undated ones; undated articles with all
-    (the time window leaves nothing out for them)."""
+    (the time window leaves nothing out for them), ``rows`` at a time (``_CHUNK``)."""
+    rows = rows or _CHUNK
     n = x.shape[0]
     everything = np.arange(n)
     if times is None:
         xt = x.T.tocsr()
-        return [(everything[s:s + _CHUNK], everything, xt) for s in range(0, n, _CHUNK)]
+        return [(everything[s:s + rows], everything, xt) for s in range(0, n, rows)]
     missing = times == np.iinfo(np.int64).min
     undated = np.flatnonzero(missing)
     blocks = []
     if len(undated):
         xt = x.T.tocsr()
-        blocks += [(undated[s:s + _CHUNK], everything, xt)
-                   for s in range(0, len(undated), _CHUNK)]
+        blocks += [(undated[s:s + rows], everything, xt)
+                   for s in range(0, len(undated), rows)]
     dated = np.flatnonzero(~missing)
     dated = dated[np.argsort(times[dated], kind="stable")]
     stamps = times[dated]
@@ -449,13 +450,15 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
 
     Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
     same float32 sum in the same order), whatever block it falls in. With ``n_jobs`` > 1 the
-    blocks are computed in that many threads, at most ``2 * n_jobs`` at a time, and their
-    results taken in block order: the output does not depend on ``n_jobs``.
+    blocks are computed in that many threads (blocks of articles compared with all have
+    1 / ``n_jobs`` the rows), at most ``2 * n_jobs`` ahead, and their results taken in block
+    order: the output does not depend on ``n_jobs``.
     """
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
-    blocks = _blocks(x, times, win)
+    # threads hold a dense block each: as many cosines in memory at once as in one thread
+    blocks = _blocks(x, times, win, rows=max(_DATED_CHUNK, _CHUNK // max(1, n_jobs)))
     # kept only when most pairs are computed anyway (one window, or no dates)
     keep = keep and 2 * sum(len(r) * len(c) for r, c, _ in blocks) >= n * n
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
