@@ -1,8 +1,8 @@
-"""Run per-chunk work in this process or in worker processes, keeping order.
+"""Run per-chunk work in this process, in worker processes or in threads, keeping order.
 
-Every ``n_jobs`` (split_sentences and the measures) goes through here, so they behave alike:
-chunks are processed in order, results are concatenated in order, and the result does not
-depend on ``n_jobs``.
+Every ``n_jobs`` (split_sentences, the measures, coverage; group_stories' threads) goes through
+here, so they behave alike: chunks are processed in order, results are concatenated in order,
+and the result does not depend on ``n_jobs``.
 
 Worker processes start with the ``forkserver`` method where the platform has it (Linux, macOS),
 ``spawn`` elsewhere. A forked worker would inherit (and be charged for) the whole memory of the
@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 
 import numpy as np
 
@@ -132,3 +134,22 @@ def map_chunks(func: Callable, items: Sequence, *, n_jobs: int, progress: bool |
         return _concat(run(func, chunks, pool, progress=progress, desc=desc))
     with worker_pool(n_jobs if len(chunks) > 1 else 1) as own:
         return _concat(run(func, chunks, own, progress=progress, desc=desc))
+
+
+def in_threads(func: Callable, items: Sequence, n_jobs: int) -> Iterator:
+    """``func(item)`` for each item, yielded in order; with ``n_jobs`` > 1 in that many threads
+    (for work that runs outside the interpreter lock, such as scipy's sparse products), at most
+    ``2 * n_jobs`` results computed ahead of the one taken, so memory holds a few results, not
+    all. An error in ``func`` is raised when its item's turn comes."""
+    if n_jobs <= 1 or len(items) <= 1:
+        yield from map(func, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        todo = iter(items)
+        ahead = deque(pool.submit(func, item) for item in islice(todo, 2 * n_jobs))
+        while ahead:
+            result = ahead.popleft().result()
+            ahead.extend(pool.submit(func, item) for item in islice(todo, 1))
+            yield result

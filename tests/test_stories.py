@@ -385,11 +385,11 @@ def test_never_looser_than_the_plain_cosine(corpora_dir):
 
 def test_threads_keep_every_block_in_order():
     """The blocks' results come back all and in order, however many blocks per thread."""
-    from mediakit.compare.stories import _in_threads
+    from mediakit._parallel import in_threads
 
     for n_jobs in (1, 2, 3):
         for n in (0, 1, 5, 6, 7, 40):
-            assert list(_in_threads(lambda k: k * k, list(range(n)), n_jobs)) == \
+            assert list(in_threads(lambda k: k * k, list(range(n)), n_jobs)) == \
                 [k * k for k in range(n)]
     with pytest.raises(ZeroDivisionError):  # an error in a block reaches the caller
-        list(_in_threads(lambda k: 1 // (k - 3), list(range(8)), 2))
+        list(in_threads(lambda k: 1 // (k - 3), list(range(8)), 2))

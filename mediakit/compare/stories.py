@@ -27,6 +27,7 @@ import pandas as pd
 
 from mediakit._memory import releases_memory
 from mediakit._normalize import fold_accents
+from mediakit._parallel import in_threads
 from mediakit._params import Column, Frame, Interval, records_roles, validate_params
 from mediakit._progress import progress as _progress
 from mediakit._validation import require_columns
@@ -466,7 +467,7 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
     def one(block_of):
         return _block_pairs(x, *block_of, min_sim, times, win, full)
 
-    for r_idx, near, i, j, sim in _progress(_in_threads(one, blocks, n_jobs),
+    for r_idx, near, i, j, sim in _progress(in_threads(one, blocks, n_jobs),
                                             enabled=progress, total=len(blocks),
                                             desc="article similarity"):
         both = np.concatenate([top[r_idx], near], axis=1)
@@ -501,25 +502,6 @@ def _block_pairs(x, r_idx, c_idx, xt, min_sim, times, win, full):
     if times is not None:
         keep &= _in_window(times[i], times[j], win)
     return r_idx, near, i[keep], j[keep], block[r[keep], c[keep]]
-
-
-def _in_threads(func, items: list, n_jobs: int):
-    """``func(item)`` for each item, in order; with ``n_jobs`` > 1 in that many threads, at
-    most ``2 * n_jobs`` results computed ahead of the one taken (bounds the memory)."""
-    if n_jobs <= 1 or len(items) <= 1:
-        yield from map(func, items)
-        return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-    from itertools import islice
-
-    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        todo = iter(items)
-        ahead = deque(pool.submit(func, item) for item in islice(todo, 2 * n_jobs))
-        while ahead:
-            result = ahead.popleft().result()
-            ahead.extend(pool.submit(func, item) for item in islice(todo, 1))
-            yield result
 
 
 def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.ndarray:
