@@ -15,9 +15,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import functools
+import itertools
 import sys
 from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+#: Items of a container (or an object array) measured one by one; a larger one is measured on
+#: this many and extrapolated, as dask's own ``sizeof`` does for object columns.
+SAMPLE = 100
 
 
 @functools.cache
@@ -57,3 +66,49 @@ def releases_memory(func: Callable) -> Callable:
             release_memory()
 
     return wrapper
+
+
+def deep_size(obj) -> int:
+    """About how many bytes ``obj`` holds, with what it refers to: numpy arrays (and the
+    strings of an object array), scipy sparse matrices, pandas objects, strings, containers
+    and dataclasses, each container's items measured on at most :data:`SAMPLE` of them."""
+    if isinstance(obj, np.ndarray):
+        if obj.dtype != object or not obj.size:
+            return obj.nbytes
+        return obj.nbytes + _sampled(obj.ravel(), obj.size)
+    if isinstance(obj, (pd.DataFrame, pd.Series, pd.Index)):
+        used = obj.memory_usage(deep=True)
+        return int(used.sum() if isinstance(used, pd.Series) else used)
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(obj):
+        parts = [getattr(obj, a, None) for a in ("data", "indices", "indptr", "row", "col")]
+        return sum(p.nbytes for p in parts if isinstance(p, np.ndarray))
+    if isinstance(obj, dict):
+        return sys.getsizeof(obj) + _sampled(itertools.chain.from_iterable(obj.items()),
+                                             2 * len(obj))
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return sys.getsizeof(obj) + _sampled(obj, len(obj))
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return object.__sizeof__(obj) + sum(deep_size(getattr(obj, f.name))
+                                            for f in dataclasses.fields(obj))
+    return sys.getsizeof(obj)
+
+
+def _sampled(items, n: int) -> int:
+    """The bytes of ``n`` items, measured on the first :data:`SAMPLE` of them."""
+    seen = [deep_size(x) for x in itertools.islice(items, SAMPLE)]
+    return int(sum(seen) * n / len(seen)) if seen else 0
+
+
+class SizedPartial:
+    """A mixin for the partial results dask workers hold between two steps of a computation
+    (e.g. partial sums waiting to be added up): ``sys.getsizeof``, which dask's ``sizeof``
+    falls back to, then counts their arrays and strings, so a worker's managed memory counts
+    them and its memory limits can spill them to disk. Without it a dataclass measures a few
+    dozen bytes, however large its arrays."""
+
+    __slots__ = ()
+
+    def __sizeof__(self) -> int:
+        return object.__sizeof__(self) + sum(deep_size(getattr(self, f.name))
+                                             for f in dataclasses.fields(self))

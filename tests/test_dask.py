@@ -179,6 +179,56 @@ def test_compare_terms_adds_partials_in_a_tree_and_equals_pandas(corpora_dir, mo
         assert got["variants"].equals(want["variants"])
 
 
+@pytest.mark.corpora
+def test_workers_count_the_partial_sums_they_hold(client, scored, monkeypatch):
+    """The partial sums a worker holds until they are added up (compare_terms' counts and
+    within-story sums, compare_groups' per-article sums) count in its managed memory at about
+    what they take, so a worker's memory limit can spill them; as plain dataclasses dask
+    measured each at a few dozen bytes."""
+    import pickle
+    import tracemalloc
+
+    import dask
+    from dask.sizeof import sizeof
+
+    from mediakit.compare import groups as mkgroups
+    from mediakit.compare import terms as mkterms
+
+    made = []
+    for module, name in ((mkterms, "_strata_sums"), (mkterms, "_term_counts"),
+                         (mkgroups, "_article_sums")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
+                            lambda *a, _real=real: made.append(_real(*a)) or made[-1])
+    lazy = dd.from_pandas(scored, npartitions=2, sort=False)
+    with dask.config.set(scheduler="sync"):
+        mk.compare_terms(lazy)
+        mk.compare_terms(lazy, stratify=False)
+        mk.compare_groups(lazy, measures="sentiment_compound", n_boot=10, n_perm=10)
+    assert {type(p).__name__ for p in made} == {"_StrataSums", "_TermCounts", "_ArticleSums"}
+    checked = set()
+    for partial in made:
+        data = pickle.dumps(partial)
+        tracemalloc.start()
+        try:
+            copy = pickle.loads(data)
+            taken = tracemalloc.get_traced_memory()[0]
+            del copy
+        finally:
+            tracemalloc.stop()
+        if taken > 100_000:  # below, a frame's fixed overhead outweighs its contents
+            checked.add(type(partial).__name__)
+            assert 0.5 * taken <= sizeof(partial) <= 2 * taken, type(partial).__name__
+        assert sizeof(partial) > 200
+    assert checked == {"_StrataSums", "_TermCounts"}
+    # a worker holding one measures it the same way
+    biggest = max(made, key=sizeof)
+    held = client.submit(pickle.loads, pickle.dumps(biggest))
+    held.result()
+    assert sizeof(biggest) > 100_000
+    assert client.nbytes(summary=False)[held.key] == pytest.approx(sizeof(biggest), rel=0.01)
+
+
 def test_each_worker_gives_back_freed_memory_after_a_stage(client):
     """analyze on dask releases freed memory on every worker after each stage."""
     import sys

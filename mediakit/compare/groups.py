@@ -24,6 +24,7 @@ import pandas as pd
 
 from mediakit._dask import schema, sums_then_finish
 from mediakit._errors import WideIntervalWarning
+from mediakit._memory import SizedPartial
 from mediakit._params import (
     Column,
     Columns,
@@ -150,7 +151,7 @@ def _plan(data, *, by, measures, stat, threshold, unit, weights, kinds, pairs, n
 
 
 @dataclass(frozen=True)
-class _ArticleSums:
+class _ArticleSums(SizedPartial):
     """Per article (rows of ``keys``: ``article_id`` and the by columns) and measure (columns):
     summed numerator, denominator and rows that entered the rollup. Adds up across frames."""
 

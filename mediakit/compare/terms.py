@@ -23,7 +23,7 @@ from mediakit._dask import (
     sums_then_finish,
 )
 from mediakit._errors import MediakitWarning
-from mediakit._memory import releases_memory
+from mediakit._memory import SizedPartial, releases_memory
 from mediakit._normalize import americanize
 from mediakit._params import (
     Column,
@@ -260,7 +260,7 @@ def _plan(sentences, *, by, target, reference, measure, text, story, stratify, k
 
 
 @dataclass(frozen=True)
-class _TermCounts:
+class _TermCounts(SizedPartial):
     """One frame's term counts per (story, group) key: the groups present (in order of
     appearance) and :func:`count_terms`' output (None when no term). Adds up across frames."""
 
@@ -302,7 +302,7 @@ def _groups_and_stories(part: pd.DataFrame, plan: _Plan) -> tuple:
 
 
 @dataclass(frozen=True)
-class _StrataSums:
+class _StrataSums(SizedPartial):
     """The within-story sums of some whole stories (:func:`_keyness.stratified_sums`), over
     their vocabulary (sorted), with the written forms of each term. Adds up across stories."""
 
