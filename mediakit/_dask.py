@@ -14,10 +14,10 @@ lets each of them accept a dask frame, in two shapes:
   the partials up and makes the result table. :func:`sums_then_finish` runs ``sums`` once on a
   pandas frame (one partition) or once per partition of a dask frame, then ``finish``: the same
   two functions either way, so the results are the same. The result is a pandas object: it is
-  small. The partials are :class:`mediakit._memory.SizedPartial`\ s: a worker holding them
-  until they are added up counts their arrays and strings in its managed memory (a plain
-  dataclass measures a few dozen bytes), so its memory limit can spill them. Options are validated before any work, on :func:`schema` (a dask frame's empty
-  ``_meta``).
+  small. Each partial is a :class:`mediakit._memory.SizedPartial`: a worker holding one until
+  it is added up counts its arrays and strings in its managed memory (a plain dataclass
+  measures a few dozen bytes), so the worker's memory limit can spill it. Options are
+  validated before any work, on :func:`schema` (a dask frame's empty ``_meta``).
 
 Inside a partition the function runs with ``n_jobs=1`` and ``progress=False``: the dask
 scheduler (threads, processes or a ``dask.distributed`` cluster) supplies the parallelism.
