@@ -9,6 +9,9 @@ scores and ``group_stories``, 12 to 24 ms each. dask.distributed trims its worke
 Arrow's memory pool, which holds pandas' strings, keeps freed memory too: after
 ``compare_coverage`` at 10,000 articles it held about 430 MB that ``release_unused`` gives back.
 Elsewhere than glibc (macOS, Windows, musl) this does nothing.
+
+:class:`SizedPartial` is the other side of memory on dask: partial results held by a worker
+report their real size (:func:`deep_size`), so the worker's memory limit can spill them.
 """
 
 from __future__ import annotations
@@ -71,7 +74,9 @@ def releases_memory(func: Callable) -> Callable:
 def deep_size(obj) -> int:
     """About how many bytes ``obj`` holds, with what it refers to: numpy arrays (and the
     strings of an object array), scipy sparse matrices, pandas objects, strings, containers
-    and dataclasses, each container's items measured on at most :data:`SAMPLE` of them."""
+    and dataclasses, each container's items measured on at most :data:`SAMPLE` of them.
+    (dask's ``sizeof`` knows most of these too, but mediakit imports dask only for dask
+    input.)"""
     if isinstance(obj, np.ndarray):
         if obj.dtype != object or not obj.size:
             return obj.nbytes
@@ -110,5 +115,4 @@ class SizedPartial:
     __slots__ = ()
 
     def __sizeof__(self) -> int:
-        return object.__sizeof__(self) + sum(deep_size(getattr(self, f.name))
-                                             for f in dataclasses.fields(self))
+        return deep_size(self)  # a dataclass: itself and its fields
