@@ -28,6 +28,10 @@ ONE_DAY = pd.Timestamp("2020-01-01", tz="UTC")  # group_stories_one_window: all 
 # measure of that stress case, not of the pipeline's growth
 ONE_WINDOW_MAX = 10_000
 N_BOOT = N_PERM = 2000
+#: The workers' dask settings, as the README's LocalCluster example sets them: dask's p2p
+#: shuffles (by story, for keyness and coverage) send two messages at a time, not ten, so the
+#: pieces in flight stay few (BENCHMARKS.md, "Issue 19, eleventh round")
+P2P_CONFIG = {"distributed.p2p.comm.concurrency": 2}
 PATHOLOGICAL_CASES = ("article_10mb", "line_1mb_no_punctuation", "articles_100k_one_line",
                       "bullets_50k")
 
@@ -184,19 +188,21 @@ def dask_side(data: Path, out: Path, n_jobs: int, keep: str = "memory") -> dict:
     processes (one thread each): the whole pipeline (read, stories, split, scores, groups,
     frames, terms, coverage, and the tables read off them), grouped by ``bias``; stage seconds
     from the analysis's own timing. ``keep="disk"``: the frames stay in Parquet files."""
+    import dask
     import distributed
 
     import mediakit as mk
 
     warnings.simplefilter("ignore")
     st = Stages()
-    with st.stage("cluster"):
+    with st.stage("cluster"), dask.config.set(P2P_CONFIG):  # the workers take this config
         cluster = distributed.LocalCluster(n_workers=n_jobs, threads_per_worker=1,
                                            processes=True, dashboard_address=None)
         client = distributed.Client(cluster)
     with st.stage("analyze"):
         result = mk.analyze(data, engine="dask", by=GROUP_BY, actors=False, n_boot=N_BOOT,
                             progress=False, read_kws={"on_error": "skip"}, keep=keep)
+    concurrency = client.run(lambda: dask.config.get("distributed.p2p.comm.concurrency"))
     n_sentences = len(result.sentences)  # on disk: counted from the Parquet parts
     stories = result.articles["story_id"].nunique()
     n_stories = int(stories.compute() if hasattr(stories, "compute") else stories)
@@ -208,6 +214,7 @@ def dask_side(data: Path, out: Path, n_jobs: int, keep: str = "memory") -> dict:
     res["n_sentences"] = n_sentences
     res["n_stories"] = n_stories
     res["keep"] = keep
+    res["p2p_comm_concurrency"] = sorted(concurrency.values())
     return res
 
 

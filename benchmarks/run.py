@@ -226,7 +226,8 @@ def dask_run(data: Path, n: int | None, n_jobs: int, repeat: int | None = None,
             "n_jobs": n_jobs, "repeat": repeat,
             "mediakit_seconds": sum(s["seconds"] for s in res["stages"].values()),
             "cluster_seconds": res["stages"]["cluster"]["seconds"],
-            "peak_rss_mb": res["peak_rss_mb"], "dask_stages": res["dask_stages"]}
+            "peak_rss_mb": res["peak_rss_mb"], "dask_stages": res["dask_stages"],
+            "p2p_comm_concurrency": res["p2p_comm_concurrency"]}
 
 
 def scaling(data: Path, n_jobs: int, sizes=SCALING_SIZES) -> dict:

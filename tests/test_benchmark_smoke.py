@@ -69,3 +69,7 @@ def test_the_dask_run_on_disk_repeats_the_corpus(corpora_dir):
     assert report["n_sentences"] > 80 * 5 and report["n_stories"] >= 2
     assert report["mediakit_seconds"] > 0 and report["peak_rss_mb"] > 0
     assert {"group_stories", "compare_terms", "coverage"} <= set(report["dask_stages"])
+    # the workers ran with the p2p setting the README's LocalCluster example gives them
+    assert report["p2p_comm_concurrency"] == [2]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert '{"distributed.p2p.comm.concurrency": 2}' in readme
