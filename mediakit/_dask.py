@@ -16,7 +16,9 @@ lets each of them accept a dask frame, in two shapes:
   two functions either way, so the results are the same. The result is a pandas object: it is
   small. Each partial is a :class:`mediakit._memory.SizedPartial`: a worker holding one until
   it is added up counts its arrays and strings in its managed memory (a plain dataclass
-  measures a few dozen bytes), so the worker's memory limit can spill it. Options are
+  measures a few dozen bytes), so the worker's memory limit can spill it. Many partials are
+  added up on the workers: in a tree (:func:`combine_in_tree`), or folded one at a time into a
+  few running sums (:func:`fold_in_runs`, for large ones). Options are
   validated before any work, on :func:`schema` (a dask frame's empty ``_meta``).
 
 Inside a partition the function runs with ``n_jobs=1`` and ``progress=False``: the dask
@@ -151,6 +153,22 @@ def active_client():
         return None
 
 
+def slots() -> int:
+    """Tasks the current scheduler runs at once: the threads of the distributed client's
+    workers; one on the synchronous scheduler; else the machine's cores."""
+    import os
+
+    import dask
+
+    client = active_client()
+    if client is not None:
+        workers = client.scheduler_info().get("workers", {}).values()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+    if dask.config.get("scheduler", None) in ("sync", "synchronous", "single-threaded"):
+        return 1
+    return os.cpu_count() or 1
+
+
 def shuffle_by(frame, column: str, npartitions: int):
     """``frame`` shuffled so each value of ``column`` is in one partition. On a distributed
     cluster dask's peer-to-peer shuffle, whose pieces go through the workers' disks (memory
@@ -187,6 +205,25 @@ def sums_then_finish(data, sums: Callable, finish: Callable, plan,
     if combine is not None:
         partials = combine_in_tree(partials, combine)
     return finish(list(dask.compute(*partials)), plan)
+
+
+def fold_in_runs(partials: list, combine: Callable, runs: int) -> list:
+    """Lazy ``partials`` cut into ``runs`` runs of consecutive ones, each folded into one as
+    its partials come (``combine([so_far, next])``), in order: a run holds one sum and the
+    partial being added, where a tree holds up to :data:`SPLIT_EVERY` partials per branch.
+    Returns the runs' sums, in order. A p2p shuffle gives each worker a contiguous range of
+    its output partitions, so with a run per worker thread each run's partials are on one
+    worker."""
+    import dask
+
+    size = max(1, -(-len(partials) // max(1, runs)))
+    out = []
+    for k in range(0, len(partials), size):
+        so_far = partials[k]
+        for nxt in partials[k + 1:k + size]:
+            so_far = dask.delayed(combine)([so_far, nxt])
+        out.append(so_far)
+    return out
 
 
 def combine_in_tree(partials: list, combine: Callable, down_to: int = SPLIT_EVERY) -> list:

@@ -50,7 +50,7 @@ from mediakit._analysis_result import (
     check_by,
     chosen_outlets,
 )
-from mediakit._dask import shuffle_by
+from mediakit._dask import shuffle_by, slots
 from mediakit._stages import stages
 from mediakit.compare.coverage import (
     CoverageOnDisk,
@@ -543,7 +543,7 @@ def group_stories_windows(articles, *, window: str = "3D", lead_chars: int = 300
                                                        threshold, span))
         # as many windows at a time as the scheduler runs tasks: a window's articles are
         # read when it starts, so memory holds those of the windows running, not the corpus
-        step = _slots()
+        step = slots()
         found = [f for k in range(0, len(tasks), step)
                  for f in dask.compute(*tasks[k:k + step])]
         ids, labels, offset = [], [], 0
@@ -604,22 +604,6 @@ def _number_stories(ids: np.ndarray, labels: np.ndarray, order: pd.Series) -> pd
 
 
 # --- per story: coverage, entities, quotes ---------------------------------------------------
-
-def _slots() -> int:
-    """Tasks the current scheduler runs at once: the threads of the distributed client's
-    workers; one on the synchronous scheduler; else the machine's cores."""
-    import os
-
-    import dask
-
-    client = _client()
-    if client is not None:
-        workers = client.scheduler_info().get("workers", {}).values()
-        return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
-    if dask.config.get("scheduler", None) in ("sync", "synchronous", "single-threaded"):
-        return 1
-    return os.cpu_count() or 1
-
 
 def _story_sizes(part: pd.DataFrame) -> pd.DataFrame:
     return (part.assign(_bytes=part["text"].astype("str").str.len())

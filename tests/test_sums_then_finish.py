@@ -110,3 +110,47 @@ def test_a_group_that_changes_between_partitions_is_refused(scored):
         mk.compare_groups(lazy, measures="sentiment_compound", n_boot=10, n_perm=10)
     with pytest.raises(ValueError, match="not constant"):
         mk.compare_groups(pd.concat([rest, first, second]), measures="sentiment_compound")
+
+
+def test_partials_folded_in_runs_keep_their_order():
+    """fold_in_runs: consecutive partials folded one at a time into ``runs`` sums, in order;
+    joined by the tree they give what one combine of all of them gives."""
+    from mediakit._dask import combine_in_tree, fold_in_runs
+
+    def joined(parts):
+        return [x for p in parts for x in p]
+
+    leaves = [dask.delayed(lambda k: [k])(k) for k in range(23)]
+    with dask.config.set(scheduler="sync"):
+        runs = dask.compute(*fold_in_runs(leaves, joined, 4))
+        (total,) = dask.compute(*combine_in_tree(fold_in_runs(leaves, joined, 4), joined,
+                                                 down_to=1))
+    assert [len(r) for r in runs] == [6, 6, 6, 5]
+    assert joined(runs) == list(range(23)) == total
+    # each fold step adds one partial to the sum so far: a run of 6 leaves takes 5 steps
+    assert len(fold_in_runs(leaves, joined, 4)[0].dask) == 6 + 5
+
+
+def test_within_story_sums_add_up_the_same_in_any_grouping(scored):
+    """_add_strata over a union of vocabularies (by hashing): the sums of three partitions
+    added at once, or two then the third, are the same once sorted, forms included."""
+    from mediakit.compare import terms as t
+
+    codes = pd.factorize(scored["article_id"])[0]
+    data = scored.assign(story_id=[f"s{c % 3}" for c in codes])
+    plan = t._plan(data, by="outlet", target=None, reference="rest", measure="g2",
+                   text="text", story="story_id", stratify=None, kinds=None,
+                   stop_words="english", ngram_range=(1, 1), min_count=1,
+                   correction="none", fold_spelling=True, prior_scale=1.0)
+    rows = t._content_rows(data, plan)
+    groups = pd.unique(rows["outlet"])
+    targets, refs = t._resolve_groups(groups, None, "rest")
+    parts = [t._strata_sums(rows[rows["story_id"] == s], plan, targets, refs)
+             for s in ("s0", "s1", "s2")]
+    at_once = t._add_strata(parts).sorted()
+    in_two = t._add_strata([t._add_strata(parts[:2]), parts[2]]).sorted()
+    assert list(at_once.vocab) == sorted(set().union(*(p.vocab for p in parts)))
+    assert list(in_two.vocab) == list(at_once.vocab) and in_two.forms == at_once.forms
+    for target, own in at_once.sums.items():
+        for name, values in own["sums"].items():
+            np.testing.assert_allclose(in_two.sums[target]["sums"][name], values, rtol=1e-12)

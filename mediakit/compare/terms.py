@@ -17,9 +17,11 @@ import pandas as pd
 
 from mediakit._dask import (
     combine_in_tree,
+    fold_in_runs,
     is_dask_frame,
     schema,
     shuffle_by,
+    slots,
     sums_then_finish,
 )
 from mediakit._errors import MediakitWarning
@@ -304,11 +306,19 @@ def _groups_and_stories(part: pd.DataFrame, plan: _Plan) -> tuple:
 @dataclass(frozen=True)
 class _StrataSums(SizedPartial):
     """The within-story sums of some whole stories (:func:`_keyness.stratified_sums`), over
-    their vocabulary (sorted), with the written forms of each term. Adds up across stories."""
+    their vocabulary (in no particular order: :meth:`sorted` sorts it), with the written forms
+    of each term. Adds up across stories."""
 
     vocab: np.ndarray
     sums: dict
     forms: dict
+
+    def sorted(self) -> _StrataSums:
+        """The same sums over the vocabulary sorted (the order of the pandas table)."""
+        order = np.argsort(self.vocab, kind="stable")
+        sums = {t: {**own, "sums": {k: v[order] for k, v in own["sums"].items()}}
+                for t, own in self.sums.items()}
+        return _StrataSums(self.vocab[order], sums, self.forms)
 
 
 def _strata_sums(part: pd.DataFrame, plan: _Plan, targets: list, refs) -> _StrataSums:
@@ -325,13 +335,16 @@ def _strata_sums(part: pd.DataFrame, plan: _Plan, targets: list, refs) -> _Strat
 
 
 def _add_strata(parts: list[_StrataSums]) -> _StrataSums:
-    """Several partitions' sums added up over the union of their vocabularies."""
+    """Several partitions' sums added up over the union of their vocabularies (terms in order
+    of first appearance, found by hashing: the cost follows the terms, not a sort of them)."""
     if len(parts) == 1:
         return parts[0]
-    vocab = np.unique(np.concatenate([p.vocab for p in parts]).astype(object))
+    codes, vocab = pd.factorize(np.concatenate([p.vocab for p in parts]).astype(object))
+    vocab = np.asarray(vocab, dtype=object)
+    ends = np.cumsum([len(p.vocab) for p in parts])
     out: dict = {}
-    for part in parts:
-        at = np.searchsorted(vocab, part.vocab)
+    for part, end in zip(parts, ends, strict=True):
+        at = codes[end - len(part.vocab):end]
         for t, own in part.sums.items():
             if t not in out:
                 out[t] = {"sums": {k: np.zeros(len(vocab)) for k in _keyness.SUMS}, "c": 0.0,
@@ -344,13 +357,28 @@ def _add_strata(parts: list[_StrataSums]) -> _StrataSums:
             total["n_stories"] += own["n_stories"]
             total["ref_groups"] = list(pd.unique(np.asarray(
                 [*total["ref_groups"], *own["ref_groups"]], dtype=object)))
-    return _StrataSums(vocab, out, _merged_variants([p.forms for p in parts], vocab))
+    return _StrataSums(vocab, out, _added_variants([p.forms for p in parts]))
+
+
+def _added_variants(parts: list[dict[str, str]]) -> dict[str, str]:
+    """Several ``variants`` maps (term -> "form; form", forms sorted) as one; a term whose
+    forms agree is copied, only those that differ are split and joined again."""
+    out = dict(parts[0])
+    for variants in parts[1:]:
+        for term, written in variants.items():
+            have = out.get(term)
+            if have is None:
+                out[term] = written
+            elif have != written:
+                out[term] = "; ".join(sorted({*have.split("; "), *written.split("; ")}))
+    return out
 
 
 def _terms_within_stories(data, plan: _Plan) -> pd.DataFrame:
     """compare_terms of a dask frame within stories: the rows counted are shuffled so each
     story is whole in one partition; each partition gives its stories' per-term sums (the
-    statistics are sums over stories), which are added up on the workers, a few at a time.
+    statistics are sums over stories), which the workers fold into running sums
+    (:func:`~mediakit._dask.fold_in_runs`), then add up in a tree.
     Memory holds a partition's counts and one array per sum over the vocabulary, not the
     (story, group) x term counts of the corpus."""
     import dask
@@ -368,8 +396,12 @@ def _terms_within_stories(data, plan: _Plan) -> pd.DataFrame:
     by_story = shuffle_by(rows, plan.story, max(1, min(rows.npartitions, n_stories)))
     partials = [dask.delayed(_strata_sums)(p, plan, targets, refs)
                 for p in by_story.to_delayed()]
-    partials = combine_in_tree(partials, _add_strata, down_to=1)
+    # folded as they come, four runs per worker thread (fewer wait on a lagging run), so a
+    # worker holds a few sums, not a branch of partials; then the runs' sums in a tree
+    partials = combine_in_tree(fold_in_runs(partials, _add_strata, 4 * slots()), _add_strata,
+                               down_to=1)
     (total,) = dask.compute(*partials) if partials else (_StrataSums(np.array([]), {}, {}),)
+    total = total.sorted()
     attrs = {"stratified": True, "story": plan.story, "method": _keyness.METHOD_STRATIFIED,
              "correction": plan.correction, "fold_spelling": plan.fold_spelling,
              "not_comparable": [], "groups": sorted(str(g) for g in groups)}
