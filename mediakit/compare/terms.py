@@ -438,7 +438,7 @@ def _add_counts(parts: list[_TermCounts]) -> _TermCounts:
     counts = sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows),
                                                           np.concatenate(cols))),
                                shape=(len(keys), len(vocab)), dtype=np.float64)
-    variants = _merged_variants([c[3] for c in counted], vocab)
+    variants = _added_variants([c[3] for c in counted])
     return _TermCounts(groups=groups, counted=(counts, keys, vocab, variants))
 
 
@@ -593,15 +593,6 @@ def _analyzer(stop, ngram_range, normalize):
         return out
 
     return analyze
-
-
-def _merged_variants(parts: list[dict[str, str]], vocab) -> dict[str, str]:
-    """Several ``variants`` maps (term -> "form; form") as one over ``vocab``."""
-    forms: dict[str, set[str]] = {}
-    for variants in parts:
-        for term, written in variants.items():
-            forms.setdefault(term, set()).update(written.split("; "))
-    return _variants(forms, vocab)
 
 
 def _variants(forms: dict[str, set[str]], vocab) -> dict[str, str]:
