@@ -564,9 +564,10 @@ def group_stories_windows(articles, *, window: str = "3D", lead_chars: int = 300
 
 
 def _assign_story(part: pd.DataFrame, story: pd.Series) -> pd.DataFrame:
-    """``part`` with ``story_id``; ``story`` holds this partition's ids, in its order."""
+    """``part`` with ``story_id`` (``story``: article_id -> story of this partition's ids)."""
     out = part.copy()
-    out["story_id"] = pd.array(story.to_numpy(), dtype="str")
+    out["story_id"] = pd.array(out["article_id"].astype("str").map(story).to_numpy(),
+                               dtype="str")
     return out
 
 

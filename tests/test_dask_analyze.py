@@ -333,7 +333,7 @@ def test_each_partition_is_given_only_its_own_stories(corpora_dir, monkeypatch):
     assert sorted(given) == sorted(zip(sizes, sizes, strict=True))
     assert got.index.equals(articles.index)
     assert got["article_id"].tolist() == articles["article_id"].tolist()
-    # a slice in the wrong order would give articles their neighbours' stories
+    # every article keeps its own story
     want = mk.group_stories(articles)
     assert adjusted_rand_score(want["story_id"], got["story_id"]) > 0.94
 
