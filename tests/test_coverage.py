@@ -457,6 +457,56 @@ def test_features_equal_scikit_learn_hashing(seeds_sentences):
         np.testing.assert_array_equal(ours.data, plain.data)
 
 
+@pytest.mark.corpora
+def test_hashed_rows_equal_scikit_learn_on_a_corpus(corpora_dir):
+    """The vectorised MurmurHash of every word and character n-gram of a real corpus (and of
+    words of 1 and 2 letters, accents, other scripts, emoji) lands in scikit-learn's columns."""
+    from itertools import chain
+
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from mediakit.compare._features import compact, hashed_rows, matching_keys
+
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    keys = matching_keys(articles["text"].tolist())
+    words = list(dict.fromkeys(chain.from_iterable(k.lower().split() for k in keys)))
+    words += ["a", "ab", "é", "naïve", "größe", "日本語", "абвгд", "😀", "x😀y", "ǆ"]
+    assert len(words) > 10_000
+    hashing = {"n_features": 2**24, "alternate_sign": False, "norm": None}
+    for ngrams, vectorizer in (
+            (None, HashingVectorizer(analyzer=lambda w: [w], **hashing)),
+            ((3, 5), HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False,
+                                       **hashing)),
+            ((2, 7), HashingVectorizer(analyzer="char_wb", ngram_range=(2, 7), lowercase=False,
+                                       **hashing))):
+        ours, plain = hashed_rows(words, char_wb=ngrams), compact(
+            vectorizer.transform(words).tocsr())
+        assert ours.shape == plain.shape
+        np.testing.assert_array_equal(ours.indptr, plain.indptr)
+        np.testing.assert_array_equal(ours.indices, plain.indices)
+        np.testing.assert_array_equal(ours.data, plain.data)
+
+
+def test_coverage_does_not_import_scikit_learn():
+    """A coverage worker process does not pay for importing scikit-learn (about 0.6 s): the
+    stop words are read from its module file, and they are scikit-learn's list."""
+    import subprocess
+
+    code = (
+        "import sys, mediakit as mk\n"
+        "s = mk.split_sentences(mk.load_example('seeds'), progress=False).assign(story_id='a')\n"
+        "cov = mk.compare_coverage(s, progress=False)\n"
+        "assert len(cov.facts) > 0\n"
+        "print('sklearn' in sys.modules)\n"
+        "from mediakit.compare._features import _stop_words\n"
+        "from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS\n"
+        "print(_stop_words() == ENGLISH_STOP_WORDS)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
 def _three_outlets():
     texts = {
         "X": ["The central bank raised interest rates by half a point on Tuesday.",

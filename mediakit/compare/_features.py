@@ -66,6 +66,25 @@ def matching_keys(texts: list[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words. In a process that has not imported scikit-learn
+    (a coverage worker), read from the one module of its that holds them: importing the
+    package takes about 0.6 s, paid again by every worker process."""
+    import sys
+
+    if "sklearn" not in sys.modules:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("sklearn")
+        path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" \
+            if spec is not None and spec.origin else None
+        if path is not None and path.is_file():  # the "import a source file" recipe
+            module_spec = importlib.util.spec_from_file_location("_sklearn_stop_words", path)
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+            words = getattr(module, "ENGLISH_STOP_WORDS", None)
+            if isinstance(words, frozenset) and words:
+                return words
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)
@@ -135,14 +154,14 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     Hashing keeps the cost linear in the corpus with no vocabulary to hold. ``words`` and
     ``chars`` are the counts of scikit-learn's ``HashingVectorizer`` (``analyzer=word_tokens``;
     ``analyzer="char_wb"``, lower case), with the hashed columns numbered as :func:`compact`
-    does (in hash order, only those used). Each distinct token is weighed and hashed once, and
-    a text's character n-grams are the sum of its words' (``char_wb`` never spans two words).
+    does (in hash order, only those used). Each distinct token is weighed and hashed once (by
+    :func:`hashed_rows`, vectorised, in scikit-learn's columns), and a text's character
+    n-grams are the sum of its words' (``char_wb`` never spans two words).
     ``idf``: (weight of each lower-case token, weight of the others), by default the fixed
     table fitted on mrpc_train (:data:`mediakit.compare._samefact_model.IDF`).
     """
     import pandas as pd
     from scipy import sparse
-    from sklearn.feature_extraction.text import HashingVectorizer
 
     if not texts:
         empty = sparse.csr_matrix((0, 1), dtype=np.float64)
@@ -153,25 +172,104 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
 
         idf = (IDF, IDF_OTHER)
     keys = matching_keys(texts)
-    hashing = {"n_features": _N_FEATURES, "alternate_sign": False, "norm": None,
-               "dtype": np.float64}
-    words, sets, n_tokens = _word_counts(
-        keys, HashingVectorizer(analyzer=_one_feature, **hashing), name_weight=name_weight, idf=idf)
-    chars_of = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, lowercase=False,
-                                 **hashing)
+    words, sets, n_tokens = _word_counts(keys, hashed_rows, name_weight=name_weight, idf=idf)
     docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     codes, uniques = pd.factorize(
         np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()))
-    chars = _summed(codes, uniques, lengths, None, chars_of)
+    chars = _summed(codes, uniques, lengths, None,
+                    lambda items: hashed_rows(items, char_wb=char_ngrams))
     return SentenceFeatures(words, chars, *sets, n_tokens)
 
 
-def _one_feature(token: str) -> list[str]:
-    return [token]
+def hashed_rows(items: list[str], char_wb: tuple[int, int] | None = None):
+    """Counts of each item's features, hashed, with only the columns used (as :func:`compact`).
+
+    The same matrix as ``compact(HashingVectorizer(analyzer=..., n_features=2**24,
+    alternate_sign=False, norm=None, lowercase=False).transform(items))``: with ``char_wb``
+    None, one feature per item (the item itself); with ``char_wb=(min_n, max_n)`` the
+    character n-grams of ``analyzer="char_wb"`` of each item, an item being one word (no
+    white space): the word padded with a space each side, cut into every run of ``n``
+    characters for each ``n`` up to its padded length. Each feature's column is scikit-learn's,
+    ``abs(murmurhash3_32(utf-8 bytes)) % 2**24``, computed here on all n-grams at once.
+    """
+    import pandas as pd
+    from scipy import sparse
+
+    if not items:
+        return sparse.csr_matrix((0, 1), dtype=np.float64)
+    padded = "".join(f" {w} " for w in items) if char_wb else "".join(items)
+    points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
+    sizes = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) + (2 if char_wb
+                                                                              else 0)
+    item_start = np.cumsum(sizes) - sizes  # code point where each (padded) item starts
+    # the UTF-8 bytes of the text, and where each code point's bytes start
+    encoded = np.frombuffer(padded.encode("utf-8"), dtype=np.uint8)
+    byte_at = np.zeros(len(points) + 1, dtype=np.int64)
+    np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=byte_at[1:])
+    rows, hashes = [], []
+    for n in range(char_wb[0], char_wb[1] + 1) if char_wb else [None]:
+        if n is None:  # the item itself
+            count, starts, ends = np.ones(len(items), dtype=np.int64), item_start, \
+                item_start + sizes
+        else:  # every run of n code points inside a padded item
+            count = np.maximum(sizes - n + 1, 0)
+            starts = np.repeat(item_start - (np.cumsum(count) - count), count) + \
+                np.arange(int(count.sum()))
+            ends = starts + n
+        first_byte = byte_at[starts]
+        n_bytes = byte_at[ends] - first_byte
+        found = np.empty(len(starts), dtype=np.int32)
+        for length in np.unique(n_bytes):
+            at = np.flatnonzero(n_bytes == length)
+            found[at] = murmurhash3_32(encoded[first_byte[at, None] + np.arange(length)])
+        rows.append(np.repeat(np.arange(len(items), dtype=np.int32), count))
+        hashes.append(np.abs(found.astype(np.int64)) % _N_FEATURES)
+    # columns numbered in hash order (hash each distinct feature once, then sort those)
+    codes, used = pd.factorize(np.concatenate(hashes).astype(np.int32))
+    order = np.argsort(used, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    out = sparse.csr_matrix((np.ones(len(codes)), (np.concatenate(rows), rank[codes])),
+                            shape=(len(items), len(used)), dtype=np.float64)
+    out.sum_duplicates()
+    return out
 
 
-def _word_counts(keys: list[str], vectorizer, *, name_weight: int, idf: tuple[dict, float]):
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def murmurhash3_32(data: np.ndarray) -> np.ndarray:
+    """MurmurHash3 (x86, 32 bits, seed 0) of each row of ``data`` (an m x L array of bytes),
+    as signed 32-bit integers: scikit-learn's ``murmurhash3_32(bytes, positive=False)``."""
+    m, length = data.shape
+    h = np.zeros(m, dtype=np.uint32)
+    n_blocks = length // 4
+    if n_blocks:
+        blocks = np.ascontiguousarray(data[:, :4 * n_blocks]).view("<u4")
+        for b in range(n_blocks):
+            h ^= _rotl(blocks[:, b] * _C1, 15) * _C2
+            h = _rotl(h, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+    if length % 4:
+        tail = data[:, 4 * n_blocks:].astype(np.uint32)
+        k = np.zeros(m, dtype=np.uint32)
+        for i in range(tail.shape[1]):
+            k ^= tail[:, i] << np.uint32(8 * i)
+        h ^= _rotl(k * _C1, 15) * _C2
+    h ^= np.uint32(length)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h.view(np.int32)
+
+
+def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, float]):
     """Counts of :func:`word_tokens` per key (each distinct token weighed and hashed once),
     the 0/1 matrices (content words, names, numbers, tokens, runs of two, three and four
     tokens), the tokens weighed by ``idf``, the stems of content words, the negations and the
@@ -189,7 +287,7 @@ def _word_counts(keys: list[str], vectorizer, *, name_weight: int, idf: tuple[di
     weights = np.array([[a[1], b[1]] for a, b in weighed], dtype=np.float64).reshape(-1, 2)
     low_codes, lows = pd.factorize(np.array([a[0] for a, _ in weighed], dtype=object))
     weight = weights[codes, np.where(first, 0, 1)] if len(codes) else np.zeros(0)
-    counts = _summed(low_codes[codes], lows, lengths, weight, vectorizer)
+    counts = _summed(low_codes[codes], lows, lengths, weight, hashed)
     # 0/1 sets, numbered by the lower-case token (exact, no hashing needed)
     n = len(keys)
     rows = np.repeat(np.arange(n), lengths)
@@ -253,10 +351,10 @@ def _ones(rows: np.ndarray, cols: np.ndarray, n: int, width: int):
 
 
 def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray | None,
-            vectorizer):
-    """Per doc (``lengths`` items each, as ``codes`` into ``uniques``), the sum of
-    ``vectorizer`` over its items, each counted ``weight`` times (default once); each distinct
-    item vectorised once."""
+            hashed):
+    """Per doc (``lengths`` items each, as ``codes`` into ``uniques``), the sum of the rows
+    ``hashed(items)`` gives its items, each counted ``weight`` times (default once); each
+    distinct item hashed once."""
     from scipy import sparse
 
     n = len(lengths)
@@ -272,7 +370,7 @@ def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray 
     codes = (np.cumsum(seen) - 1)[codes]
     per_doc = sparse.csr_matrix((np.ones(len(codes)) if weight is None else weight,
                                  (rows, codes)), shape=(n, len(used)))
-    per_item = compact(vectorizer.transform([uniques[k] for k in used]).tocsr())
+    per_item = hashed([uniques[k] for k in used])
     out = (per_doc @ per_item).tocsr()
     out.sort_indices()  # a product has no duplicate entries; hashed order, as before
     return out
