@@ -24,14 +24,21 @@ def unit_rows(counts):
     Every row is weighted on its own, so a pair of rows gets the same cosine whatever the
     other rows (``TfidfVectorizer(use_idf=False, sublinear_tf=True)`` on each row alone).
     """
-    x = compact(counts)
+    from scipy import sparse
+
+    x = compact(counts)  # shares counts' arrays: nothing below changes them
     if x.nnz == 0:
         return x
-    x.data = 1 + np.log(x.data)
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    data = 1 + np.log(x.data)
+    # each row's sum of squares, added in stored order (as scipy's row sums do)
+    sizes = np.diff(x.indptr)
+    squares = np.zeros(x.shape[0])
+    filled = sizes > 0
+    squares[filled] = np.add.reduceat(data * data, x.indptr[:-1][filled])
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1
-    x.data /= np.repeat(norms, np.diff(x.indptr))
-    return x
+    data /= np.repeat(norms, sizes)
+    return sparse.csr_matrix((data, x.indices, x.indptr), shape=x.shape)
 
 
 class StorySimilarity:

@@ -378,7 +378,8 @@ def _summed(codes: np.ndarray, uniques, lengths: np.ndarray, weight: np.ndarray 
 
 def compact(counts):
     """The same rows with only the columns they use, numbered in the same order (hashed
-    matrices are 2**24 wide)."""
+    matrices are 2**24 wide). Shares ``counts``' values (and its column numbers when every
+    column is used, as in the rows of :func:`hashed_rows`): do not change them in place."""
     import pandas as pd
     from scipy import sparse
 
@@ -386,10 +387,11 @@ def compact(counts):
     if width <= 4 * len(indices):  # mark the columns used: linear, no sort
         used = np.zeros(width, dtype=bool)
         used[indices] = True
-        inverse = (np.cumsum(used) - 1)[indices]
         n_cols = int(used.sum())
+        inverse = indices if n_cols == width else \
+            (np.cumsum(used) - 1).astype(indices.dtype)[indices]
     else:
         inverse, cols = pd.factorize(indices, sort=True)
         n_cols = len(cols)
-    return sparse.csr_matrix((counts.data.copy(), inverse.astype(np.int64), counts.indptr.copy()),
+    return sparse.csr_matrix((counts.data, inverse, counts.indptr),
                              shape=(counts.shape[0], max(n_cols, 1)))
