@@ -488,20 +488,28 @@ def test_hashed_rows_equal_scikit_learn_on_a_corpus(corpora_dir):
         np.testing.assert_array_equal(ours.data, plain.data)
 
 
-def test_coverage_does_not_import_scikit_learn():
-    """A coverage worker process does not pay for importing scikit-learn (about 0.6 s): the
-    stop words are read from its module file, and they are scikit-learn's list."""
+def test_pipeline_does_not_import_scikit_learn():
+    """Splitting, scoring, keyness, story grouping (full text) and coverage never import
+    scikit-learn (about a second in the process, 0.6 s in each coverage worker): the stop words
+    are read from its module file, and they are scikit-learn's list."""
     import subprocess
 
     code = (
         "import sys, mediakit as mk\n"
-        "s = mk.split_sentences(mk.load_example('seeds'), progress=False).assign(story_id='a')\n"
-        "cov = mk.compare_coverage(s, progress=False)\n"
+        "a = mk.load_example('seeds')\n"
+        "s = mk.split_sentences(a, progress=False)\n"
+        "s = mk.score_frames(mk.score_readability(mk.score_sentiment(s, progress=False),\n"
+        "                    progress=False), progress=False)\n"
+        "terms = mk.compare_terms(s, by='outlet', stratify=False)\n"
+        "assert len(terms) > 0\n"
+        "stories = mk.group_stories(a, progress=False)\n"
+        "assert stories['story_id'].nunique() == 1\n"
+        "cov = mk.compare_coverage(s.assign(story_id='a'), progress=False)\n"
         "assert len(cov.facts) > 0\n"
         "print('sklearn' in sys.modules)\n"
-        "from mediakit.compare._features import _stop_words\n"
+        "from mediakit.compare._tokens import english_stop_words\n"
         "from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS\n"
-        "print(_stop_words() == ENGLISH_STOP_WORDS)\n")
+        "print(english_stop_words() == ENGLISH_STOP_WORDS)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "True"]

@@ -95,6 +95,34 @@ def test_vectors_equal_tfidf_vectorizer(triplets, n, power):
 
 
 @pytest.mark.corpora
+def test_l2_rows_equal_scikit_learn_bit_for_bit(triplets, monkeypatch):
+    """The rows are normalised without scikit-learn, to exactly its float32 values (the
+    stories would otherwise change with the last bit of a cosine at the cut)."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    from mediakit.compare import stories
+
+    docs = (triplets["title"] + "\n" + triplets["text"]).tolist() + triplets["title"].tolist()
+    l2_rows = stories._l2_rows
+    with monkeypatch.context() as patch:  # the weighted rows before normalising
+        patch.setattr(stories, "_l2_rows", lambda x: x)
+        raw = stories._word_vectors(docs, 0.5)
+    assert raw.nnz > 50_000
+    rng = np.random.default_rng(0)
+    wide = sparse.random(50, 20_000, density=0.05, format="csr", dtype=np.float32,
+                         random_state=0)
+    wide.data *= (10.0 ** rng.uniform(-3, 3, wide.nnz)).astype(np.float32)
+    empty_rows = sparse.csr_matrix((3, 4), dtype=np.float32)
+    for x in (raw, wide, empty_rows):
+        want = normalize(x.copy(), norm="l2", copy=False)
+        got = l2_rows(x.copy())
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got.toarray(), want.toarray())
+        assert got.data.tobytes() == want.data.tobytes()
+
+
+@pytest.mark.corpora
 def test_short_texts_mix_character_ngrams(triplets):
     """Headline-length texts: the cosine is half the word TF-IDF cosine (full idf) and half the
     character 3-5-gram TF-IDF cosine; full text: the word cosine alone (idf square-rooted)."""

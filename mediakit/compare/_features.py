@@ -11,7 +11,6 @@ story of two sentences or of thousands.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
 
@@ -25,6 +24,7 @@ from mediakit._normalize import (
     normalize_numbers,
     normalize_spelling,
 )
+from mediakit.compare._tokens import english_stop_words
 
 # Abbreviations written several ways; mapped to one token that is not a stop word. The third
 # item is a quick test every match passes (a letter it must hold), so most texts skip the regex.
@@ -64,32 +64,6 @@ def matching_keys(texts: list[str]) -> list[str]:
             for k, m in zip(keys, maybe, strict=True)]
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words. In a process that has not imported scikit-learn
-    (a coverage worker), read from the one module of its that holds them: importing the
-    package takes about 0.6 s, paid again by every worker process."""
-    import sys
-
-    if "sklearn" not in sys.modules:
-        import importlib.util
-        from pathlib import Path
-
-        spec = importlib.util.find_spec("sklearn")
-        path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" \
-            if spec is not None and spec.origin else None
-        if path is not None and path.is_file():  # the "import a source file" recipe
-            module_spec = importlib.util.spec_from_file_location("_sklearn_stop_words", path)
-            module = importlib.util.module_from_spec(module_spec)
-            module_spec.loader.exec_module(module)
-            words = getattr(module, "ENGLISH_STOP_WORDS", None)
-            if isinstance(words, frozenset) and words:
-                return words
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
-
-
 def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
     """Content words of a matching key, lower case; names and numbers repeated ``name_weight`` times.
 
@@ -106,7 +80,7 @@ def word_tokens(key: str, *, name_weight: int = 2) -> list[str]:
 def _token_weight(tok: str, *, first: bool, name_weight: int) -> tuple[str, int]:
     """(lower case, times counted) of one token of a key: 0 for a stop word or a lone letter."""
     low = tok.lower()
-    if low in _stop_words() or (len(low) < 2 and not low.isdigit()):
+    if low in english_stop_words() or (len(low) < 2 and not low.isdigit()):
         return low, 0
     heavy = tok[0].isdigit() or (tok[0].isupper() and (not first or tok.isupper()))
     return low, name_weight if heavy else 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -161,3 +162,29 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
     counts.eliminate_zeros()
     counts.sort_indices()
     return counts, list(vocab)
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words. In a process that has not imported scikit-learn
+    (a coverage worker; a pipeline that needs nothing else of it), read from the one module of its that holds them: importing the
+    package takes about 0.6 s, paid again by every worker process."""
+    import sys
+
+    if "sklearn" not in sys.modules:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("sklearn")
+        path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" \
+            if spec is not None and spec.origin else None
+        if path is not None and path.is_file():  # the "import a source file" recipe
+            module_spec = importlib.util.spec_from_file_location("_sklearn_stop_words", path)
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+            words = getattr(module, "ENGLISH_STOP_WORDS", None)
+            if isinstance(words, frozenset) and words:
+                return words
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)

@@ -40,7 +40,7 @@ from mediakit._params import (
 from mediakit._validation import check_choice, require_columns, resolve_kinds
 from mediakit.compare import _keyness
 from mediakit.compare._keyness import COLUMNS, finish_frames, reference_label
-from mediakit.compare._tokens import count_tokens, fold_punctuation
+from mediakit.compare._tokens import count_tokens, english_stop_words, fold_punctuation
 
 MEASURES = ("g2", "chi2", "log_ratio", "log_odds_z")
 CORRECTIONS = ("none", "yates", "williams")
@@ -77,9 +77,7 @@ def _stop_list(stop_words) -> frozenset[str] | None:
     if stop_words is None:
         return None
     if isinstance(stop_words, str):
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        return frozenset(ENGLISH_STOP_WORDS)
+        return english_stop_words()
     return frozenset(str(w).lower() for w in stop_words)
 
 
