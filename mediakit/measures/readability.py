@@ -255,12 +255,18 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     position = {w: k for k, w in enumerate(vocabulary)}
     counts, diversity = [], []
     for found, index, lower, div in parts:
-        codes = word_codes[np.fromiter((position[w] for w in lower), dtype=np.int64,
-                                       count=len(lower))][index]
-        bounds = np.concatenate(([0], np.cumsum(found[:, 0])))
-        sums = np.diff(np.concatenate((np.zeros((1, 4), np.int64), np.cumsum(codes, axis=0)))
-                       [bounds], axis=0)
-        counts.append(np.column_stack([found[:, 0], sums, found[:, 1:]]))
+        # each sentence's sums of its words' rows, column by column: one gather of the
+        # chunk's words per column, added per sentence in place (no words x 4 copies)
+        word_rows = np.fromiter((position[w] for w in lower), dtype=np.int64,
+                                count=len(lower)).take(index)
+        n_words = found[:, 0]
+        has = n_words > 0
+        first = (np.cumsum(n_words) - n_words)[has]
+        sums = np.zeros((len(n_words), 4), dtype=np.int64)
+        if len(first):
+            for j in range(4):
+                sums[has, j] = np.add.reduceat(word_codes[:, j].take(word_rows), first)
+        counts.append(np.column_stack([n_words, sums, found[:, 1:]]))
         diversity.append(div)
     return np.concatenate(counts).astype(float), np.concatenate(diversity)
 
