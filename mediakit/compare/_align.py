@@ -16,6 +16,7 @@ from mediakit.compare._features import (  # noqa: F401  (matching_key, word_toke
     sentence_features,
     word_tokens,
 )
+from mediakit.compare._tokens import row_sums
 
 
 def unit_rows(counts):
@@ -30,14 +31,9 @@ def unit_rows(counts):
     if x.nnz == 0:
         return x
     data = 1 + np.log(x.data)
-    # each row's sum of squares, added in stored order (as scipy's row sums do)
-    sizes = np.diff(x.indptr)
-    squares = np.zeros(x.shape[0])
-    filled = sizes > 0
-    squares[filled] = np.add.reduceat(data * data, x.indptr[:-1][filled])
-    norms = np.sqrt(squares)
+    norms = np.sqrt(row_sums(data * data, x.indptr))
     norms[norms == 0] = 1
-    data /= np.repeat(norms, sizes)
+    data /= np.repeat(norms, np.diff(x.indptr))
     return sparse.csr_matrix((data, x.indices, x.indptr), shape=x.shape)
 
 

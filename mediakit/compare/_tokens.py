@@ -167,8 +167,9 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
 @lru_cache(maxsize=1)
 def english_stop_words() -> frozenset[str]:
     """scikit-learn's English stop words. In a process that has not imported scikit-learn
-    (a coverage worker; a pipeline that needs nothing else of it), read from the one module of its that holds them: importing the
-    package takes about 0.6 s, paid again by every worker process."""
+    (a coverage worker, or a pipeline that needs nothing else of it), read from the one module
+    of its that holds them: importing the package takes about 0.6 s to a second, paid again
+    by every worker process."""
     import sys
 
     if "sklearn" not in sys.modules:
@@ -188,3 +189,15 @@ def english_stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)
+
+
+def row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Each CSR row's sum of ``values`` (one per stored entry), added in stored order (as
+    scipy's row sums and scikit-learn's row norms do, so the floats are theirs); 0 for an
+    empty row."""
+    sizes = np.diff(indptr)
+    filled = sizes > 0
+    out = np.zeros(len(sizes), dtype=values.dtype)
+    if filled.any():
+        out[filled] = np.add.reduceat(values, indptr[:-1][filled])
+    return out

@@ -31,7 +31,12 @@ from mediakit._parallel import in_threads
 from mediakit._params import Column, Frame, Interval, records_roles, validate_params
 from mediakit._progress import progress as _progress
 from mediakit._validation import require_columns
-from mediakit.compare._tokens import count_tokens, english_stop_words, fold_punctuation
+from mediakit.compare._tokens import (
+    count_tokens,
+    english_stop_words,
+    fold_punctuation,
+    row_sums,
+)
 
 _CHUNK = 2048
 _DATED_CHUNK = 256  # dated articles per block, in time order: their window is short
@@ -438,15 +443,9 @@ def _l2_rows(x):
     matrix, bit for bit (as its Cython loop: float32 squares added in float64 in stored order,
     each entry divided in float64 and stored as float32), without importing scikit-learn
     (about a second) when nothing else needs it."""
-    sizes = np.diff(x.indptr)
-    filled = sizes > 0
-    squares = np.zeros(x.shape[0])
-    if filled.any():
-        squares[filled] = np.add.reduceat((x.data * x.data).astype(np.float64),
-                                          x.indptr[:-1][filled])
-    norms = np.sqrt(squares)
+    norms = np.sqrt(row_sums((x.data * x.data).astype(np.float64), x.indptr))
     norms[norms == 0] = 1
-    x.data[:] = x.data / np.repeat(norms, sizes)
+    x.data[:] = x.data / np.repeat(norms, np.diff(x.indptr))
     return x
 
 
