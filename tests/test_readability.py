@@ -248,11 +248,15 @@ def test_contraction_endings_are_textstats():
     assert ours == set(RE_CONTRACTION_ENDINGS.replace("[tsd]", "t|s|d").split("|"))
 
 
-def test_mtld_pass_equals_the_plain_loop():
+@pytest.mark.corpora
+def test_mtld_units_equal_the_plain_loop(corpora_dir):
+    """The vectorised MTLD (all units at once, windows of factors) gives McCarthy & Jarvis's
+    loop's floats: random units (short, long, repetitive, varied; factors longer than the
+    scan window) and every article of the triplets."""
     import math
     import random
 
-    def plain(tokens):
+    def one_pass(tokens):
         factors, types, count = 0.0, set(), 0
         for token in tokens:
             count += 1
@@ -263,11 +267,25 @@ def test_mtld_pass_equals_the_plain_loop():
             factors += (1 - len(types) / count) / (1 - readability.MTLD_THRESHOLD)
         return len(tokens) / factors if factors > 0 else math.nan
 
+    def plain(tokens):
+        return (one_pass(tokens) + one_pass(tokens[::-1])) / 2
+
     rng = random.Random(8)
-    for _ in range(3000):
-        tokens = [rng.randint(0, rng.randint(1, 300)) for _ in range(rng.randint(0, 400))]
-        expected, got = plain(tokens), readability._mtld_pass(tokens)
-        assert got == expected or (math.isnan(got) and math.isnan(expected))
+    units = [[rng.randint(0, rng.randint(1, 300)) for _ in range(rng.randint(0, 400))]
+             for _ in range(3000)]
+    units += [list(range(1000)) + [0] * 50, list(range(700)) * 2]  # factors > the window
+    articles = pd.read_json(corpora_dir / "allsides_triplets" / "articles.jsonl", lines=True)
+    vocab = {}
+    units += [[vocab.setdefault(w, len(vocab)) for w in readability.words(t.lower())]
+              for t in articles["text"]]
+    expected = np.array([plain(u) for u in units])
+    bounds = np.concatenate(([0], np.cumsum([len(u) for u in units])))
+    got = readability.mtld_units(np.array([t for u in units for t in u], dtype=np.int64), bounds)
+    assert np.isnan(expected).sum() > 10 and (~np.isnan(expected)).sum() > 1000
+    np.testing.assert_array_equal(got, expected)  # NaN where the loop gives NaN, else equal
+    for u in units[:200]:
+        assert readability.mtld(u) == plain(u) or (math.isnan(plain(u))
+                                                   and math.isnan(readability.mtld(u)))
 
 
 def test_syllables_equal_textstat_count_syllables():

@@ -177,28 +177,94 @@ def words(text: str) -> list[str]:
     return _punctuation().sub("", text).split()
 
 
-def _mtld_pass(tokens: list) -> float:
-    """One direction of MTLD. Positions where the type-token ratio cannot have fallen to the
-    threshold yet (fewer tokens than types / 0.72) are added in bulk; every other position is
-    checked exactly as in McCarthy & Jarvis's loop, so the result is the same float."""
-    factors, types, count, i, n = 0.0, set(), 0, 0, len(tokens)
-    while i < n:
-        # the ratio at count c is at least len(types) / c, which exceeds 0.72 while 18c < 25k
-        # (by at least 1 / (25c): far more than a rounding error)
-        jump = min((25 * len(types) - 1) // 18 - count, n - i)
-        if jump > 1:
-            types.update(tokens[i:i + jump])
-            count += jump
-            i += jump
-            continue
-        types.add(tokens[i])
-        count += 1
-        i += 1
-        if len(types) / count <= MTLD_THRESHOLD:
-            factors, types, count = factors + 1, set(), 0
-    if count:
-        factors += (1 - len(types) / count) / (1 - MTLD_THRESHOLD)
-    return n / factors if factors > 0 else math.nan
+#: Positions of a unit scanned at a time for the end of an MTLD factor (most factors of news
+#: text end within it; a scan that finds none is repeated twice as wide).
+_MTLD_WIDTH = 128
+
+
+@functools.cache
+def _most_types(width: int) -> np.ndarray:
+    """For each count c up to ``width``, the most types t at which MTLD's check
+    ``t / c <= MTLD_THRESHOLD`` (Python floats) holds: the factor ends when types <= this."""
+    out = np.empty(width + 1, dtype=np.int32)
+    out[0] = -1
+    for c in range(1, width + 1):
+        t = int(c * MTLD_THRESHOLD) + 1
+        while t / c > MTLD_THRESHOLD:
+            t -= 1
+        out[c] = t
+    return out
+
+
+def _mtld_factors(prev: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    """One direction of MTLD for every unit ``[starts[k], ends[k])`` at once: (whole factors,
+    the last partial factor), as McCarthy & Jarvis's loop counts them.
+
+    ``prev[j]`` is the position of the previous occurrence of token j in its unit (-1 if
+    none), so j is a new type of the factor that started at s when ``prev[j] < s``. Each round
+    takes, for every unit not finished, the next ``_MTLD_WIDTH`` positions of its current
+    factor, counts its types cumulatively and finds where the type-token ratio first falls to
+    the threshold; the next factor starts after it. The comparisons are those of the loop
+    (``_most_types``), and the partial factor is computed with the same float operations.
+    """
+    full = np.zeros(len(starts), dtype=np.int64)
+    partial = np.zeros(len(starts))
+    s, ends = starts.astype(prev.dtype), ends.astype(prev.dtype)
+    active = np.flatnonzero(ends > s)
+    width = _MTLD_WIDTH
+    while len(active):
+        at, left = s[active], ends[active] - s[active]
+        w = min(width, int(left.max()))
+        offsets = np.arange(w, dtype=prev.dtype)
+        inside = offsets < left[:, None]
+        pos = np.minimum(at[:, None] + offsets, len(prev) - 1)
+        types = np.cumsum((prev[pos] < at[:, None]) & inside, axis=1, dtype=prev.dtype)
+        ended = (types <= _most_types(width)[1:w + 1]) & inside
+        hit = ended.any(axis=1)
+        done = ~hit & (left <= w)  # no factor ended before the unit did
+        s[active[hit]] += ended[hit].argmax(axis=1) + 1
+        full[active[hit]] += 1
+        count = left[done]
+        partial[active[done]] = ((1 - types[done, count - 1] / count)
+                                 / (1 - MTLD_THRESHOLD))
+        wider = ~hit & ~done
+        width = width * 2 if wider.any() else _MTLD_WIDTH
+        active = active[(hit & (s[active] < ends[active])) | wider]
+    return full, partial
+
+
+def mtld_units(tokens: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """:func:`mtld` of each unit ``tokens[bounds[k]:bounds[k + 1]]`` (integer token ids), all
+    units at once with numpy: the same floats as the loop, unit by unit."""
+    tokens = np.asarray(tokens, dtype=np.int64)
+    bounds = np.asarray(bounds, dtype=np.int64)
+    starts, ends = bounds[:-1], bounds[1:]
+    n = len(tokens)
+    unit = np.repeat(np.arange(len(starts), dtype=np.int64), ends - starts)
+    # each token's previous occurrence in its unit: positions sorted by (unit, token, position)
+    key = unit * (int(tokens.max()) + 1 if n else 1) + tokens
+    if n and int(key.max()) < (2 ** 62) // n:  # unique keys: the default sort keeps the order
+        order = np.argsort(key * n + np.arange(n))
+    else:
+        order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]
+    before, after = order[:-1][same], order[1:][same]
+    small = np.int32 if n < 2 ** 31 else np.int64  # half the memory traffic per round
+    prev = np.full(n, -1, dtype=small)
+    prev[after] = before
+    # backwards, position p of the unit [a, b) is read as a + b - 1 - p, and a token's
+    # previous occurrence is its next one in reading order
+    flip = (starts + ends - 1)[unit[before]]
+    prev_back = np.full(n, -1, dtype=small)
+    prev_back[flip - before] = flip - after
+    lengths = (ends - starts).astype(np.float64)
+    passes = []
+    for p in (prev, prev_back):
+        full, part = _mtld_factors(p, starts, ends)
+        factors = full + part
+        some = factors > 0
+        passes.append(np.where(some, lengths / np.where(some, factors, 1.0), np.nan))
+    return (passes[0] + passes[1]) / 2
 
 
 def mtld(tokens: list) -> float:
@@ -207,7 +273,8 @@ def mtld(tokens: list) -> float:
     Mean length of word runs that keep the type-token ratio above 0.72; higher = more varied
     vocabulary. NaN when the text never falls to the threshold (too short to measure).
     """
-    return (_mtld_pass(tokens) + _mtld_pass(tokens[::-1])) / 2
+    ids = pd.factorize(pd.Series(tokens, dtype=object))[0] if tokens else []
+    return float(mtld_units(np.asarray(ids, dtype=np.int64), [0, len(tokens)])[0])
 
 
 def _score_chunk(task: tuple[list[str], list[int]]):
@@ -224,8 +291,7 @@ def _score_chunk(task: tuple[list[str], list[int]]):
                            count=len(found.vocabulary))
     index = to_lower[found.word_index]
     unit_bounds = found.word_bounds[np.concatenate(([0], np.cumsum(sizes)))]
-    diversity = np.array([mtld(index[a:b].tolist())
-                          for a, b in zip(unit_bounds[:-1], unit_bounds[1:], strict=True)])
+    diversity = mtld_units(index, unit_bounds)
     return found.counts, index.astype(np.int32), list(lower_ids), diversity
 
 
