@@ -186,14 +186,15 @@ _MTLD_WIDTH = 128
 def _most_types(width: int) -> np.ndarray:
     """For each count c up to ``width``, the most types t at which MTLD's check
     ``t / c <= MTLD_THRESHOLD`` (Python floats) holds: the factor ends when types <= this."""
-    out = np.empty(width + 1, dtype=np.int32)
-    out[0] = -1
-    for c in range(1, width + 1):
-        t = int(c * MTLD_THRESHOLD) + 1
-        while t / c > MTLD_THRESHOLD:
-            t -= 1
-        out[c] = t
-    return out
+    count = np.arange(width + 1, dtype=np.int64)
+    most = (count * MTLD_THRESHOLD).astype(np.int64) + 1
+    while True:  # int / int in numpy and in Python: both exact doubles, one rounded division
+        over = np.flatnonzero(most[1:] / count[1:] > MTLD_THRESHOLD) + 1
+        if not len(over):
+            break
+        most[over] -= 1
+    most[0] = -1
+    return most
 
 
 def _mtld_factors(prev: np.ndarray, starts: np.ndarray, ends: np.ndarray):
@@ -204,32 +205,38 @@ def _mtld_factors(prev: np.ndarray, starts: np.ndarray, ends: np.ndarray):
     none), so j is a new type of the factor that started at s when ``prev[j] < s``. Each round
     takes, for every unit not finished, the next ``_MTLD_WIDTH`` positions of its current
     factor, counts its types cumulatively and finds where the type-token ratio first falls to
-    the threshold; the next factor starts after it. The comparisons are those of the loop
-    (``_most_types``), and the partial factor is computed with the same float operations.
+    the threshold; the next factor starts after it. A unit whose factor does not end within
+    its window is scanned again from the same start with twice the window (its own: the
+    others keep theirs, so each round holds at most about twice the tokens left). The
+    comparisons are those of the loop (``_most_types``), and the partial factor is computed
+    with the same float operations.
     """
     full = np.zeros(len(starts), dtype=np.int64)
     partial = np.zeros(len(starts))
     s, ends = starts.astype(prev.dtype), ends.astype(prev.dtype)
+    widths = np.full(len(starts), _MTLD_WIDTH, dtype=np.int64)
     active = np.flatnonzero(ends > s)
-    width = _MTLD_WIDTH
     while len(active):
-        at, left = s[active], ends[active] - s[active]
-        w = min(width, int(left.max()))
-        offsets = np.arange(w, dtype=prev.dtype)
-        inside = offsets < left[:, None]
-        pos = np.minimum(at[:, None] + offsets, len(prev) - 1)
-        types = np.cumsum((prev[pos] < at[:, None]) & inside, axis=1, dtype=prev.dtype)
-        ended = (types <= _most_types(width)[1:w + 1]) & inside
-        hit = ended.any(axis=1)
-        done = ~hit & (left <= w)  # no factor ended before the unit did
-        s[active[hit]] += ended[hit].argmax(axis=1) + 1
-        full[active[hit]] += 1
-        count = left[done]
-        partial[active[done]] = ((1 - types[done, count - 1] / count)
-                                 / (1 - MTLD_THRESHOLD))
-        wider = ~hit & ~done
-        width = width * 2 if wider.any() else _MTLD_WIDTH
-        active = active[(hit & (s[active] < ends[active])) | wider]
+        for width in np.unique(widths[active]).tolist():
+            group = active[widths[active] == width]
+            at, left = s[group], ends[group] - s[group]
+            w = min(width, int(left.max()))
+            offsets = np.arange(w, dtype=prev.dtype)
+            inside = offsets < left[:, None]
+            pos = np.minimum(at[:, None] + offsets, len(prev) - 1)
+            types = np.cumsum((prev[pos] < at[:, None]) & inside, axis=1, dtype=prev.dtype)
+            ended = (types <= _most_types(width)[1:w + 1]) & inside
+            hit = ended.any(axis=1)
+            done = ~hit & (left <= w)  # no factor ended before the unit did
+            s[group[hit]] += ended[hit].argmax(axis=1) + 1
+            full[group[hit]] += 1
+            widths[group[hit]] = _MTLD_WIDTH
+            count = left[done]
+            partial[group[done]] = ((1 - types[done, count - 1] / count)
+                                    / (1 - MTLD_THRESHOLD))
+            widths[group[~hit & ~done]] *= 2
+            ends[group[done]] = s[group[done]]  # finished
+        active = active[s[active] < ends[active]]
     return full, partial
 
 
@@ -273,8 +280,10 @@ def mtld(tokens: list) -> float:
     Mean length of word runs that keep the type-token ratio above 0.72; higher = more varied
     vocabulary. NaN when the text never falls to the threshold (too short to measure).
     """
-    ids = pd.factorize(pd.Series(tokens, dtype=object))[0] if tokens else []
-    return float(mtld_units(np.asarray(ids, dtype=np.int64), [0, len(tokens)])[0])
+    seen: dict = {}
+    ids = np.fromiter((seen.setdefault(t, len(seen)) for t in tokens), dtype=np.int64,
+                      count=len(tokens))
+    return float(mtld_units(ids, [0, len(ids)])[0])
 
 
 def _score_chunk(task: tuple[list[str], list[int]]):
