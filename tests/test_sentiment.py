@@ -183,3 +183,23 @@ def test_workers_do_not_inherit_the_callers_memory():
     assert os.getpid() not in parents
     with worker_pool(1) as pool:
         assert pool is None
+
+
+def _collector_state():
+    import gc
+
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_workers_collect_garbage_for_chunk_work_and_the_caller_is_untouched():
+    # workers freeze their preloaded modules and collect the youngest generation less often
+    # (mediakit._parallel._worker_init); the calling process's collector is left as it was
+    import gc
+
+    from mediakit._parallel import worker_pool
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with worker_pool(2) as pool:
+        states = {pool.submit(_collector_state).result() for _ in range(4)}
+    assert all(threshold == 10_000 and frozen > 10_000 for threshold, frozen in states)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
