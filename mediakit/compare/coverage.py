@@ -328,7 +328,7 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
                                     list(enumerate(batches)), pool, progress=progress,
                                     desc="aligning stories")
         del batches
-        return merge_coverages(written)
+        return merge_coverages(written, n_threads=n_workers)
 
 
 def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict, folder: str):
@@ -395,12 +395,14 @@ def _table(part, name: str, columns=None) -> pd.DataFrame:
     return frame if columns is None else frame[columns]
 
 
-def _new_fact_ids(parts: list, story: str) -> list[pd.Series]:
+def _new_fact_ids(parts: list, story: str, n_threads: int = 1) -> list[pd.Series]:
     """Per part, its fact ids mapped to the ids one call on all the stories gives (numbered in
-    story order, then in each part's order): reads only the parts' ``facts`` keys."""
-    facts = []
-    for k, c in enumerate(parts):
-        facts.append(_table(c, "facts", [story, "fact_id"]).drop_duplicates().assign(_part=k))
+    story order, then in each part's order): reads only the parts' ``facts`` keys (in
+    ``n_threads`` threads)."""
+    def keys_of(k):
+        return _table(parts[k], "facts", [story, "fact_id"]).drop_duplicates().assign(_part=k)
+
+    facts = list(_parallel.in_threads(keys_of, range(len(parts)), n_threads))
     keys = pd.concat(facts, ignore_index=True).sort_values([story, "fact_id"], kind="stable")
     keys["_new"] = np.arange(len(keys), dtype="int64")
     by_part = {k: pd.Series(g["_new"].to_numpy(), index=g["fact_id"].to_numpy("int64"))
@@ -422,7 +424,7 @@ def _in_stories(frame: pd.DataFrame, story: str, stories) -> pd.DataFrame:
     return frame[frame[story].astype("str").isin(stories)]
 
 
-def merge_coverages(parts: list, *, consume: bool = False, stories=None):
+def merge_coverages(parts: list, *, consume: bool = False, stories=None, n_threads: int = 1):
     """One Coverage from Coverages of disjoint sets of stories: rows in pandas' order, fact
     ids renumbered in story order (as one call on all the stories numbers them).
 
@@ -431,7 +433,10 @@ def merge_coverages(parts: list, *, consume: bool = False, stories=None):
     may also be Parquet files (:class:`_CoverageFiles`, from :func:`coverage_to_files`): then
     each table is read from its files only when it is joined. ``stories`` (values of the story
     column, compared as text) keeps only their rows, part by part as each is read, with the
-    fact ids of the whole: the tables of :meth:`Coverage.story` for several stories at once."""
+    fact ids of the whole: the tables of :meth:`Coverage.story` for several stories at once.
+    ``n_threads`` > 1 reads the parts' files in that many threads (Parquet decoding runs
+    outside the interpreter lock), a few parts ahead of the one joined; the result is the
+    same."""
     story = parts[0].params["story"]
     by = parts[0].params["by"]
     params = dict(parts[0].params)
@@ -440,7 +445,7 @@ def merge_coverages(parts: list, *, consume: bool = False, stories=None):
         if isinstance(parts[0], _CoverageFiles):
             return Coverage(*(_table(parts[0], name) for name in TABLES), params)
         return parts[0]
-    new_id = _new_fact_ids(parts, story)
+    new_id = _new_fact_ids(parts, story, n_threads)
     # in memory, the tables themselves (so that, with consume, each goes once joined); on
     # disk, the parts, each table read when it is joined
     tables = {name: [c if isinstance(c, _CoverageFiles) else getattr(c, name) for c in parts]
@@ -451,8 +456,13 @@ def merge_coverages(parts: list, *, consume: bool = False, stories=None):
     def joined(name, sort, ascending=None):
         own = tables.pop(name) if consume else list(tables[name])
         first, frames = None, []
-        for k in range(len(own)):
-            frame = _table(own[k], name) if isinstance(own[k], _CoverageFiles) else own[k]
+
+        def read(k):
+            return _table(own[k], name) if isinstance(own[k], _CoverageFiles) else own[k]
+
+        on_disk = any(isinstance(part, _CoverageFiles) for part in own)
+        threads = n_threads if on_disk else 1
+        for k, frame in enumerate(_parallel.in_threads(read, range(len(own)), threads)):
             own[k] = None  # with consume, each part's table goes as soon as it is joined
             if first is None or (not len(first) and len(frame)):
                 first = frame  # an empty one may come from Parquet: types from a full one
