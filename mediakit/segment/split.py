@@ -133,8 +133,48 @@ def _split_many(texts: Sequence[str], titles: Sequence[str | None],
     return out
 
 
-def _split_chunk(job: tuple) -> list[tuple]:
-    return _split_many(*job)
+def _split_chunk(job: tuple) -> dict:
+    """The sentences' columns of a chunk of articles (:func:`_chunk_columns`); runs in the
+    workers, so that the texts of the sentences are cut and stored there, not after the pool
+    in this process."""
+    return _chunk_columns(job[0], _split_many(*job))
+
+
+def _chunk_columns(texts: Sequence[str], results: list[tuple]) -> dict:
+    """Columns of the sentences of ``texts`` from their :func:`_split_many` rows: numpy
+    arrays, ``kind`` and ``text`` as ``str`` arrays; ``counts`` (sentences per article), the
+    positions of the ``empty`` articles (no sentence) and ``no_content`` (position, the kinds
+    found) of those without a content sentence."""
+    cols: dict[str, list] = {"paragraph_id": [], "kind": [], "start": [], "end": [],
+                             "in_quote": [], "n_words": [], "position": [], "sentence_id": [],
+                             "text": []}
+    empty, no_content = [], []
+    for i, (pids, kinds, starts, ends, in_quote, n_words) in enumerate(results):
+        if not pids:
+            empty.append(i)
+            continue
+        if not _CONTENT.intersection(kinds):
+            no_content.append((i, ", ".join(sorted(set(kinds), key=kinds.index))))
+        text = texts[i]
+        cols["paragraph_id"].extend(pids)
+        cols["kind"].extend(kinds)
+        cols["start"].extend(starts)
+        cols["end"].extend(ends)
+        cols["in_quote"].extend(in_quote)
+        cols["n_words"].extend(n_words)
+        cols["position"].extend(_positions(kinds))
+        cols["sentence_id"].extend(range(len(pids)))
+        cols["text"].extend(text[a:b] for a, b in zip(starts, ends, strict=True))
+    out = {name: np.asarray(cols[name], dtype=dtype) for name, dtype in (
+        ("sentence_id", np.int64), ("paragraph_id", np.int64), ("start", np.int64),
+        ("end", np.int64), ("position", np.float64), ("in_quote", np.float64),
+        ("n_words", np.int64))}
+    out["kind"] = pd.array(np.asarray(cols["kind"], dtype=object), dtype="str")
+    out["text"] = pd.array(np.asarray(cols["text"], dtype=object), dtype="str")
+    out["counts"] = np.fromiter((len(r[0]) for r in results), dtype=np.int64,
+                                count=len(results))
+    out["empty"], out["no_content"] = empty, no_content
+    return out
 
 
 def _positions(kinds: list[str]) -> list[float]:
@@ -294,41 +334,32 @@ def split_sentences(
         progress = len(texts) >= MIN_ITEMS_FOR_BAR
     with _parallel.worker_pool(n_jobs if len(jobs) > 1 else 1) as pool:
         parts = _parallel.run(_split_chunk, jobs, pool, progress=progress, desc="split")
-    results = [r for part in parts for r in part]
-
-    return _assemble(articles, ids, texts, results, carry)
+    return _assemble(articles, ids, parts, carry)
 
 
-def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
-              results: list[tuple], carry: list[str]) -> pd.DataFrame:
-    counts = np.fromiter((len(r[0]) for r in results), dtype=np.int64, count=len(results))
-    owner = np.repeat(np.arange(len(results)), counts)
-    cols: dict[str, list] = {"paragraph_id": [], "kind": [], "start": [], "end": [],
-                             "in_quote": [], "n_words": [], "position": [], "sentence_id": [],
-                             "text": []}
-    skipped = []
-    no_content = []
-    for i, (pids, kinds, starts, ends, in_quote, n_words) in enumerate(results):
-        if not pids:
-            skipped.append({"article_id": ids.iloc[i], "reason": "text is empty or whitespace"})
-            continue
-        if not _CONTENT.intersection(kinds):
-            found = sorted(set(kinds), key=kinds.index)
-            no_content.append({"article_id": ids.iloc[i],
-                               "reason": f"no content sentence, only {', '.join(found)}"})
-        text = texts[i]
-        cols["paragraph_id"].extend(pids)
-        cols["kind"].extend(kinds)
-        cols["start"].extend(starts)
-        cols["end"].extend(ends)
-        cols["in_quote"].extend(in_quote)
-        cols["n_words"].extend(n_words)
-        cols["position"].extend(_positions(kinds))
-        cols["sentence_id"].extend(range(len(pids)))
-        cols["text"].extend(text[a:b] for a, b in zip(starts, ends, strict=True))
+def _assemble(articles: pd.DataFrame, ids: pd.Series, parts: list[dict],
+              carry: list[str]) -> pd.DataFrame:
+    """The sentences frame from the chunks' columns (:func:`_chunk_columns`), in order."""
+    parts = parts or [_chunk_columns([], [])]
+    counts = np.concatenate([part["counts"] for part in parts])
+    owner = np.repeat(np.arange(len(counts)), counts)
+    skipped, no_content = [], []
+    first = np.cumsum([0] + [len(part["counts"]) for part in parts])
+    for part, offset in zip(parts, first, strict=False):
+        skipped += [{"article_id": ids.iloc[offset + i],
+                     "reason": "text is empty or whitespace"} for i in part["empty"]]
+        no_content += [{"article_id": ids.iloc[offset + i],
+                        "reason": f"no content sentence, only {found}"}
+                       for i, found in part["no_content"]]
 
-    frame = {"article_id": ids.to_numpy()[owner]}
-    frame["sentence_id"] = np.asarray(cols["sentence_id"], dtype=np.int64)
+    def joined(name):
+        values = [part[name] for part in parts]
+        if isinstance(values[0], np.ndarray):
+            return np.concatenate(values)
+        return type(values[0])._concat_same_type(values)
+
+    frame = {"article_id": pd.array(ids.to_numpy(dtype=object), dtype="str").take(owner)}
+    frame["sentence_id"] = joined("sentence_id")
     for col in ("outlet", "story_id", "published"):
         if col in articles.columns:
             # take from the column itself: its dtype holds even with no rows (dask meta)
@@ -339,17 +370,10 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, texts: list[str],
             frame[col] = pd.Series(pd.NaT, index=range(len(owner)), dtype="datetime64[ns, UTC]")
         else:
             frame[col] = pd.Series(pd.NA, index=range(len(owner)), dtype="string")
-    frame["paragraph_id"] = np.asarray(cols["paragraph_id"], dtype=np.int64)
-    frame["kind"] = np.asarray(cols["kind"], dtype=object)
-    frame["start"] = np.asarray(cols["start"], dtype=np.int64)
-    frame["end"] = np.asarray(cols["end"], dtype=np.int64)
-    frame["position"] = np.asarray(cols["position"], dtype=np.float64)
-    frame["in_quote"] = np.asarray(cols["in_quote"], dtype=np.float64)
-    frame["n_words"] = np.asarray(cols["n_words"], dtype=np.int64)
-    frame["text"] = np.asarray(cols["text"], dtype=object)
+    for col in ("paragraph_id", "kind", "start", "end", "position", "in_quote", "n_words",
+                "text"):
+        frame[col] = joined(col)
     out = pd.DataFrame(frame, columns=list(SENTENCE_COLUMNS))
-    for col in ("article_id", "kind", "text"):
-        out[col] = out[col].astype("str")
     for col in carry:
         out[col] = articles[col].array.take(owner)
     out.attrs["skipped"] = skipped
