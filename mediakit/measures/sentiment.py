@@ -43,9 +43,10 @@ def _analyzer():
 
 
 def _score_texts(texts: list[str]) -> np.ndarray:
-    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts; runs in workers too."""
+    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts, curly quotes read as
+    ASCII (:func:`ascii_quotes`); runs in workers too."""
     polarity = _analyzer().polarity_scores
-    rows = [polarity(text) for text in texts]
+    rows = [polarity(ascii_quotes(text)) for text in texts]
     return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows],
                     dtype=float).reshape(len(texts), 4)
 
@@ -145,9 +146,9 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
         with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
-            mapped = np.array([ascii_quotes(values[i]) for i in rows], dtype=object)
-            # score each distinct text once (same text, same score)
-            codes, uniques = pd.factorize(mapped)
+            # score each distinct text once (same text, same score); the quotes are mapped
+            # where the texts are scored, in the workers
+            codes, uniques = pd.factorize(values[rows])
             scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, pool=pool,
                                 progress=progress, desc="sentiment")
         result[rows] = scores[codes]
