@@ -15,3 +15,18 @@ SENTENCE_COLUMNS: tuple[str, ...] = (
 
 #: Columns carried from the article onto each of its sentences.
 CARRIED_COLUMNS: tuple[str, ...] = ("outlet", "story_id", "published")
+
+
+def str_array(values):
+    """``pd.array(values, dtype="str")`` for a sequence of ``str`` and ``None``, through one
+    ``pyarrow.array`` call: the same array (large_string, one chunk, None missing) about three
+    times faster on long lists of text. Anything pyarrow does not take as text (numbers,
+    lone surrogates) goes the pandas way, which converts or refuses it as before."""
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        arrow = pa.array(values, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return pd.array(list(values), dtype="str")
+    return pd.array(arrow, dtype="str")

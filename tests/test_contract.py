@@ -110,3 +110,22 @@ def test_compare_missing_column(name, column, scored, extracted):
         column = "story_id"
     with pytest.raises(SchemaError):
         _quiet(call, scored.drop(columns=[column]))
+
+
+def test_str_array_is_pandas_str_array():
+    # the frames' text columns are built through one pyarrow call; the result must be what
+    # pd.array(..., dtype="str") gives, and what pyarrow refuses goes the pandas way
+    import numpy as np
+    import pyarrow as pa
+
+    from mediakit._frames import str_array
+
+    cases = [["a", None, "é’", "x" * 10_000, ""], [], np.array(["u", None], dtype=object),
+             [None, None]]
+    for values in cases:
+        got, want = str_array(values), pd.array(list(values), dtype="str")
+        assert got.dtype == want.dtype
+        assert got._pa_array.type == want._pa_array.type == pa.large_string()
+        pd.testing.assert_extension_array_equal(got, want)
+    mixed = ["a", 3, 2.5]  # not text: converted by pandas as before
+    pd.testing.assert_extension_array_equal(str_array(mixed), pd.array(mixed, dtype="str"))

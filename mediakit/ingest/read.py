@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from mediakit._errors import SchemaError, SkippedInputWarning
-from mediakit._frames import ARTICLE_COLUMNS
+from mediakit._frames import ARTICLE_COLUMNS, str_array
 from mediakit._memory import releases_memory
 from mediakit._params import Column, Interval, Options, validate_params, warn
 from mediakit._progress import progress as _progress
@@ -351,7 +351,7 @@ class _Reader:
     def frame(self) -> pd.DataFrame:
         keep = self._dedupe()
         rows = [self.rows[i] for i in keep]
-        data = {col: pd.Series([r[col] for r in rows], dtype="str")
+        data = {col: pd.Series(str_array([r[col] for r in rows]))
                 for col in ARTICLE_COLUMNS if col != "published"}
         data["published"] = fld.parse_published([r["published"] for r in rows])
         out = pd.DataFrame({col: data[col] for col in ARTICLE_COLUMNS})

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from mediakit._dask import dask_aware
+from mediakit._frames import str_array
 from mediakit._memory import releases_memory
 from mediakit._parallel import map_chunks, worker_pool
 from mediakit._params import Column, Frame, Interval, validate_params
@@ -151,7 +152,7 @@ def score_frames(
     out = sentences.copy()
     for j, name in enumerate(names):
         out[f"frame_{name}"] = counts[:, j]
-    out[TERMS_COLUMN] = pd.Series(terms, index=sentences.index, dtype="str")
+    out[TERMS_COLUMN] = pd.Series(str_array(terms), index=sentences.index)
     out.attrs["frames"] = {
         "lexicon": lex.name, "version": lex.version, "source": lex.source,
         "categories": names, "kinds": list(kinds_t),

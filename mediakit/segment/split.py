@@ -12,7 +12,7 @@ import pandas as pd
 from mediakit import _parallel
 from mediakit._dask import dask_aware
 from mediakit._errors import SkippedInputWarning
-from mediakit._frames import SENTENCE_COLUMNS
+from mediakit._frames import SENTENCE_COLUMNS, str_array
 from mediakit._memory import releases_memory
 from mediakit._params import Column, Frame, Interval, Sequence_, validate_params, warn
 from mediakit._progress import MIN_ITEMS_FOR_BAR
@@ -169,8 +169,8 @@ def _chunk_columns(texts: Sequence[str], results: list[tuple]) -> dict:
         ("sentence_id", np.int64), ("paragraph_id", np.int64), ("start", np.int64),
         ("end", np.int64), ("position", np.float64), ("in_quote", np.float64),
         ("n_words", np.int64))}
-    out["kind"] = pd.array(np.asarray(cols["kind"], dtype=object), dtype="str")
-    out["text"] = pd.array(np.asarray(cols["text"], dtype=object), dtype="str")
+    out["kind"] = str_array(cols["kind"])
+    out["text"] = str_array(cols["text"])
     out["counts"] = np.fromiter((len(r[0]) for r in results), dtype=np.int64,
                                 count=len(results))
     out["empty"], out["no_content"] = empty, no_content
@@ -358,7 +358,7 @@ def _assemble(articles: pd.DataFrame, ids: pd.Series, parts: list[dict],
             return np.concatenate(values)
         return type(values[0])._concat_same_type(values)
 
-    frame = {"article_id": pd.array(ids.to_numpy(dtype=object), dtype="str").take(owner)}
+    frame = {"article_id": str_array(ids.tolist()).take(owner)}
     frame["sentence_id"] = joined("sentence_id")
     for col in ("outlet", "story_id", "published"):
         if col in articles.columns:
