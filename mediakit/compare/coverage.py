@@ -291,12 +291,13 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
     params = {"by": by, "story": story, "text": text, "kinds": kinds_t, "shared": shared,
               "partial": partial, "semantic": semantic}
 
+    # only the rows compared and the columns the alignment reads travel to the batches and
+    # workers (a scored sentences frame has dozens more), taken in one go
+    keep = data[text].notna().to_numpy(dtype=bool)
     if "kind" in data.columns:
-        data = data[data["kind"].isin(kinds_t)]
-    # only the columns the alignment reads travel to the batches and workers (a scored
-    # sentences frame has dozens more)
+        keep = keep & data["kind"].isin(kinds_t).to_numpy(dtype=bool)
     used = ["article_id", "sentence_id", by, story, text, "kind", "position", "start"]
-    data = data.loc[data[text].notna(), [c for c in dict.fromkeys(used) if c in data.columns]]
+    data = data.loc[keep, [c for c in dict.fromkeys(used) if c in data.columns]]
     if data[by].isna().any():
         raise ValueError(f"{int(data[by].isna().sum())} sentences have no {by!r}; every "
                          "sentence needs its outlet.")
