@@ -43,12 +43,17 @@ def _analyzer():
 
 
 def _score_texts(texts: list[str]) -> np.ndarray:
-    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts, curly quotes read as
-    ASCII (:func:`ascii_quotes`); runs in workers too."""
+    """VADER scores (n x 4: neg, neu, pos, compound) of non-empty texts."""
     polarity = _analyzer().polarity_scores
-    rows = [polarity(ascii_quotes(text)) for text in texts]
+    rows = [polarity(text) for text in texts]
     return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows],
                     dtype=float).reshape(len(texts), 4)
+
+
+def _score_quoted(texts: list[str]) -> np.ndarray:
+    """:func:`_score_texts` of the texts with curly quotes read as ASCII
+    (:func:`ascii_quotes`); what the workers run."""
+    return _score_texts([ascii_quotes(text) for text in texts])
 
 
 def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
@@ -149,7 +154,7 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
             # score each distinct text once (same text, same score); the quotes are mapped
             # where the texts are scored, in the workers
             codes, uniques = pd.factorize(values[rows])
-            scores = map_chunks(_score_texts, list(uniques), n_jobs=n_jobs, pool=pool,
+            scores = map_chunks(_score_quoted, list(uniques), n_jobs=n_jobs, pool=pool,
                                 progress=progress, desc="sentiment")
         result[rows] = scores[codes]
     out = data.copy()
