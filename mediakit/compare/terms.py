@@ -279,8 +279,11 @@ def _term_counts(sentences: pd.DataFrame, plan: _Plan) -> _TermCounts:
 
 
 def _content_rows(sentences: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
-    """The rows compare_terms counts: content kinds, with text, group (and story)."""
-    data = sentences
+    """The rows compare_terms counts (content kinds, with text, group and story), and only
+    the columns it reads (a scored frame has dozens more; a mask copies every column)."""
+    data = sentences[list(dict.fromkeys(
+        c for c in (plan.by, plan.text, plan.story, "kind" if plan.has_kind else None)
+        if c is not None))]
     if plan.has_kind:
         data = data[data["kind"].isin(plan.kinds)]
     data = data[data[plan.text].notna() & data[plan.by].notna()]
