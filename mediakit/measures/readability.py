@@ -9,7 +9,6 @@ not textstat's own sentence regex (which miscounts headlines, bullets and "U.S."
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
 import threading
@@ -32,7 +31,9 @@ from mediakit._params import (
     validate_params,
 )
 from mediakit._validation import require_columns, resolve_kinds
+from mediakit.measures import _cmudict
 from mediakit.measures._cmudict import syllable_table
+from mediakit.measures._hyphenate import hyphen_counts
 from mediakit.measures._textcheck import (
     KINDS_RULES,
     refuse_articles,
@@ -56,8 +57,6 @@ MTLD_THRESHOLD = 0.72
 # per-sentence counts, in this order
 _FIELDS = ("words", "syllables", "polysyllables", "fog_hard", "dale_chall_hard", "chars",
            "tokens", "letters")
-#: Distinct words per chunk of syllable counting in worker processes.
-_PYPHEN_CHUNK = 2000
 
 
 @functools.cache
@@ -92,8 +91,9 @@ class _WordTable:
     Calls in several threads of one process share it (dask's threaded scheduler scores
     partitions at once): ``ids`` and ``codes`` are read and grown only under the table's lock,
     so a word's id always names its own row. The syllables of new words are counted outside
-    the lock (in ``pool`` when given): two threads may count the same new word, and the
-    first to add it wins (the counts are equal).
+    the lock: two threads may count the same new word, and the first to add it wins (the
+    counts are equal). Each worker process of ``n_jobs`` has its own table, filled from its
+    chunks.
     """
 
     def __init__(self):
@@ -101,12 +101,12 @@ class _WordTable:
         self.codes = np.zeros((0, 4), dtype=np.int64)
         self._lock = threading.Lock()
 
-    def lookup(self, words: list[str], pool) -> np.ndarray:
+    def lookup(self, words: list[str]) -> np.ndarray:
         """The row of counts of each word (``len(words)`` x 4), counting the syllables of the
         words not seen before."""
         with self._lock:
             new = [w for w in dict.fromkeys(words) if w not in self.ids]
-        rows = _word_codes(new, pool) if new else None
+        rows = _word_codes(new) if new else None
         with self._lock:
             ids = self.ids
             if new:
@@ -118,9 +118,9 @@ class _WordTable:
                                           count=len(words))]
 
 
-def _word_codes(words: list[str], pool) -> np.ndarray:
+def _word_codes(words: list[str]) -> np.ndarray:
     """``_WordTable`` rows of ``words``: syllables, polysyllable, fog-hard, Dale-Chall-hard."""
-    syllables = _syllables(words, pool)
+    syllables = _syllables(words)
     easy = _easy_words()
     hard = np.fromiter((w not in easy for w in words), dtype=bool, count=len(words))
     poly = syllables >= 3
@@ -140,36 +140,24 @@ def _parts(word: str) -> list[str]:
     return list_words(word, lowercase=True)
 
 
-def _syllables(words: list[str], pool) -> np.ndarray:
+def _syllables(words: list[str]) -> np.ndarray:
     """textstat's ``count_syllables(word, "en_US")`` of each lower-case word, never downloading.
 
-    CMU dictionary (first pronunciation's stressed vowels), else Pyphen's hyphenation points + 1;
-    the Pyphen words are counted in ``pool`` when given.
+    CMU dictionary (first pronunciation's stressed vowels), else Pyphen's hyphenation points + 1.
     """
     table, _ = syllable_table()
     parts = [_parts(w) for w in words]
     unknown = list(dict.fromkeys(p for ps in parts for p in ps if p not in table))
-    # a few chunks per worker (the chunk size for n_jobs = 2 suits more workers too)
-    chunks = _parallel.chunk(unknown, 1 if pool is None else 2, min_size=_PYPHEN_CHUNK)
-    found = dict(zip(unknown, itertools.chain.from_iterable(
-        _parallel.run(_pyphen_counts, chunks, pool, progress=False, desc="syllables")),
-        strict=True))
+    found = dict(zip(unknown, _pyphen_counts(unknown), strict=True))
     return np.fromiter((sum(table[p] if p in table else found[p] for p in ps) for ps in parts),
                        dtype=np.int64, count=len(words))
 
 
 def _pyphen_counts(words: list[str]) -> list[int]:
     """``len(pyphen.positions(word)) + 1`` per word, as textstat counts words not in the CMU
-    dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``); runs in workers too."""
-    positions = _hyphenator().positions
-    return [len(positions(w)) + 1 for w in words]
-
-
-@functools.cache
-def _hyphenator():
-    from pyphen import Pyphen
-
-    return Pyphen(lang="en_US")
+    dictionary (``Pyphen(lang="en_US")``, textstat's ``get_pyphen``), for all the words at once
+    (:func:`mediakit.measures._hyphenate.hyphen_counts`)."""
+    return (hyphen_counts(words) + 1).tolist()
 
 
 def words(text: str) -> list[str]:
@@ -289,8 +277,10 @@ def mtld(tokens: list) -> float:
 def _score_chunk(task: tuple[list[str], list[int]]):
     """Words and counts of a chunk of whole units (texts, sentences per unit); runs in workers.
 
-    Returns the per-sentence counts (words, chars, tokens, letters), the chunk's distinct
-    lower-case words, each word's index into them, and each unit's MTLD.
+    Returns the per-sentence counts (words, chars, tokens, letters), the ``_WordTable`` rows
+    of the chunk's distinct lower-case words (from this process's table: in a worker, the
+    syllables are counted where the words are found, so no second pass counts them), each
+    word's index into those rows, and each unit's MTLD.
     """
     texts, sizes = task
     found = split_words(texts)
@@ -301,7 +291,7 @@ def _score_chunk(task: tuple[list[str], list[int]]):
     index = to_lower[found.word_index]
     unit_bounds = found.word_bounds[np.concatenate(([0], np.cumsum(sizes)))]
     diversity = mtld_units(index, unit_bounds)
-    return found.counts, index.astype(np.int32), list(lower_ids), diversity
+    return found.counts, index.astype(np.int32), _TABLE.lookup(list(lower_ids)), diversity
 
 
 def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress):
@@ -320,20 +310,11 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     for u in range(0, len(units), per_chunk):
         a, b = starts[u], starts[min(u + per_chunk, len(units))]
         tasks.append((texts[a:b], units[u:u + per_chunk].tolist()))
-    wait = _parallel.start(_score_chunk, tasks, pool, progress=progress, desc="readability")
-    syllable_table()  # loaded here while the workers count
-    _easy_words()
-    parts = wait()
-    vocabulary = list(dict.fromkeys(w for part in parts for w in part[2]))
-    # the rows are taken once: other threads may grow the shared table meanwhile
-    word_codes = _TABLE.lookup(vocabulary, pool)
-    position = {w: k for k, w in enumerate(vocabulary)}
     counts, diversity = [], []
-    for found, index, lower, div in parts:
+    for found, word_rows, word_codes, div in _parallel.run(_score_chunk, tasks, pool,
+                                                          progress=progress, desc="readability"):
         # each sentence's sums of its words' rows, column by column: one gather of the
         # chunk's words per column, added per sentence in place (no words x 4 copies)
-        word_rows = np.fromiter((position[w] for w in lower), dtype=np.int64,
-                                count=len(lower)).take(index)
         n_words = found[:, 0]
         has = n_words > 0
         first = (np.cumsum(n_words) - n_words)[has]
@@ -611,7 +592,7 @@ def score_readability(data: pd.DataFrame, *, level: str = "article", indices=Non
             # the scoring input only: split_words maps curly quotes as QUOTE_MAP does
             texts = [v if v is not None else "" for v in values[rows[order]]]
             counts, diversity = _count_all(texts, units, n_jobs if pool else 1, pool, progress)
-        _, info = syllable_table()
+        info = _cmudict.source()
         sorted_codes = codes[order]
         sums = {f: np.bincount(sorted_codes, weights=counts[:, k], minlength=len(units))
                 for k, f in enumerate(_FIELDS)}
