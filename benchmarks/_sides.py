@@ -85,7 +85,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
         groups = mk.compare_groups(scored, by=GROUP_BY, measures=measures, n_boot=N_BOOT,
                                    n_perm=N_PERM, progress=False)
     with st.stage("compare_terms", n_sentences=n):
-        terms = mk.compare_terms(scored, by=GROUP_BY, stratify=False)
+        terms = mk.compare_terms(scored, by=GROUP_BY, stratify=False, n_jobs=n_jobs)
     with st.stage("group_stories"):
         stories = mk.group_stories(articles, n_jobs=n_jobs, progress=False)
     with st.stage("group_stories_one_window"):  # a busy day: every article in one window

@@ -185,7 +185,8 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
                   if str(c).startswith("frame_") and c != "frame_terms"]
     frames = mk.compare_groups(sentences, measures=frame_cols, **group_kws) if frame_cols else None
     n_groups = articles[by].nunique()
-    terms = mk.compare_terms(sentences, by=by, kinds=kinds) if n_groups > 1 else None
+    terms = mk.compare_terms(sentences, by=by, kinds=kinds, n_jobs=n_jobs) if n_groups > 1 \
+        else None
     coverage = mk.compare_coverage(sentences, by=by, kinds=kinds, n_jobs=n_jobs,
                                    progress=progress)
     if n_groups < 2:

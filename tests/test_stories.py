@@ -92,6 +92,10 @@ def test_vectors_equal_tfidf_vectorizer(triplets, n, power):
     for part in ("indptr", "indices"):  # same entries stored in the same order
         np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
     np.testing.assert_allclose(got.data, want.data, rtol=1e-5, atol=1e-7)
+    threaded = _word_vectors(docs, power, n_jobs=3)  # texts cut in batches, in threads
+    assert (threaded != got).nnz == 0
+    for part in ("indptr", "indices"):
+        np.testing.assert_array_equal(getattr(threaded, part), getattr(got, part))
 
 
 @pytest.mark.corpora

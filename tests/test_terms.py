@@ -170,9 +170,11 @@ def _vectorizer_counts(texts, groups, stop_words):
 
 
 @pytest.mark.parametrize("stop_words", ["english", None, ["said", "The"]])
-@pytest.mark.parametrize("surrogate, batch", [(False, None), (True, None), (False, 7)])
+@pytest.mark.parametrize("surrogate, batch, n_jobs",
+                         [(False, None, 1), (True, None, 1), (False, 7, 1), (False, None, 3),
+                          (True, None, 3)])
 def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words, surrogate,
-                                                     batch, monkeypatch):
+                                                     batch, n_jobs, monkeypatch):
     from mediakit.compare import _tokens
     from mediakit.compare.terms import count_terms
 
@@ -188,7 +190,8 @@ def test_counts_equal_count_vectorizer_on_messy_text(seeds_sentences, stop_words
         user_stop_words(stop_words))
     # a str Series (arrow) cannot hold a lone surrogate: a plain list then
     data = texts if surrogate else pd.Series(texts, dtype="str")
-    counts, uniques, vocab, _ = count_terms(data, pd.Series(groups), stop_words=stop)
+    counts, uniques, vocab, _ = count_terms(data, pd.Series(groups), stop_words=stop,
+                                            n_jobs=n_jobs)  # 3: batches counted in threads
     assert list(vocab) == sorted(vocab)
     got = pd.DataFrame(counts.toarray(), index=list(uniques), columns=vocab).stack()
     want = _vectorizer_counts(texts, groups, stop)
@@ -318,3 +321,20 @@ def test_yates_and_williams_corrections(small):
     assert williams["p_value"] > plain["p_value"]
     with pytest.raises(ValueError, match="correction"):
         mk.compare_terms(small, correction="yate")
+
+
+@pytest.mark.corpora
+def test_threads_give_the_same_table(corpora_dir):
+    """n_jobs cuts the texts in threads, batch by batch; the table (within stories and
+    pooled, with the variants) is the one of a single thread."""
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    sentences = mk.split_sentences(articles, progress=False)
+    sentences = sentences.assign(story_id=sentences["article_id"].map(
+        articles.set_index("article_id")["story_id"]))
+    for stratify in (None, False):
+        one = mk.compare_terms(sentences, stratify=stratify)
+        three = mk.compare_terms(sentences, stratify=stratify, n_jobs=3)
+        assert len(one) > 1000
+        pd.testing.assert_frame_equal(one, three, check_exact=True)
+        assert one.attrs == three.attrs

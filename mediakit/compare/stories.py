@@ -179,8 +179,9 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
         0.618 to 0.671 (busy day of 7,000). Encoding takes about 2 ms per headline on two
         cores. Default False: the stories then do not depend on an optional model.
     n_jobs : int
-        Threads computing the blocks of article similarities (sparse products, in which scipy
-        and numpy release the interpreter lock); the stories do not depend on it.
+        Threads cutting the texts into words and computing the blocks of article
+        similarities (pyarrow, scipy and numpy release the interpreter lock there); the
+        stories do not depend on it.
     progress : bool or None
         Progress bar over the similarity chunks (None = only for long work).
 
@@ -306,7 +307,7 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
         times = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
         times = np.where(stamp.isna().to_numpy(), np.iinfo(np.int64).min, times)
 
-    x = _vectors(docs.tolist(), share, semantic=semantic)
+    x = _vectors(docs.tolist(), share, semantic=semantic, n_jobs=n_jobs)
     # every pair that can merge has cosine distance <= threshold * s_i^1/2 * s_j^1/2 <= threshold
     rows, cols, sims, top, full = _neighbour_graph(x, 1.0 - threshold, times, win,
                                                    progress=progress, keep=n <= _KEEP,
@@ -351,14 +352,14 @@ def _semantic_share(share: float) -> float:
     return round(_SEMANTIC_SHORT * (1.0 - share), 4)
 
 
-def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False):
+def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False, n_jobs: int = 1):
     """Unit rows of ``docs`` whose products are the similarity clustered: those of
     :func:`_lexical_vectors`, and with ``semantic`` below full-text length, beside them the
     texts' all-MiniLM-L6-v2 embeddings (unit length), the two blocks scaled so that the cosine
     is ``(1 - b) * lexical cosine + b * embedding cosine`` (b from :func:`_semantic_share`)."""
     from scipy import sparse
 
-    x = _lexical_vectors(docs, share)
+    x = _lexical_vectors(docs, share, n_jobs=n_jobs)
     b = _semantic_share(share) if semantic else 0.0
     if b <= 0:
         return x
@@ -370,7 +371,7 @@ def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False):
                          format="csr", dtype=np.float32)
 
 
-def _lexical_vectors(docs: list[str], share: float = 1.0):
+def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1):
     """Unit rows of ``docs`` whose products are the similarity clustered: the word TF-IDF
     vectors of :func:`_word_vectors` with the idf power for the length ``share`` (0 headlines,
     1 full text, see :func:`_length_share`), and, below full-text length, beside them the
@@ -380,7 +381,7 @@ def _lexical_vectors(docs: list[str], share: float = 1.0):
     from scipy import sparse
 
     power = _IDF_POWER_SHORT + share * (_IDF_POWER_LONG - _IDF_POWER_SHORT)
-    words = _word_vectors(docs, power)
+    words = _word_vectors(docs, power, n_jobs=n_jobs)
     chars = _CHARS_SHORT + share * (_CHARS_LONG - _CHARS_SHORT)
     if chars <= 0:
         return words
@@ -397,19 +398,21 @@ def _lexical_vectors(docs: list[str], share: float = 1.0):
                           grams * np.float32(np.sqrt(chars))], format="csr", dtype=np.float32)
 
 
-def _word_vectors(docs: list[str], idf_power: float = _IDF_POWER_LONG):
+def _word_vectors(docs: list[str], idf_power: float = _IDF_POWER_LONG, *, n_jobs: int = 1):
     """TF-IDF rows of ``docs``: ``TfidfVectorizer(preprocessor=_preprocess,
     stop_words="english", sublinear_tf=True, min_df=2, dtype=np.float32,
     token_pattern=_TOKEN_PATTERN)`` (``min_df=1`` under 100 documents), the same entries in
     the same order, except that each column's weight is its idf to the power ``idf_power``,
     times ``_NUMBER_WEIGHT`` for numbers, before the rows are normalised; the counting done by
-    :func:`mediakit.compare._tokens.count_tokens` (several times faster)."""
+    :func:`mediakit.compare._tokens.count_tokens` (several times faster; in ``n_jobs``
+    threads)."""
     from scipy import sparse
 
     n = len(docs)
     empty = sparse.csr_matrix((n, 1), dtype=np.float32)
     counts, terms = count_tokens(docs, None, n, preprocess=_preprocess,
-                                 token_pattern=_TOKEN_PATTERN, stop_words=english_stop_words())
+                                 token_pattern=_TOKEN_PATTERN, stop_words=english_stop_words(),
+                                 n_jobs=n_jobs)
     if not terms:  # empty vocabulary
         return empty
     # CountVectorizer's steps: float32 counts, columns in order of first appearance (so each

@@ -90,6 +90,7 @@ def _stop_list(stop_words) -> frozenset[str] | None:
     min_count=[Interval(Integral, 1, None)], ngram_range=[tuple, list], fold_spelling=[bool],
     correction=[Options(*CORRECTIONS)],
     prior_scale=[Interval(Real, 0, None, closed="neither")],
+    n_jobs=[Interval(Integral, 1, None)],
 )
 @records_roles("by", "story", "text", "stat")
 @releases_memory
@@ -98,7 +99,8 @@ def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
                   text: str = "text", story: str | None = "story_id", stratify: bool | None = None,
                   kinds=None, stop_words="english", min_count: int = 2,
                   ngram_range: tuple[int, int] = (1, 1), fold_spelling: bool = True,
-                  correction: str = "none", prior_scale: float = 1.0) -> pd.DataFrame:
+                  correction: str = "none", prior_scale: float = 1.0,
+                  n_jobs: int = 1) -> pd.DataFrame:
     """Keyness of terms for one group against a reference: what each outlet says more often.
 
     Counts every term once per occurrence in the content sentences (one sparse count matrix),
@@ -188,6 +190,9 @@ def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
         ``g2``; within stories: the CMH chi-square, which only Yates changes).
     prior_scale : float
         Multiplier of the pooled counts used as Dirichlet prior (> 0).
+    n_jobs : int
+        Threads cutting the texts into words and counting them (the same table with any
+        number; a dask frame's partitions are counted by its scheduler instead).
 
     Returns
     -------
@@ -211,7 +216,8 @@ def compare_terms(data: pd.DataFrame, *, by: str = "outlet", target=None,
     plan = _plan(schema(data), by=by, target=target, reference=reference,
                  measure=stat, text=text, story=story, stratify=stratify, kinds=kinds,
                  stop_words=stop_words, min_count=min_count, ngram_range=ngram_range,
-                 fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale)
+                 fold_spelling=fold_spelling, correction=correction, prior_scale=prior_scale,
+                 n_jobs=1 if is_dask_frame(data) else n_jobs)
     if is_dask_frame(data) and _by_story(plan):
         return _terms_within_stories(data, plan)
     return sums_then_finish(data, _term_counts, _finish, plan, combine=_add_counts)
@@ -237,10 +243,12 @@ class _Plan:
     min_count: int
     prior_scale: float
     correction: str
+    n_jobs: int = 1  # threads counting a pandas frame
 
 
 def _plan(sentences, *, by, target, reference, measure, text, story, stratify, kinds,
-          stop_words, min_count, ngram_range, fold_spelling, correction, prior_scale) -> _Plan:
+          stop_words, min_count, ngram_range, fold_spelling, correction, prior_scale,
+          n_jobs=1) -> _Plan:
     """Check the options against the frame's columns (a dask frame's empty meta will do)."""
     require_columns(sentences, [by, text], what="data")
     kinds_t = resolve_kinds(kinds)
@@ -256,7 +264,7 @@ def _plan(sentences, *, by, target, reference, measure, text, story, stratify, k
                  ngram_range=tuple(ngram_range), fold_spelling=fold_spelling,
                  dtype=sentences[by].dtype, target=target, reference=reference,
                  measure=measure, stratify=stratify, min_count=min_count,
-                 prior_scale=prior_scale, correction=correction)
+                 prior_scale=prior_scale, correction=correction, n_jobs=n_jobs)
 
 
 @dataclass(frozen=True)
@@ -274,7 +282,8 @@ def _term_counts(sentences: pd.DataFrame, plan: _Plan) -> _TermCounts:
     keys = pd.MultiIndex.from_arrays([data[plan.story] if plan.story is not None
                                       else np.zeros(len(data)), data[plan.by]])
     counted = count_terms(data[plan.text].astype("str"), keys, stop_words=plan.stop_words,
-                          ngram_range=plan.ngram_range, fold_spelling=plan.fold_spelling)
+                          ngram_range=plan.ngram_range, fold_spelling=plan.fold_spelling,
+                          n_jobs=plan.n_jobs)
     return _TermCounts(groups=pd.unique(data[plan.by]), counted=counted)
 
 
@@ -533,7 +542,8 @@ def user_stop_words(words, *, fold_spelling: bool = True) -> set[str]:
     return out
 
 
-def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1), fold_spelling: bool = True):
+def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1), fold_spelling: bool = True,
+                n_jobs: int = 1):
     """Term counts per group: ``(counts, groups, vocabulary, variants)`` or None when no term.
 
     ``counts`` is a sparse groups x terms matrix (float64), groups in order of first
@@ -542,7 +552,7 @@ def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1), fold_spelling:
     Tokens are ``_TOKEN_PATTERN`` matches of :func:`_preprocess`'d text, each mapped to its term
     by :func:`normalize_term`; stop words are removed after. Single words are counted by
     :func:`mediakit.compare._tokens.count_tokens` (the counts of ``CountVectorizer`` with that
-    analyzer, several times faster).
+    analyzer, several times faster; in ``n_jobs`` threads).
     """
     from scipy import sparse
 
@@ -559,7 +569,7 @@ def count_terms(texts, groups, *, stop_words, ngram_range=(1, 1), fold_spelling:
     if tuple(ngram_range) == (1, 1):
         counts, terms = count_tokens(texts, codes, len(uniques), preprocess=_preprocess,
                                      token_pattern=_TOKEN_PATTERN, stop_words=stop,
-                                     normalize=normalize)
+                                     normalize=normalize, n_jobs=n_jobs)
         if not terms:
             return None
         order = sorted(range(len(terms)), key=terms.__getitem__)
