@@ -304,6 +304,33 @@ def test_repairs_are_stable_and_normal(text):
     assert _read_text(got) == got  # reading the result again changes nothing
 
 
+_EVERY_REPAIR = st.sampled_from(["\r", "\r\n", "\u2028", "\u2029", "\x85", "\x80", "\x9f",
+                                  "\ud83d", "\udca9", "\x1b[31m", "\x00", "\x07", "\ufeff",
+                                  "\u200e", "\u00a0", "\u202f", "Ã©", "â€™", "Ð¸", "e\u0301",
+                                  "\u00e9", "\u0420", "a", " ", "’"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(max_size=100), st.lists(_EVERY_REPAIR, max_size=20).map("".join)))
+def test_repair_first_test_skips_only_what_needs_no_repair(text):
+    """repair_unicode returns text holding none of the characters a repair acts on as it is;
+    on any text it gives what trying every repair gives."""
+    from mediakit.ingest._text import _repair, repair_unicode
+
+    assert repair_unicode(text) == _repair(text)
+
+
+@pytest.mark.corpora
+def test_repair_first_test_on_news(corpora_dir):
+    from mediakit.ingest._text import _repair, repair_unicode
+
+    with gzip.open(corpora_dir / "allsides_bench" / "articles.jsonl.gz", "rt") as f:
+        texts = [json.loads(line).get("text") or "" for line in f]
+    changed = [t for t in texts if _repair(t) != t]
+    assert len(changed) > 10  # the corpus holds text to repair (NBSP, mojibake ...)
+    assert all(repair_unicode(t) == _repair(t) for t in texts)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, min_size=1, max_size=100).map("".join))
 def test_file_bytes_are_only_repaired_as_documented(tmp_path_factory, text):

