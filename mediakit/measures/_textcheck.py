@@ -51,6 +51,8 @@ def text_values(data: pd.DataFrame, column: str) -> np.ndarray:
     Raises ``TypeError`` naming the first row whose value is neither text nor missing.
     """
     values = data[column].to_numpy(dtype=object, na_value=None)
+    if isinstance(data[column].dtype, pd.StringDtype):  # str or missing by construction
+        return values
     is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
     if not is_text.all():
         missing = pd.isna(data[column]).to_numpy()
