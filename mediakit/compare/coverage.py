@@ -307,12 +307,13 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
             "article or call mk.group_stories(articles) before splitting.")
     sizes = data[text].str.len().groupby(data[story], sort=False).agg(["sum", "size"])
     check_story_size(sizes, available_memory(), where="this machine has {} available")
-    batches = _story_batches(data, story, n_jobs)
-    if not batches:
+    rows = _story_batch_rows(data, story, n_jobs)
+    if len(rows) <= 1:
         return _coverage(data, params=params)
-    del data  # the batches hold the rows
-    n_workers = min(n_jobs, len(batches))
+    n_workers = min(n_jobs, len(rows))
     if n_workers <= 1:
+        batches = [data.iloc[r] for r in rows]
+        del data  # the batches hold the rows
         parts = _parallel.run(_bind(_coverage, params=params), batches, None,
                               progress=progress, desc="aligning stories")
         del batches
@@ -323,13 +324,30 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
     # process and its workers at 10,000 articles fell by about a quarter; reading one table at
     # a time, and only the columns the alignment reads, took the stage's from 1,555 to 1,462
     # MB).
+    # The batches are cut as they are handed to the workers, so the first ones are aligned
+    # while this process cuts the others.
     with tempfile.TemporaryDirectory(prefix="mediakit-coverage-") as folder:
         with _parallel.worker_pool(n_workers) as pool:
+            batches = _Batches(data, rows)
+            del data
             written = _parallel.run(_bind(_coverage_to_parquet, params=params, folder=folder),
-                                    list(enumerate(batches)), pool, progress=progress,
-                                    desc="aligning stories")
+                                    batches, pool, progress=progress, desc="aligning stories")
         del batches
         return merge_coverages(written, n_threads=n_workers)
+
+
+class _Batches:
+    """The numbered batches ``(k, frame.iloc[rows[k]])``, each cut when it is taken."""
+
+    def __init__(self, frame: pd.DataFrame, rows: list[np.ndarray]):
+        self.frame, self.rows = frame, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        for k, r in enumerate(self.rows):
+            yield k, self.frame.iloc[r]
 
 
 def _coverage_to_parquet(batch: tuple[int, pd.DataFrame], *, params: dict, folder: str):
@@ -625,10 +643,10 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes} bytes"
 
 
-def _story_batches(data: pd.DataFrame, story: str, n_jobs: int) -> list[pd.DataFrame]:
-    """``data`` cut into batches of whole stories (in story order) of at most
-    ``BATCH_SENTENCES`` rows (``WORKER_BATCH_SENTENCES`` when ``n_jobs > 1``; a larger story is
-    a batch of its own), and at least a few per worker when ``n_jobs > 1``."""
+def _story_batch_rows(data: pd.DataFrame, story: str, n_jobs: int) -> list[np.ndarray]:
+    """The positions in ``data`` of the rows of each batch of whole stories (in story order) of
+    at most ``BATCH_SENTENCES`` rows (``WORKER_BATCH_SENTENCES`` when ``n_jobs > 1``; a larger
+    story is a batch of its own), and at least a few batches per worker when ``n_jobs > 1``."""
     if data.empty:
         return []
     codes, names = pd.factorize(data[story], sort=True)
@@ -645,9 +663,9 @@ def _story_batches(data: pd.DataFrame, story: str, n_jobs: int) -> list[pd.DataF
         batch_of[k] = batch
         filled += size
     if batch == 0:
-        return [data]
+        return [np.arange(len(data))]
     rows = pd.Series(np.arange(len(data))).groupby(batch_of[codes]).indices
-    return [data.iloc[np.sort(rows[b])] for b in sorted(rows)]
+    return [np.sort(rows[b]) for b in sorted(rows)]
 
 
 def _coverage(data: pd.DataFrame, *, params: dict) -> Coverage:
