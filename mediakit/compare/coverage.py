@@ -436,6 +436,17 @@ def _renumbered(frame: pd.DataFrame, new_id: pd.Series) -> pd.DataFrame:
     if "fact_id" not in frame or not len(frame):
         return frame
     ids = frame["fact_id"]
+    old = new_id.index.to_numpy()
+    # a part numbers its facts 0, 1, 2 ...: look the new ids up in an array (a hash map per
+    # table and part took most of the renumbering)
+    if len(old) and old.min() >= 0 and old.max() < 4 * len(old) and ids.notna().all():
+        lookup = np.full(int(old.max()) + 1, -1, dtype=np.int64)
+        lookup[old] = new_id.to_numpy()
+        raw = ids.to_numpy(dtype=np.int64)
+        if raw.min() >= 0 and raw.max() < len(lookup):
+            new = lookup[raw]
+            if new.min() >= 0:  # every id has its new one
+                return frame.assign(fact_id=pd.Series(new, index=ids.index).astype(ids.dtype))
     return frame.assign(fact_id=ids.map(new_id).astype(ids.dtype))
 
 
