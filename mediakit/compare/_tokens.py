@@ -37,10 +37,10 @@ def fold_punctuation(text: str) -> str:
     return text if text.isascii() else _PUNCT_RE.sub(_punct, text)
 
 
-def _pieces(texts) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _pieces(texts) -> tuple[object, np.ndarray, np.ndarray]:
     """White-space separated pieces of ``texts`` (a list or a pandas string Series): distinct
-    pieces in order of first appearance, piece code of each occurrence, text of each
-    occurrence."""
+    pieces in order of first appearance (an Arrow string array; a list of str for text that
+    is not valid UTF-8), piece code of each occurrence, text of each occurrence."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -51,7 +51,7 @@ def _pieces(texts) -> tuple[list[str], np.ndarray, np.ndarray]:
         lists = pc.utf8_split_whitespace(array)
         encoded = pc.dictionary_encode(pc.list_flatten(lists))
         parent = pc.list_parent_indices(lists).to_numpy()
-        return (encoded.dictionary.to_pylist(),
+        return (encoded.dictionary,
                 encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
                 np.asarray(parent, dtype=np.int64))
     except (UnicodeEncodeError, ValueError):  # a lone surrogate: not valid UTF-8 for arrow
@@ -110,6 +110,29 @@ def _tokens_of_pieces(pieces: list[str], preprocess, pattern: str):
     return numbers[order], pd.concat(tokens, ignore_index=True).iloc[order]
 
 
+def _numbered(dictionaries: list) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct pieces of every batch in order of first appearance (batch by batch), and
+    each batch's pieces' numbers among them. Arrow dictionaries are numbered by one more
+    dictionary encoding (in C++); lists (text Arrow cannot hold) through a dict."""
+    import pyarrow as pa
+
+    if dictionaries and all(isinstance(d, pa.Array) for d in dictionaries):
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(pa.concat_arrays(dictionaries))
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        bounds = np.cumsum([0, *map(len, dictionaries)])
+        return (encoded.dictionary.to_pylist(),
+                [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+    numbers: dict[str, int] = {}  # piece -> number, in order of first appearance
+    out = []
+    for d in dictionaries:
+        pieces = d.to_pylist() if isinstance(d, pa.Array) else d
+        out.append(np.fromiter((numbers.setdefault(p, len(numbers)) for p in pieces),
+                               dtype=np.int64, count=len(pieces)))
+    return list(numbers), out
+
+
 def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
                  preprocess: Callable[[str], str], token_pattern: str,
                  stop_words: frozenset[str] | None,
@@ -145,16 +168,27 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
         pieces, code, parent = _pieces(batch)
         return pieces, _pair_counts(rows[start + parent], code, n_rows, len(pieces))
 
-    numbers: dict[str, int] = {}  # piece -> number, in order of first appearance
-    parts = []
-    for pieces, local in in_threads(cut, range(0, len(texts), size), n_jobs):
-        number = np.array([numbers.setdefault(p, len(numbers)) for p in pieces],
-                          dtype=local.indices.dtype)
-        parts.append((local.data, number[local.indices], local.indptr))
-    pieces = list(numbers)
-    per_row = sparse.csr_matrix((n_rows, len(pieces)), dtype=np.int64)
-    for part in parts:  # the first batch's numbers are its own: only later ones add up
-        per_row = per_row + sparse.csr_matrix(part, shape=(n_rows, len(pieces)))
+    batches = list(in_threads(cut, range(0, len(texts), size), n_jobs))
+    pieces, numbers = _numbered([dictionary for dictionary, _ in batches])
+    # each batch's counts with its pieces' numbers: joined as they stand when the batches'
+    # rows follow each other (one row per text), else added up
+    parts = [(local.data, number[local.indices], local.indptr)
+             for number, (_, local) in zip(numbers, batches, strict=True)]
+    del batches
+    shape = (n_rows, len(pieces))
+    if len(rows) < 2 or bool(np.all(rows[1:] >= rows[:-1])):
+        # a row's entries of two batches sit side by side; the product below adds any
+        # piece counted in both
+        per_row = sparse.csr_matrix(
+            (np.concatenate([d for d, _, _ in parts]) if parts else np.zeros(0, np.int64),
+             np.concatenate([i for _, i, _ in parts]) if parts else np.zeros(0, np.int32),
+             np.sum([p for _, _, p in parts], axis=0) if parts else np.zeros(n_rows + 1, int)),
+            shape=shape)
+    else:
+        per_row = sparse.csr_matrix(shape, dtype=np.int64)
+        for part in parts:
+            per_row = per_row + sparse.csr_matrix(part, shape=shape)
+    del parts
     piece_of, tokens = _tokens_of_pieces(pieces, preprocess, token_pattern)
     if normalize is not None and len(tokens):
         codes, distinct = pd.factorize(tokens)
