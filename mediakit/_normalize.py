@@ -43,9 +43,39 @@ def fold_accents(text: str) -> str:
     """
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if _SPECIAL_RE.search(text):  # str.translate looks every character up in Python
+        text = _SPECIAL_RE.sub(_special_letter, text)
+    # most non-ASCII news text holds only punctuation (curly quotes, dashes) or letters of one
+    # code point with no decomposition: then every step below leaves it as it is
+    if (text.isascii() or unicodedata.is_normalized("NFKD", text)) and max(text) <= "\uffff" \
+            and _bmp_marks().search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    if max(decomposed) <= "\uffff":
+        stripped = _bmp_marks().sub("", decomposed)
+    else:  # marks beyond the BMP too (musical notation, some scripts)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped)
+
+
+_SPECIAL_RE = re.compile("[" + "".join(map(chr, _SPECIAL_LETTERS)) + "]")
+
+
+def _special_letter(match: re.Match[str]) -> str:
+    return _SPECIAL_LETTERS[ord(match.group())]
+
+
+@lru_cache(maxsize=1)
+def _bmp_marks() -> re.Pattern[str]:
+    """The characters of the Basic Multilingual Plane ``unicodedata.combining`` gives a class
+    other than 0, as one character class (the regex engine tests a BMP class with a table)."""
+    marks = [c for c in range(0x10000) if unicodedata.combining(chr(c))]
+    ranges, start = [], marks[0]
+    for prev, c in zip(marks, [*marks[1:], -1], strict=True):
+        if c != prev + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+            start = c
+    return re.compile(f"[{''.join(ranges)}]")
 
 
 def fold_punctuation(text: str) -> str:

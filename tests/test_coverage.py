@@ -8,6 +8,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mediakit as mk
 from mediakit._normalize import (
@@ -52,6 +54,36 @@ def test_fold_accents_and_spelling_variants():
     # words that only look like variants stay
     assert normalize_spelling("four hours, promise, exercise, more") == (
         "four hours, promise, exercise, more")
+
+
+def _fold_accents_plainly(text: str) -> str:
+    """fold_accents' definition: the special letters mapped, NFKD, every combining mark
+    dropped, NFC."""
+    import unicodedata
+
+    from mediakit._normalize import _SPECIAL_LETTERS
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(
+    [chr(c) for c in range(0x20, 0x3100) if not 0xD800 <= c < 0xE000]
+    + [chr(c) for c in range(0x1D150, 0x1D250)] + list("øØßæıŁœÞ’“—")
+    + ["e\u0301", "\u0301", "\u1100\u1161", "\U0001D15E", "ﬁ", "²"]), max_size=12).map("".join))
+def test_fold_accents_equals_its_definition(text):
+    """The quick tests (nothing to decompose or drop; marks found by one character class)
+    give what the definition gives."""
+    assert fold_accents(text) == _fold_accents_plainly(text)
+
+
+def test_fold_accents_on_every_character():
+    every = "".join(chr(c) for c in range(0x20, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert fold_accents(every) == _fold_accents_plainly(every)
+    bmp = every[:0xD800 - 0x20]
+    assert fold_accents(bmp) == _fold_accents_plainly(bmp)
 
 
 def test_number_words():
