@@ -642,7 +642,7 @@ def test_batches_and_workers_give_the_one_call_tables(corpora_dir, monkeypatch):
     assert want.facts["story_id"].nunique() > 20
     for n_jobs, batch in ((1, 300), (2, 10**9)):
         monkeypatch.setattr(cov_module, "BATCH_SENTENCES", batch)
-        assert len(cov_module._story_batch_rows(sentences, "story_id", n_jobs)) > 1
+        assert len(cov_module._story_batch_rows(sentences["story_id"], n_jobs)) > 1
         got = mk.compare_coverage(sentences, n_jobs=n_jobs, progress=False)
         for name in ("alignment", "facts", "presence", "omissions", "numbers"):
             pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)

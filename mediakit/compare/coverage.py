@@ -7,6 +7,7 @@ carries which fact, where (prominence) and with which numbers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -292,47 +293,58 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
               "partial": partial, "semantic": semantic}
 
     # only the rows compared and the columns the alignment reads travel to the batches and
-    # workers (a scored sentences frame has dozens more), taken in one go
+    # workers (a scored sentences frame has dozens more); each batch is taken from the input
+    # in one go, as it is handed over
     keep = data[text].notna().to_numpy(dtype=bool)
     if "kind" in data.columns:
         keep = keep & data["kind"].isin(kinds_t).to_numpy(dtype=bool)
+    kept = np.flatnonzero(keep)
     used = ["article_id", "sentence_id", by, story, text, "kind", "position", "start"]
-    data = data.loc[keep, [c for c in dict.fromkeys(used) if c in data.columns]]
-    if data[by].isna().any():
-        raise ValueError(f"{int(data[by].isna().sum())} sentences have no {by!r}; every "
-                         "sentence needs its outlet.")
-    if data[story].isna().any():
-        raise ValueError(
-            f"{int(data[story].isna().sum())} sentences have no {story!r}; set it for every "
-            "article or call mk.group_stories(articles) before splitting.")
-    sizes = data[text].str.len().groupby(data[story], sort=False).agg(["sum", "size"])
-    check_story_size(sizes, available_memory(), where="this machine has {} available")
-    rows = _story_batch_rows(data, story, n_jobs)
-    if len(rows) <= 1:
-        return _coverage(data, params=params)
-    n_workers = min(n_jobs, len(rows))
-    if n_workers <= 1:
-        batches = [data.iloc[r] for r in rows]
-        del data  # the batches hold the rows
-        parts = _parallel.run(_bind(_coverage, params=params), batches, None,
-                              progress=progress, desc="aligning stories")
-        del batches
-        return merge_coverages(parts, consume=True)
-    # Each worker writes its batch's tables to Parquet and returns the file names, so the
-    # parts do not pile up in this process while the workers still hold theirs; they are read
-    # back once the workers have exited, one table at a time (BENCHMARKS.md: the peak of this
-    # process and its workers at 10,000 articles fell by about a quarter; reading one table at
-    # a time, and only the columns the alignment reads, took the stage's from 1,555 to 1,462
-    # MB).
-    # The batches are cut as they are handed to the workers, so the first ones are aligned
-    # while this process cuts the others.
+    data = data[[c for c in dict.fromkeys(used) if c in data.columns]]
+    # with many sentences there will be batches for the workers: they start meanwhile
+    early = n_jobs > 1 and len(kept) > WORKER_BATCH_SENTENCES
     with tempfile.TemporaryDirectory(prefix="mediakit-coverage-") as folder:
-        with _parallel.worker_pool(n_workers) as pool:
+        with contextlib.ExitStack() as pools:
+            pool = pools.enter_context(_parallel.worker_pool(n_jobs)) if early else None
+            missing = int(data[by].isna().to_numpy()[kept].sum())
+            if missing:
+                raise ValueError(f"{missing} sentences have no {by!r}; every sentence needs "
+                                 "its outlet.")
+            stories = data[story].iloc[kept]
+            missing = int(stories.isna().sum())
+            if missing:
+                raise ValueError(
+                    f"{missing} sentences have no {story!r}; set it for every article or call "
+                    "mk.group_stories(articles) before splitting.")
+            sizes = data[text].str.len().iloc[kept].groupby(stories, sort=False).agg(
+                ["sum", "size"])
+            check_story_size(sizes, available_memory(), where="this machine has {} available")
+            rows = [kept[r] for r in _story_batch_rows(stories, n_jobs)]
+            if len(rows) <= 1:
+                return _coverage(data.iloc[kept], params=params)
+            n_workers = min(n_jobs, len(rows))
+            if n_workers <= 1:
+                batches = [data.iloc[r] for r in rows]
+                del data  # the batches hold the rows
+                parts = _parallel.run(_bind(_coverage, params=params), batches, None,
+                                      progress=progress, desc="aligning stories")
+                del batches
+                return merge_coverages(parts, consume=True)
+            # Each worker writes its batch's tables to Parquet and returns the file names, so
+            # the parts do not pile up in this process while the workers still hold theirs;
+            # they are read back once the workers have exited, one table at a time
+            # (BENCHMARKS.md: the peak of this process and its workers at 10,000 articles fell
+            # by about a quarter; reading one table at a time, and only the columns the
+            # alignment reads, took the stage's from 1,555 to 1,462 MB). The batches are cut
+            # as they are handed to the workers, so the first ones are aligned while this
+            # process cuts the others.
+            if pool is None:
+                pool = pools.enter_context(_parallel.worker_pool(n_workers))
             batches = _Batches(data, rows)
             del data
             written = _parallel.run(_bind(_coverage_to_parquet, params=params, folder=folder),
                                     batches, pool, progress=progress, desc="aligning stories")
-        del batches
+            del batches
         return merge_coverages(written, n_threads=n_workers)
 
 
@@ -654,18 +666,19 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes} bytes"
 
 
-def _story_batch_rows(data: pd.DataFrame, story: str, n_jobs: int) -> list[np.ndarray]:
-    """The positions in ``data`` of the rows of each batch of whole stories (in story order) of
-    at most ``BATCH_SENTENCES`` rows (``WORKER_BATCH_SENTENCES`` when ``n_jobs > 1``; a larger
-    story is a batch of its own), and at least a few batches per worker when ``n_jobs > 1``."""
-    if data.empty:
+def _story_batch_rows(stories: pd.Series, n_jobs: int) -> list[np.ndarray]:
+    """The positions in ``stories`` (each row's story) of the rows of each batch of whole
+    stories (in story order) of at most ``BATCH_SENTENCES`` rows (``WORKER_BATCH_SENTENCES``
+    when ``n_jobs > 1``; a larger story is a batch of its own), and at least a few batches per
+    worker when ``n_jobs > 1``."""
+    if stories.empty:
         return []
-    codes, names = pd.factorize(data[story], sort=True)
+    codes, names = pd.factorize(stories, sort=True)
     sizes = np.bincount(codes, minlength=len(names))
     limit = BATCH_SENTENCES
     if n_jobs > 1:
         limit = min(limit, WORKER_BATCH_SENTENCES,
-                    max(1, -(-len(data) // (_parallel.CHUNKS_PER_WORKER * n_jobs))))
+                    max(1, -(-len(stories) // (_parallel.CHUNKS_PER_WORKER * n_jobs))))
     batch_of = np.empty(len(names), dtype=np.int64)
     batch, filled = 0, 0
     for k, size in enumerate(sizes):
@@ -674,8 +687,8 @@ def _story_batch_rows(data: pd.DataFrame, story: str, n_jobs: int) -> list[np.nd
         batch_of[k] = batch
         filled += size
     if batch == 0:
-        return [np.arange(len(data))]
-    rows = pd.Series(np.arange(len(data))).groupby(batch_of[codes]).indices
+        return [np.arange(len(stories))]
+    rows = pd.Series(np.arange(len(stories))).groupby(batch_of[codes]).indices
     return [np.sort(rows[b]) for b in sorted(rows)]
 
 
