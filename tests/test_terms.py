@@ -338,3 +338,20 @@ def test_threads_give_the_same_table(corpora_dir):
         assert len(one) > 1000
         pd.testing.assert_frame_equal(one, three, check_exact=True)
         assert one.attrs == three.attrs
+
+
+def test_group_keys_factorized_as_pandas_does():
+    import numpy as np
+
+    from mediakit.compare.terms import _factorized
+
+    stories = ["s2", "s1", "s2", "s3", "s1", "s2"]
+    outlets = ["B", "A", "A", "B", "A", "B"]
+    keys = pd.MultiIndex.from_arrays([stories, outlets], names=["story_id", "outlet"])
+    with_na = pd.MultiIndex.from_arrays([stories, ["B", None, "A", "B", None, "B"]])
+    for groups in (keys, with_na, pd.Series(outlets), keys[:0]):
+        codes, uniques = _factorized(groups)
+        want_codes, want_uniques = pd.factorize(groups)
+        np.testing.assert_array_equal(codes, want_codes)
+        assert list(uniques) == list(want_uniques)
+        assert list(getattr(uniques, "names", [])) == list(getattr(want_uniques, "names", []))
