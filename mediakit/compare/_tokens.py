@@ -176,16 +176,14 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
              for number, (_, local) in zip(numbers, batches, strict=True)]
     del batches
     shape = (n_rows, len(pieces))
-    if len(rows) < 2 or bool(np.all(rows[1:] >= rows[:-1])):
+    per_row = sparse.csr_matrix(shape, dtype=np.int64)
+    if parts and bool(np.all(rows[1:] >= rows[:-1])):
         # a row's entries of two batches sit side by side; the product below adds any
         # piece counted in both
-        per_row = sparse.csr_matrix(
-            (np.concatenate([d for d, _, _ in parts]) if parts else np.zeros(0, np.int64),
-             np.concatenate([i for _, i, _ in parts]) if parts else np.zeros(0, np.int32),
-             np.sum([p for _, _, p in parts], axis=0) if parts else np.zeros(n_rows + 1, int)),
-            shape=shape)
+        per_row = sparse.csr_matrix((np.concatenate([d for d, _, _ in parts]),
+                                     np.concatenate([i for _, i, _ in parts]),
+                                     np.sum([p for _, _, p in parts], axis=0)), shape=shape)
     else:
-        per_row = sparse.csr_matrix(shape, dtype=np.int64)
         for part in parts:
             per_row = per_row + sparse.csr_matrix(part, shape=shape)
     del parts
