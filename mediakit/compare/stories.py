@@ -353,22 +353,31 @@ def _semantic_share(share: float) -> float:
 
 
 def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False, n_jobs: int = 1):
-    """Unit rows of ``docs`` whose products are the similarity clustered: those of
-    :func:`_lexical_vectors`, and with ``semantic`` below full-text length, beside them the
-    texts' all-MiniLM-L6-v2 embeddings (unit length), the two blocks scaled so that the cosine
-    is ``(1 - b) * lexical cosine + b * embedding cosine`` (b from :func:`_semantic_share`)."""
+    """Unit rows of ``docs`` (indices sorted) whose products are the similarity clustered:
+    those of :func:`_lexical_vectors`, and with ``semantic`` below full-text length, beside
+    them the texts' all-MiniLM-L6-v2 embeddings (unit length), the two blocks scaled so that
+    the cosine is ``(1 - b) * lexical cosine + b * embedding cosine`` (b from
+    :func:`_semantic_share`)."""
     from scipy import sparse
 
     x = _lexical_vectors(docs, share, n_jobs=n_jobs)
     b = _semantic_share(share) if semantic else 0.0
     if b <= 0:
-        return x
+        return _sorted(x)
     from mediakit.compare._samefact import encode
 
     vectors = encode(docs, purpose="group_stories(semantic=True)").astype(np.float32)
-    return sparse.hstack([x * np.float32(np.sqrt(1.0 - b)),
-                          sparse.csr_matrix(vectors * np.float32(np.sqrt(b)))],
-                         format="csr", dtype=np.float32)
+    return _sorted(sparse.hstack([x * np.float32(np.sqrt(1.0 - b)),
+                                  sparse.csr_matrix(vectors * np.float32(np.sqrt(b)))],
+                                 format="csr", dtype=np.float32))
+
+
+def _sorted(x):
+    """``x`` with each row's entries in column order: the products of two rows then add the
+    same float32 terms in the same order whichever row comes first, so ``x @ x.T`` is exactly
+    symmetric and each pair of articles needs computing once."""
+    x.sort_indices()
+    return x
 
 
 def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1):
@@ -470,40 +479,30 @@ def _in_window(ti, tj, win) -> np.ndarray:
     return close | (ti == missing) | (tj == missing)
 
 
-def _blocks(x, times, win, rows: int | None = None):
-    """(rows, columns, columns' transposed vectors) covering every pair i < j that can be in
-    one story; without dates every pair. Dated articles are taken in time order, each block
-    with the articles within ``win`` of it and the undated ones; undated articles with all
-    (the time window leaves nothing out for them), ``rows`` at a time (``_CHUNK``)."""
+def _blocks(n, times, win, rows: int | None = None):
+    """(rows, columns) covering every pair i != j that can be in one story once, the upper
+    triangle of the symmetric product in a fixed order of the articles: undated articles
+    first (the time window leaves nothing out for them), then the dated ones in time order.
+    Each block's columns start with its rows (``columns[:len(rows)] == rows``) and run to the
+    last article it can pair with: the end for undated rows, the end of the last row's window
+    for dated ones; without dates everything is undated. Blocks hold ``rows`` undated articles
+    (``_CHUNK``) or ``_DATED_CHUNK`` dated ones."""
     rows = rows or _CHUNK
-    n = x.shape[0]
-    everything = np.arange(n)
     if times is None:
-        xt = x.T.tocsr()
-        return [(everything[s:s + rows], everything, xt) for s in range(0, n, rows)]
-    missing = times == np.iinfo(np.int64).min
-    undated = np.flatnonzero(missing)
-    blocks = []
-    if len(undated):
-        xt = x.T.tocsr()
-        blocks += [(undated[s:s + rows], everything, xt)
-                   for s in range(0, len(undated), rows)]
-    dated = np.flatnonzero(~missing)
-    dated = dated[np.argsort(times[dated], kind="stable")]
-    stamps = times[dated]
-    xt_undated = x[undated].T.tocsr()
-    cached = (None, None)  # on a busy day every block has the same columns: transpose once
-    for s in range(0, len(dated), _DATED_CHUNK):
-        r = dated[s:s + _DATED_CHUNK]
-        lo = np.searchsorted(stamps, stamps[s] - win.value, side="left")
-        hi = np.searchsorted(stamps, stamps[min(s + _DATED_CHUNK, len(dated)) - 1] + win.value,
-                             side="right")
-        c = dated[lo:hi]
-        if cached[0] != (lo, hi):
-            cached = ((lo, hi), x[c].T.tocsr())
-        blocks.append((r, c, cached[1]))
-        if len(undated):
-            blocks.append((r, undated, xt_undated))
+        order, n_undated, stamps = np.arange(n), n, None
+    else:
+        missing = times == np.iinfo(np.int64).min
+        undated = np.flatnonzero(missing)
+        dated = np.flatnonzero(~missing)
+        dated = dated[np.argsort(times[dated], kind="stable")]
+        order, n_undated, stamps = np.concatenate([undated, dated]), len(undated), times[dated]
+    blocks = [(order[s:min(s + rows, n_undated)], order[s:])
+              for s in range(0, n_undated, rows)]
+    for s in range(n_undated, n, _DATED_CHUNK):
+        e = min(s + _DATED_CHUNK, n)
+        hi = n_undated + np.searchsorted(stamps, stamps[e - n_undated - 1] + win.value,
+                                         side="right")
+        blocks.append((order[s:e], order[s:hi]))
     return blocks
 
 
@@ -514,29 +513,32 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
     float32 matrix of the cosines computed (every pair in one window; 0 elsewhere and on the
     diagonal), else None.
 
-    Pairs are ordered by (i, j); each cosine is computed from row i as in ``x[i] @ x.T`` (the
-    same float32 sum in the same order), whatever block it falls in. With ``n_jobs`` > 1 the
-    blocks are computed in that many threads (blocks of articles compared with all have
-    1 / ``n_jobs`` the rows), at most ``2 * n_jobs`` ahead, and their results taken in block
-    order: the output does not depend on ``n_jobs``.
+    ``x`` must have sorted indices: then ``x @ x.T`` is exactly symmetric (the same float32
+    products of two rows, added in the order of their columns), so each pair is computed once,
+    in the upper triangle of :func:`_blocks`, and read for both articles; each cosine equals
+    that of the whole product ``x @ x.T``, whatever block it falls in. With ``n_jobs`` > 1 the
+    blocks are computed in that many threads (blocks of undated articles have 1 / ``n_jobs``
+    the rows), at most ``2 * n_jobs`` ahead, and their results taken in block order: the
+    output does not depend on ``n_jobs``.
     """
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
     # threads hold a dense block each: as many cosines in memory at once as in one thread
-    blocks = _blocks(x, times, win, rows=max(_DATED_CHUNK, _CHUNK // max(1, n_jobs)))
+    blocks = _blocks(n, times, win, rows=max(_DATED_CHUNK, _CHUNK // max(1, n_jobs)))
     # kept only when most pairs are computed anyway (one window, or no dates)
-    keep = keep and 2 * sum(len(r) * len(c) for r, c, _ in blocks) >= n * n
+    keep = keep and 4 * sum(len(r) * len(c) for r, c in blocks) >= n * n
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
 
     def one(block_of):
         return _block_pairs(x, *block_of, min_sim, times, win, full)
 
-    for r_idx, near, i, j, sim in _progress(in_threads(one, blocks, n_jobs),
-                                            enabled=progress, total=len(blocks),
-                                            desc="article similarity"):
-        both = np.concatenate([top[r_idx], near], axis=1)
-        top[r_idx] = -np.partition(-both, _K - 1, axis=1)[:, :_K]
+    for r_idx, near, c_idx, near_c, i, j, sim in _progress(
+            in_threads(one, blocks, n_jobs), enabled=progress, total=len(blocks),
+            desc="article similarity"):
+        for idx, found in ((r_idx, near), (c_idx, near_c)):
+            both = np.concatenate([top[idx], found], axis=1)
+            top[idx] = -np.partition(-both, _K - 1, axis=1)[:, :_K]
         rows.append(i)
         cols.append(j)
         sims.append(sim)
@@ -547,26 +549,61 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
     return rows[order], cols[order], sims[order], top, full
 
 
-def _block_pairs(x, r_idx, c_idx, xt, min_sim, times, win, full):
-    """One block of :func:`_neighbour_graph`: its rows, each row's ``_K`` largest cosines
-    within the window (fewer when the block has fewer columns), and its pairs i < j with
-    cosine >= ``min_sim`` within the window (written into ``full`` too, when given)."""
-    block = (x[r_idx] @ xt).toarray()
-    _, r_self, c_self = np.intersect1d(r_idx, c_idx, assume_unique=True, return_indices=True)
-    block[r_self, c_self] = 0  # not its own neighbour
+def _largest(values, axis):
+    """The ``_K`` largest along ``axis`` (all when fewer), unordered."""
+    if values.shape[axis] <= _K:
+        return values
+    return -np.partition(-values, _K - 1, axis=axis).take(np.arange(_K), axis=axis)
+
+
+def _at(idx):
+    """``idx`` as a slice when it is a run of consecutive integers (a cheap view), else as
+    it is."""
+    if len(idx) and idx[-1] - idx[0] == len(idx) - 1 and (np.diff(idx) == 1).all():
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
+
+
+def _product(x, r_idx, c_idx):
+    """The float32 cosines of the rows ``r_idx`` with the columns ``c_idx``, dense."""
+    return (x[r_idx] @ x[c_idx].T.tocsr()).toarray()
+
+
+def _fill(sim, r_idx, c_idx, block):
+    """Write ``block`` (rows ``r_idx``, columns ``c_idx``) and its mirror into ``sim``."""
+    r, c = _at(r_idx), _at(c_idx)
+    if isinstance(r, slice) and isinstance(c, slice):
+        sim[r, c] = block
+        sim[c, r] = block.T
+    else:
+        sim[np.ix_(r_idx, c_idx)] = block
+        sim[np.ix_(c_idx, r_idx)] = block.T
+
+
+def _block_pairs(x, r_idx, c_idx, min_sim, times, win, full):
+    """One block of :func:`_neighbour_graph` (columns ``c_idx`` starting with the rows
+    ``r_idx``): its rows, their ``_K`` largest cosines within the window in the block (fewer
+    when the block has fewer columns), the columns after the rows and theirs, and the pairs
+    (i < j, cosine >= ``min_sim``, within the window) of the upper triangle (written into
+    ``full`` too, with their mirror, when given)."""
+    block = _product(x, r_idx, c_idx)
+    m = len(r_idx)
+    block[np.arange(m), np.arange(m)] = 0  # not its own neighbour
     if full is not None:  # blocks fill disjoint cells
-        full[np.ix_(r_idx, c_idx)] = block
+        _fill(full, r_idx, c_idx, block)
     near = block
     if times is not None and _spans_window(times[r_idx], times[c_idx], win):
         near = np.where(_in_window(times[r_idx, None], times[None, c_idx], win), block, 0)
-    if near.shape[1] > _K:
-        near = -np.partition(-near, _K - 1, axis=1)[:, :_K]
     r, c = np.nonzero(block >= min_sim)
+    up = c > r  # the mirror of the rows' own square is there too
+    r, c = r[up], c[up]
     i, j = r_idx[r], c_idx[c]
-    keep = j > i
+    keep = np.ones(len(i), dtype=bool)
     if times is not None:
         keep &= _in_window(times[i], times[j], win)
-    return r_idx, near, i[keep], j[keep], block[r[keep], c[keep]]
+    lo, hi = np.minimum(i, j)[keep], np.maximum(i, j)[keep]
+    return (r_idx, _largest(near, 1), c_idx[m:], _largest(near[:, m:], 0).T, lo, hi,
+            block[r[keep], c[keep]])
 
 
 def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.ndarray:
@@ -609,51 +646,43 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
     """The condensed scaled cosine distance matrix of the rows of ``sub`` (float64, i < j).
 
     Entry for entry what ``squareform`` gives from the dense matrix ``1 - sub @ sub.T``
-    (float32 products, as float64) with pairs outside the time window set to 1, symmetrised
-    as ``(d + d.T) / 2``, clipped to [0, 1] and divided by ``sqrt(scale_i * scale_j)`` (when
-    ``scale`` is given); filled block by block from one float32
-    similarity matrix (8 bytes per pair, freed on return; only the pairs within the window
-    computed, in the blocks of :func:`_blocks`) plus the result (8 bytes per pair),
-    not the dense float64 copies. ``kept`` = ``(full, idx)``: the cosines are read from the
-    rows and columns ``idx`` of the matrix ``full`` the first pass kept (the same float32
-    values), not computed again.
+    (float32 products, as float64; exactly symmetric, as ``sub`` has sorted indices) with
+    pairs outside the time window set to 1, clipped to [0, 1] and divided by
+    ``sqrt(scale_i * scale_j)`` (when ``scale`` is given); filled block by block from one
+    float32 similarity matrix (8 bytes per pair, freed on return; only the pairs within the
+    window computed, once each, in the blocks of :func:`_blocks`, and mirrored) plus the result
+    (8 bytes per pair), not the dense float64 copies. ``kept`` = ``(full, idx)``: the cosines
+    are read from the rows and columns ``idx`` of the matrix ``full`` the first pass kept (the
+    same float32 values), not computed again.
     """
     m = sub.shape[0]
     if kept is None:  # only the pairs within the window are computed; the others are far
         sim = np.zeros((m, m), dtype=np.float32)
-        for r, c, subt in _blocks(sub, times, win):
-            sim[np.ix_(r, c)] = (sub[r] @ subt).toarray()
+        for r, c in _blocks(m, times, win):
+            _fill(sim, r, c, _product(sub, r, c))
 
-        def rows_of(s, e):
-            return sim[s:e]
-
-        def columns_of(s, e):
-            return sim[:, s:e].T
+        def rows_of(s, e):  # the rows' cells from the diagonal on
+            return sim[s:e, s:]
     else:
         full, idx = kept
 
         def rows_of(s, e):
-            return full[np.ix_(idx[s:e], idx)]
-
-        def columns_of(s, e):
-            return full[np.ix_(idx, idx[s:e])].T
+            r, c = _at(idx[s:e]), _at(idx[s:])
+            return full[np.ix_(r, c)] if isinstance(r, np.ndarray) and isinstance(
+                c, np.ndarray) else full[r, c]
     out = np.empty(m * (m - 1) // 2, dtype=np.float64)
     spans = times is not None and _spans_window(times, times[:0], win)
     pos = 0
     for s in range(0, m, _BLOCK):
         e = min(s + _BLOCK, m)
         d = 1.0 - rows_of(s, e).astype(np.float64)
-        dt = 1.0 - columns_of(s, e).astype(np.float64)
         if times is not None and spans:
-            far = ~_in_window(times[s:e, None], times[None, :], win)
-            d[far] = 1.0
-            dt[far] = 1.0
-        both = np.clip((d + dt) / 2, 0.0, 1.0)
+            d[~_in_window(times[s:e, None], times[None, s:], win)] = 1.0
+        both = np.clip(d, 0.0, 1.0, out=d)
         if scale is not None:
-            both /= np.sqrt(scale[s:e, None] * scale[None, :])
-        for k in range(e - s):
-            i = s + k
-            row = both[k, i + 1:]
-            out[pos:pos + len(row)] = row
-            pos += len(row)
+            both /= np.sqrt(scale[s:e, None] * scale[None, s:])
+        # row by row, the cells right of the diagonal: the condensed order
+        upper = both[np.arange(m - s)[None, :] > np.arange(e - s)[:, None]]
+        out[pos:pos + len(upper)] = upper
+        pos += len(upper)
     return out
