@@ -673,3 +673,22 @@ def test_available_memory_reads_the_system():
     got = available_memory()
     if sys.platform.startswith("linux"):
         assert got is not None and 64 * 2**20 < got < 2**50
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "B", "é", None]),
+                          st.one_of(st.none(), st.integers(0, 3)), st.booleans()),
+                min_size=0, max_size=12),
+       st.lists(st.booleans(), min_size=3, max_size=3), st.integers(1, 3))
+def test_in_order_is_a_stable_sort_that_moves_nothing(rows, ascending, n_keys):
+    """The merge skips its sort exactly when the sort would leave every row in place (text,
+    integers with missing values, booleans; ascending or not; missing values last)."""
+    from mediakit.compare.coverage import _in_order
+
+    frame = pd.DataFrame(rows, columns=["s", "i", "b"]).astype(
+        {"s": "str", "i": "Int64", "b": "bool"})
+    keys, up = ["s", "i", "b"][:n_keys], ascending[:n_keys]
+    moved = frame.sort_values(keys, ascending=up, kind="stable").index
+    assert _in_order(frame, keys, up) == moved.equals(frame.index)
+    ordered = frame.loc[moved]
+    assert _in_order(ordered, keys, up)
