@@ -64,7 +64,7 @@ def mediakit_side(data: Path, out: Path, n_jobs: int) -> dict:
     warnings.simplefilter("ignore", mk.MediakitWarning)
     st = Stages()
     with st.stage("read"):
-        articles = mk.read_articles(data, progress=False)
+        articles = mk.read_articles(data, n_jobs=n_jobs, progress=False)
     with st.stage("split") as r:
         sentences = mk.split_sentences(articles, n_jobs=n_jobs, progress=False)
         r["n_sentences"] = len(sentences)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -62,11 +63,24 @@ def worker_pool(n_jobs: int) -> Iterator:
     with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(),
                              initializer=_worker_init) as pool:
         warm = threading.Thread(target=_start_workers, args=(pool, n_jobs), daemon=True)
+        _STARTING[pool] = warm
         warm.start()
         try:
             yield pool
         finally:
             warm.join()
+
+
+#: Each pool's thread starting its workers (see :func:`started`).
+_STARTING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def started(pool) -> bool:
+    """Whether ``pool``'s workers have started: until then a submit waits for them (the first
+    start in a session also waits for the fork server), so a caller with work of its own may
+    do a chunk itself instead."""
+    warm = _STARTING.get(pool)
+    return warm is None or not warm.is_alive()
 
 
 def _worker_init() -> None:
@@ -114,18 +128,24 @@ def start(func: Callable, chunks: list, pool, *, progress: bool | None,
     if pool is None or len(chunks) <= 1:
         return lambda: [func(c) for c in _progress(chunks, enabled=progress, desc=desc)]
     futures = [pool.submit(func, c) for c in chunks]
+    return lambda: [_result(f) for f in _progress(futures, enabled=progress, desc=desc)]
 
-    def wait() -> list:
-        try:
-            return [f.result() for f in _progress(futures, enabled=progress, desc=desc)]
-        except BrokenProcessPool as exc:
-            raise RuntimeError(
-                "A worker process of n_jobs stopped before finishing. In a script, call "
-                "mediakit under `if __name__ == \"__main__\":` (worker processes import the "
-                "script), or pass n_jobs=1."
-            ) from exc
 
-    return wait
+def submit(func: Callable, item, pool) -> Callable[[], object]:
+    """Start ``func(item)`` in ``pool`` (a worker process); call the result to wait for it."""
+    future = pool.submit(func, item)
+    return lambda: _result(future)
+
+
+def _result(future):
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError(
+            "A worker process of n_jobs stopped before finishing. In a script, call "
+            "mediakit under `if __name__ == \"__main__\":` (worker processes import the "
+            "script), or pass n_jobs=1."
+        ) from exc
 
 
 def run(func: Callable, chunks: list, pool, *, progress: bool | None, desc: str) -> list:

@@ -77,8 +77,9 @@ def analyze(data, *, by: str = "outlet", outlets=None, lexicon="policy_frames",
     n_boot : int
         Bootstrap replicates for the intervals of :func:`mediakit.compare_groups`.
     n_jobs : int
-        Worker processes for splitting, the sentence scorers and coverage, threads for the
-        story grouping's similarities (results do not depend on it). Not used on dask, where
+        Worker processes for reading (the records of a large table file), splitting, the
+        sentence scorers and coverage, threads for the story grouping's similarities and
+        keyness's counts (results do not depend on it). Not used on dask, where
         the cluster's workers run the partitions.
     progress : bool or None
         Progress bars on long work (None = only for long corpora; on dask, each stage's name
@@ -157,7 +158,8 @@ def _analyze(source, *, by, outlets, lexicon, stories, actors, kinds, n_boot, n_
     notes: list[str] = []
     mk = stages()
 
-    articles = mk.read_articles(source, progress=progress, **(read_kws or {}))
+    articles = mk.read_articles(source, progress=progress,
+                                **{"n_jobs": n_jobs, **(read_kws or {})})
     skipped = [dict(s) for s in articles.attrs.get("skipped", [])]
     check_by(articles.columns, by)
     if outlets is not None:

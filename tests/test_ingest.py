@@ -356,3 +356,46 @@ def test_allsides_triplets_read_whole(corpora_dir):
     stories = pd.read_csv(corpora_dir / "allsides_triplets" / "stories.csv")
     assert got.groupby("story_id")["outlet"].nunique().eq(3).all()
     assert set(got["story_id"]) == set(stories["story_id"])
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("wait", [True, False])
+def test_records_cleaned_in_workers_give_the_same_frame_and_skips(corpora_dir, tmp_path,
+                                                                 monkeypatch, wait):
+    """read_articles(n_jobs=2) cleans a large file's records in worker processes, chunk by
+    chunk while the file is read (and here while the workers start): the same frame (extra
+    columns included) and the same skipped rows, in order, as in this process; with
+    on_error="raise", the same first error."""
+    from mediakit.ingest import read as read_module
+
+    if wait:  # every chunk to the workers, none cleaned here while they start
+        monkeypatch.setattr(read_module._parallel, "started", lambda pool: True)
+
+    lines = (corpora_dir / "allsides_triplets" / "articles.jsonl").read_text().splitlines()
+    limit = max(len(json.loads(line)["text"]) for line in lines) + 10
+    bad = ["not json", "[1, 2]", json.dumps({"text": "", "outlet": "x"}), lines[3],
+           json.dumps({"text": "x " * limit, "outlet": "y", "article_id": "long"}),
+           json.dumps({"text": "z" * (5 * limit), "outlet": "y"})]  # a line over the bound
+    mixed = []
+    for k, line in enumerate(lines):
+        mixed.append(line)
+        if k % 40 == 7:
+            mixed.append(bad[(k // 40) % len(bad)])
+    path = _write(tmp_path / "mixed.jsonl", "\n".join(mixed) + "\n")
+    monkeypatch.setattr(read_module, "POOL_BYTES", 0)  # the pool, also for a small file
+    monkeypatch.setattr(read_module, "CHUNK_RECORDS", 16)  # many chunks
+    with pytest.warns(mk.SkippedInputWarning):
+        want = mk.read_articles(path, on_error="skip", max_chars=limit, progress=False)
+    with pytest.warns(mk.SkippedInputWarning):
+        got = mk.read_articles(path, on_error="skip", max_chars=limit, n_jobs=2, progress=False)
+    reasons = " ".join(s["reason"] for s in want.attrs["skipped"])
+    assert len(want.attrs["skipped"]) >= 6 and len(want) > 200
+    assert "not a JSON object" in reasons and "more than max_chars" in reasons
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs["skipped"] == want.attrs["skipped"]
+    errors = []
+    for n_jobs in (1, 2):
+        with pytest.raises(ValueError) as caught:
+            mk.read_articles(path, max_chars=limit, n_jobs=n_jobs, progress=False)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]

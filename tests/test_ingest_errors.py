@@ -306,3 +306,26 @@ def test_any_bytes_decode_to_clean_text_or_a_text_problem(raw):
     assert isinstance(text, str)
     if codec.startswith("utf-16-"):  # BOM-less UTF-16 is taken only when it is clean text
         assert not any(c < " " and c not in "\t\n\x0c\r" for c in text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=3000) | st.lists(st.sampled_from(
+    [b"\x00", b"a\x00", b"\x00a", b"\xff\xfe", b"\xef\xbb\xbf", b"%PDF-", b"\x1f\x8b",
+     b"\xe2\x80\x99", b"\x92", b"\xc3", b"x", "Jos\u00e9 \u2019".encode()]),
+    max_size=400).map(b"".join))
+def test_plain_utf8_first_decodes_as_every_check_in_turn(raw):
+    """Bytes without a mark (byte order, file magic) or a NUL byte are tried as UTF-8 first
+    (each line of a JSONL file); the result, or the problem, is the one every check in turn
+    gives."""
+    from mediakit.ingest import _text
+
+    def outcome():
+        try:
+            return decode_bytes(raw)
+        except TextProblem as exc:
+            return str(exc)
+
+    fast = outcome()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_text, "_MARKED", (b"",))  # every input "marked": no first try
+        assert outcome() == fast

@@ -32,6 +32,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document; save it as plain text first"),
 )
 
+#: What the start of a file may hold that :func:`decode_bytes` checks before UTF-8.
+_MARKED = tuple(magic for magic, _ in _MAGIC) + tuple(bom for bom, _ in _BOMS)
+
 # C0 controls other than tab, line feed, form feed and carriage return, plus C1 controls:
 # text that still has them after decoding is not text in the guessed encoding.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -154,6 +157,13 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise TextProblem(f"cannot be decoded as {encoding!r} ({exc}); check encoding=") from exc
+    if not data.startswith(_MARKED) and b"\x00" not in data[:8192]:
+        # no mark and no NUL byte: neither UTF-16 (utf16_codec needs NUL bytes) nor binary
+        # (binary_kind), so strict UTF-8 is the first try (each line of a JSONL file)
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     if codec := utf16_codec(data):
         try:
             text = data.decode(codec)

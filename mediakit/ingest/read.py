@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections import deque
 from collections.abc import Iterable
 from numbers import Integral
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
+from mediakit import _parallel
 from mediakit._errors import SchemaError, SkippedInputWarning
 from mediakit._frames import ARTICLE_COLUMNS, str_array
 from mediakit._memory import releases_memory
@@ -22,6 +25,11 @@ from mediakit.ingest import _sources as src
 from mediakit.ingest._text import TextProblem, decode_bytes, no_surrogates
 
 ON_ERROR = ("raise", "skip")
+#: With ``n_jobs`` > 1, table files (JSONL, CSV, Parquet, JSON) of at least this many bytes
+#: have their records cleaned in worker processes (below, starting them costs more).
+POOL_BYTES = 4 * 2**20
+#: Records per chunk sent to a worker.
+CHUNK_RECORDS = 256
 
 
 class Skipped(TypedDict):
@@ -40,7 +48,7 @@ class Skipped(TypedDict):
     text=[Column()], id=[Column()], outlet=[Column()], title=[Column()], published=[Column()],
     manifest=[str, os.PathLike, None], encoding=[str, None],
     max_chars=[Interval(Integral, 1, None), None], on_error=[Options(*ON_ERROR)],
-    progress=[bool, None],
+    n_jobs=[Interval(Integral, 1, None)], progress=[bool, None],
 )
 @releases_memory
 def read_articles(
@@ -55,6 +63,7 @@ def read_articles(
     encoding: str | None = None,
     max_chars: int | None = 1_000_000,
     on_error: str = "raise",
+    n_jobs: int = 1,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Read news articles into the articles frame.
@@ -91,6 +100,13 @@ def read_articles(
         error naming it, or skip it: a
         :class:`~mediakit.SkippedInputWarning` gives the count and ``attrs["skipped"]`` lists
         every skipped input with its reason (see :class:`Skipped`).
+    n_jobs : int, default 1
+        Worker processes. With more than one, the records of a large table file (JSONL, CSV,
+        Parquet or JSON of 4 MB or more) are cleaned and checked in that many processes while
+        this one reads (decompresses and parses) the next; the result is the same. The
+        workers started are mediakit's (see ``split_sentences``), so the first start in a
+        session (about half a second) is paid here, while the file is read, and not by the
+        next step.
     progress : bool, optional
         Show a progress bar (default: only for long work).
 
@@ -152,12 +168,14 @@ def read_articles(
     >>> articles["outlet"].tolist()
     ['outlet A', 'outlet B']
     """
-    reader = _Reader(
-        names={"text": text, "article_id": id, "outlet": outlet, "title": title,
-               "published": published},
-        encoding=encoding, max_chars=max_chars, on_error=on_error, progress=progress,
-    )
-    reader.read(source, manifest)
+    with contextlib.ExitStack() as pools:
+        reader = _Reader(
+            names={"text": text, "article_id": id, "outlet": outlet, "title": title,
+                   "published": published},
+            encoding=encoding, max_chars=max_chars, on_error=on_error, progress=progress,
+            n_jobs=n_jobs, pools=pools,
+        )
+        reader.read(source, manifest)
     return reader.frame()
 
 
@@ -165,8 +183,10 @@ class _Reader:
     """State of one read_articles call: finished rows, skipped inputs, manifests."""
 
     def __init__(self, *, names: dict[str, str], encoding: str | None, max_chars: int | None,
-                 on_error: str, progress: bool | None):
+                 on_error: str, progress: bool | None, n_jobs: int = 1,
+                 pools: contextlib.ExitStack | None = None):
         self.rename = {user: canon for canon, user in names.items() if user != canon}
+        self.n_jobs, self.pools, self.pool = n_jobs, pools, None
         self.names = names
         self.encoding = encoding
         self.max_chars = max_chars
@@ -306,10 +326,32 @@ class _Reader:
             rows.close()  # closes the file now, also when the rows were not all read
 
     def _read_rows(self, path: Path, rows, manifest_meta: dict, defaults: dict) -> None:
+        pool = self._pool_for(path)
         first = True
+        # with a pool: rows (records and problems) in chunks, cleaned in the workers, taken
+        # back in order; at most 2 * n_jobs chunks ahead of the one taken
+        batch: list = []
+        ahead: deque = deque()
+        options = self._options(defaults)
+
+        def send():
+            if _parallel.started(pool):
+                ahead.append(_parallel.submit(_finish_rows, (batch, options), pool))
+            else:  # the workers are still starting: do this chunk here meanwhile
+                done = _finish_rows((batch, options))
+                ahead.append(lambda: done)
+
+        def take(until: int):
+            while len(ahead) > until:
+                for row, result in ahead.popleft()():
+                    self._take(str(path), row, result)
+
         for row, item in _progress(rows, enabled=self.progress, desc=f"reading {path.name}"):
             if isinstance(item, fmt.RowProblem):
-                self.fail(str(path), row, str(item))
+                if pool is None or first:
+                    self.fail(str(path), row, str(item))
+                else:
+                    batch.append((row, str(item)))
                 continue
             if first:
                 first = False
@@ -322,29 +364,59 @@ class _Reader:
                 self._check_collisions(item)
             rec = {self.rename.get(k, k): v for k, v in item.items()}
             rec = {**manifest_meta, **rec}
-            self.add(rec, source=str(path), row=row, defaults=defaults, has_title="title" in rec)
+            if pool is None:
+                self.add(rec, source=str(path), row=row, defaults=defaults,
+                         has_title="title" in rec)
+                continue
+            batch.append((row, rec))
+            if len(batch) >= CHUNK_RECORDS:
+                send()
+                batch = []
+                take(2 * self.n_jobs)
+        if batch:
+            send()
+        take(0)
+
+    def _pool_for(self, path: Path):
+        """The worker pool for a table file large enough to share out (started once)."""
+        if self.n_jobs <= 1 or self.pools is None:
+            return None
+        if self.pool is None:
+            try:
+                large = path.stat().st_size >= POOL_BYTES
+            except OSError:
+                large = False
+            if not large:
+                return None
+            self.pool = self.pools.enter_context(_parallel.worker_pool(self.n_jobs))
+        return self.pool
 
     # -- one article ----------------------------------------------------------------------
+    def _options(self, defaults: dict | None, markdown: bool = False) -> dict:
+        return {"defaults": defaults or {}, "markdown": markdown,
+                "outlet_label": self.names["outlet"], "encoding": self.encoding,
+                "max_chars": self.max_chars}
+
     def add(self, rec: dict, *, source: str | None, row: int | None, has_title: bool,
             defaults: dict | None = None, markdown: bool = False) -> bool:
         """Clean and check one record; keep it as a row or report it. True when kept."""
-        rec = no_surrogates(rec)
-        try:
-            out = fld.finish_record(
-                rec, defaults or {}, has_title=has_title, markdown=markdown,
-                outlet_label=self.names["outlet"], encoding=self.encoding, max_chars=self.max_chars)
-        except TextProblem as exc:
-            self.fail(source, row, str(exc))
+        result = _finish(rec, has_title=has_title,
+                         extras=self.frame_extras is None and source is not None,
+                         **self._options(defaults, markdown))
+        return self._take(source, row, result)
+
+    def _take(self, source: str | None, row: int | None, result: tuple) -> bool:
+        """Keep a record :func:`_finish` cleaned, or report why it is left out."""
+        kind, value, extras = result
+        if kind != "ok":
+            self.fail(source, row, value, SchemaError if kind == "schema" else ValueError)
             return False
-        except SchemaError as exc:
-            self.fail(source, row, str(exc), SchemaError)
-            return False
-        if source is not None and fld.missing(out["source"]):
-            out["source"] = source
-        self.rows.append(out)
+        if source is not None and fld.missing(value["source"]):
+            value["source"] = source
+        self.rows.append(value)
         self.where.append((source, row))
-        if self.frame_extras is None and source is not None:
-            self.extras.append({k: v for k, v in rec.items() if k not in fld.META and k != "text"})
+        if extras is not None:
+            self.extras.append(extras)
         return True
 
     # -- result ---------------------------------------------------------------------------
@@ -386,3 +458,27 @@ class _Reader:
         return keep
 
 
+def _finish(rec: dict, *, defaults: dict, has_title: bool, markdown: bool, outlet_label: str,
+            encoding: str | None, max_chars: int | None, extras: bool) -> tuple:
+    """One record cleaned and checked: ``("ok", row, its extra fields or None)``, else
+    ``("text" or "schema", why, None)``."""
+    rec = no_surrogates(rec)
+    try:
+        out = fld.finish_record(rec, defaults, has_title=has_title, markdown=markdown,
+                                outlet_label=outlet_label, encoding=encoding,
+                                max_chars=max_chars)
+    except TextProblem as exc:
+        return "text", str(exc), None
+    except SchemaError as exc:
+        return "schema", str(exc), None
+    return "ok", out, ({k: v for k, v in rec.items() if k not in fld.META and k != "text"}
+                       if extras else None)
+
+
+def _finish_rows(task: tuple[list, dict]) -> list:
+    """:func:`_finish` of a chunk of a table file's rows, in a worker: ``(row, result)`` each;
+    a row the file could not give (its problem, a text) is passed on as a ``"text"`` one."""
+    entries, options = task
+    return [(row, ("text", item, None) if isinstance(item, str) else
+             _finish(item, has_title="title" in item, extras=True, **options))
+            for row, item in entries]
