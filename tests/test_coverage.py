@@ -692,3 +692,48 @@ def test_in_order_is_a_stable_sort_that_moves_nothing(rows, ascending, n_keys):
     assert _in_order(frame, keys, up) == moved.equals(frame.index)
     ordered = frame.loc[moved]
     assert _in_order(ordered, keys, up)
+
+
+@pytest.mark.corpora
+def test_story_similarity_is_exactly_symmetric_by_blocks_or_pairs(corpora_dir):
+    """Rows stored in any order (here each row's entries shuffled), a pair and its reverse
+    get the same similarity bit for bit, by blocks or pair by pair: best_matches computes
+    each such pair once."""
+    from scipy import sparse
+
+    from mediakit.compare._align import StorySimilarity
+    from mediakit.compare._features import sentence_features
+
+    articles = mk.read_articles(corpora_dir / "allsides_triplets" / "articles.jsonl",
+                                progress=False)
+    story = articles["story_id"].iloc[0]
+    sentences = mk.split_sentences(articles[articles["story_id"] == story], progress=False)
+    texts = sentences["text"].tolist()
+    feats = sentence_features(texts)
+    rng = np.random.default_rng(0)
+
+    def shuffled(x):
+        x = x.tocsr(copy=True)
+        for i in range(x.shape[0]):
+            a, b = x.indptr[i], x.indptr[i + 1]
+            perm = a + rng.permutation(b - a)
+            x.indices[a:b], x.data[a:b] = x.indices[perm], x.data[perm]
+        return sparse.csr_matrix((x.data, x.indices, x.indptr), shape=x.shape)
+
+    words, chars = shuffled(feats.words), shuffled(feats.chars)
+    assert not (words.has_sorted_indices and chars.has_sorted_indices)
+    sim = StorySimilarity(words, chars)
+    m = len(texts)
+    full = sim.rows(np.arange(m))
+    assert m > 30 and np.array_equal(full, full.T)
+    r, c = np.divmod(np.arange(m * m), m)
+    assert np.array_equal(sim.pairs(r, c), full[r, c])
+    assert np.array_equal(sim.rows(np.arange(5), np.arange(7, 20)), full[:5, 7:20])
+    # so are the same-fact model's features (compare_coverage computes them once per pair)
+    from mediakit.compare._samefact import pair_features, story_features
+
+    of_pairs = story_features(feats)
+    ahead, shared = pair_features(of_pairs, r, c, with_shared=True)
+    assert np.array_equal(ahead, pair_features(of_pairs, c, r))
+    assert np.array_equal(shared, pair_features(of_pairs, c, r, with_shared=True)[1])
+    assert shared.max() > 3 and np.array_equal(shared, shared.reshape(m, m).T.ravel())

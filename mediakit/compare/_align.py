@@ -51,9 +51,12 @@ class StorySimilarity:
 
     def __init__(self, words, chars, *, word_weight: float = 0.5, unit: bool = False):
         self.word_weight = word_weight
-        # also what candidates are drawn from; ``unit``: the rows are unit_rows already
-        self.xw = words if unit else unit_rows(words)
-        self.xc = chars if unit else unit_rows(chars)
+        # also what candidates are drawn from; ``unit``: the rows are unit_rows already. Each
+        # row's entries in column order: a pair's product then adds the same terms in the same
+        # order whichever row comes first, by blocks or by pairs (exactly symmetric)
+        self.xw = _in_column_order(words if unit else unit_rows(words))
+        self.xc = None if chars is None else _in_column_order(chars if unit else
+                                                              unit_rows(chars))
         self.n = words.shape[0]
 
     def rows(self, index: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
@@ -79,6 +82,12 @@ class StorySimilarity:
             if self.xc is not None:
                 out[part] += (1 - self.word_weight) * _row_dots(self.xc, rows[part], cols[part])
         return np.clip(out, 0.0, 1.0)
+
+
+def _in_column_order(x):
+    """``x``, or a copy with each row's entries sorted by column (``x`` may share its arrays
+    with other matrices: it is not sorted in place)."""
+    return x if x.has_sorted_indices else x.sorted_indices()
 
 
 def _row_dots(x, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -170,26 +179,32 @@ def best_matches(sim: StorySimilarity, groups: np.ndarray):
     column. ``groups`` holds integer codes 0..g-1, one per text.
     """
     cand_rows, cand_cols = candidate_pairs(sim.xw, groups)
-    sims = np.zeros(len(cand_rows))
+    # a pair and its reverse (each the other's candidate: a third of the pairs on the 10k) have
+    # the same similarity, bit for bit (a product of two rows adds the same terms in their
+    # columns' order, by blocks or by pairs): each is computed once
+    lo, hi = np.minimum(cand_rows, cand_cols), np.maximum(cand_rows, cand_cols)
+    pairs, inverse = np.unique(lo * np.int64(sim.n) + hi, return_inverse=True)
+    pair_rows, pair_cols = pairs // sim.n, pairs % sim.n
+    sims = np.zeros(len(pairs))
     # similarities a block of one group's rows at a time: as one matrix product against the
     # block's candidates when these fill it enough, else pair by pair
-    order = np.argsort(groups[cand_rows], kind="stable")
-    row_groups = groups[cand_rows[order]]
-    new_row = np.r_[True, cand_rows[order][1:] != cand_rows[order][:-1]]
+    order = np.argsort(groups[pair_rows], kind="stable")
+    row_groups = groups[pair_rows[order]]
+    new_row = np.r_[True, pair_rows[order][1:] != pair_rows[order][:-1]]
     block_id = np.cumsum(new_row) - 1  # distinct rows seen so far ...
     breaks = np.r_[True, (row_groups[1:] != row_groups[:-1])
                    | (new_row[1:] & (block_id[1:] % _BLOCK_ROWS == 0))]
     bounds = np.r_[np.flatnonzero(breaks), len(order)] if len(order) else np.zeros(1, int)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        at = order[lo:hi]
-        rows, cols = cand_rows[at], cand_cols[at]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        at = order[a:b]
+        rows, cols = pair_rows[at], pair_cols[at]
         block_rows, at_row = np.unique(rows, return_inverse=True)
         block_cols, at_col = np.unique(cols, return_inverse=True)
         if len(block_rows) * len(block_cols) <= DENSE_FACTOR * len(at):
             sims[at] = sim.rows(block_rows, block_cols)[at_row, at_col]
         else:
             sims[at] = sim.pairs(rows, cols)
-    found = _best_of_pairs(groups, cand_rows, cand_cols, sims)
+    found = _best_of_pairs(groups, cand_rows, cand_cols, sims[inverse])
     # every row x every other group, the found best where there is one
     codes = np.unique(groups)
     n_codes = len(codes)

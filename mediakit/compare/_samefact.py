@@ -126,24 +126,19 @@ def _min_max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.c_[np.minimum(a, b), np.maximum(a, b)]
 
 
-def shared_counts(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Distinct content words each pair shares."""
-    out = np.zeros(len(rows))
-    for start in range(0, len(rows), _BLOCK_PAIRS):
-        part = slice(start, start + _BLOCK_PAIRS)
-        out[part] = _row_dots(story.content, rows[part], cols[part])
-    return out
-
-
-def pair_features(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Feature matrix (len(rows) x len(FEATURES)) of the pairs (``rows[k]``, ``cols[k]``)."""
+def pair_features(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray, *,
+                  with_shared: bool = False):
+    """Feature matrix (len(rows) x len(FEATURES)) of the pairs (``rows[k]``, ``cols[k]``);
+    with ``with_shared``, also the distinct content words each pair shares. A pair and its
+    reverse get the same values, bit for bit."""
     out = np.zeros((len(rows), len(FEATURES)))
+    shared_all = np.zeros(len(rows))
     for start in range(0, len(rows), _BLOCK_PAIRS):
         r, c = rows[start:start + _BLOCK_PAIRS], cols[start:start + _BLOCK_PAIRS]
         part = out[start:start + _BLOCK_PAIRS]
         part[:, 0] = np.clip(_row_dots(story.xw, r, c), 0, 1)
         part[:, 1] = np.clip(_row_dots(story.xc, r, c), 0, 1)
-        shared = _row_dots(story.content, r, c)
+        shared = shared_all[start:start + _BLOCK_PAIRS] = _row_dots(story.content, r, c)
         un_r, un_c = story.n_content[r] - shared, story.n_content[c] - shared
         share_r = un_r / np.maximum(story.n_content[r], 1)
         share_c = un_c / np.maximum(story.n_content[c], 1)
@@ -182,7 +177,7 @@ def pair_features(story: StoryFeatures, rows: np.ndarray, cols: np.ndarray) -> n
         part[:, 26] = (story.n_negations[r] > 0) != (story.n_negations[c] > 0)
         part[:, 27] = np.abs(story.n_content[r] - story.n_content[c])
         part[:, 28] = np.log1p(np.abs(story.n_tokens[r] - story.n_tokens[c]))
-    return out
+    return (out, shared_all) if with_shared else out
 
 
 def probability(features: np.ndarray, model: dict) -> np.ndarray:

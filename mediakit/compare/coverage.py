@@ -36,7 +36,6 @@ from mediakit.compare._samefact import (
     embedding_cosines,
     pair_features,
     probability,
-    shared_counts,
     story_features,
 )
 from mediakit.compare._samefact_model import LEXICAL, SEMANTIC
@@ -749,8 +748,14 @@ def _coverage(data: pd.DataFrame, *, params: dict) -> Coverage:
     rows, cols, has, pair_rows, pair_cols = _joined(parts)
     # the pairs' features, for every story at once (each depends on its two sentences only)
     of_pairs = story_features(feats, xw=xw, xc=xc)
-    feature_rows = pair_features(of_pairs, pair_rows, pair_cols)
-    overlap = shared_counts(of_pairs, pair_rows, pair_cols)
+    # a pair and its reverse (two sentences each other's best match) have the same
+    # features, bit for bit: each is computed once
+    n_rows = np.int64(xw.shape[0])
+    pairs, inverse = np.unique(np.minimum(pair_rows, pair_cols) * n_rows
+                               + np.maximum(pair_rows, pair_cols), return_inverse=True)
+    feature_rows, overlap = pair_features(of_pairs, pairs // n_rows, pairs % n_rows,
+                                          with_shared=True)
+    feature_rows, overlap = feature_rows[inverse], overlap[inverse]
     identical = (feature_rows[:, 0] >= 1 - 1e-9) & (feature_rows[:, 1] >= 1 - 1e-9)
     probs = np.zeros(len(rows))
     probs[has] = probability(feature_rows, LEXICAL)

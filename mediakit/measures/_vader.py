@@ -172,14 +172,18 @@ class FastAnalyzer(_v.SentimentIntensityAnalyzer):
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
             text = self._describe_emoji(text)
         text = text.strip()
-        words = _words_and_emoticons(text)
         # ASCII lower-casing maps letter to letter, so the words of the lower-cased text are
-        # the lower-cased words (not so in general: final sigma depends on what follows)
-        low = _words_and_emoticons(text.lower()) if text.isascii() else [w.lower() for w in words]
+        # the lower-cased words, as many (not so in general: final sigma depends on what
+        # follows); the words as written are then needed only when a word is in the lexicon
+        ascii_text = text.isascii()
+        words = None if ascii_text else _words_and_emoticons(text)
+        low = _words_and_emoticons(text.lower()) if ascii_text else [w.lower() for w in words]
         hits = self._keys.intersection(low)
         if not hits:
             # every valence is 0 (only lexicon words carry one): what score_valence returns
-            return {"neg": 0.0, "neu": 1.0 if words else 0.0, "pos": 0.0, "compound": 0.0}
+            return {"neg": 0.0, "neu": 1.0 if low else 0.0, "pos": 0.0, "compound": 0.0}
+        if words is None:
+            words = _words_and_emoticons(text)
         is_cap_diff = _is_cap_diff(words)
         last = len(words) - 1
         sentiments = [0] * len(words)
