@@ -110,12 +110,29 @@ def _start_workers(pool, n_jobs: int) -> None:
 def chunk(items: Sequence, n_jobs: int, *, min_size: int = 1,
           serial_chunk: int = SERIAL_CHUNK) -> list:
     """Split ``items`` into about ``CHUNKS_PER_WORKER * n_jobs`` ordered chunks (serial:
-    ``serial_chunk`` items each, the steps of the progress bar)."""
+    ``serial_chunk`` items each, the steps of the progress bar), the last ones smaller
+    (:func:`spans`)."""
     if n_jobs > 1:
         size = max(min_size, min(MAX_CHUNK, math.ceil(len(items) / (CHUNKS_PER_WORKER * n_jobs))))
     else:
         size = max(min_size, serial_chunk)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[a:b] for a, b in spans(len(items), size, n_jobs, min_size=min_size)]
+
+
+#: With workers, the last ``n_jobs`` chunks' worth of items is cut this much finer.
+TAIL_SPLIT = 4
+
+
+def spans(n: int, size: int, n_jobs: int, *, min_size: int = 1) -> list[tuple[int, int]]:
+    """Ordered ``(start, stop)`` cuts of ``range(n)`` into chunks of ``size``. With ``n_jobs``
+    > 1 the last ``n_jobs * size`` items are cut into chunks ``TAIL_SPLIT`` times smaller (at
+    least ``min_size``): the workers, taking chunks in order as they finish, then finish within
+    a small chunk of each other instead of one idling for up to a whole chunk (about a
+    quarter of a second per pooled stage on the 10k)."""
+    tail = n if n_jobs <= 1 else max(0, n - n_jobs * size)
+    small = max(min_size, -(-size // TAIL_SPLIT))
+    cuts = [*range(0, tail, size), *range(tail, n, small if n_jobs > 1 else size)]
+    return list(zip(cuts, [*cuts[1:], n][:len(cuts)], strict=True))
 
 
 def start(func: Callable, chunks: list, pool, *, progress: bool | None,

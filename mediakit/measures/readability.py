@@ -307,9 +307,8 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     n_chunks = max(n_chunks, math.ceil(len(texts) / _parallel.MAX_CHUNK))
     per_chunk = max(1, math.ceil(len(units) / n_chunks))
     tasks = []
-    for u in range(0, len(units), per_chunk):
-        a, b = starts[u], starts[min(u + per_chunk, len(units))]
-        tasks.append((texts[a:b], units[u:u + per_chunk].tolist()))
+    for u, v in _parallel.spans(len(units), per_chunk, n_jobs if pool is not None else 1):
+        tasks.append((texts[starts[u]:starts[v]], units[u:v].tolist()))
     counts, diversity = [], []
     for found, word_rows, word_codes, div in _parallel.run(_score_chunk, tasks, pool,
                                                           progress=progress, desc="readability"):
