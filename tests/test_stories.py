@@ -454,3 +454,28 @@ def test_threads_keep_every_block_in_order():
                 [k * k for k in range(n)]
     with pytest.raises(ZeroDivisionError):  # an error in a block reaches the caller
         list(in_threads(lambda k: 1 // (k - 3), list(range(8)), 2))
+
+
+_SPACES = [" ", "\n", "\t", "\x0b", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "\u200b"]
+
+
+def test_words_per_text_are_what_str_split_gives():
+    """group_stories reads each text's words (for its default threshold) from the cut that
+    counts the tokens: the same as len(text.split()) on any white space, in threads or not,
+    also for text Arrow cannot hold (a lone surrogate)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mediakit.compare.stories import _word_counts
+
+    piece = st.text(st.sampled_from(list("ab,.é2") + _SPACES), max_size=12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(piece, min_size=1, max_size=40), st.integers(1, 3), st.booleans())
+    def check(docs, n_jobs, surrogate):
+        if surrogate:
+            docs = [*docs, "x \ud800 y"]
+        got = _word_counts(docs, n_jobs).words
+        assert got.tolist() == [len(d.split()) for d in docs]
+
+    check()

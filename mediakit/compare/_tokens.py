@@ -136,8 +136,10 @@ def _numbered(dictionaries: list) -> tuple[list[str], list[np.ndarray]]:
 def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
                  preprocess: Callable[[str], str], token_pattern: str,
                  stop_words: frozenset[str] | None,
-                 normalize: Callable[[str], str] | None = None, n_jobs: int = 1):
-    """Token counts per row: ``(counts, vocabulary)``.
+                 normalize: Callable[[str], str] | None = None, n_jobs: int = 1,
+                 words_per_text: bool = False):
+    """Token counts per row: ``(counts, vocabulary)``, and with ``words_per_text`` each
+    text's number of white-space separated words (``len(text.split())``, from the same cut).
 
     ``texts`` is a list of str or a pandas string Series. ``counts`` is a CSR matrix
     (``n_rows`` x terms, int64, sorted indices) where text ``i`` adds to row ``rows[i]``
@@ -166,14 +168,18 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
         batch = texts.iloc[start:start + size] if hasattr(texts, "iloc") else texts[
             start:start + size]
         pieces, code, parent = _pieces(batch)
-        return pieces, _pair_counts(rows[start + parent], code, n_rows, len(pieces))
+        words = np.bincount(parent[_filled(pieces)[code]], minlength=len(batch)) \
+            if words_per_text else None
+        return pieces, _pair_counts(rows[start + parent], code, n_rows, len(pieces)), words
 
     batches = list(in_threads(cut, range(0, len(texts), size), n_jobs))
-    pieces, numbers = _numbered([dictionary for dictionary, _ in batches])
+    pieces, numbers = _numbered([dictionary for dictionary, _, _ in batches])
+    words = np.concatenate([np.zeros(0, dtype=np.int64), *(w for _, _, w in batches)]) \
+        if words_per_text else None
     # each batch's counts with its pieces' numbers: joined as they stand when the batches'
     # rows follow each other (one row per text), else added up
     parts = [(local.data, number[local.indices], local.indptr)
-             for number, (_, local) in zip(numbers, batches, strict=True)]
+             for number, (_, local, _) in zip(numbers, batches, strict=True)]
     del batches
     shape = (n_rows, len(pieces))
     per_row = sparse.csr_matrix(shape, dtype=np.int64)
@@ -202,7 +208,19 @@ def count_tokens(texts, rows: np.ndarray | None, n_rows: int, *,
     counts.sum_duplicates()
     counts.eliminate_zeros()
     counts.sort_indices()
-    return counts, list(vocab)
+    return (counts, list(vocab), words) if words_per_text else (counts, list(vocab))
+
+
+def _filled(pieces) -> np.ndarray:
+    """Which distinct pieces are words: Arrow's white-space split (on the same characters as
+    ``str.split``) also gives an empty piece for white space at either end of a text."""
+    import pyarrow as pa
+
+    if isinstance(pieces, pa.Array):
+        import pyarrow.compute as pc
+
+        return pc.greater(pc.binary_length(pieces), 0).to_numpy(zero_copy_only=False)
+    return np.fromiter(map(bool, pieces), dtype=bool, count=len(pieces))
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ input.
 from __future__ import annotations
 
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -286,8 +287,10 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     docs = out[text].fillna("").astype("str").str.slice(0, lead_chars)
     if title and title in out.columns:
         docs = out[title].fillna("").astype("str") + "\n" + docs
-    # words = runs of non-space (str.split's white space is re's \s, code point by code point)
-    median_words = float(np.median([len(doc.split()) for doc in docs])) if n else 0.0
+    doc_list = docs.tolist()
+    # the texts' words are counted where they are cut for the TF-IDF vectors
+    counted = _word_counts(doc_list, n_jobs) if n else None
+    median_words = float(np.median(counted.words)) if n else 0.0
     rule = "given"
     if threshold is None:
         threshold, rule = default_threshold(median_words, semantic=semantic)
@@ -307,7 +310,8 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
         times = stamp.to_numpy(dtype="datetime64[ns]").astype("int64")
         times = np.where(stamp.isna().to_numpy(), np.iinfo(np.int64).min, times)
 
-    x = _vectors(docs.tolist(), share, semantic=semantic, n_jobs=n_jobs)
+    x = _vectors(doc_list, share, semantic=semantic, n_jobs=n_jobs, counted=counted)
+    del counted, doc_list
     # every pair that can merge has cosine distance <= threshold * s_i^1/2 * s_j^1/2 <= threshold
     rows, cols, sims, top, full = _neighbour_graph(x, 1.0 - threshold, times, win,
                                                    progress=progress, keep=n <= _KEEP,
@@ -352,7 +356,8 @@ def _semantic_share(share: float) -> float:
     return round(_SEMANTIC_SHORT * (1.0 - share), 4)
 
 
-def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False, n_jobs: int = 1):
+def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False, n_jobs: int = 1,
+             counted=None):
     """Unit rows of ``docs`` (indices sorted) whose products are the similarity clustered:
     those of :func:`_lexical_vectors`, and with ``semantic`` below full-text length, beside
     them the texts' all-MiniLM-L6-v2 embeddings (unit length), the two blocks scaled so that
@@ -360,7 +365,7 @@ def _vectors(docs: list[str], share: float = 1.0, *, semantic: bool = False, n_j
     :func:`_semantic_share`)."""
     from scipy import sparse
 
-    x = _lexical_vectors(docs, share, n_jobs=n_jobs)
+    x = _lexical_vectors(docs, share, n_jobs=n_jobs, counted=counted)
     b = _semantic_share(share) if semantic else 0.0
     if b <= 0:
         return _sorted(x)
@@ -380,7 +385,7 @@ def _sorted(x):
     return x
 
 
-def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1):
+def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1, counted=None):
     """Unit rows of ``docs`` whose products are the similarity clustered: the word TF-IDF
     vectors of :func:`_word_vectors` with the idf power for the length ``share`` (0 headlines,
     1 full text, see :func:`_length_share`), and, below full-text length, beside them the
@@ -390,7 +395,7 @@ def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1):
     from scipy import sparse
 
     power = _IDF_POWER_SHORT + share * (_IDF_POWER_LONG - _IDF_POWER_SHORT)
-    words = _word_vectors(docs, power, n_jobs=n_jobs)
+    words = _word_vectors(docs, power, n_jobs=n_jobs, counted=counted)
     chars = _CHARS_SHORT + share * (_CHARS_LONG - _CHARS_SHORT)
     if chars <= 0:
         return words
@@ -407,7 +412,25 @@ def _lexical_vectors(docs: list[str], share: float = 1.0, *, n_jobs: int = 1):
                           grams * np.float32(np.sqrt(chars))], format="csr", dtype=np.float32)
 
 
-def _word_vectors(docs: list[str], idf_power: float = _IDF_POWER_LONG, *, n_jobs: int = 1):
+class _Counted(NamedTuple):
+    """Token counts of the texts compared (:func:`_word_counts`)."""
+
+    counts: object  # texts x terms, CSR
+    terms: list[str]
+    words: np.ndarray  # words (runs of non-space) per text
+
+
+def _word_counts(docs: list[str], n_jobs: int = 1) -> _Counted:
+    """The tokens :func:`_word_vectors` weighs, counted per text (in ``n_jobs`` threads), and
+    each text's words, ``len(doc.split())`` (what the default threshold reads)."""
+    return _Counted(*count_tokens(docs, None, len(docs), preprocess=_preprocess,
+                                  token_pattern=_TOKEN_PATTERN,
+                                  stop_words=english_stop_words(), n_jobs=n_jobs,
+                                  words_per_text=True))
+
+
+def _word_vectors(docs: list[str], idf_power: float = _IDF_POWER_LONG, *, n_jobs: int = 1,
+                  counted: _Counted | None = None):
     """TF-IDF rows of ``docs``: ``TfidfVectorizer(preprocessor=_preprocess,
     stop_words="english", sublinear_tf=True, min_df=2, dtype=np.float32,
     token_pattern=_TOKEN_PATTERN)`` (``min_df=1`` under 100 documents), the same entries in
@@ -419,9 +442,7 @@ def _word_vectors(docs: list[str], idf_power: float = _IDF_POWER_LONG, *, n_jobs
 
     n = len(docs)
     empty = sparse.csr_matrix((n, 1), dtype=np.float32)
-    counts, terms = count_tokens(docs, None, n, preprocess=_preprocess,
-                                 token_pattern=_TOKEN_PATTERN, stop_words=english_stop_words(),
-                                 n_jobs=n_jobs)
+    counts, terms, _ = counted if counted is not None else _word_counts(docs, n_jobs)
     if not terms:  # empty vocabulary
         return empty
     # CountVectorizer's steps: float32 counts, columns in order of first appearance (so each
