@@ -307,7 +307,9 @@ def _count_all(texts: list[str], units: np.ndarray, n_jobs: int, pool, progress)
     n_chunks = max(n_chunks, math.ceil(len(texts) / _parallel.MAX_CHUNK))
     per_chunk = max(1, math.ceil(len(units) / n_chunks))
     tasks = []
-    for u, v in _parallel.spans(len(units), per_chunk, n_jobs if pool is not None else 1):
+    # equal chunks, no finer tail: each chunk looks its distinct words up again (more chunks,
+    # more lookups: the stage took about 0.2 s longer with a finer tail on the 10k)
+    for u, v in _parallel.spans(len(units), per_chunk, 1):
         tasks.append((texts[starts[u]:starts[v]], units[u:v].tolist()))
     counts, diversity = [], []
     for found, word_rows, word_codes, div in _parallel.run(_score_chunk, tasks, pool,
