@@ -52,8 +52,19 @@ def _score_texts(texts: list[str]) -> np.ndarray:
 
 def _score_quoted(texts: list[str]) -> np.ndarray:
     """:func:`_score_texts` of the texts with curly quotes read as ASCII
-    (:func:`ascii_quotes`); what the workers run."""
+    (:func:`ascii_quotes`)."""
     return _score_texts([ascii_quotes(text) for text in texts])
+
+
+def _score_rows(texts: list) -> np.ndarray:
+    """Scores (n x 4) of a chunk of rows' texts, NaN where a text is missing or blank, each
+    distinct text of the chunk scored once (:func:`_score_quoted`); what the workers run."""
+    out = np.full((len(texts), 4), np.nan)
+    keep = [i for i, text in enumerate(texts) if text is not None and text.strip()]
+    if keep:
+        codes, uniques = pd.factorize(np.array([texts[i] for i in keep], dtype=object))
+        out[keep] = _score_quoted(list(uniques))[codes]
+    return out
 
 
 def _scope_mask(data: pd.DataFrame, scope: str) -> np.ndarray:
@@ -143,20 +154,15 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
     values = text_values(data, text)
     selected = (data["kind"].isin(kinds).to_numpy(dtype=bool) if "kind" in data.columns
                 else np.ones(len(data), dtype=bool))
-    selected = selected & _scope_mask(data, scope)
-    present = np.fromiter((v is not None and bool(v.strip()) for v in values), dtype=bool,
-                          count=len(values))
-    rows = np.flatnonzero(selected & present)
+    rows = np.flatnonzero(selected & _scope_mask(data, scope))
     result = np.full((len(data), 4), np.nan)
     if len(rows):
         warn_if_not_english(values[rows], what="VADER sentiment (an English lexicon)")
         with worker_pool(n_jobs if len(rows) > 1 else 1) as pool:
-            # score each distinct text once (same text, same score); the quotes are mapped
-            # where the texts are scored, in the workers
-            codes, uniques = pd.factorize(values[rows])
-            scores = map_chunks(_score_quoted, list(uniques), n_jobs=n_jobs, pool=pool,
-                                progress=progress, desc="sentiment")
-        result[rows] = scores[codes]
+            # the rows go to the workers as they are: blank texts are left out, each distinct
+            # text of a chunk scored once (same text, same score) and the quotes mapped there
+            result[rows] = map_chunks(_score_rows, values[rows].tolist(), n_jobs=n_jobs,
+                                      pool=pool, progress=progress, desc="sentiment")
     out = data.copy()
     for k, column in enumerate(COLUMNS):
         out[column] = result[:, k]
@@ -170,6 +176,6 @@ def score_sentiment(data: pd.DataFrame, *, scope: str = "all", text: str = "text
         "scope": scope,
         "kinds": list(kinds) if "kind" in data.columns else "all rows (no kind column)",
         "input_mapping": "curly quotes and apostrophes mapped to ASCII before scoring",
-        "n_scored": int(len(rows)),
+        "n_scored": int(np.count_nonzero(~np.isnan(result[:, 3]))),
     }
     return out
