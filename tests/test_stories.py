@@ -155,7 +155,6 @@ def test_neighbour_graph_equals_every_pair(triplets, monkeypatch, n_jobs):
     import mediakit.compare.stories as stories
 
     monkeypatch.setattr(stories, "_DATED_CHUNK", 16)  # many blocks, windows across them
-    monkeypatch.setattr(stories, "_CHUNK", 40)  # two threads: blocks of 20
     docs = (triplets["title"] + "\n" + triplets["text"].str.slice(0, 3000)).tolist()
     x = stories._vectors(docs)
     stamp = pd.to_datetime(triplets["published"], errors="coerce", utc=True)

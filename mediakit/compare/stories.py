@@ -39,8 +39,11 @@ from mediakit.compare._tokens import (
     row_sums,
 )
 
-_CHUNK = 2048
-_DATED_CHUNK = 256  # dated articles per block, in time order: their window is short
+_CHUNK = 2048  # undated articles per block of a component's distance matrix (one thread)
+# dated articles per block, in time order (their window is short), and every block of the
+# first pass: blocks of this size keep the threads' work even (blocks of 1,024 undated articles
+# against all the others held one thread for most of the pass) and each dense block small
+_DATED_CHUNK = 256
 # words (a letter first, two characters or more) and numbers of two characters or more
 # ("155,000", "7.8", "2020"): an event's figures (a vote count, a sum, a toll) are its terms too
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b\d[\d.,]*\d\b"
@@ -538,15 +541,14 @@ def _neighbour_graph(x, min_sim, times, win, *, progress, keep=False, n_jobs=1):
     products of two rows, added in the order of their columns), so each pair is computed once,
     in the upper triangle of :func:`_blocks`, and read for both articles; each cosine equals
     that of the whole product ``x @ x.T``, whatever block it falls in. With ``n_jobs`` > 1 the
-    blocks are computed in that many threads (blocks of undated articles have 1 / ``n_jobs``
-    the rows), at most ``2 * n_jobs`` ahead, and their results taken in block order: the
-    output does not depend on ``n_jobs``.
+    blocks (``_DATED_CHUNK`` rows, dated or not) are computed in that many threads, at most
+    ``2 * n_jobs`` ahead, and their results taken in block order: the output does not depend
+    on ``n_jobs``.
     """
     n = x.shape[0]
     rows, cols, sims = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, x.dtype)]
     top = np.zeros((n, _K), dtype=x.dtype)
-    # threads hold a dense block each: as many cosines in memory at once as in one thread
-    blocks = _blocks(n, times, win, rows=max(_DATED_CHUNK, _CHUNK // max(1, n_jobs)))
+    blocks = _blocks(n, times, win, rows=_DATED_CHUNK)
     # kept only when most pairs are computed anyway (one window, or no dates)
     keep = keep and 4 * sum(len(r) * len(c) for r, c in blocks) >= n * n
     full = np.zeros((n, n), dtype=x.dtype) if keep else None
