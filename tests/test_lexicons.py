@@ -151,3 +151,78 @@ def test_longest_match_wins_within_a_category_and_words_count_in_several():
     assert hits == [("a", "peace deal*", "peace deal"), ("b", "deal", "deal")]
     # an exact word beats a glob over the same span
     assert _matches({"a": ["defen?e*", "defence"]}, "defence") == [("a", "defence", "defence")]
+
+
+def test_covered_single_words_and_shared_phrase_starts():
+    """A word that is a pattern alone is not counted again inside a longer match of its
+    category that starts earlier, but counts for another category; a word that begins a
+    phrase and is a pattern alone counts alone when the phrase does not follow."""
+    terms = {"a": ["peace keeping", "keeping", "peace"], "b": ["keeping"]}
+    assert _matches(terms, "peace keeping keeping") == [
+        ("a", "peace keeping", "peace keeping"), ("b", "keeping", "keeping"),
+        ("a", "keeping", "keeping"), ("b", "keeping", "keeping")]
+    assert _matches(terms, "peace, keeping") == [
+        ("a", "peace", "peace"), ("a", "keeping", "keeping"), ("b", "keeping", "keeping")]
+
+
+def _reference_matches(categories, text):
+    """The matching rules applied the slow way: every pattern tried at every word."""
+    import re
+
+    from mediakit.measures._matcher import _GAP, _specificity, parse_pattern
+
+    words = list(re.finditer(r"\w+", text))
+    keys = [w.group().casefold() for w in words]
+
+    def word_matches(pattern_word, key):
+        regex = "".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c)
+                        for c in pattern_word)
+        return re.fullmatch(regex, key) is not None
+
+    best, order = {}, 0
+    for cat, (_, terms) in enumerate(categories):
+        for term in terms:
+            pattern = parse_pattern(term)
+            for i in range(len(keys)):
+                j = i + len(pattern) - 1
+                if j < len(keys) and all(word_matches(p, keys[i + k])
+                                         for k, p in enumerate(pattern)) and all(
+                        _GAP.fullmatch(text, words[k].end(), words[k + 1].start())
+                        for k in range(i, j)):
+                    rank = (j, _specificity(pattern), -order, term)
+                    if (i, cat) not in best or rank > best[(i, cat)]:
+                        best[(i, cat)] = rank
+            order += 1
+    covered, out = {}, []
+    for (i, cat), (j, _, _, term) in sorted(best.items()):
+        if i >= covered.get(cat, 0):
+            covered[cat] = j + 1
+            out.append((cat, term, words[i].start(), words[j].end()))
+    return out
+
+
+def test_matcher_equals_the_rules_applied_pattern_by_pattern():
+    """Random texts and lexicons of a few words (phrases sharing first words, globs, words
+    that are patterns alone and inside phrases): find and find_many give what trying every
+    pattern at every word gives."""
+    import random
+
+    rng = random.Random(7)
+    vocab = ["the", "peace", "keeping", "deal", "deals", "talks", "white", "house", "us"]
+    globs = ["deal*", "t?lks", "*ing", "h*e"]
+    for _ in range(200):
+        categories = []
+        for name in ("a", "b"):
+            terms = set()
+            for _ in range(rng.randint(1, 5)):
+                size = rng.choice([1, 1, 2, 3])
+                terms.add(" ".join(rng.choice(vocab + globs) for _ in range(size)))
+            categories.append((name, tuple(sorted(terms))))
+        categories = tuple(categories)
+        texts = [rng.choice([" ", ", ", "-", ". ", " "]).join(
+            rng.choice(vocab).title() if rng.random() < 0.2 else rng.choice(vocab)
+            for _ in range(rng.randint(0, 12))) for _ in range(5)]
+        matcher = compile_categories(categories)
+        expected = [_reference_matches(categories, t) for t in texts]
+        assert [[tuple(m) for m in matcher.find(t)] for t in texts] == expected
+        assert [[tuple(m) for m in hits] for hits in matcher.find_many(texts)] == expected

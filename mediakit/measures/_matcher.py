@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -118,8 +119,7 @@ class _Node:
     more: bool = False  # has children: a longer phrase may continue here
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """One counted hit: category index, the lexicon term, and character offsets in the text."""
 
     category: int
@@ -173,6 +173,7 @@ class Matcher:
         self._infix_lengths = sorted({len(p) for p in self._by_infix})
         self._memo: dict[str, tuple[str, ...]] = {}
         self._first: dict[str, tuple[_Node, ...]] = {}
+        self._single: dict[str, tuple[tuple[int, str], ...] | None] = {}
 
     def _globs_of(self, key: str) -> tuple[str, ...]:
         """Glob words of the lexicon that match the (case-folded) text word ``key``."""
@@ -201,19 +202,20 @@ class Matcher:
 
     def _step(self, nodes, key: str) -> list[_Node]:
         """Trie nodes reached from ``nodes`` by the text word ``key`` (exact, then globs)."""
-        if any(node.glob for node in nodes):
-            globs = self._globs_of(key) if self._prefix_lengths or self._infix_lengths else ()
-        else:
-            globs = ()
+        globs = None  # looked up once, at the first node with glob children
         nxt = []
         for node in nodes:
             child = node.exact.get(key)
             if child is not None:
                 nxt.append(child)
-            for word in globs:
-                child = node.glob.get(word)
-                if child is not None:
-                    nxt.append(child)
+            if node.glob:
+                if globs is None:
+                    globs = self._globs_of(key) if self._prefix_lengths or \
+                        self._infix_lengths else ()
+                for word in globs:
+                    child = node.glob.get(word)
+                    if child is not None:
+                        nxt.append(child)
         return nxt
 
     def _first_nodes(self, key: str) -> tuple[_Node, ...]:
@@ -274,14 +276,52 @@ class Matcher:
                                 [i - a for i in where[cuts[k]:cuts[k + 1]]])
         return out
 
+    def _one_word(self, key: str) -> tuple[tuple[int, str], ...] | None:
+        """(category, term) of each category's best pattern of the one word ``key``, in
+        category order, when no phrase continues from it (else None; cached per word)."""
+        hit = self._single.get(key, False)
+        if hit is not False:
+            return hit
+        nodes = self._first.get(key)
+        if nodes is None:
+            nodes = self._first_nodes(key)
+        best: dict[int, tuple[int, int, str]] = {}
+        if any(node.more for node in nodes):
+            hit = None
+        else:  # what _walk ranks at one position: the most specific, then lexicon order
+            for node in nodes:
+                for cat, term, spec, order in node.ends:
+                    rank = (spec, -order, term)
+                    if cat not in best or rank > best[cat]:
+                        best[cat] = rank
+            hit = tuple((cat, best[cat][2]) for cat in sorted(best))
+        if len(self._single) >= _MEMO_LIMIT:
+            self._single.clear()
+        self._single[key] = hit
+        return hit
+
     def _walk(self, text: str, keys: list[str], begin: list[int], end: list[int],
               starts: list[int]) -> list[Match]:
-        """Hits of the words ``keys`` (offsets ``begin``/``end``), walking from ``starts``."""
+        """Hits of the words ``keys`` (offsets ``begin``/``end``), walking from ``starts``.
+
+        A start from which no phrase continues has its word's best patterns as its hits
+        (:meth:`_one_word`), without a walk; when every start is such a word (a word never
+        covers the next one), every hit counts. A walk tries the next word in the trie before
+        it looks at the characters between the two."""
+        one_word = self._one_word
+        singles = [one_word(keys[i]) for i in starts]
+        if None not in singles:
+            return [Match(cat, term, begin[i], end[i])
+                    for i, hits in zip(starts, singles, strict=True) for cat, term in hits]
         n = len(keys)
         joinable: list[bool | None] = [None] * n
         best: dict[tuple[int, int], tuple[int, int, int, str]] = {}  # (start word, cat) -> best
         first = self._first
-        for i in starts:
+        for i, hits in zip(starts, singles, strict=True):
+            if hits is not None:  # ranked among this start's patterns only: j and term count
+                for cat, term in hits:
+                    best[(i, cat)] = (i, 0, 0, term)
+                continue
             frontier = first.get(keys[i])
             if frontier is None:  # the cache was cleared since
                 frontier = self._first_nodes(keys[i])
@@ -298,12 +338,12 @@ class Matcher:
                 j += 1
                 if j >= n or not more:
                     break
+                frontier = self._step(frontier, keys[j])
+                if not frontier:
+                    break
                 if joinable[j - 1] is None:
                     joinable[j - 1] = bool(_GAP.fullmatch(text, end[j - 1], begin[j]))
                 if not joinable[j - 1]:
-                    break
-                frontier = self._step(frontier, keys[j])
-                if not frontier:
                     break
         covered: dict[int, int] = {}
         out = []
