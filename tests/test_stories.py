@@ -304,6 +304,11 @@ def test_condensed_distance_equals_the_dense_matrix(triplets, monkeypatch):
     sub = dist[np.ix_(idx, idx)] / np.sqrt(scale[:, None] * scale[None, :])
     np.testing.assert_array_equal(kept, squareform(sub, checks=False))
     assert (got == 1.0).sum() > len(got) // 2  # the window bites
+    # blocks filled in two threads: the same cells
+    monkeypatch.setattr(stories, "_THREADED", 0)
+    np.testing.assert_array_equal(stories._condensed_distance(x, times, win, n_jobs=2), got)
+    np.testing.assert_array_equal(
+        stories._condensed_distance(x[idx], times[idx], win, scale, (full, idx), n_jobs=2), kept)
 
 
 def test_kept_cosines_freed_before_the_last_linkage(monkeypatch):

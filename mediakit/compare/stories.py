@@ -52,6 +52,7 @@ _MIN_CORPUS = 100  # below this many articles, words found in one article only a
 # articles (a toll, a vote count, a sum) points to one event more surely than a word
 _NUMBER_WEIGHT = 2.0
 _BLOCK = 256  # rows of a component's distance matrix filled at a time
+_THREADED = 2048  # a component's distance matrix filled in threads above this many articles
 # up to this many articles the first pass keeps every cosine it computes (an n x n float32
 # matrix, 0.58 GB at 12,000) and the components' distance matrices are filled from it instead
 # of computing the products a second time
@@ -323,7 +324,8 @@ def group_stories(data: pd.DataFrame, *, text: str = "text", title: str | None =
     close = (1.0 - sims.astype(np.float64)) <= threshold * np.sqrt(scale[rows] * scale[cols])
     kept = [full] if full is not None else None
     del full  # _cluster lets it go before its last linkage
-    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale, kept)
+    labels = _cluster(x, rows[close], cols[close], n, threshold, times, win, scale, kept,
+                      n_jobs=n_jobs)
     # number stories by first appearance
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
@@ -629,7 +631,7 @@ def _block_pairs(x, r_idx, c_idx, min_sim, times, win, full):
             block[r[keep], c[keep]])
 
 
-def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.ndarray:
+def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None, n_jobs=1) -> np.ndarray:
     """Exact average linkage inside each connected component of the graph of pairs whose
     scaled distance is at most ``threshold``.
 
@@ -655,7 +657,8 @@ def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.nd
     for k, (c, idx) in enumerate(todo):
         full = kept[0] if kept else None
         condensed = _condensed_distance(x[idx], None if times is None else times[idx], win,
-                                        scale[idx], None if full is None else (full, idx))
+                                        scale[idx], None if full is None else (full, idx),
+                                        n_jobs=n_jobs)
         del full
         if kept and k == len(todo) - 1:
             kept.clear()
@@ -665,7 +668,7 @@ def _cluster(x, rows, cols, n, threshold, times, win, scale, kept=None) -> np.nd
     return labels
 
 
-def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
+def _condensed_distance(sub, times, win, scale=None, kept=None, n_jobs=1) -> np.ndarray:
     """The condensed scaled cosine distance matrix of the rows of ``sub`` (float64, i < j).
 
     Entry for entry what ``squareform`` gives from the dense matrix ``1 - sub @ sub.T``
@@ -676,7 +679,8 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
     window computed, once each, in the blocks of :func:`_blocks`, and mirrored) plus the result
     (8 bytes per pair), not the dense float64 copies. ``kept`` = ``(full, idx)``: the cosines
     are read from the rows and columns ``idx`` of the matrix ``full`` the first pass kept (the
-    same float32 values), not computed again.
+    same float32 values), not computed again. Above ``_THREADED`` rows the blocks are filled
+    in ``n_jobs`` threads.
     """
     m = sub.shape[0]
     if kept is None:  # only the pairs within the window are computed; the others are far
@@ -695,8 +699,8 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
                 c, np.ndarray) else full[r, c]
     out = np.empty(m * (m - 1) // 2, dtype=np.float64)
     spans = times is not None and _spans_window(times, times[:0], win)
-    pos = 0
-    for s in range(0, m, _BLOCK):
+
+    def fill(s):  # rows s .. s + _BLOCK: their cells right of the diagonal, in condensed order
         e = min(s + _BLOCK, m)
         d = 1.0 - rows_of(s, e).astype(np.float64)
         if times is not None and spans:
@@ -704,8 +708,11 @@ def _condensed_distance(sub, times, win, scale=None, kept=None) -> np.ndarray:
         both = np.clip(d, 0.0, 1.0, out=d)
         if scale is not None:
             both /= np.sqrt(scale[s:e, None] * scale[None, s:])
-        # row by row, the cells right of the diagonal: the condensed order
-        upper = both[np.arange(m - s)[None, :] > np.arange(e - s)[:, None]]
-        out[pos:pos + len(upper)] = upper
-        pos += len(upper)
+        pos = s * (m - 1) - s * (s - 1) // 2  # cells of the rows before s
+        out[pos:pos + (e - s) * (2 * m - s - e - 1) // 2] = \
+            both[np.arange(m - s)[None, :] > np.arange(e - s)[:, None]]
+
+    # blocks write disjoint cells: in threads for a large component (numpy releases the lock)
+    for _ in in_threads(fill, range(0, m, _BLOCK), n_jobs if m > _THREADED else 1):
+        pass
     return out
