@@ -173,7 +173,7 @@ class Matcher:
         self._infix_lengths = sorted({len(p) for p in self._by_infix})
         self._memo: dict[str, tuple[str, ...]] = {}
         self._first: dict[str, tuple[_Node, ...]] = {}
-        self._single: dict[str, tuple[tuple[int, str], ...] | None] = {}
+        self._single: dict[str, tuple[tuple[tuple[int, str], ...], bool]] = {}
 
     def _globs_of(self, key: str) -> tuple[str, ...]:
         """Glob words of the lexicon that match the (case-folded) text word ``key``."""
@@ -248,53 +248,88 @@ class Matcher:
     def find_many(self, texts: list[str]) -> list[list[Match]]:
         """``[self.find(t) for t in texts]``, with the words of all texts found at once.
 
-        The texts' words (runs of ``\\w``) are located with numpy over code points, each
-        distinct word is case-folded and looked up once, and only texts holding a word that
-        begins some pattern are walked in Python.
+        The texts' words (runs of ``\\w``) are located with numpy over code points and each
+        distinct word is case-folded and looked up once. Only texts where a phrase may go on
+        past its first word (the next word continues it in the trie) are walked in Python;
+        in the others every hit is one word's best patterns (:meth:`_one_word`), and all
+        count (a word never covers the next one), so they are gathered with numpy.
         """
         from mediakit.measures._textstat_words import words_of
 
         found = words_of(texts)
         keys = [w.casefold() for w in found.vocabulary]
-        first = self._first
-        # one read per key: another thread may empty the memo between two (``_first_nodes``)
-        begins = np.fromiter(((nodes if (nodes := first.get(k)) is not None
-                               else self._first_nodes(k)) != () for k in keys),
-                             dtype=bool, count=len(keys))
-        where = np.flatnonzero(begins[found.word_index])
         out: list[list[Match]] = [[] for _ in texts]
-        if not len(where):
+        if not keys:
             return out
-        word_keys = np.array(keys, dtype=object)[found.word_index].tolist()
-        begin, end = found.starts.tolist(), found.ends.tolist()
-        bounds = found.word_bounds
-        cuts = np.searchsorted(where, bounds).tolist()
-        where = where.tolist()
-        for k in np.flatnonzero(np.diff(cuts)).tolist():
+        one_word = [self._one_word(k) for k in keys]
+        n_hits = np.fromiter((len(hits) for hits, _ in one_word), dtype=np.int64,
+                             count=len(keys))
+        more = np.fromiter((m for _, m in one_word), dtype=bool, count=len(keys))
+        vocab, bounds = found.word_index, found.word_bounds
+        text_of = np.repeat(np.arange(len(texts)), np.diff(bounds))
+        # a phrase may go on where a word that begins one is followed, in its text, by a word
+        # the trie has next (each distinct pair of words stepped once)
+        last = np.zeros(len(vocab), dtype=bool)
+        last[bounds[1:][bounds[1:] > 0] - 1] = True
+        may = np.flatnonzero(more[vocab] & ~last)
+        walked = np.zeros(len(texts), dtype=bool)
+        if len(may):
+            pairs, inverse = np.unique(vocab[may] * np.int64(len(keys)) + vocab[may + 1],
+                                       return_inverse=True)
+            goes_on = np.fromiter(
+                (bool(self._step(self._nodes(keys[p // len(keys)]), keys[p % len(keys)]))
+                 for p in pairs.tolist()), dtype=bool, count=len(pairs))
+            walked[text_of[may[goes_on[inverse]]]] = True
+        # the others: each word's hits, in word order, then category order
+        at = np.flatnonzero((n_hits[vocab] > 0) & ~walked[text_of])
+        if len(at):
+            flat_cats = [cat for hits, _ in one_word for cat, _ in hits]
+            flat_terms = np.array([term for hits, _ in one_word for _, term in hits],
+                                  dtype=object)
+            first_hit = np.cumsum(n_hits) - n_hits
+            count = n_hits[vocab[at]]
+            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            hit = np.repeat(first_hit[vocab[at]], count) + offset
+            hit_text = np.repeat(text_of[at], count)
+            matches = list(map(Match, np.asarray(flat_cats, dtype=np.int64)[hit].tolist(),
+                               flat_terms[hit].tolist(),
+                               np.repeat(found.starts[at], count).tolist(),
+                               np.repeat(found.ends[at], count).tolist()))
+            has = np.flatnonzero(np.diff(np.searchsorted(hit_text, np.arange(len(texts) + 1))))
+            cuts = np.searchsorted(hit_text, np.r_[has, has + 1]).reshape(2, -1).T.tolist()
+            for k, (a, b) in zip(has.tolist(), cuts, strict=True):
+                out[k] = matches[a:b]
+        begins = (n_hits > 0) | more
+        for k in np.flatnonzero(walked).tolist():
             a, b = int(bounds[k]), int(bounds[k + 1])
-            out[k] = self._walk(texts[k], word_keys[a:b], begin[a:b], end[a:b],
-                                [i - a for i in where[cuts[k]:cuts[k + 1]]])
+            words = vocab[a:b]
+            out[k] = self._walk(texts[k], [keys[v] for v in words.tolist()],
+                                found.starts[a:b].tolist(), found.ends[a:b].tolist(),
+                                np.flatnonzero(begins[words]).tolist())
         return out
 
-    def _one_word(self, key: str) -> tuple[tuple[int, str], ...] | None:
-        """(category, term) of each category's best pattern of the one word ``key``, in
-        category order, when no phrase continues from it (else None; cached per word)."""
-        hit = self._single.get(key, False)
-        if hit is not False:
-            return hit
+    def _nodes(self, key: str) -> tuple[_Node, ...]:
+        """Nodes reached from the root by ``key`` (cached per word)."""
         nodes = self._first.get(key)
-        if nodes is None:
-            nodes = self._first_nodes(key)
+        return self._first_nodes(key) if nodes is None else nodes
+
+    def _one_word(self, key: str) -> tuple[tuple[tuple[int, str], ...], bool]:
+        """The hits of the word ``key`` alone, (category, term) of each category's best
+        pattern in category order (the ranking of :meth:`_walk` at one word: the most
+        specific pattern, then lexicon order), and whether a phrase may continue from it
+        (cached per word)."""
+        hit = self._single.get(key)
+        if hit is not None:
+            return hit
+        nodes = self._nodes(key)
         best: dict[int, tuple[int, int, str]] = {}
-        if any(node.more for node in nodes):
-            hit = None
-        else:  # what _walk ranks at one position: the most specific, then lexicon order
-            for node in nodes:
-                for cat, term, spec, order in node.ends:
-                    rank = (spec, -order, term)
-                    if cat not in best or rank > best[cat]:
-                        best[cat] = rank
-            hit = tuple((cat, best[cat][2]) for cat in sorted(best))
+        for node in nodes:
+            for cat, term, spec, order in node.ends:
+                rank = (spec, -order, term)
+                if cat not in best or rank > best[cat]:
+                    best[cat] = rank
+        hit = (tuple((cat, best[cat][2]) for cat in sorted(best)),
+               any(node.more for node in nodes))
         if len(self._single) >= _MEMO_LIMIT:
             self._single.clear()
         self._single[key] = hit
@@ -309,7 +344,8 @@ class Matcher:
         covers the next one), every hit counts. A walk tries the next word in the trie before
         it looks at the characters between the two."""
         one_word = self._one_word
-        singles = [one_word(keys[i]) for i in starts]
+        singles = [hits if not more else None for hits, more in map(one_word,
+                                                                    (keys[i] for i in starts))]
         if None not in singles:
             return [Match(cat, term, begin[i], end[i])
                     for i, hits in zip(starts, singles, strict=True) for cat, term in hits]
