@@ -737,3 +737,28 @@ def test_story_similarity_is_exactly_symmetric_by_blocks_or_pairs(corpora_dir):
     assert np.array_equal(ahead, pair_features(of_pairs, c, r))
     assert np.array_equal(shared, pair_features(of_pairs, c, r, with_shared=True)[1])
     assert shared.max() > 3 and np.array_equal(shared, shared.reshape(m, m).T.ravel())
+
+
+@pytest.mark.parametrize("numbered", ["by their tokens", "renumbered"])
+def test_runs_of_tokens_shared_by_two_sentences(seeds_sentences, monkeypatch, numbered):
+    """The 0/1 sets of tokens and of runs of two, three and four adjacent tokens count, for a
+    pair of sentences, the distinct runs they share: as Python sets of the lower-case tokens
+    of their matching keys count them (runs numbered from their tokens' numbers, or, past
+    64 bits, renumbered)."""
+    import mediakit.compare._features as features
+
+    if numbered == "renumbered":
+        monkeypatch.setattr(features, "_KEY_LIMIT", 0)
+    texts = seeds_sentences["text"].tolist()[:60] + TRICKY
+    feats = features.sentence_features(texts)
+    tokens = [[t.lower() for t in features._TOKEN.findall(features.matching_key(text))]
+              for text in texts]
+    runs = [[{tuple(toks[i:i + k]) for i in range(len(toks) - k + 1)} for toks in tokens]
+            for k in (1, 2, 3, 4)]
+    rows, cols = np.divmod(np.arange(len(texts) ** 2), len(texts))
+    for k, sets in enumerate((feats.tokens, feats.bigrams, feats.trigrams, feats.quadgrams)):
+        np.testing.assert_array_equal(np.diff(sets.indptr), [len(r) for r in runs[k]])
+        shared = np.asarray(sets[rows].multiply(sets[cols]).sum(axis=1)).ravel()
+        expected = [len(runs[k][i] & runs[k][j]) for i, j in zip(rows, cols, strict=True)]
+        np.testing.assert_array_equal(shared, expected)
+        assert max(e for e, i, j in zip(expected, rows, cols, strict=True) if i != j) > 0

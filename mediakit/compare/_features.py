@@ -40,6 +40,7 @@ _ALIASES = [
 ]
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _N_FEATURES = 2**24  # hashed features; collisions are rare and only blur a weight
+_KEY_LIMIT = 2**62  # runs of tokens numbered by their tokens' numbers while these fit
 
 
 def matching_key(text: str) -> str:
@@ -283,17 +284,26 @@ def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, 
     at2 = np.full(max(len(rows) - 1, 0), -1, dtype=np.int64)
     at2[np.flatnonzero(two)] = code2
     three = np.zeros(0, dtype=bool) if len(rows) < 3 else rows[2:] == rows[:-2]
-    code3, uniques3 = pd.factorize(at2[:-1][three] * width + low[2:][three]) if len(three) \
-        else (np.zeros(0, dtype=np.int64), [])
-    sets.append(_ones(rows[:-2][three] if len(three) else rows[:0], code3, n,
-                      max(len(uniques3), 1)))
-    at3 = np.full(max(len(rows) - 2, 0), -1, dtype=np.int64)
-    at3[np.flatnonzero(three)] = code3
     four = np.zeros(0, dtype=bool) if len(rows) < 4 else rows[3:] == rows[:-3]
-    code4, uniques4 = pd.factorize(at3[:-1][four] * width + low[3:][four]) if len(four) \
-        else (np.zeros(0, dtype=np.int64), [])
-    sets.append(_ones(rows[:-3][four] if len(four) else rows[:0], code4, n,
-                      max(len(uniques4), 1)))
+    n2 = max(len(uniques2), 1)
+    if n2 * width * width < _KEY_LIMIT:
+        # a run of three or four is numbered by its bigram's number and the next tokens'
+        # (exact, and every number fits in 64 bits): no renumbering of millions of keys,
+        # columns only ever compared within a row pair (0/1 sets, their products count)
+        key3 = at2[:-1][three] * width + low[2:][three] if len(three) else rows[:0]
+        key4 = (at2[:-2][four] * width + low[2:-1][four]) * width + low[3:][four] \
+            if len(four) else rows[:0]
+        widths = (n2 * width, n2 * width * width)
+    else:
+        key3 = pd.factorize(at2[:-1][three] * width + low[2:][three])[0] if len(three) \
+            else rows[:0]
+        at3 = np.full(max(len(rows) - 2, 0), -1, dtype=np.int64)
+        at3[np.flatnonzero(three)] = key3
+        key4 = pd.factorize(at3[:-1][four] * width + low[3:][four])[0] if len(four) \
+            else rows[:0]
+        widths = (max(len(rows), 1), max(len(rows), 1))
+    sets.append(_ones(rows[:-2][three] if len(three) else rows[:0], key3, n, widths[0]))
+    sets.append(_ones(rows[:-3][four] if len(four) else rows[:0], key4, n, widths[1]))
     # the tokens weighed by their fixed rarity (same columns as ``tokens``), in thousandths:
     # whole numbers, so sums are exact and a pair scores the same either way round
     table, other = idf
