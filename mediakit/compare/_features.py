@@ -24,7 +24,7 @@ from mediakit._normalize import (
     normalize_numbers,
     normalize_spelling,
 )
-from mediakit.compare._tokens import english_stop_words
+from mediakit.compare._tokens import _filled, _pieces, english_stop_words
 
 # Abbreviations written several ways; mapped to one token that is not a stop word. The third
 # item is a quick test every match passes (a letter it must hold), so most texts skip the regex.
@@ -148,11 +148,15 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
         idf = (IDF, IDF_OTHER)
     keys = matching_keys(texts)
     words, sets, n_tokens = _word_counts(keys, hashed_rows, name_weight=name_weight, idf=idf)
-    docs = [k.lower().split() for k in keys]  # what char_wb reads: lower case, split at spaces
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    codes, uniques = pd.factorize(
-        np.fromiter(chain.from_iterable(docs), dtype=object, count=lengths.sum()))
-    chars = _summed(codes, uniques, lengths, None,
+    # what char_wb reads: the keys cut at white space (by Arrow, as str.split cuts), each
+    # distinct piece lower-cased once
+    pieces, codes, parent = _pieces(keys)
+    filled = _filled(pieces)[codes]
+    codes, parent = codes[filled], parent[filled]
+    lower, uniques = pd.factorize(np.array(
+        [p.lower() for p in (pieces.to_pylist() if hasattr(pieces, "to_pylist") else pieces)],
+        dtype=object))
+    chars = _summed(lower[codes], uniques, np.bincount(parent, minlength=len(keys)), None,
                     lambda items: hashed_rows(items, char_wb=char_ngrams))
     return SentenceFeatures(words, chars, *sets, n_tokens)
 
