@@ -11,7 +11,6 @@ story of two sentences or of thousands.
 from __future__ import annotations
 
 import re
-from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +23,7 @@ from mediakit._normalize import (
     normalize_numbers,
     normalize_spelling,
 )
-from mediakit.compare._tokens import _filled, _pieces, english_stop_words
+from mediakit.compare._tokens import _filled, _pieces, _tokens_of_pieces, english_stop_words
 
 # Abbreviations written several ways; mapped to one token that is not a stop word. The third
 # item is a quick test every match passes (a letter it must hold), so most texts skip the regex.
@@ -147,10 +146,11 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
 
         idf = (IDF, IDF_OTHER)
     keys = matching_keys(texts)
-    words, sets, n_tokens = _word_counts(keys, hashed_rows, name_weight=name_weight, idf=idf)
-    # what char_wb reads: the keys cut at white space (by Arrow, as str.split cuts), each
-    # distinct piece lower-cased once
+    # the keys cut at white space (by Arrow, as str.split cuts): their tokens, and the words
+    # char_wb reads, each distinct piece lower-cased once
     pieces, codes, parent = _pieces(keys)
+    words, sets, n_tokens = _word_counts(keys, hashed_rows, name_weight=name_weight, idf=idf,
+                                         pieces=(pieces, codes, parent))
     filled = _filled(pieces)[codes]
     codes, parent = codes[filled], parent[filled]
     lower, uniques = pd.factorize(np.array(
@@ -248,17 +248,31 @@ def murmurhash3_32(data: np.ndarray) -> np.ndarray:
     return h.view(np.int32)
 
 
-def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, float]):
+def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, float],
+                 pieces=None):
     """Counts of :func:`word_tokens` per key (each distinct token weighed and hashed once),
     the 0/1 matrices (content words, names, numbers, tokens, runs of two, three and four
     tokens), the tokens weighed by ``idf``, the stems of content words, the negations and the
-    number of tokens per key."""
+    number of tokens per key. ``pieces``: :func:`~mediakit.compare._tokens._pieces` of the
+    keys, when already cut.
+
+    A token never holds white space, so the keys' tokens are those of their white-space
+    separated pieces, each distinct piece tokenised once. Columns are numbered in any fixed
+    way (every value is a whole number, so sums do not depend on their order)."""
     import pandas as pd
 
-    tokens = [_TOKEN.findall(k) for k in keys]
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=lengths.sum())
-    codes, uniques = pd.factorize(flat)
+    dictionary, piece_codes, parent = _pieces(keys) if pieces is None else pieces
+    numbers, found = _tokens_of_pieces(
+        dictionary.to_pylist() if hasattr(dictionary, "to_pylist") else dictionary,
+        lambda text: text, _TOKEN.pattern)
+    per_piece = np.bincount(numbers, minlength=len(dictionary))
+    token_codes, uniques = pd.factorize(found.to_numpy())
+    count = per_piece[piece_codes]  # tokens of each piece as it occurs, in order
+    total = int(count.sum())
+    at = np.repeat((np.cumsum(per_piece) - per_piece)[piece_codes], count) + \
+        np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    codes = token_codes[at] if total else np.zeros(0, dtype=np.int64)
+    lengths = np.bincount(np.repeat(parent, count), minlength=len(keys))
     first = np.zeros(len(codes), dtype=bool)  # the token opens its key
     first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
     weighed = [(_token_weight(t, first=True, name_weight=name_weight),
