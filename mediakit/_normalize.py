@@ -360,13 +360,29 @@ def normalize_numbers(text: str) -> str:
     alone (it is usually the unit of time or "second place" is rare enough).
     """
 
-    def repl(m: re.Match[str]) -> str:
-        tokens = re.split(r"\s+", m.group(0))
-        parsed = parse_number_words(tokens)
-        if parsed is None:
-            return m.group(0)
-        return format_number(parsed[0])
-
     if not MAY_HOLD_NUMBER.search(text):  # a quick test: most sentences have no number
         return text
-    return _NUM_RUN.sub(repl, text)
+    return _NUM_RUN.sub(_number_as_digits, text)
+
+
+def _number_as_digits(m: re.Match[str]) -> str:
+    """:func:`normalize_numbers`' replacement of one run of number tokens."""
+    run = m.group(0)
+    parsed = parse_number_run(run)
+    return run if parsed is None else format_number(parsed[0])
+
+
+_RUNS: dict[str, tuple[float, bool] | None] = {}
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def parse_number_run(run: str) -> tuple[float, bool] | None:
+    """:func:`parse_number_words` of the white-space separated tokens of ``run`` (each
+    distinct run parsed once: the same few recur in every corpus)."""
+    parsed = _RUNS.get(run, _RUNS)
+    if parsed is _RUNS:
+        parsed = parse_number_words(_SPACE_RUN.split(run.strip()))
+        if len(_RUNS) > 100_000:
+            _RUNS.clear()
+        _RUNS[run] = parsed
+    return parsed

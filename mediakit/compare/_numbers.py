@@ -18,7 +18,7 @@ from mediakit._normalize import (
     americanize,
     fold_accents,
     fold_punctuation,
-    parse_number_words,
+    parse_number_run,
     word_alternation,
 )
 
@@ -139,8 +139,7 @@ def extract_amounts(text: str) -> list[dict]:
         key = fold_punctuation(text)
     out = []
     for m in _amount_matches(key):
-        tokens = _SPACES.split(m.group("num").strip())
-        parsed = parse_number_words(tokens)
+        parsed = parse_number_run(m.group("num"))
         if parsed is None:
             continue
         amount, ordinal = parsed
