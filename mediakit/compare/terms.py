@@ -294,12 +294,12 @@ def _content_rows(sentences: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
     data = sentences[list(dict.fromkeys(
         c for c in (plan.by, plan.text, plan.story, "kind" if plan.has_kind else None)
         if c is not None))]
+    keep = data[plan.text].notna().to_numpy() & data[plan.by].notna().to_numpy()
     if plan.has_kind:
-        data = data[data["kind"].isin(plan.kinds)]
-    data = data[data[plan.text].notna() & data[plan.by].notna()]
+        keep &= data["kind"].isin(plan.kinds).to_numpy()
     if plan.story is not None:
-        data = data[data[plan.story].notna()]
-    return data
+        keep &= data[plan.story].notna().to_numpy()
+    return data[keep]  # one take of the rows kept (the text column is most of it)
 
 
 def _by_story(plan: _Plan) -> bool:
