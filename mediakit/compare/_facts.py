@@ -56,14 +56,15 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     by_central = np.lexsort((rank, -centrality))
     _, at = np.unique(fact_id[by_central], return_index=True)
     texts = sent["_text"].to_numpy()
-    pairs = np.unique(np.c_[fact_id, pd.factorize(sent[by])[0]], axis=0)
+    outlet = pd.factorize(sent[by])[0]  # each fact's outlets, once each
+    fact_outlets = np.unique(fact_id * np.int64(outlet.max() + 1) + outlet) // (outlet.max() + 1)
     # sent is sorted by story, outlet, article, sentence, and a fact lies in one story
     order = np.argsort(fact_id, kind="stable")
     out = sent[[story, by, "article_id", "sentence_id", "kind", "position", "rank"]].take(order)
     out = out.assign(
         fact_id=fact_id[order],
         text=pd.array(texts[by_central[at]][fact_id[order]], dtype="str"),
-        n_outlets=np.bincount(pairs[:, 0], minlength=len(first)).astype("int64")[fact_id[order]],
+        n_outlets=np.bincount(fact_outlets, minlength=len(first)).astype("int64")[fact_id[order]],
         sentence=pd.array(texts[order], dtype="str"))
     return out[cols].reset_index(drop=True)
 
@@ -159,10 +160,12 @@ def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFr
                                    "fact_id": "o_fact"})
     pairs = pairs.merge(mine, on=[story, "o_art", "o_sent"], how="left")
     # a carrier's evidence is a pair inside the fact; a non-carrier's, any pair to the fact
-    carriers = set(zip(facts["fact_id"].to_numpy(), facts[by].to_numpy(), strict=True))
-    carries = np.fromiter(((f, o) in carriers for f, o in zip(
-        pairs["fact_id"].to_numpy(), pairs["o_by"].to_numpy(), strict=True)), dtype=bool,
-        count=len(pairs))
+    outlet, outlets = pd.factorize(np.concatenate([facts[by].to_numpy(dtype=object),
+                                                   pairs["o_by"].to_numpy(dtype=object)]))
+    width = np.int64(max(len(outlets), 1))
+    key = np.concatenate([facts["fact_id"].to_numpy(dtype=np.int64),
+                          pairs["fact_id"].to_numpy(dtype=np.int64)]) * width + outlet
+    carries = np.isin(key[len(facts):], key[:len(facts)])  # (fact, outlet) of a carrier
     inside = (pairs["o_fact"] == pairs["fact_id"]).to_numpy()
     pairs = pairs[inside | ~carries]
     best = (pairs.sort_values(["sim", "o_art", "o_sent"], ascending=[False, True, True],
