@@ -149,13 +149,12 @@ def sentence_features(texts: list[str], *, char_ngrams: tuple[int, int] = (3, 5)
     # the keys cut at white space (by Arrow, as str.split cuts): their tokens, and the words
     # char_wb reads, each distinct piece lower-cased once
     pieces, codes, parent = _pieces(keys)
-    words, sets, n_tokens = _word_counts(keys, hashed_rows, name_weight=name_weight, idf=idf,
-                                         pieces=(pieces, codes, parent))
     filled = _filled(pieces)[codes]
+    pieces = pieces.to_pylist() if hasattr(pieces, "to_pylist") else pieces
+    words, sets, n_tokens = _word_counts((pieces, codes, parent), len(keys), hashed_rows,
+                                         name_weight=name_weight, idf=idf)
     codes, parent = codes[filled], parent[filled]
-    lower, uniques = pd.factorize(np.array(
-        [p.lower() for p in (pieces.to_pylist() if hasattr(pieces, "to_pylist") else pieces)],
-        dtype=object))
+    lower, uniques = pd.factorize(np.array([p.lower() for p in pieces], dtype=object))
     chars = _summed(lower[codes], uniques, np.bincount(parent, minlength=len(keys)), None,
                     lambda items: hashed_rows(items, char_wb=char_ngrams))
     return SentenceFeatures(words, chars, *sets, n_tokens)
@@ -248,23 +247,21 @@ def murmurhash3_32(data: np.ndarray) -> np.ndarray:
     return h.view(np.int32)
 
 
-def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, float],
-                 pieces=None):
+def _word_counts(pieces: tuple, n: int, hashed, *, name_weight: int,
+                 idf: tuple[dict, float]):
     """Counts of :func:`word_tokens` per key (each distinct token weighed and hashed once),
     the 0/1 matrices (content words, names, numbers, tokens, runs of two, three and four
     tokens), the tokens weighed by ``idf``, the stems of content words, the negations and the
-    number of tokens per key. ``pieces``: :func:`~mediakit.compare._tokens._pieces` of the
-    keys, when already cut.
+    number of tokens per key, for ``n`` keys cut into ``pieces`` (the distinct pieces as a
+    list of str, each occurrence's piece and key: :func:`~mediakit.compare._tokens._pieces`).
 
     A token never holds white space, so the keys' tokens are those of their white-space
     separated pieces, each distinct piece tokenised once. Columns are numbered in any fixed
     way (every value is a whole number, so sums do not depend on their order)."""
     import pandas as pd
 
-    dictionary, piece_codes, parent = _pieces(keys) if pieces is None else pieces
-    numbers, found = _tokens_of_pieces(
-        dictionary.to_pylist() if hasattr(dictionary, "to_pylist") else dictionary,
-        lambda text: text, _TOKEN.pattern)
+    dictionary, piece_codes, parent = pieces
+    numbers, found = _tokens_of_pieces(dictionary, lambda text: text, _TOKEN.pattern)
     per_piece = np.bincount(numbers, minlength=len(dictionary))
     token_codes, uniques = pd.factorize(found.to_numpy())
     count = per_piece[piece_codes]  # tokens of each piece as it occurs, in order
@@ -272,7 +269,7 @@ def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, 
     at = np.repeat((np.cumsum(per_piece) - per_piece)[piece_codes], count) + \
         np.arange(total) - np.repeat(np.cumsum(count) - count, count)
     codes = token_codes[at] if total else np.zeros(0, dtype=np.int64)
-    lengths = np.bincount(np.repeat(parent, count), minlength=len(keys))
+    lengths = np.bincount(np.repeat(parent, count), minlength=n)
     first = np.zeros(len(codes), dtype=bool)  # the token opens its key
     first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
     weighed = [(_token_weight(t, first=True, name_weight=name_weight),
@@ -282,7 +279,6 @@ def _word_counts(keys: list[str], hashed, *, name_weight: int, idf: tuple[dict, 
     weight = weights[codes, np.where(first, 0, 1)] if len(codes) else np.zeros(0)
     counts = _summed(low_codes[codes], lows, lengths, weight, hashed)
     # 0/1 sets, numbered by the lower-case token (exact, no hashing needed)
-    n = len(keys)
     rows = np.repeat(np.arange(n), lengths)
     low = low_codes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
     digit = np.array([t[:1].isdigit() for t in lows], dtype=bool)[low] if len(low) else \

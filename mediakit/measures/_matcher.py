@@ -232,14 +232,7 @@ class Matcher:
         taken only when the text has such a word.
         """
         keys = [w.casefold() for w in WORD.findall(text)]
-        first = self._first
-        starts = []
-        for i, key in enumerate(keys):
-            nodes = first.get(key)
-            if nodes is None:
-                nodes = self._first_nodes(key)
-            if nodes:
-                starts.append(i)
+        starts = [i for i, key in enumerate(keys) if self._nodes(key)]
         if not starts:
             return []
         spans = [m.span() for m in WORD.finditer(text)]
@@ -352,15 +345,12 @@ class Matcher:
         n = len(keys)
         joinable: list[bool | None] = [None] * n
         best: dict[tuple[int, int], tuple[int, int, int, str]] = {}  # (start word, cat) -> best
-        first = self._first
         for i, hits in zip(starts, singles, strict=True):
             if hits is not None:  # ranked among this start's patterns only: j and term count
                 for cat, term in hits:
                     best[(i, cat)] = (i, 0, 0, term)
                 continue
-            frontier = first.get(keys[i])
-            if frontier is None:  # the cache was cleared since
-                frontier = self._first_nodes(keys[i])
+            frontier = self._nodes(keys[i])
             j = i
             while True:
                 more = False
