@@ -64,6 +64,7 @@ def worker_pool(n_jobs: int) -> Iterator:
                              initializer=_worker_init) as pool:
         warm = threading.Thread(target=_start_workers, args=(pool, n_jobs), daemon=True)
         _STARTING[pool] = warm
+        _WORKERS[pool] = n_jobs
         warm.start()
         try:
             yield pool
@@ -71,8 +72,9 @@ def worker_pool(n_jobs: int) -> Iterator:
             warm.join()
 
 
-#: Each pool's thread starting its workers (see :func:`started`).
+#: Each pool's thread starting its workers (see :func:`started`), and its number of workers.
 _STARTING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_WORKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def started(pool) -> bool:
@@ -140,12 +142,53 @@ def start(func: Callable, chunks: list, pool, *, progress: bool | None,
     """Start ``[func(c) for c in chunks]`` in ``pool``; call the result to wait for the list.
 
     The calling process is free meanwhile (e.g. to load what it needs next). Without a pool
-    the work runs when the result is called. Results are in chunk order.
+    the work runs when the result is called. Results are in chunk order. ``chunks`` that are
+    not a list or tuple (a sized iterable making each chunk as it is taken) are taken a few
+    at a time, as the workers need them (:func:`_windowed`).
     """
     if pool is None or len(chunks) <= 1:
         return lambda: [func(c) for c in _progress(chunks, enabled=progress, desc=desc)]
+    if not isinstance(chunks, list | tuple):
+        return _windowed(func, chunks, pool, progress=progress, desc=desc)
     futures = [pool.submit(func, c) for c in chunks]
     return lambda: [_result(f) for f in _progress(futures, enabled=progress, desc=desc)]
+
+
+#: Chunks of a lazy sequence (each made as it is taken) in a pool's hands per worker: enough
+#: to keep every worker busy, few enough that the waiting ones do not pile up in this process.
+AHEAD_PER_WORKER = 2
+
+
+def _windowed(func: Callable, chunks, pool, *, progress: bool | None,
+              desc: str) -> Callable[[], list]:
+    """:func:`start` for chunks made as they are taken (a sized iterable such as coverage's
+    batches): only ``AHEAD_PER_WORKER`` per worker are made and submitted at a time, the next
+    one as each finishes, so the first reaches a worker at once (not after all are made) and
+    this process holds a few, not all."""
+    todo = enumerate(chunks)
+    ahead = AHEAD_PER_WORKER * _WORKERS.get(pool, 1)
+    pending = {pool.submit(func, c): k for k, c in islice(todo, ahead)}
+
+    def collect() -> list:
+        results = dict(_progress(_as_done(func, pending, todo, pool), enabled=progress,
+                                 total=len(chunks), desc=desc))
+        return [results[k] for k in range(len(results))]
+
+    return collect
+
+
+def _as_done(func: Callable, pending: dict, todo: Iterator, pool) -> Iterator[tuple]:
+    """``(number, result)`` of each of the ``pending`` futures (future -> number) as it
+    finishes, submitting ``func`` of the next of ``todo``'s numbered chunks for each."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        numbers = [pending.pop(future) for future in done]
+        for k, c in islice(todo, len(done)):  # the workers' next chunks, before anything else
+            pending[pool.submit(func, c)] = k
+        for k, future in zip(numbers, done, strict=True):
+            yield k, _result(future)
 
 
 def submit(func: Callable, item, pool) -> Callable[[], object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,3 +30,34 @@ def test_chunks_are_the_items_in_order():
         parts = chunk(items, n_jobs)
         assert [i for p in parts for i in p] == items
     assert len(chunk(items, 2)) > 2 * 4  # a few per worker, the last ones smaller
+
+
+class _Lazy:
+    """A sized sequence made as it is taken (as coverage's batches are), counting what was."""
+
+    def __init__(self, items):
+        self.items, self.taken = items, 0
+
+    def __len__(self):
+        return len(self.items)
+
+    def __iter__(self):
+        for item in self.items:
+            self.taken += 1
+            yield item
+
+
+def test_lazy_chunks_are_made_a_few_at_a_time_and_come_back_in_order():
+    from mediakit._parallel import AHEAD_PER_WORKER, start, worker_pool
+
+    lazy = _Lazy([str(k) for k in range(23)])
+    with worker_pool(2) as pool:
+        collect = start(int, lazy, pool, progress=False, desc="")
+        assert lazy.taken == 2 * AHEAD_PER_WORKER  # only the workers' first chunks so far
+        assert collect() == list(range(23))
+        assert lazy.taken == 23
+        # a chunk's error reaches the caller
+        collect = start(int, _Lazy(["1", "2", "x", "4", "5", "6"]), pool, progress=False,
+                        desc="")
+        with pytest.raises(ValueError, match="'x'"):
+            collect()

@@ -50,10 +50,11 @@ PARTIAL = 0.1
 #: worker): bounds the working memory by the batch (or the largest story), not the corpus.
 BATCH_SENTENCES = 40_000
 #: At most this many per batch sent to a worker (``n_jobs > 1``): each worker holds one batch's
-#: features and pairs, and smaller batches cost no time there (BENCHMARKS.md, 10,000 articles:
-#: workers' peak 1,150 MB at 40,000, 736 MB at 10,000, 17 s both). In this process larger
-#: batches are faster (27 s against 31 s) and the memory is the same.
-WORKER_BATCH_SENTENCES = 10_000
+#: features and pairs. Each batch has costs of its own (its vocabulary is tokenised and hashed
+#: again, its tables built), so larger batches take less time and more memory (BENCHMARKS.md,
+#: 10,000 articles, batches made only as the workers take them: 10,000 13.2 s and 1,040 MB
+#: for this process and its workers, 16,000 12.2 s and 1,190 MB, 20,000 11.7 s and 1,290 MB).
+WORKER_BATCH_SENTENCES = 16_000
 #: Working memory of the alignment per byte of a story's sentence text (BENCHMARKS.md: one
 #: 10 MB article, 78,668 sentences, took about 1.1 GB above the process's baseline).
 COVERAGE_BYTES_PER_TEXT_BYTE = 110
@@ -334,9 +335,10 @@ def compare_coverage(data: pd.DataFrame, *, by: str = "outlet", story: str = "st
             # they are read back once the workers have exited, one table at a time
             # (BENCHMARKS.md: the peak of this process and its workers at 10,000 articles fell
             # by about a quarter; reading one table at a time, and only the columns the
-            # alignment reads, took the stage's from 1,555 to 1,462 MB). The batches are cut
-            # as they are handed to the workers, so the first ones are aligned while this
-            # process cuts the others.
+            # alignment reads, took the stage's from 1,555 to 1,462 MB). Each batch is cut
+            # only when a worker is about to need it (a few ahead, _parallel.start), so this
+            # process never holds a second copy of all the rows (about 150 MB less at 10,000
+            # articles).
             if pool is None:
                 pool = pools.enter_context(_parallel.worker_pool(n_workers))
             batches = _Batches(data, rows)
