@@ -159,40 +159,86 @@ def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFr
     mine = fact_of.rename(columns={"article_id": "o_art", "sentence_id": "o_sent",
                                    "fact_id": "o_fact"})
     pairs = pairs.merge(mine, on=[story, "o_art", "o_sent"], how="left")
-    # a carrier's evidence is a pair inside the fact; a non-carrier's, any pair to the fact
-    outlet, outlets = pd.factorize(np.concatenate([facts[by].to_numpy(dtype=object),
-                                                   pairs["o_by"].to_numpy(dtype=object)]))
-    width = np.int64(max(len(outlets), 1))
-    key = np.concatenate([facts["fact_id"].to_numpy(dtype=np.int64),
-                          pairs["fact_id"].to_numpy(dtype=np.int64)]) * width + outlet
-    carries = np.isin(key[len(facts):], key[:len(facts)])  # (fact, outlet) of a carrier
+    # a carrier's evidence is a pair inside the fact; a non-carrier's, any pair to the fact.
+    # Every (fact, outlet) is one integer, fact_id * width + the outlet's number in sorted
+    # order, so those integers sort as (fact_id, outlet) do
+    n_facts, n_pairs = len(facts), len(pairs)
+    outlet, names = pd.factorize(pd.concat([facts[by], pairs["o_by"], sent[by]],
+                                           ignore_index=True), sort=True)
+    width = np.int64(max(len(names), 1))
+    carrier = facts["fact_id"].to_numpy(dtype=np.int64) * width + outlet[:n_facts]
+    pair_key = pairs["fact_id"].to_numpy(dtype=np.int64) * width + \
+        outlet[n_facts:n_facts + n_pairs]
+    carries = np.isin(pair_key, carrier)  # (fact, outlet) of a carrier
     inside = (pairs["o_fact"] == pairs["fact_id"]).to_numpy()
     pairs = pairs[inside | ~carries]
-    best = (pairs.sort_values(["sim", "o_art", "o_sent"], ascending=[False, True, True],
-                              kind="stable")
-            .drop_duplicates(["fact_id", "o_by"]).rename(columns={"o_by": by}))
-    agg = (facts.groupby(["fact_id", by], sort=False)
-           .agg(n_sentences=("sentence_id", "size"), first_rank=("rank", "min"),
-                first_position=("position", "min")).reset_index())
-    first_of = (facts.sort_values(["rank"], kind="stable").drop_duplicates(["fact_id", by])
-                [["fact_id", by, "article_id", "sentence_id"]])
-    outlets = sent[[story, by]].drop_duplicates()
-    grid = facts[[story, "fact_id"]].drop_duplicates().merge(outlets, on=story, how="inner")
-    out = (grid.merge(agg, on=["fact_id", by], how="left")
-           .merge(first_of, on=["fact_id", by], how="left")
-           .merge(best[["fact_id", by, "o_art", "o_sent", "f_art", "f_sent", "sim"]],
-                  on=["fact_id", by], how="left"))
-    carried = out["n_sentences"].notna().to_numpy()
-    related = ~carried & out["sim"].notna().to_numpy()
-    out["status"] = np.where(carried, "carried", np.where(related, "related", "absent"))
-    out["similarity"] = out["sim"].astype("float64")
-    out["article_id"] = out["article_id"].where(carried, out["o_art"])
-    out["sentence_id"] = out["sentence_id"].where(carried, out["o_sent"])
-    out["fact_article_id"] = out["f_art"]
-    out["fact_sentence_id"] = out["f_sent"]
-    out["n_sentences"] = out["n_sentences"].fillna(0)
-    out = out.sort_values(["fact_id", by], kind="stable")
-    return out[cols].astype(dtypes).reset_index(drop=True)
+    best = pairs.assign(_key=pair_key[inside | ~carries]).sort_values(
+        ["sim", "o_art", "o_sent"], ascending=[False, True, True], kind="stable"
+    ).drop_duplicates("_key")
+    # the grid: every fact x every outlet of its story (sorted by outlet)
+    fact_ids, fact_rows = np.unique(facts["fact_id"].to_numpy(dtype=np.int64),
+                                    return_index=True)
+    story_code, _ = pd.factorize(pd.concat([facts[story], sent[story]], ignore_index=True))
+    in_story = np.unique(story_code[n_facts:] * width + outlet[n_facts + n_pairs:])
+    story_of, fact_story = in_story // width, story_code[:n_facts][fact_rows]
+    starts = np.searchsorted(story_of, fact_story)
+    n_per = np.searchsorted(story_of, fact_story, side="right") - starts
+    at = np.repeat(starts - (np.cumsum(n_per) - n_per), n_per) + np.arange(n_per.sum())
+    grid = np.repeat(fact_ids, n_per) * width + in_story[at] % width
+    grid_fact = np.repeat(fact_rows, n_per)  # a row of the facts of each grid row's fact
+    # each carrier (fact, outlet): its number of sentences, first rank and position, and the
+    # first of its sentences by rank (the first in the facts' order among equal ranks)
+    rank = facts["rank"].to_numpy(dtype=np.int64)
+    order = np.lexsort((np.arange(n_facts), rank, carrier))
+    heads = np.flatnonzero(np.r_[True, carrier[order][1:] != carrier[order][:-1]])
+    first = order[heads]
+    n_sentences = np.diff(np.r_[heads, n_facts])
+    first_position = np.fmin.reduceat(facts["position"].to_numpy(dtype=np.float64)[order],
+                                      heads)
+    row_of = _lookup(carrier[first], grid)  # the grid row's carrier, -1 if none
+    carried = row_of >= 0
+    best_of = _lookup(best["_key"].to_numpy(dtype=np.int64), grid)  # its best pair
+    has_best = best_of >= 0
+    related = ~carried & has_best
+    first_of = np.where(carried, first[row_of], -1)
+
+    def taken(values, at):
+        return values.take(at, allow_fill=True)  # -1: missing
+
+    def picked(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:
+        out = np.full(len(at), missing, dtype=np.result_type(values, type(missing)))
+        out[at >= 0] = values[at[at >= 0]]
+        return out
+
+    # the outlet's sentence: its first in the fact when carried, else its best pair's
+    article = pd.concat([facts["article_id"], best["o_art"]], ignore_index=True).array
+    sentence = np.concatenate([facts["sentence_id"].to_numpy(dtype=np.int64),
+                               best["o_sent"].to_numpy(dtype=np.int64)])
+    mine = np.where(carried, first_of, np.where(has_best, n_facts + best_of, -1))
+    return pd.DataFrame({
+        story: taken(facts[story].array, grid_fact),
+        "fact_id": grid // width,
+        by: taken(pd.array(names), grid % width).astype(sent[by].dtype),
+        "status": np.where(carried, "carried", np.where(related, "related", "absent")),
+        "similarity": picked(best["sim"].to_numpy(dtype=np.float64), best_of, np.nan),
+        "n_sentences": picked(n_sentences, row_of, 0),
+        "first_rank": pd.arrays.IntegerArray(picked(rank, first_of, 0), first_of < 0),
+        "first_position": picked(first_position, row_of, np.nan),
+        "article_id": taken(article, mine),
+        "sentence_id": pd.arrays.IntegerArray(picked(sentence, mine, 0), mine < 0),
+        "fact_article_id": taken(best["f_art"].array, best_of),
+        "fact_sentence_id": pd.arrays.IntegerArray(
+            picked(best["f_sent"].to_numpy(dtype=np.int64), best_of, 0), best_of < 0),
+    }).astype(dtypes)
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position in ``keys`` (distinct integers) of each of ``wanted``; -1 where absent."""
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    at = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+    return np.where(keys[order][at] == wanted, order[at], -1)
 
 
 def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, sent: pd.DataFrame, *,
