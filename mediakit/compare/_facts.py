@@ -254,39 +254,54 @@ def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, sent: pd.DataFra
             "similarity": "float64", "related_sentence_id": "Int64", story: presence[story].dtype,
             by: presence[by].dtype}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in cols})
-    facts = facts[facts["fact_id"].isin(missing["fact_id"].unique())]
-    per_fact = (facts.groupby("fact_id", sort=False)
-                .agg(text=("text", "first"), n_outlets=("n_outlets", "first"),
-                     first_position=("position", "min")).reset_index())
-    carriers: dict = {}
-    for fact, outlet in zip(facts["fact_id"].to_numpy(), facts[by].to_numpy(), strict=True):
-        carriers.setdefault(fact, set()).add(str(outlet))
-    per_fact["carried_by"] = pd.array(
-        ["; ".join(sorted(carriers[f])) for f in per_fact["fact_id"].to_numpy()], dtype="str")
-    text_of = sent.set_index([story, "article_id", "sentence_id"])["_text"]
-    out = missing.drop(columns=["n_sentences", "first_rank", "first_position"]).merge(
-        per_fact, on="fact_id", how="left")
-    out = out.rename(columns={"article_id": "related_article_id",
-                              "sentence_id": "related_sentence_id"})
-    out["related_sentence"] = _texts(text_of, out[story], out["related_article_id"],
+    # per fact: its text and number of outlets (from its first row), its first position and
+    # its carriers' names, sorted and joined
+    fact_of = facts["fact_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(fact_of, kind="stable")
+    heads = np.flatnonzero(np.r_[True, fact_of[order][1:] != fact_of[order][:-1]])
+    first = order[heads]
+    first_position = np.fmin.reduceat(facts["position"].to_numpy(dtype=np.float64)[order],
+                                      heads)
+    row = _lookup(fact_of[first], missing["fact_id"].to_numpy(dtype=np.int64))
+    # the carriers of the facts some outlet misses, each fact's in name order
+    outlet, names = pd.factorize(facts[by], sort=True)
+    width = np.int64(max(len(names), 1))
+    wanted = np.isin(fact_of, fact_of[first[np.unique(row)]])
+    pairs = np.unique(fact_of[wanted] * width + outlet[wanted])
+    named = np.asarray(names, dtype=object).astype(str)[pairs % width]
+    cut = np.flatnonzero(np.r_[True, pairs[1:] // width != pairs[:-1] // width, True])
+    carried_by = np.full(len(first), None, dtype=object)
+    carried_by[_lookup(fact_of[first], pairs[cut[:-1]] // width)] = [
+        "; ".join(named[a:b]) for a, b in zip(cut[:-1], cut[1:], strict=True)]
+    out = missing.drop(columns=["n_sentences", "first_rank", "first_position"]).rename(
+        columns={"article_id": "related_article_id", "sentence_id": "related_sentence_id"})
+    out["text"] = facts["text"].array.take(first[row])
+    out["n_outlets"] = facts["n_outlets"].to_numpy()[first[row]]
+    out["carried_by"] = pd.array(carried_by[row], dtype="str")
+    out["first_position"] = first_position[row]
+    out["related_sentence"] = _texts(sent, story, out[story], out["related_article_id"],
                                      out["related_sentence_id"])
-    out["fact_sentence"] = _texts(text_of, out[story], out["fact_article_id"],
+    out["fact_sentence"] = _texts(sent, story, out[story], out["fact_article_id"],
                                   out["fact_sentence_id"])
     out = out.sort_values([by, story, "n_outlets", "first_position"],
                           ascending=[True, True, False, True], kind="stable")
     return out[cols].reset_index(drop=True)
 
 
-def _texts(text_of: pd.Series, stories, articles, sentences) -> pd.arrays.StringArray:
-    """Text of each (story, article, sentence); NA where the sentence is NA."""
-    have = sentences.notna().to_numpy()
-    out = np.full(len(have), None, dtype=object)
-    if have.any():
-        keys = pd.MultiIndex.from_arrays([stories.to_numpy()[have],
-                                          articles.to_numpy(dtype=object)[have],
-                                          sentences.to_numpy(dtype=object)[have].astype("int64")])
-        out[have] = text_of.reindex(keys).to_numpy()
-    return pd.array(out, dtype="str")
+def _texts(sent: pd.DataFrame, story: str, stories, articles, sentences):
+    """``sent``'s ``_text`` of each (story, article, sentence); NA where the sentence is NA."""
+    n = len(sent)
+    names = pd.factorize(pd.concat([sent[story], pd.Series(stories)], ignore_index=True))[0]
+    articles_ = pd.factorize(pd.concat([sent["article_id"], pd.Series(articles)],
+                                       ignore_index=True))[0]
+    ids = np.concatenate([sent["sentence_id"].to_numpy(dtype=np.int64),
+                          pd.array(sentences, dtype="Int64").to_numpy(dtype=np.int64,
+                                                                       na_value=-1)])
+    which = pd.factorize(names * np.int64(articles_.max() + 1) + articles_)[0]
+    key = which * np.int64(max(ids.max(), 0) + 2) + ids + 1  # an NA sentence id never matches
+    at = _lookup(key[:n], key[n:])
+    at[ids[n:] < 0] = -1
+    return sent["_text"].array.take(at, allow_fill=True)
 
 
 def number_table(sent: pd.DataFrame, facts: pd.DataFrame, *, by: str, story: str,
