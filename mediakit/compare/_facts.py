@@ -55,7 +55,7 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     # representative: the most central sentence (then the most prominent, then the first)
     by_central = np.lexsort((rank, -centrality))
     _, at = np.unique(fact_id[by_central], return_index=True)
-    texts = sent["_text"].to_numpy()
+    texts = sent["_text"].array  # taken from, not rebuilt from Python strings
     outlet = pd.factorize(sent[by])[0]  # each fact's outlets, once each
     fact_outlets = np.unique(fact_id * np.int64(outlet.max() + 1) + outlet) // (outlet.max() + 1)
     # sent is sorted by story, outlet, article, sentence, and a fact lies in one story
@@ -63,9 +63,9 @@ def fact_table(sent: pd.DataFrame, edges, *, by: str, story: str) -> pd.DataFram
     out = sent[[story, by, "article_id", "sentence_id", "kind", "position", "rank"]].take(order)
     out = out.assign(
         fact_id=fact_id[order],
-        text=pd.array(texts[by_central[at]][fact_id[order]], dtype="str"),
+        text=texts.take(by_central[at][fact_id[order]]),
         n_outlets=np.bincount(fact_outlets, minlength=len(first)).astype("int64")[fact_id[order]],
-        sentence=pd.array(texts[order], dtype="str"))
+        sentence=texts.take(order))
     return out[cols].reset_index(drop=True)
 
 
