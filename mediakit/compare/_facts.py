@@ -189,8 +189,7 @@ def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFr
     # each carrier (fact, outlet): its number of sentences, first rank and position, and the
     # first of its sentences by rank (the first in the facts' order among equal ranks)
     rank = facts["rank"].to_numpy(dtype=np.int64)
-    order = np.lexsort((np.arange(n_facts), rank, carrier))
-    heads = np.flatnonzero(np.r_[True, carrier[order][1:] != carrier[order][:-1]])
+    order, heads = _runs(carrier, rank)
     first = order[heads]
     n_sentences = np.diff(np.r_[heads, n_facts])
     first_position = np.fmin.reduceat(facts["position"].to_numpy(dtype=np.float64)[order],
@@ -232,6 +231,14 @@ def presence_table(facts: pd.DataFrame, sent: pd.DataFrame, alignment: pd.DataFr
     }).astype(dtypes)
 
 
+def _runs(keys: np.ndarray, *ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in order of ``keys``, then of ``ties`` (in turn), then of position, and where
+    each run of equal keys starts in that order (``order[heads]``: each key's first row)."""
+    order = np.lexsort((np.arange(len(keys)), *reversed(ties), keys))
+    heads = np.flatnonzero(np.r_[True, keys[order][1:] != keys[order][:-1]])
+    return order, heads
+
+
 def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """The position in ``keys`` (distinct integers) of each of ``wanted``; -1 where absent."""
     if not len(keys):
@@ -257,8 +264,7 @@ def omission_table(presence: pd.DataFrame, facts: pd.DataFrame, sent: pd.DataFra
     # per fact: its text and number of outlets (from its first row), its first position and
     # its carriers' names, sorted and joined
     fact_of = facts["fact_id"].to_numpy(dtype=np.int64)
-    order = np.argsort(fact_of, kind="stable")
-    heads = np.flatnonzero(np.r_[True, fact_of[order][1:] != fact_of[order][:-1]])
+    order, heads = _runs(fact_of)
     first = order[heads]
     first_position = np.fmin.reduceat(facts["position"].to_numpy(dtype=np.float64)[order],
                                       heads)
